@@ -1,0 +1,55 @@
+#pragma once
+// Sums histograms of one kind over many samples with memory independent of
+// the number of samples, and reads percentiles from the sum.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "format/histogram.hpp"
+
+namespace vscsi {
+
+enum class PercentileMethod {
+    bucket_upper_bound,  // the upper limit of the bucket holding the rank (conservative)
+    interpolate,         // linear within that bucket
+};
+std::string_view to_string(PercentileMethod m);
+
+class HistogramAccumulator {
+public:
+    // False (and nothing added) when the bucket limits differ from earlier ones.
+    bool add(const Histogram& h);
+    void merge(const HistogramAccumulator& other);
+
+    std::uint64_t count() const { return count_; }
+    bool empty() const { return count_ == 0; }
+    // Count-weighted mean of vscsiStats' own (integer) means.
+    double mean() const;
+    // Sum of count x mean: total bytes for IO lengths.
+    double value_sum() const { return value_sum_; }
+    std::int64_t min() const { return min_; }
+    std::int64_t max() const { return max_; }
+    const std::vector<std::int64_t>& limits() const { return limits_; }
+    const std::vector<std::uint64_t>& frequencies() const { return freqs_; }
+
+    // q in [0,1], nearest-rank: the bucket where the cumulative count first
+    // reaches ceil(q*N). The result is clamped to the observed [min, max],
+    // which also bounds the open first and overflow buckets. NaN when empty.
+    double percentile(double q, PercentileMethod method) const;
+
+    // Frequency of the bucket whose range is exactly (lo, hi]; 0 if none.
+    std::uint64_t frequency_of_bucket(std::int64_t lo, std::int64_t hi) const;
+
+private:
+    std::vector<std::int64_t> limits_;
+    std::vector<std::uint64_t> freqs_;
+    std::uint64_t count_ = 0;
+    std::uint64_t freq_total_ = 0;
+    double value_sum_ = 0;
+    std::int64_t min_ = 0;
+    std::int64_t max_ = 0;
+    bool initialised_ = false;
+};
+
+}  // namespace vscsi

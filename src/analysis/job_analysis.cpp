@@ -1,0 +1,131 @@
+#include "analysis/job_analysis.hpp"
+
+#include <fmt/core.h>
+
+namespace vscsi {
+namespace {
+
+constexpr std::size_t kMaxListedProblems = 10;
+
+struct DiskSlot {
+    DiskId disk;
+    DiskAccumulator acc;
+};
+
+DiskAccumulator& accumulator_for(std::vector<DiskSlot>& disks, const DiskId& id) {
+    for (auto& d : disks)
+        if (d.disk.same_disk(id)) return d.acc;
+    disks.push_back({id, {}});
+    return disks.back().acc;
+}
+
+std::string vm_name_for(const JobMeta& meta, std::int64_t wgid) {
+    for (const auto& t : meta.targets)
+        if (t.world_group_id == wgid) return t.vm_name;
+    return {};
+}
+
+}  // namespace
+
+AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const AnalyzeOptions& options,
+                           std::span<SampleObserver* const> observers) {
+    AnalysisResult r;
+    r.job_id = meta.job_id;
+    r.analyzed_at = now_ms();
+    std::vector<std::string> problems;
+    auto note_problem = [&](const ParseError& e) {
+        ++r.samples_unreadable;
+        if (problems.size() < kMaxListedProblems) problems.push_back(e.message());
+    };
+
+    // Pass 1: one activity figure per sample.
+    std::vector<float> activity;
+    SampleCursor cursor(dir);
+    Sample sample;
+    bool ok = false;
+    ParseError problem;
+    std::uint64_t after_gap = 0;
+    while (cursor.next(sample, ok, problem)) {
+        if (!ok) {
+            note_problem(problem);
+            continue;
+        }
+        activity.push_back(static_cast<float>(sample_total_iops(sample.data, sample.header.seconds())));
+        if (sample.header.after_gap) ++after_gap;
+        if (!r.first_start) r.first_start = sample.header.start;
+        r.last_end = sample.header.end;
+    }
+    r.samples_total = activity.size();
+    r.filter = decide_filter(options.filter, activity);
+
+    // Pass 2: accumulate what the filter keeps; show every sample to observers.
+    std::vector<DiskSlot> disks;
+    double analyzed_seconds = 0;
+    std::size_t index = 0;
+    cursor.rewind();
+    while (cursor.next(sample, ok, problem)) {
+        if (!ok) continue;  // counted in pass 1
+        const double secs = sample.header.seconds();
+        const bool analyzed = index < activity.size() && r.filter.keeps(activity[index]);
+        ++index;
+        for (auto* o : observers) o->on_sample(sample, analyzed);
+        if (!analyzed) continue;
+        ++r.samples_analyzed;
+        analyzed_seconds += secs;
+        double rd = 0, wr = 0;
+        for (const auto& d : sample.data.disks) {
+            if (auto why = accumulator_for(disks, d.disk).add(d); !why.empty()) {
+                if (problems.size() < kMaxListedProblems)
+                    problems.push_back(fmt::format("sample {}: {}", sample.header.seq, why));
+            }
+            const auto f = sample_figures(d, secs);
+            if (f.iops.read == f.iops.read) rd += f.iops.read;
+            if (f.iops.write == f.iops.write) wr += f.iops.write;
+        }
+        const double total = sample_total_iops(sample.data, secs);
+        if (total > r.peak.iops_total || r.peak.seq == 0) {
+            r.peak = {sample.header.seq, sample.header.start, total, rd, wr};
+        }
+    }
+
+    DiskAccumulator all;
+    for (const auto& d : disks) {
+        all.merge(d.acc);
+        r.disks.push_back({d.disk, vm_name_for(meta, d.disk.world_group_id),
+                           compute_metrics(d.acc, analyzed_seconds, options.percentile_method)});
+    }
+    r.total = compute_metrics(all, analyzed_seconds, options.percentile_method);
+
+    // Warnings a sizing engineer must see before trusting the numbers.
+    if (meta.status != JobStatus::completed ||
+        meta.collection.samples_collected < meta.collection.samples_expected)
+        r.warnings.push_back(fmt::format(
+            "job '{}' is {} with {} of {} samples: the analysis covers partial data and may miss "
+            "the peak",
+            meta.job_id, to_string(meta.status), meta.collection.samples_collected,
+            meta.collection.samples_expected));
+    if (r.samples_unreadable > 0) {
+        r.warnings.push_back(fmt::format("{} sample file(s) could not be read and were skipped:",
+                                         r.samples_unreadable));
+        for (auto& p : problems) r.warnings.push_back("  " + p);
+        if (r.samples_unreadable > problems.size())
+            r.warnings.push_back(fmt::format("  ... and {} more", r.samples_unreadable - problems.size()));
+    } else {
+        for (auto& p : problems) r.warnings.push_back(p);
+    }
+    if (after_gap > 0)
+        r.warnings.push_back(fmt::format(
+            "{} sample(s) follow a gap in collection (connection loss or restart)", after_gap));
+    if (!meta.cleanup.vscsistats_stopped && !meta.cleanup.error.empty())
+        r.warnings.push_back(fmt::format("vscsiStats may still run on {}: {} (run `vscsi job "
+                                         "cleanup {}`)",
+                                         meta.host.hostname, meta.cleanup.error, meta.job_id));
+    if (r.samples_total == 0)
+        r.warnings.push_back("the job has no readable samples: nothing to analyze");
+    else if (r.total.idle())
+        r.warnings.push_back("no I/O in the analyzed samples: the VM was idle, there is nothing "
+                             "to size (no fio job written)");
+    return r;
+}
+
+}  // namespace vscsi

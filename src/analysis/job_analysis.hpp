@@ -1,0 +1,60 @@
+#pragma once
+// Streams a job's samples twice - once for the per-sample activity the filter
+// needs, once to accumulate the analyzed samples - so memory stays flat in
+// the number of samples (one float per sample is kept for the filter).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analysis/sample_filter.hpp"
+#include "analysis/workload_metrics.hpp"
+#include "job/job_dir.hpp"
+
+namespace vscsi {
+
+struct AnalyzeOptions {
+    FilterSpec filter;
+    PercentileMethod percentile_method = PercentileMethod::bucket_upper_bound;
+};
+
+// Sees every readable sample in order during the second pass (exports).
+class SampleObserver {
+public:
+    virtual ~SampleObserver() = default;
+    virtual void on_sample(const Sample& sample, bool analyzed) = 0;
+};
+
+struct PeakSample {
+    std::uint64_t seq = 0;
+    TimePoint start{};
+    double iops_total = 0, iops_read = 0, iops_write = 0;
+};
+
+struct DiskResult {
+    DiskId disk;
+    std::string vm_name;
+    WorkloadMetrics metrics;
+};
+
+struct AnalysisResult {
+    std::string job_id;
+    TimePoint analyzed_at{};
+    FilterDecision filter;
+    std::uint64_t samples_total = 0;  // readable samples
+    std::uint64_t samples_analyzed = 0;
+    std::uint64_t samples_unreadable = 0;
+    std::optional<TimePoint> first_start, last_end;
+    WorkloadMetrics total;  // all disks together
+    std::vector<DiskResult> disks;
+    PeakSample peak;        // busiest analyzed sample
+    std::vector<std::string> warnings;
+
+    std::uint64_t samples_filtered() const { return samples_total - samples_analyzed; }
+};
+
+AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const AnalyzeOptions& options,
+                           std::span<SampleObserver* const> observers = {});
+
+}  // namespace vscsi

@@ -1,0 +1,133 @@
+#include "analysis/workload_metrics.hpp"
+
+#include <fmt/core.h>
+
+namespace vscsi {
+namespace {
+
+constexpr std::array<Direction, 3> kDirections{Direction::total, Direction::read, Direction::write};
+
+PercentileSummary summarize(const HistogramAccumulator& a, PercentileMethod m, double scale) {
+    PercentileSummary s;
+    if (a.empty()) return s;
+    s.mean = a.mean() * scale;
+    s.p50 = a.percentile(0.50, m) * scale;
+    s.p95 = a.percentile(0.95, m) * scale;
+    s.p99 = a.percentile(0.99, m) * scale;
+    return s;
+}
+
+std::uint64_t ios(const DiskAccumulator& acc, Direction d) {
+    return acc.at(Metric::io_length, d).count();
+}
+
+double sequential(std::uint64_t at_plus_one, std::uint64_t total) {
+    return total == 0 ? kNaN : 100.0 * static_cast<double>(at_plus_one) / static_cast<double>(total);
+}
+
+}  // namespace
+
+std::string DiskAccumulator::add(const DiskHistograms& d) {
+    for (std::size_t s = 0; s < kSlotCount; ++s) {
+        if (!d.present[s]) continue;
+        if (!slots[s].add(d.slots[s]))
+            return fmt::format("bucket limits of '{}' differ from earlier samples of disk {}",
+                               slot_info(s).title, d.disk.display());
+    }
+    return {};
+}
+
+void DiskAccumulator::merge(const DiskAccumulator& o) {
+    for (std::size_t s = 0; s < kSlotCount; ++s) slots[s].merge(o.slots[s]);
+}
+
+WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
+                                PercentileMethod method) {
+    WorkloadMetrics m;
+    m.seconds = seconds;
+    m.percentile_method = method;
+    m.ios_read = ios(acc, Direction::read);
+    m.ios_write = ios(acc, Direction::write);
+    m.ios_total = acc.at(Metric::io_length, Direction::total).empty()
+                      ? m.ios_read + m.ios_write
+                      : ios(acc, Direction::total);
+    const double secs = seconds > 0 ? seconds : kNaN;
+    for (auto d : kDirections) {
+        const auto& len = acc.at(Metric::io_length, d);
+        const auto n = d == Direction::total ? m.ios_total : len.count();
+        m.iops[d] = static_cast<double>(n) / secs;
+        // Throughput from count x mean of each histogram: buckets are too coarse.
+        const double bytes = len.empty() && d == Direction::total
+                                 ? acc.at(Metric::io_length, Direction::read).value_sum() +
+                                       acc.at(Metric::io_length, Direction::write).value_sum()
+                                 : len.value_sum();
+        m.throughput_mbps[d] = bytes / secs / 1e6;
+        m.mean_io_bytes[d] = n == 0 ? kNaN : bytes / static_cast<double>(n);
+        m.max_io_bytes[d] = len.empty() ? kNaN : static_cast<double>(len.max());
+        auto& shares = m.block_sizes[static_cast<std::size_t>(d)];
+        const auto total = len.count();
+        for (std::size_t i = 0; total > 0 && i < len.frequencies().size(); ++i) {
+            const auto f = len.frequencies()[i];
+            if (f == 0) continue;
+            BlockSizeShare b;
+            if (i > 0) b.low = len.limits()[i - 1];
+            if (i < len.limits().size()) {
+                b.high = len.limits()[i];
+                b.key = std::to_string(*b.high);
+            } else {
+                b.key = ">" + std::to_string(len.limits().back());
+            }
+            b.count = f;
+            b.percent = 100.0 * static_cast<double>(f) / static_cast<double>(total);
+            shares.push_back(std::move(b));
+        }
+        const auto& seek = acc.at(Metric::seek_distance, d);
+        std::uint64_t seek_total = 0;
+        for (auto f : seek.frequencies()) seek_total += f;
+        m.sequential_percent[d] = sequential(seek.frequency_of_bucket(0, 1), seek_total);
+    }
+    const auto rw = m.ios_read + m.ios_write;
+    m.read_percent = rw == 0 ? kNaN : 100.0 * static_cast<double>(m.ios_read) / static_cast<double>(rw);
+    m.queue_depth = summarize(acc.at(Metric::outstanding_ios, Direction::total), method, 1.0);
+    m.latency_ms_total = summarize(acc.at(Metric::latency, Direction::total), method, 1e-3);
+    m.latency_ms_read = summarize(acc.at(Metric::latency, Direction::read), method, 1e-3);
+    m.latency_ms_write = summarize(acc.at(Metric::latency, Direction::write), method, 1e-3);
+    return m;
+}
+
+SampleFigures sample_figures(const DiskHistograms& d, double seconds) {
+    SampleFigures f;
+    for (auto dir : kDirections) {
+        if (const auto* h = d.find(Metric::io_length, dir)) {
+            f.iops[dir] = static_cast<double>(h->count) / seconds;
+            f.throughput_mbps[dir] = static_cast<double>(h->count) * static_cast<double>(h->mean) / seconds / 1e6;
+            f.mean_io_bytes[dir] = h->count ? static_cast<double>(h->mean) : kNaN;
+        }
+        if (const auto* h = d.find(Metric::latency, dir); h && h->count)
+            f.latency_mean_ms[dir] = static_cast<double>(h->mean) / 1000.0;
+        if (const auto* h = d.find(Metric::seek_distance, dir); h && h->count) {
+            std::uint64_t seq = 0;
+            for (std::size_t i = 1; i < h->limits.size(); ++i)
+                if (h->limits[i - 1] == 0 && h->limits[i] == 1) seq = h->frequencies[i];
+            f.sequential_percent[dir] = sequential(seq, h->frequency_sum());
+        }
+    }
+    if (const auto* h = d.find(Metric::outstanding_ios, Direction::total); h && h->count)
+        f.outstanding_mean = static_cast<double>(h->mean);
+    return f;
+}
+
+double sample_total_iops(const VscsiStatsOutput& o, double seconds) {
+    std::uint64_t n = 0;
+    for (const auto& d : o.disks) {
+        if (const auto* t = d.find(Metric::io_length, Direction::total)) {
+            n += t->count;
+        } else {
+            if (const auto* r = d.find(Metric::io_length, Direction::read)) n += r->count;
+            if (const auto* w = d.find(Metric::io_length, Direction::write)) n += w->count;
+        }
+    }
+    return seconds > 0 ? static_cast<double>(n) / seconds : 0.0;
+}
+
+}  // namespace vscsi

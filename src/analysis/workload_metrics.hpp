@@ -1,0 +1,78 @@
+#pragma once
+// The workload profile of one disk (or a whole job) over the analyzed samples.
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/histogram_accumulator.hpp"
+#include "format/histogram.hpp"
+
+namespace vscsi {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// All histograms of one disk (or of several disks summed), over many samples.
+struct DiskAccumulator {
+    std::array<HistogramAccumulator, kSlotCount> slots;
+
+    // Empty string on success; otherwise what did not fit (limits changed).
+    std::string add(const DiskHistograms& d);
+    void merge(const DiskAccumulator& o);
+    const HistogramAccumulator& at(Metric m, Direction d) const { return slots[*slot_of(m, d)]; }
+};
+
+struct PercentileSummary {
+    double mean = kNaN, p50 = kNaN, p95 = kNaN, p99 = kNaN;
+};
+
+struct BlockSizeShare {
+    std::optional<std::int64_t> low;   // exclusive; none for the first bucket
+    std::optional<std::int64_t> high;  // inclusive; none for the overflow bucket
+    std::string key;                   // the bucket limit as text, ">524288" for overflow
+    std::uint64_t count = 0;
+    double percent = 0;
+};
+
+struct PerDirection {
+    double total = kNaN, read = kNaN, write = kNaN;
+    double& operator[](Direction d) { return d == Direction::read ? read : d == Direction::write ? write : total; }
+    double operator[](Direction d) const { return d == Direction::read ? read : d == Direction::write ? write : total; }
+};
+
+struct WorkloadMetrics {
+    double seconds = 0;
+    std::uint64_t ios_total = 0, ios_read = 0, ios_write = 0;
+    PerDirection iops;
+    double read_percent = kNaN;       // reads / (reads + writes)
+    PerDirection throughput_mbps;     // count x mean bytes / seconds / 10^6
+    PerDirection mean_io_bytes;
+    PerDirection max_io_bytes;        // largest IO seen (vscsiStats max)
+    std::array<std::vector<BlockSizeShare>, 3> block_sizes;  // by Direction
+    PerDirection sequential_percent;  // share of IOs at seek distance exactly +1 LBN
+    PercentileSummary queue_depth;    // outstanding IOs when a new IO is issued
+    PercentileSummary latency_ms_read, latency_ms_write, latency_ms_total;
+    PercentileMethod percentile_method = PercentileMethod::bucket_upper_bound;
+
+    bool idle() const { return ios_total == 0; }
+    const std::vector<BlockSizeShare>& sizes(Direction d) const {
+        return block_sizes[static_cast<std::size_t>(d)];
+    }
+};
+
+WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
+                                PercentileMethod method);
+
+// Cheap per-sample figures (for filters, time series and exports).
+struct SampleFigures {
+    PerDirection iops, throughput_mbps, latency_mean_ms, sequential_percent, mean_io_bytes;
+    double outstanding_mean = kNaN;
+};
+SampleFigures sample_figures(const DiskHistograms& d, double seconds);
+// Total IOPS of all disks in one sample.
+double sample_total_iops(const VscsiStatsOutput& o, double seconds);
+
+}  // namespace vscsi

@@ -1,0 +1,34 @@
+#pragma once
+// What every subcommand gets: the global options, wherever they were given.
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace vscsi {
+
+struct CommandContext {
+    std::filesystem::path data_dir;
+    std::filesystem::path config;
+    bool json = false;
+    int verbosity = 0;
+    std::vector<std::string> args;  // the subcommand's own arguments
+};
+
+// A command line the user must fix; exits with exit_code::usage.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Something named does not exist; exits with exit_code::not_found.
+class NotFoundError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+int run_analyze(const CommandContext& ctx);
+int run_import(const CommandContext& ctx);
+
+}  // namespace vscsi

@@ -1,0 +1,40 @@
+#include "cli/subcommand_options.hpp"
+
+#include <fmt/core.h>
+
+#include <iostream>
+
+#include "util/file_io.hpp"
+
+namespace vscsi {
+namespace po = boost::program_options;
+
+bool parse_subcommand(const CommandContext& ctx, const std::string& usage, po::options_description& desc,
+                      const po::positional_options_description& positional, po::variables_map& vm) {
+    desc.add_options()("help,h", "show this help");
+    po::store(po::command_line_parser(ctx.args).options(desc).positional(positional).run(), vm);
+    if (vm.count("help")) {
+        std::cout << usage << "\n" << desc << "\n";
+        return false;
+    }
+    po::notify(vm);
+    return true;
+}
+
+std::map<std::string, std::string> parse_tags(const std::vector<std::string>& tags) {
+    std::map<std::string, std::string> out;
+    for (const auto& t : tags) {
+        const auto eq = t.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw UsageError(fmt::format("--tag '{}' is not KEY=VALUE", t));
+        out[t.substr(0, eq)] = t.substr(eq + 1);
+    }
+    return out;
+}
+
+void write_output_file(const std::string& path, std::string_view content) {
+    if (auto ec = write_file_atomic(path, content))
+        throw std::runtime_error(fmt::format("cannot write {}: {}", path, ec.message()));
+}
+
+}  // namespace vscsi

@@ -1,0 +1,38 @@
+#pragma once
+// Parser and writer for `vscsiStats -p <type> -c` output: a sequence of
+// independent histograms, not one table. Pure: text in, data out.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "format/histogram.hpp"
+#include "format/parse_error.hpp"
+
+namespace vscsi {
+
+struct CsvParseOptions {
+    std::string source;          // named in errors
+    std::size_t first_line = 1;  // line number of text[0] (when the text is embedded in a file)
+    // The frequencies of a histogram must add up to its count. Turning this off
+    // only helps with outputs captured while counters raced the printer.
+    bool require_count_match = true;
+};
+
+// Parses into `out` (cleared first). Returns the first error, if any; `out` is
+// then unspecified. Accepts CRLF line ends, blank lines, several disks and VMs
+// and any order of histograms; rejects unknown titles, duplicates, truncated
+// histograms and non-numeric fields.
+std::optional<ParseError> parse_vscsistats_csv(std::string_view text, VscsiStatsOutput& out,
+                                               const CsvParseOptions& options = {});
+
+// Throwing convenience for commands that must abort on bad input.
+VscsiStatsOutput parse_vscsistats_csv_or_throw(std::string_view text,
+                                               const CsvParseOptions& options = {});
+
+// Writes the exact format vscsiStats prints (so saved samples stay readable by
+// any tool that reads vscsiStats CSV).
+void append_vscsistats_csv(std::string& out, const VscsiStatsOutput& data);
+std::string format_vscsistats_csv(const VscsiStatsOutput& data);
+
+}  // namespace vscsi

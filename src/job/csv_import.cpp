@@ -1,0 +1,139 @@
+#include "job/csv_import.hpp"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+#include "analysis/interval_delta.hpp"
+#include "format/vscsistats_csv.hpp"
+#include "job/job_dir.hpp"
+#include "util/file_io.hpp"
+
+namespace vscsi {
+namespace {
+
+TimePoint default_start(const ImportOptions& o) {
+    std::error_code ec;
+    const auto mtime = fs::last_write_time(o.files.front(), ec);
+    if (ec) return now_ms();
+    const auto sys = std::chrono::file_clock::to_sys(mtime);
+    const auto interval = std::chrono::milliseconds(static_cast<long long>(o.interval_seconds * 1000));
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(sys) - interval;
+}
+
+void add_targets(JobMeta& meta, const VscsiStatsOutput& data, const std::string& vm) {
+    for (const auto& d : data.disks) {
+        Target* t = nullptr;
+        for (auto& x : meta.targets)
+            if (x.world_group_id == d.disk.world_group_id) t = &x;
+        if (!t) {
+            t = &meta.targets.emplace_back();
+            t->world_group_id = d.disk.world_group_id;
+        }
+        bool known = false;
+        for (const auto& x : t->disks) known = known || x.handle_id == d.disk.handle_id;
+        if (!known) t->disks.push_back({d.disk.handle_id, d.disk.label});
+    }
+    if (!vm.empty() && meta.targets.size() == 1) meta.targets.front().vm_name = vm;
+}
+
+// Removes the temporary job directory unless the import completed.
+struct TempDirGuard {
+    fs::path path;
+    bool keep = false;
+    ~TempDirGuard() {
+        if (!keep && !path.empty()) {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    }
+};
+
+[[noreturn]] void io_fail(const std::string& what, const fs::path& p, boost::system::error_code ec) {
+    throw std::runtime_error(fmt::format("cannot {} {}: {}", what, p.string(), ec.message()));
+}
+
+}  // namespace
+
+ImportResult import_csv_files(const ImportOptions& o) {
+    if (o.files.empty()) throw std::invalid_argument("no CSV files given: vscsi import FILE.csv... --interval SECONDS");
+    if (!(o.interval_seconds > 0))
+        throw std::invalid_argument("--interval SECONDS is required and must be > 0: the time each "
+                                    "file covers (vscsiStats itself records no time)");
+    const auto now = now_ms();
+    ImportResult res;
+    res.job_id = o.name.empty() ? "import-" + format_compact_utc(now) : o.name;
+    if (auto why = invalid_job_name_reason(res.job_id)) throw std::invalid_argument(*why);
+    const auto jobs = jobs_dir(o.data_dir);
+    res.dir = jobs / res.job_id;
+    if (fs::exists(res.dir))
+        throw std::runtime_error(fmt::format("job '{}' already exists at {}: choose another --name, "
+                                             "or delete it first",
+                                             res.job_id, res.dir.string()));
+    std::error_code fec;
+    fs::create_directories(jobs, fec);
+    if (fec) throw std::runtime_error(fmt::format("cannot create {}: {}", jobs.string(), fec.message()));
+
+    TempDirGuard guard{jobs / fmt::format(".import-{}-{}", res.job_id, ::getpid())};
+    fs::remove_all(guard.path, fec);
+    const JobDir tmp(guard.path);
+    if (auto ec = tmp.create_layout()) io_fail("create", guard.path, ec);
+    fs::create_directories(tmp.raw_dir(), fec);
+
+    JobMeta meta;
+    meta.job_id = res.job_id;
+    meta.created_at = meta.updated_at = now;
+    meta.status = JobStatus::completed;
+    meta.source = "import";
+    meta.host.hostname = o.host;
+    meta.tags = o.tags;
+    meta.profile = {"import", o.files.size(), o.interval_seconds};
+
+    const auto start0 = o.start.value_or(default_start(o));
+    const auto step = std::chrono::milliseconds(static_cast<long long>(o.interval_seconds * 1000));
+    std::string text;
+    VscsiStatsOutput prev, cur, interval;
+    for (std::size_t i = 0; i < o.files.size(); ++i) {
+        const auto& file = o.files[i];
+        if (auto ec = read_file(file, text)) io_fail("read", file, ec);
+        CsvParseOptions popt;
+        popt.source = file.string();
+        if (auto e = parse_vscsistats_csv(text, cur, popt)) throw DataError(std::move(*e));
+        // Keep the original bytes: the raw text is the evidence.
+        const auto raw_name = fmt::format("{:04}-{}", i + 1, file.filename().string());
+        if (auto ec = write_file_atomic(tmp.raw_dir() / raw_name, text)) io_fail("write", tmp.raw_dir() / raw_name, ec);
+
+        const VscsiStatsOutput* data = &cur;
+        if (o.cumulative && i > 0) {
+            DeltaReport rep;
+            if (auto err = subtract_cumulative(prev, cur, interval, rep))
+                throw DataError(ParseError{file.string(), 0, "", *err});
+            if (rep.counters_reset)
+                res.warnings.push_back(fmt::format("{}: {}; taken as a reset (the file covers the "
+                                                   "time since the reset)",
+                                                   file.string(), rep.detail));
+            data = &interval;
+        }
+        SampleHeader h;
+        h.seq = i + 1;
+        h.start = start0 + step * static_cast<long long>(i);
+        h.end = h.start + step;
+        h.origin = file.filename().string();
+        if (auto ec = tmp.write_sample(h, *data)) io_fail("write", tmp.sample_path(h.seq), ec);
+        add_targets(meta, cur, o.vm);
+        if (o.cumulative) std::swap(prev, cur);
+        ++res.samples;
+    }
+    meta.collection.started_at = start0;
+    meta.collection.completed_at = start0 + step * static_cast<long long>(o.files.size());
+    meta.collection.samples_collected = meta.collection.samples_expected = res.samples;
+    if (auto ec = tmp.save_meta(meta)) io_fail("write", tmp.job_json(), ec);
+    fs::rename(guard.path, res.dir, fec);
+    if (fec) throw std::runtime_error(fmt::format("cannot move the imported job into {}: {}", res.dir.string(), fec.message()));
+    guard.keep = true;
+    sync_directory(jobs);
+    return res;
+}
+
+}  // namespace vscsi

@@ -1,0 +1,107 @@
+#include "job/job_dir.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdlib>
+
+#include "format/text_lines.hpp"
+#include "util/file_io.hpp"
+
+namespace vscsi {
+
+fs::path JobDir::sample_path(std::uint64_t seq) const {
+    return samples_dir() / fmt::format("sample-{:06}.csv", seq);
+}
+
+boost::system::error_code JobDir::create_layout() const {
+    std::error_code ec;
+    fs::create_directories(samples_dir(), ec);
+    if (ec) return {ec.value(), boost::system::system_category()};
+    return {};
+}
+
+JobMeta JobDir::load_meta() const {
+    std::string text;
+    if (auto ec = read_file(job_json(), text))
+        throw DataError(ParseError{job_json().string(), 0, "", "cannot read: " + ec.message()});
+    return parse_job_meta(text, job_json().string());
+}
+
+boost::system::error_code JobDir::save_meta(const JobMeta& m) const {
+    return write_file_atomic(job_json(), serialize_job_meta(m));
+}
+
+boost::system::error_code JobDir::write_sample(const SampleHeader& h,
+                                               const VscsiStatsOutput& data) const {
+    return write_file_atomic(sample_path(h.seq), encode_sample(h, data));
+}
+
+std::uint64_t JobDir::max_sample_seq() const {
+    std::uint64_t max = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(samples_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+        const auto name = it->path().filename().string();
+        // sample-NNNNNN.csv; temp files start with '.' and are ignored
+        if (!name.starts_with("sample-") || !name.ends_with(".csv")) continue;
+        std::uint64_t seq = 0;
+        if (text::parse_int(std::string_view(name).substr(7, name.size() - 11), seq) && seq > max)
+            max = seq;
+    }
+    return max;
+}
+
+SampleCursor::SampleCursor(const JobDir& dir) : dir_(dir), max_(dir.max_sample_seq()) {}
+
+bool SampleCursor::next(Sample& out, bool& ok, ParseError& problem) {
+    while (seq_ < max_) {
+        const auto path = dir_.sample_path(++seq_);
+        const auto ec = read_file(path, buffer_);
+        if (ec == boost::system::errc::no_such_file_or_directory) continue;  // a gap in numbering
+        ok = false;
+        if (ec) {
+            problem = ParseError{path.string(), 0, "", "cannot read: " + ec.message()};
+            return true;
+        }
+        if (auto e = decode_sample(buffer_, path.string(), out)) {
+            problem = std::move(*e);
+            return true;
+        }
+        ok = true;
+        return true;
+    }
+    return false;
+}
+
+fs::path default_data_dir() {
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return fs::path(x) / "vscsi";
+    if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".local/share/vscsi";
+    return fs::current_path() / ".vscsi-data";
+}
+
+fs::path jobs_dir(const fs::path& data_dir) { return data_dir / "jobs"; }
+
+std::optional<fs::path> resolve_job(const std::string& job, const fs::path& data_dir) {
+    const fs::path as_path(job);
+    if (JobDir::looks_like_job(as_path)) return as_path;
+    if (!invalid_job_name_reason(job)) {
+        const auto p = jobs_dir(data_dir) / job;
+        if (JobDir::looks_like_job(p)) return p;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> invalid_job_name_reason(const std::string& name) {
+    if (name.empty()) return "the job name is empty";
+    if (name.size() > 100) return "the job name is longer than 100 characters";
+    if (name.front() == '.' || name.front() == '-') return "the job name must not start with '.' or '-'";
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '.' || c == '_' || c == '-';
+        if (!ok)
+            return fmt::format("the job name '{}' has '{}': use letters, digits, '.', '_' and '-'",
+                               name, c);
+    }
+    return std::nullopt;
+}
+
+}  // namespace vscsi

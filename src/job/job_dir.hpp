@@ -1,0 +1,81 @@
+#pragma once
+// A job directory on disk:
+//   job.json            metadata (atomic rewrite)
+//   samples/sample-NNNNNN.csv   one interval each, written once, atomically
+//   raw/                original inputs kept verbatim (imports)
+//   analysis/           outputs of `vscsi analyze`
+
+#include <boost/system/error_code.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "format/parse_error.hpp"
+#include "job/job_meta.hpp"
+#include "job/sample_file.hpp"
+
+namespace vscsi {
+
+namespace fs = std::filesystem;
+
+class JobDir {
+public:
+    explicit JobDir(fs::path root) : root_(std::move(root)) {}
+
+    const fs::path& root() const { return root_; }
+    fs::path job_json() const { return root_ / "job.json"; }
+    fs::path samples_dir() const { return root_ / "samples"; }
+    fs::path raw_dir() const { return root_ / "raw"; }
+    fs::path analysis_dir() const { return root_ / "analysis"; }
+    fs::path sample_path(std::uint64_t seq) const;
+
+    static bool looks_like_job(const fs::path& dir) { return fs::is_regular_file(dir / "job.json"); }
+
+    // Creates samples/ (and the root). Idempotent.
+    boost::system::error_code create_layout() const;
+
+    JobMeta load_meta() const;  // throws DataError naming job.json and the field
+    boost::system::error_code save_meta(const JobMeta& m) const;
+    boost::system::error_code write_sample(const SampleHeader& h, const VscsiStatsOutput& data) const;
+
+    // Highest sequence number present in samples/ (0 if none): one directory
+    // pass keeping only the maximum, so memory does not grow with the job.
+    std::uint64_t max_sample_seq() const;
+
+private:
+    fs::path root_;
+};
+
+// Reads samples one at a time in sequence order; a sample that cannot be read
+// is reported and skipped, never fatal to the rest.
+class SampleCursor {
+public:
+    explicit SampleCursor(const JobDir& dir);
+
+    // False at the end. On a bad sample, fills `problem`, returns true with
+    // `ok` false so callers can count and report it.
+    bool next(Sample& out, bool& ok, ParseError& problem);
+    void rewind() { seq_ = 0; }
+    std::uint64_t last_seq() const { return max_; }
+
+private:
+    const JobDir& dir_;
+    std::uint64_t seq_ = 0;
+    std::uint64_t max_ = 0;
+    std::string buffer_;
+};
+
+// Data directory: --data-dir, else $XDG_DATA_HOME/vscsi, else ~/.local/share/vscsi.
+fs::path default_data_dir();
+fs::path jobs_dir(const fs::path& data_dir);
+
+// JOB may be a job directory or a job name under the data directory.
+std::optional<fs::path> resolve_job(const std::string& job, const fs::path& data_dir);
+
+// Job names become directory names: letters, digits, '.', '_', '-' only.
+std::optional<std::string> invalid_job_name_reason(const std::string& name);
+
+}  // namespace vscsi

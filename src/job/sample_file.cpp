@@ -1,0 +1,78 @@
+#include "job/sample_file.hpp"
+
+#include <fmt/format.h>
+
+#include "format/text_lines.hpp"
+#include "format/vscsistats_csv.hpp"
+
+namespace vscsi {
+
+std::string encode_sample(const SampleHeader& h, const VscsiStatsOutput& data) {
+    std::string s = fmt::format(
+        "# vscsi-sample: {}\n# seq: {}\n# start: {}\n# end: {}\n", kSampleFormatVersion, h.seq,
+        format_iso8601(h.start), format_iso8601(h.end));
+    if (!h.origin.empty()) s += fmt::format("# origin: {}\n", h.origin);
+    if (h.after_gap) s += "# after_gap: true\n";
+    append_vscsistats_csv(s, data);
+    return s;
+}
+
+std::optional<ParseError> decode_sample(std::string_view text, const std::string& source,
+                                        Sample& out) {
+    out.header = SampleHeader{};
+    text::LineReader lines(text, 1);
+    std::string_view line;
+    std::size_t consumed = 0;  // bytes of header lines
+    bool has_version = false, has_start = false, has_end = false;
+    auto error = [&](std::string field, std::string reason) {
+        return ParseError{source, lines.line_no(), std::move(field), std::move(reason)};
+    };
+    std::size_t body_line = 1;
+    while (consumed < text.size() && text[consumed] == '#') {
+        lines.next(line);
+        const auto nl = text.find('\n', consumed);
+        consumed = nl == std::string_view::npos ? text.size() : nl + 1;
+        body_line = lines.line_no() + 1;
+        line.remove_prefix(1);
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos) continue;  // free comment
+        const auto key = text::trim(line.substr(0, colon));
+        const auto value = text::trim(line.substr(colon + 1));
+        if (key == "vscsi-sample") {
+            int v = 0;
+            if (!text::parse_int(value, v) || v < 1)
+                return error("vscsi-sample", fmt::format("bad format version {}", text::excerpt(value)));
+            if (v > kSampleFormatVersion)
+                return error("vscsi-sample", fmt::format("sample format {} is newer than this "
+                                                         "vscsi understands ({}); upgrade vscsi",
+                                                         v, kSampleFormatVersion));
+            has_version = true;
+        } else if (key == "seq") {
+            if (!text::parse_int(value, out.header.seq))
+                return error("seq", fmt::format("not an integer: {}", text::excerpt(value)));
+        } else if (key == "start" || key == "end") {
+            auto t = parse_iso8601(value);
+            if (!t)
+                return error(std::string(key),
+                             fmt::format("not an ISO 8601 time: {}", text::excerpt(value)));
+            (key == "start" ? out.header.start : out.header.end) = *t;
+            (key == "start" ? has_start : has_end) = true;
+        } else if (key == "origin") {
+            out.header.origin = std::string(value);
+        } else if (key == "after_gap") {
+            out.header.after_gap = value == "true";
+        }
+    }
+    if (!has_version || !has_start || !has_end)
+        return ParseError{source, 1, "sample header",
+                          "missing '# vscsi-sample', '# start' or '# end' line: not a vscsi sample "
+                          "file (import hand-collected CSV with `vscsi import`)"};
+    if (out.header.end <= out.header.start)
+        return ParseError{source, 1, "end", "the interval ends before it starts"};
+    CsvParseOptions opt;
+    opt.source = source;
+    opt.first_line = body_line;
+    return parse_vscsistats_csv(text.substr(consumed), out.data, opt);
+}
+
+}  // namespace vscsi

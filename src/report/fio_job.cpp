@@ -1,0 +1,253 @@
+#include "report/fio_job.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "vscsi_config.hpp"
+
+namespace vscsi {
+
+std::string_view to_string(RateMode m) {
+    switch (m) {
+        case RateMode::off: return "off";
+        case RateMode::mean: return "mean";
+        case RateMode::peak: return "peak";
+    }
+    return "?";
+}
+
+std::optional<RateMode> rate_mode_from_string(std::string_view s) {
+    for (auto m : {RateMode::off, RateMode::mean, RateMode::peak})
+        if (to_string(m) == s) return m;
+    return std::nullopt;
+}
+
+namespace {
+
+bool is_power_of_two(std::int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+std::int64_t round_up_512(double v) { return static_cast<std::int64_t>(std::ceil(v / 512.0)) * 512; }
+
+std::string bucket_text(const BlockSizeShare& b) {
+    if (!b.high) return fmt::format(">{}", b.low.value_or(0));
+    if (!b.low) return fmt::format("<={}", *b.high);
+    return fmt::format("({},{}]", *b.low, *b.high);
+}
+
+std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:.1f}%", v) : "n/a"; }
+
+std::string join_bssplit(const std::vector<BsEntry>& e) {
+    std::string s;
+    for (const auto& x : e) {
+        if (!s.empty()) s += ':';
+        s += fmt::format("{}/{}", fio_size_text(x.bytes), x.percent);
+    }
+    return s;
+}
+
+double bssplit_mean(const std::vector<BsEntry>& e) {
+    double sum = 0;
+    for (const auto& x : e) sum += static_cast<double>(x.bytes) * x.percent;
+    return sum / 100.0;
+}
+
+void check_bssplit(const std::vector<BsEntry>& e, std::string_view dir) {
+    // fio barely validates bssplit (sums of 110 pass): check what we write.
+    int sum = 0;
+    for (const auto& x : e) {
+        if (x.percent <= 0 || x.bytes <= 0 || x.bytes % 512 != 0)
+            throw std::logic_error(fmt::format("bad {} bssplit entry {}/{}", dir, x.bytes, x.percent));
+        sum += x.percent;
+    }
+    if (sum != 100) throw std::logic_error(fmt::format("{} bssplit adds up to {}", dir, sum));
+}
+
+std::string section_name(std::string_view id) {
+    std::string s;
+    for (char c : id) s += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+    return s.empty() ? "vscsi" : s;
+}
+
+int whole(double v, int min) { return std::max(min, static_cast<int>(std::lround(v))); }
+
+}  // namespace
+
+std::int64_t representative_io_size(const BlockSizeShare& b, double max_observed) {
+    if (!b.high) {  // overflow: nothing bigger than the largest IO seen
+        const double floor = static_cast<double>(b.low.value_or(0)) + 512;
+        return round_up_512(std::max(std::isfinite(max_observed) ? max_observed : floor, floor));
+    }
+    const auto hi = *b.high;
+    if (b.low && is_power_of_two(hi + 1) && hi + 1 > *b.low + 1) {
+        // 4095, 8191, 16383, 65535: the sizes between the aligned neighbours.
+        const double mid = (static_cast<double>(*b.low) + static_cast<double>(hi)) / 2.0;
+        return std::max<std::int64_t>(512, static_cast<std::int64_t>(std::llround(mid / 512.0)) * 512);
+    }
+    return std::max<std::int64_t>(512, round_up_512(static_cast<double>(hi)));
+}
+
+std::vector<BsEntry> build_bssplit(const std::vector<BlockSizeShare>& shares, double max_observed,
+                                   std::vector<std::string>& dropped) {
+    struct Cand {
+        BsEntry e;
+        double exact;
+    };
+    std::vector<Cand> c;
+    double total = 0;
+    for (const auto& b : shares) total += b.percent;
+    if (total <= 0) return {};
+    for (const auto& b : shares) {
+        const auto bytes = representative_io_size(b, max_observed);
+        const double exact = b.percent * 100.0 / total;
+        // Two buckets may map to one size (e.g. overflow rounding): merge them.
+        auto it = std::find_if(c.begin(), c.end(), [&](const Cand& x) { return x.e.bytes == bytes; });
+        if (it != c.end()) {
+            it->exact += exact;
+            it->e.bucket += " " + bucket_text(b);
+        } else {
+            c.push_back({{bytes, 0, bucket_text(b)}, exact});
+        }
+    }
+    int assigned = 0;
+    for (auto& x : c) {
+        x.e.percent = static_cast<int>(std::floor(x.exact));
+        assigned += x.e.percent;
+    }
+    std::vector<std::size_t> order(c.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return (c[a].exact - std::floor(c[a].exact)) > (c[b].exact - std::floor(c[b].exact));
+    });
+    for (std::size_t i = 0; assigned < 100 && i < order.size(); ++i, ++assigned) ++c[order[i]].e.percent;
+    std::vector<BsEntry> out;
+    for (auto& x : c) {
+        if (x.e.percent > 0) {
+            out.push_back(x.e);
+        } else {
+            dropped.push_back(fmt::format("{} {:.2f}%", fio_size_text(x.e.bytes), x.exact));
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const BsEntry& a, const BsEntry& b) { return a.bytes < b.bytes; });
+    return out;
+}
+
+std::string fio_size_text(std::int64_t bytes) {
+    if (bytes % (1024 * 1024) == 0) return fmt::format("{}m", bytes / (1024 * 1024));
+    if (bytes % 1024 == 0) return fmt::format("{}k", bytes / 1024);
+    return fmt::format("{}", bytes);
+}
+
+std::string render_fio_job(const FioSource& src, const FioParams& p) {
+    const auto& m = *src.metrics;
+    const auto& a = *src.analysis;
+    if (m.idle())
+        throw std::invalid_argument("no I/O in the analyzed samples: there is no workload to "
+                                    "reproduce (try --filter none, or check the job's samples)");
+    const bool reads = m.ios_read > 0, writes = m.ios_write > 0;
+    if (!reads && !writes)
+        throw std::invalid_argument("the samples have IOs but no Read/Write IO-length histograms");
+
+    std::vector<std::string> dropped_r, dropped_w;
+    const auto bs_r = reads ? build_bssplit(m.sizes(Direction::read), m.max_io_bytes.read, dropped_r)
+                            : std::vector<BsEntry>{};
+    const auto bs_w = writes ? build_bssplit(m.sizes(Direction::write), m.max_io_bytes.write, dropped_w)
+                             : std::vector<BsEntry>{};
+    if (reads) check_bssplit(bs_r, "read");
+    if (writes) check_bssplit(bs_w, "write");
+
+    std::string o;
+    auto out = std::back_inserter(o);
+    fmt::format_to(out, "# fio job generated by vscsi {} from vscsiStats histograms\n", VSCSI_VERSION);
+    fmt::format_to(out, "# job: {} ({}), analyzed {}\n", src.job_id, src.scope, format_iso8601(a.analyzed_at));
+    fmt::format_to(out, "# samples: {} of {} analyzed; {}\n", a.samples_analyzed, a.samples_total,
+                   a.filter.explanation);
+    fmt::format_to(out, "# measured: {:.1f} IOPS (read {:.1f} / write {:.1f}), {:.3f} MB/s over {:.0f} s\n",
+                   m.iops.total, m.iops.read, m.iops.write, m.throughput_mbps.total, m.seconds);
+    fmt::format_to(out, "# target, size and runtime are parameters (vscsi analyze --target --size "
+                        "--runtime), not measurements.\n\n");
+
+    fmt::format_to(out, "[global]\nioengine={}\ndirect={}\nfilename={}\nsize={}\nruntime={}\n"
+                        "time_based=1\ngroup_reporting=1\nrandrepeat=0\nnumjobs=1\n\n",
+                   p.ioengine, p.direct ? 1 : 0, p.target, p.size, p.runtime_seconds);
+
+    fmt::format_to(out, "[{}]\n", section_name(src.job_id));
+    // Read/write mix
+    fmt::format_to(out, "# read share: {} reads, {} writes = {} reads ('IO lengths of Read/Write commands' counts)\n",
+                   m.ios_read, m.ios_write, pct(m.read_percent));
+    if (reads && writes) {
+        const int mix = std::clamp(static_cast<int>(std::lround(m.read_percent)), 1, 99);
+        fmt::format_to(out, "rw=randrw\nrwmixread={}\n", mix);
+    } else {
+        fmt::format_to(out, "rw={}\n", reads ? "randread" : "randwrite");
+    }
+    // Block sizes
+    auto describe = [&](std::string_view dir, const std::vector<BsEntry>& bs, double measured_mean,
+                        const std::vector<std::string>& dropped) {
+        std::string line;
+        for (const auto& e : bs) line += fmt::format(" {}={}% {};", fio_size_text(e.bytes), e.percent, e.bucket);
+        fmt::format_to(out, "# {} sizes per vscsiStats bucket:{}\n", dir, line);
+        fmt::format_to(out, "#   mean IO size measured {:.0f} B, this split {:.0f} B\n", measured_mean,
+                       bssplit_mean(bs));
+        if (!dropped.empty()) {
+            std::string d;
+            for (const auto& x : dropped) d += " " + x;
+            fmt::format_to(out, "#   dropped (share rounds to 0%):{}\n", d);
+        }
+    };
+    if (reads) describe("read", bs_r, m.mean_io_bytes.read, dropped_r);
+    if (writes) describe("write", bs_w, m.mean_io_bytes.write, dropped_w);
+    if (reads && writes)
+        fmt::format_to(out, "bssplit={},{}\n", join_bssplit(bs_r), join_bssplit(bs_w));
+    else
+        fmt::format_to(out, "bssplit={}\n", join_bssplit(reads ? bs_r : bs_w));
+    // fio rounds every size down to a multiple of the smallest power-of-two size
+    // unless told otherwise; keep the unaligned sizes vscsiStats saw.
+    std::int64_t smallest = INT64_MAX;
+    for (const auto* v : {&bs_r, &bs_w})
+        for (const auto& e : *v) smallest = std::min(smallest, e.bytes);
+    bool unaligned = false;
+    for (const auto* v : {&bs_r, &bs_w})
+        for (const auto& e : *v) unaligned = unaligned || e.bytes % smallest != 0;
+    if (unaligned)
+        fmt::format_to(out, "# some sizes are not multiples of the smallest ({} B): keep them exact\n"
+                            "bs_unaligned=1\n", smallest);
+    // Sequential vs random
+    const double seq_r = m.sequential_percent.read, seq_w = m.sequential_percent.write;
+    fmt::format_to(out, "# sequential share (seek distance exactly +1 LBN in 'distance between successive "
+                        "Read/Write commands'): read {}, write {}\n", pct(seq_r), pct(seq_w));
+    auto rnd = [](double seq) { return std::isfinite(seq) ? std::clamp(100 - whole(seq, 0), 0, 100) : 100; };
+    if (reads && writes)
+        fmt::format_to(out, "percentage_random={},{}\n", rnd(seq_r), rnd(seq_w));
+    else
+        fmt::format_to(out, "percentage_random={}\n", rnd(reads ? seq_r : seq_w));
+    // Queue depth
+    const auto& q = m.queue_depth;
+    fmt::format_to(out, "# outstanding IOs when a new IO is issued: mean {:.1f} (p50 {:g}, p95 {:g}, p99 {:g}, {})\n",
+                   q.mean, q.p50, q.p95, q.p99, to_string(m.percentile_method));
+    fmt::format_to(out, "iodepth={}\n", std::isfinite(q.mean) ? whole(q.mean, 1) : 1);
+    // Rate
+    if (p.rate != RateMode::off) {
+        double r = m.iops.read, w = m.iops.write;
+        if (p.rate == RateMode::peak) {
+            r = a.peak.iops_read;
+            w = a.peak.iops_write;
+            fmt::format_to(out, "# rate: busiest analyzed sample #{} starting {}\n", a.peak.seq,
+                           format_iso8601(a.peak.start));
+        } else {
+            fmt::format_to(out, "# rate: mean of the analyzed samples\n");
+        }
+        // Poisson pacing counts IOs, not bytes: linear pacing would convert
+        // rate_iops via the smallest block size and miss with mixed sizes.
+        if (reads && writes)
+            fmt::format_to(out, "rate_iops={},{}\n", whole(r, 1), whole(w, 1));
+        else
+            fmt::format_to(out, "rate_iops={}\n", whole(reads ? r : w, 1));
+        fmt::format_to(out, "rate_process=poisson\n");
+    }
+    return o;
+}
+
+}  // namespace vscsi

@@ -1,0 +1,55 @@
+#pragma once
+// Renders a workload profile as a fio job file that reproduces it. Pure.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/job_analysis.hpp"
+#include "analysis/workload_metrics.hpp"
+
+namespace vscsi {
+
+enum class RateMode { off, mean, peak };
+std::string_view to_string(RateMode m);
+std::optional<RateMode> rate_mode_from_string(std::string_view s);
+
+struct FioParams {
+    std::string target = "vscsi-fio.dat";  // file or device fio works on
+    std::string size = "1G";
+    unsigned runtime_seconds = 60;
+    std::string ioengine = "libaio";
+    bool direct = true;
+    RateMode rate = RateMode::off;  // off: flat out; mean/peak: replay measured IOPS
+};
+
+struct BsEntry {
+    std::int64_t bytes = 0;
+    int percent = 0;
+    std::string bucket;  // the vscsiStats bucket it stands for
+};
+
+// The IO size that stands for one vscsiStats IO-length bucket. Power-of-two
+// limits stand for themselves; the "unaligned" buckets (4095, 8191, 16383,
+// 65535) stand for the 512-aligned middle of their range; overflow for the
+// largest IO seen.
+std::int64_t representative_io_size(const BlockSizeShare& b, double max_observed);
+
+// Whole percentages that add up to exactly 100 (largest remainder); sizes
+// whose share rounds to 0 are dropped and listed in `dropped`.
+std::vector<BsEntry> build_bssplit(const std::vector<BlockSizeShare>& shares, double max_observed,
+                                   std::vector<std::string>& dropped);
+
+std::string fio_size_text(std::int64_t bytes);  // 4096 -> "4k", 3584 -> "3584"
+
+struct FioSource {
+    std::string job_id;
+    std::string scope;  // "all 2 disks", "scsi0:0 (wg ..)"
+    const AnalysisResult* analysis = nullptr;
+    const WorkloadMetrics* metrics = nullptr;
+};
+
+// Throws std::invalid_argument when there is nothing to reproduce (no I/O).
+std::string render_fio_job(const FioSource& src, const FioParams& params);
+
+}  // namespace vscsi

@@ -1,0 +1,100 @@
+#include "report/summary_json.hpp"
+
+#include <boost/json.hpp>
+
+#include "util/json_text.hpp"
+#include "vscsi_config.hpp"
+
+namespace vscsi {
+namespace json = boost::json;
+namespace {
+
+json::value num(double v, int digits = 3) { return json::value(round_to(v, digits)); }
+
+json::object per_dir(const PerDirection& p, int digits = 3) {
+    return {{"total", num(p.total, digits)}, {"read", num(p.read, digits)}, {"write", num(p.write, digits)}};
+}
+
+json::object pct_summary(const PercentileSummary& s, PercentileMethod m, int digits) {
+    return {{"mean", num(s.mean, digits)},
+            {"p50", num(s.p50, digits)},
+            {"p95", num(s.p95, digits)},
+            {"p99", num(s.p99, digits)},
+            {"percentile_method", to_string(m)}};
+}
+
+json::object size_dist(const std::vector<BlockSizeShare>& v) {
+    json::object o;
+    for (const auto& b : v) o[b.key] = round_to(b.percent, 3);
+    return o;
+}
+
+}  // namespace
+
+json::object metrics_to_json(const WorkloadMetrics& m) {
+    const auto method = m.percentile_method;
+    return {
+        {"seconds", num(m.seconds, 3)},
+        {"ios", {{"total", m.ios_total}, {"read", m.ios_read}, {"write", m.ios_write}}},
+        {"iops", per_dir(m.iops)},
+        {"read_percent", num(m.read_percent)},
+        {"throughput_mbps", per_dir(m.throughput_mbps, 6)},
+        {"throughput_method", "count x mean of the IO-length histograms (MB = 10^6 bytes)"},
+        {"mean_io_bytes", per_dir(m.mean_io_bytes, 1)},
+        {"block_size_distribution",
+         {{"read", size_dist(m.sizes(Direction::read))},
+          {"write", size_dist(m.sizes(Direction::write))},
+          {"total", size_dist(m.sizes(Direction::total))},
+          {"unit", "percent of IOs per IO-length bucket, keyed by the bucket's upper limit in bytes"}}},
+        {"sequential_percent", per_dir(m.sequential_percent)},
+        {"queue_depth", pct_summary(m.queue_depth, method, 3)},
+        {"latency_ms",
+         {{"read", pct_summary(m.latency_ms_read, method, 4)},
+          {"write", pct_summary(m.latency_ms_write, method, 4)},
+          {"total", pct_summary(m.latency_ms_total, method, 4)}}},
+        {"percentile_method", to_string(method)},
+    };
+}
+
+json::object summary_to_json(const AnalysisResult& r, const std::map<std::string, std::string>& outputs) {
+    json::object filter{{"method", to_string(r.filter.method)},
+                        {"threshold", round_to(r.filter.threshold, 3)},
+                        {"cutoff_iops", round_to(r.filter.cutoff_iops, 3)},
+                        {"explanation", r.filter.explanation},
+                        {"samples_total", r.samples_total},
+                        {"samples_analyzed", r.samples_analyzed},
+                        {"samples_filtered", r.samples_filtered()},
+                        {"samples_unreadable", r.samples_unreadable}};
+    json::array disks;
+    for (const auto& d : r.disks)
+        disks.push_back({{"vm_name", d.vm_name},
+                         {"world_group_id", d.disk.world_group_id},
+                         {"handle_id", d.disk.handle_id},
+                         {"label", d.disk.label},
+                         {"metrics", metrics_to_json(d.metrics)}});
+    json::array warnings;
+    for (const auto& w : r.warnings) warnings.emplace_back(w);
+    json::object outs;
+    for (const auto& [k, v] : outputs) outs[k] = v;
+    return {
+        {"job_id", r.job_id},
+        {"analyzed_at", format_iso8601(r.analyzed_at)},
+        {"vscsi_version", VSCSI_VERSION},
+        {"filter", std::move(filter)},
+        {"period",
+         {{"first_sample_start", r.first_start ? json::value(format_iso8601(*r.first_start)) : nullptr},
+          {"last_sample_end", r.last_end ? json::value(format_iso8601(*r.last_end)) : nullptr}}},
+        {"metrics", metrics_to_json(r.total)},
+        {"peak",
+         {{"sample", r.peak.seq},
+          {"start", r.peak.seq ? json::value(format_iso8601(r.peak.start)) : nullptr},
+          {"iops", {{"total", round_to(r.peak.iops_total, 3)},
+                    {"read", round_to(r.peak.iops_read, 3)},
+                    {"write", round_to(r.peak.iops_write, 3)}}}}},
+        {"disks", std::move(disks)},
+        {"warnings", std::move(warnings)},
+        {"outputs", std::move(outs)},
+    };
+}
+
+}  // namespace vscsi
