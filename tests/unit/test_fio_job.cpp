@@ -1,0 +1,134 @@
+#include <catch2/catch.hpp>
+
+#include "analysis/workload_metrics.hpp"
+#include "fixtures.hpp"
+#include "format/vscsistats_csv.hpp"
+#include "report/fio_job.hpp"
+
+using namespace vscsi;
+
+namespace {
+
+BlockSizeShare share(std::optional<std::int64_t> lo, std::optional<std::int64_t> hi, double pct) {
+    BlockSizeShare b;
+    b.low = lo;
+    b.high = hi;
+    b.percent = pct;
+    return b;
+}
+
+struct RealFixture {
+    AnalysisResult result;
+    RealFixture() {
+        const auto data = parse_vscsistats_csv_or_throw(test::real_sample());
+        DiskAccumulator acc;
+        REQUIRE(acc.add(data.disks[0]).empty());
+        result.job_id = "real";
+        result.samples_total = result.samples_analyzed = 1;
+        result.filter.explanation = "none";
+        result.total = compute_metrics(acc, 60, PercentileMethod::bucket_upper_bound);
+        result.peak = {1, {}, 793 / 60.0, 4 / 60.0, 789 / 60.0};
+    }
+    std::string render(FioParams p = {}) {
+        return render_fio_job({"real", "all 1 disk", &result, &result.total}, p);
+    }
+};
+
+std::string value_of(const std::string& job, const std::string& key) {
+    const auto at = job.find("\n" + key + "=");
+    REQUIRE(at != std::string::npos);
+    const auto start = at + key.size() + 2;
+    return job.substr(start, job.find('\n', start) - start);
+}
+
+}  // namespace
+
+TEST_CASE("each vscsiStats IO-length bucket maps to a size fio can issue", "[fio]") {
+    CHECK(representative_io_size(share(std::nullopt, 512, 1), 0) == 512);
+    CHECK(representative_io_size(share(4095, 4096, 1), 0) == 4096);
+    CHECK(representative_io_size(share(2048, 4095, 1), 0) == 3072);    // unaligned: between 2k and 4k
+    CHECK(representative_io_size(share(4096, 8191, 1), 0) == 6144);
+    CHECK(representative_io_size(share(8192, 16383, 1), 0) == 12288);
+    CHECK(representative_io_size(share(49152, 65535, 1), 0) == 57344);
+    CHECK(representative_io_size(share(32768, 49152, 1), 0) == 49152);
+    CHECK(representative_io_size(share(524288, std::nullopt, 1), 1048576) == 1048576);  // overflow: largest seen
+    CHECK(representative_io_size(share(524288, std::nullopt, 1), 600000) == 600064);    // rounded up to 512
+}
+
+TEST_CASE("bssplit percentages are whole, positive and add up to 100", "[fio]") {
+    std::vector<std::string> dropped;
+    const auto e = build_bssplit({share(std::nullopt, 512, 33.4), share(4095, 4096, 33.3), share(8191, 8192, 33.2),
+                                  share(16384, 32768, 0.1)},
+                                 0, dropped);
+    int sum = 0;
+    for (const auto& x : e) {
+        CHECK(x.percent > 0);
+        sum += x.percent;
+    }
+    CHECK(sum == 100);
+    REQUIRE(e.size() == 3);
+    REQUIRE(dropped.size() == 1);
+    CHECK_THAT(dropped[0], Catch::Contains("32k 0.10%"));
+    CHECK(fio_size_text(4096) == "4k");
+    CHECK(fio_size_text(1048576) == "1m");
+    CHECK(fio_size_text(3584) == "3584");
+}
+
+TEST_CASE("fio job of the real sample: mix, sizes, randomness, depth, with sources", "[fio]") {
+    RealFixture f;
+    const auto job = f.render();
+    CHECK(value_of(job, "rw") == "randrw");
+    CHECK(value_of(job, "rwmixread") == "1");  // 4 of 793 = 0.5%, at least 1 to keep reads
+    CHECK(value_of(job, "bssplit") == "4k/25:32k/75,512/5:2k/1:3k/2:4k/77:8k/12:12k/1:32k/1:48k/1");
+    CHECK(value_of(job, "percentage_random") == "75,73");
+    CHECK(value_of(job, "iodepth") == "3");
+    CHECK(value_of(job, "norandommap") == "1");
+    CHECK(job.find("bs_unaligned") == std::string::npos);  // every size is a multiple of 512
+    CHECK(job.find("rate_iops") == std::string::npos);
+    CHECK_THAT(job, Catch::Contains("# read share: 4 reads, 789 writes"));
+    CHECK_THAT(job, Catch::Contains("mean IO size measured 25600 B, this split 25600 B"));
+    CHECK_THAT(job, Catch::Contains("dropped (share rounds to 0%): 1k 0.13%"));
+}
+
+TEST_CASE("rate replay uses the busiest sample with Poisson pacing", "[fio]") {
+    RealFixture f;
+    FioParams p;
+    p.rate = RateMode::peak;
+    p.target = "/dev/sdb";
+    p.size = "10G";
+    p.runtime_seconds = 300;
+    const auto job = f.render(p);
+    CHECK(value_of(job, "rate_iops") == "1,13");
+    CHECK(value_of(job, "rate_process") == "poisson");
+    CHECK(value_of(job, "filename") == "/dev/sdb");
+    CHECK(value_of(job, "size") == "10G");
+    CHECK(value_of(job, "runtime") == "300");
+}
+
+TEST_CASE("an idle profile has nothing to reproduce", "[fio]") {
+    AnalysisResult r;
+    CHECK_THROWS_WITH(render_fio_job({"idle", "x", &r, &r.total}, {}), Catch::Contains("no I/O"));
+}
+
+TEST_CASE("single-direction workloads use randread/randwrite with single values", "[fio]") {
+    RealFixture f;
+    auto& m = f.result.total;
+    m.ios_read = 0;
+    m.iops.read = 0;
+    m.block_sizes[1].clear();
+    const auto job = f.render();
+    CHECK(value_of(job, "rw") == "randwrite");
+    CHECK(job.find("rwmixread") == std::string::npos);
+    CHECK(value_of(job, "percentage_random") == "73");
+    CHECK(value_of(job, "bssplit") == "512/5:2k/1:3k/2:4k/77:8k/12:12k/1:32k/1:48k/1");
+}
+
+TEST_CASE("sizes that are not multiples of the smallest one keep bs_unaligned", "[fio]") {
+    RealFixture f;
+    auto& m = f.result.total;
+    m.block_sizes[1] = {share(4095, 4096, 50), share(4096, 8191, 50)};  // 4k and 6k reads
+    const auto job = f.render();
+    CHECK(value_of(job, "bs_unaligned") == "1");  // 6k reads are not a multiple of 4k
+    CHECK_THAT(job, Catch::Contains("# read 6k is not a multiple of 4k"));
+    CHECK_THAT(value_of(job, "bssplit"), Catch::StartsWith("4k/50:6k/50,"));
+}

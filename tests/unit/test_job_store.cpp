@@ -1,0 +1,217 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "analysis/job_analysis.hpp"
+#include "fixtures.hpp"
+#include "format/vscsistats_csv.hpp"
+#include "job/csv_import.hpp"
+#include "job/job_dir.hpp"
+#include "sim/workload_model.hpp"
+
+using namespace vscsi;
+using Catch::Detail::Approx;
+
+namespace {
+
+JobMeta sample_meta() {
+    JobMeta m;
+    m.job_id = "sql-peak";
+    m.created_at = m.updated_at = *parse_iso8601("2026-11-06T08:30:22Z");
+    m.status = JobStatus::running;
+    m.source = "ssh";
+    m.host = {"esxi01", "root", 22, "SHA256:abc"};
+    m.targets = {{"SQL, prod", 2099979, "/vmfs/a.vmx", {{8194, "scsi0:0"}, {8195, "scsi0:1"}}}};
+    m.profile = {"standard", 30, 60};
+    m.collection.started_at = m.created_at;
+    m.collection.samples_collected = 18;
+    m.collection.samples_expected = 30;
+    m.collection.errors = {"connection lost at 08:40"};
+    m.tags = {{"env", "prod"}};
+    return m;
+}
+
+std::vector<std::filesystem::path> write_real_copies(const std::filesystem::path& dir, int n) {
+    std::vector<std::filesystem::path> files;
+    for (int i = 0; i < n; ++i) {
+        files.push_back(dir / ("s" + std::to_string(i) + ".csv"));
+        test::write_text(files.back(), test::real_sample());
+    }
+    return files;
+}
+
+}  // namespace
+
+TEST_CASE("job.json round-trips and keeps fields from newer versions", "[job]") {
+    auto m = sample_meta();
+    m.extra["future_field"] = "kept";
+    const auto text = serialize_job_meta(m);
+    CHECK_THAT(text, Catch::Contains("\"schema_version\": 1"));
+    const auto back = parse_job_meta(text, "job.json");
+    CHECK(serialize_job_meta(back) == text);
+    CHECK(back.targets[0].disks[1].label == "scsi0:1");
+    CHECK(back.extra.at("future_field").as_string() == "kept");
+    CHECK(back.collection.errors.at(0) == "connection lost at 08:40");
+}
+
+TEST_CASE("bad job.json names the file and the field", "[job]") {
+    auto text = serialize_job_meta(sample_meta());
+    SECTION("newer schema") {
+        auto t = text;
+        t.replace(t.find("\"schema_version\": 1"), 19, "\"schema_version\": 9");
+        CHECK_THROWS_WITH(parse_job_meta(t, "/x/job.json"),
+                          Catch::Contains("/x/job.json: schema_version: schema 9 is newer") && Catch::Contains("upgrade vscsi"));
+    }
+    SECTION("wrong type") {
+        auto t = text;
+        t.replace(t.find("\"samples\": 30"), 13, "\"samples\": \"x\"");
+        CHECK_THROWS_WITH(parse_job_meta(t, "job.json"), Catch::Contains("profile.samples"));
+    }
+    SECTION("not JSON") { CHECK_THROWS_WITH(parse_job_meta("{", "job.json"), Catch::Contains("not valid JSON")); }
+    SECTION("bad time") {
+        auto t = text;
+        t.replace(t.find("2026-11-06T08:30:22Z"), 20, "yesterday");
+        CHECK_THROWS_WITH(parse_job_meta(t, "job.json"), Catch::Contains("created_at") && Catch::Contains("ISO 8601"));
+    }
+}
+
+TEST_CASE("samples are written whole and read back with their interval", "[job]") {
+    test::ScratchDir tmp;
+    const JobDir dir(tmp.path() / "job");
+    REQUIRE_FALSE(dir.create_layout());
+    const auto data = parse_vscsistats_csv_or_throw(test::real_sample());
+    SampleHeader h{7, *parse_iso8601("2026-01-01T00:00:00Z"), *parse_iso8601("2026-01-01T00:01:00Z"), "esxi01", true};
+    REQUIRE_FALSE(dir.write_sample(h, data));
+    CHECK(dir.max_sample_seq() == 7);
+    // no temp files left beside the sample
+    std::size_t files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.samples_dir())) files += e.is_regular_file();
+    CHECK(files == 1);
+    SampleCursor cur(dir);
+    Sample s;
+    bool ok = false;
+    ParseError err;
+    REQUIRE(cur.next(s, ok, err));
+    REQUIRE(ok);
+    CHECK(s.header.seq == 7);
+    CHECK(s.header.seconds() == Approx(60));
+    CHECK(s.header.after_gap);
+    CHECK(s.data.disks.at(0).find(Metric::io_length, Direction::total)->count == 793);
+    CHECK_FALSE(cur.next(s, ok, err));
+}
+
+TEST_CASE("a corrupt sample is reported with file and line, and the rest is analyzed", "[job]") {
+    test::ScratchDir tmp;
+    ImportOptions o;
+    o.files = write_real_copies(tmp.path(), 3);
+    o.interval_seconds = 60;
+    o.name = "three";
+    o.data_dir = tmp.path() / "data";
+    const auto r = import_csv_files(o);
+    REQUIRE(r.samples == 3);
+    const JobDir dir(r.dir);
+    // Damage sample 2 on disk (as a failing disk or a careless edit would).
+    auto text = test::read_text(dir.sample_path(2));
+    text.replace(text.find("count,793"), 9, "count,7x3");
+    test::write_text(dir.sample_path(2), text);
+    const auto meta = dir.load_meta();
+    const auto res = analyze_job(dir, meta, {{FilterMethod::none, std::nullopt}});
+    CHECK(res.samples_total == 2);
+    CHECK(res.samples_unreadable == 1);
+    CHECK(res.total.ios_total == 2 * 793);
+    REQUIRE(res.warnings.size() >= 2);
+    CHECK_THAT(res.warnings[1], Catch::Contains("sample-000002.csv:10: count:"));
+}
+
+TEST_CASE("import refuses a bad file and leaves nothing behind", "[job][import]") {
+    test::ScratchDir tmp;
+    auto files = write_real_copies(tmp.path(), 2);
+    auto bad = test::real_sample();
+    bad.resize(bad.size() / 2);  // truncated mid-file
+    test::write_text(files[1], bad);
+    ImportOptions o;
+    o.files = files;
+    o.interval_seconds = 60;
+    o.name = "broken";
+    o.data_dir = tmp.path() / "data";
+    CHECK_THROWS_WITH(import_csv_files(o), Catch::Contains(files[1].string() + ":") && Catch::Contains("truncated"));
+    CHECK_FALSE(std::filesystem::exists(o.data_dir / "jobs" / "broken"));
+    std::size_t entries = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(o.data_dir / "jobs")) ++entries;
+    CHECK(entries == 0);
+}
+
+TEST_CASE("import never overwrites an existing job", "[job][import]") {
+    test::ScratchDir tmp;
+    ImportOptions o;
+    o.files = write_real_copies(tmp.path(), 1);
+    o.interval_seconds = 60;
+    o.name = "once";
+    o.data_dir = tmp.path() / "data";
+    import_csv_files(o);
+    const auto before = test::read_text(o.data_dir / "jobs/once/job.json");
+    CHECK_THROWS_WITH(import_csv_files(o), Catch::Contains("already exists"));
+    CHECK(test::read_text(o.data_dir / "jobs/once/job.json") == before);
+    o.name = "../escape";
+    CHECK_THROWS_AS(import_csv_files(o), std::invalid_argument);
+}
+
+TEST_CASE("cumulative import takes differences between successive prints", "[job][import]") {
+    test::ScratchDir tmp;
+    WorkloadModel m;
+    m.iops = 100;
+    const DiskId id{5, 6, "scsi0:0"};
+    VscsiStatsOutput a, b;
+    a.disks.push_back(synthesize_interval(m, id, 60, 1));
+    b = a;  // second print: counters doubled
+    for (auto& h : b.disks[0].slots) {
+        for (auto& f : h.frequencies) f *= 2;
+        h.count *= 2;
+    }
+    test::write_text(tmp.path() / "p1.csv", format_vscsistats_csv(a));
+    test::write_text(tmp.path() / "p2.csv", format_vscsistats_csv(b));
+    ImportOptions o;
+    o.files = {tmp.path() / "p1.csv", tmp.path() / "p2.csv"};
+    o.interval_seconds = 60;
+    o.cumulative = true;
+    o.name = "cum";
+    o.start = *parse_iso8601("2026-03-01T10:00:00Z");
+    o.data_dir = tmp.path() / "data";
+    const auto r = import_csv_files(o);
+    const JobDir dir(r.dir);
+    SampleCursor cur(dir);
+    Sample s;
+    bool ok;
+    ParseError e;
+    REQUIRE(cur.next(s, ok, e));
+    REQUIRE(cur.next(s, ok, e));
+    REQUIRE(ok);
+    CHECK(s.data.disks[0].slots[0].count == a.disks[0].slots[0].count);
+    CHECK(format_iso8601(s.header.start) == "2026-03-01T10:01:00Z");
+    CHECK(std::filesystem::exists(dir.raw_dir() / "0002-p2.csv"));
+}
+
+TEST_CASE("analysis warns on an incomplete job and memory-light streaming gives exact totals", "[job]") {
+    test::ScratchDir tmp;
+    const JobDir dir(tmp.path() / "partial");
+    REQUIRE_FALSE(dir.create_layout());
+    auto meta = sample_meta();
+    REQUIRE_FALSE(dir.save_meta(meta));
+    WorkloadModel busy, idle;
+    busy.iops = 1000;
+    idle.iops = 5;
+    const auto t0 = *parse_iso8601("2026-01-01T00:00:00Z");
+    for (std::uint64_t i = 1; i <= 18; ++i) {
+        VscsiStatsOutput o;
+        o.disks.push_back(synthesize_interval(i % 3 == 0 ? idle : busy, {2099979, 8194, "scsi0:0"}, 60, i));
+        SampleHeader h{i, t0 + std::chrono::minutes(i - 1), t0 + std::chrono::minutes(i), "", false};
+        REQUIRE_FALSE(dir.write_sample(h, o));
+    }
+    const auto r = analyze_job(dir, meta, {{FilterMethod::automatic, std::nullopt}});
+    CHECK(r.samples_total == 18);
+    CHECK(r.samples_analyzed == 12);
+    CHECK(r.total.iops.total == Approx(1000).epsilon(0.01));
+    REQUIRE_FALSE(r.warnings.empty());
+    CHECK_THAT(r.warnings[0], Catch::Contains("running with 18 of 30 samples"));
+    CHECK(r.disks.at(0).vm_name == "SQL, prod");
+}

@@ -1,0 +1,211 @@
+#include <catch2/catch.hpp>
+
+#include "fixtures.hpp"
+#include "format/vscsistats_csv.hpp"
+
+using namespace vscsi;
+
+namespace {
+
+VscsiStatsOutput parse_ok(const std::string& text) {
+    VscsiStatsOutput out;
+    const auto err = parse_vscsistats_csv(text, out, {"sample.csv"});
+    INFO((err ? err->message() : std::string{}));
+    REQUIRE_FALSE(err);
+    return out;
+}
+
+ParseError parse_fail(const std::string& text) {
+    VscsiStatsOutput out;
+    const auto err = parse_vscsistats_csv(text, out, {"bad.csv"});
+    REQUIRE(err);
+    return *err;
+}
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+    for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+        s.replace(p, from.size(), to);
+    return s;
+}
+
+std::string first_lines(const std::string& s, std::size_t n) {
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < n && pos != std::string::npos; ++i) pos = s.find('\n', pos + 1);
+    return s.substr(0, pos == std::string::npos ? s.size() : pos + 1);
+}
+
+}  // namespace
+
+TEST_CASE("real vscsiStats output parses into 16 histograms of one disk", "[format]") {
+    const auto out = parse_ok(test::real_sample());
+    REQUIRE(out.disks.size() == 1);
+    const auto& d = out.disks[0];
+    CHECK(d.disk.world_group_id == 2099979);
+    CHECK(d.disk.handle_id == 8194);
+    CHECK(d.disk.label == "scsi0:0");
+    for (std::size_t s = 0; s < kSlotCount; ++s) CHECK(d.present[s]);
+
+    const auto* len = d.find(Metric::io_length, Direction::total);
+    REQUIRE(len);
+    CHECK(len->count == 793);
+    CHECK(len->min == 512);
+    CHECK(len->max == 65536);
+    CHECK(len->mean == 5332);
+    CHECK(len->limits.size() == 17);
+    CHECK(len->frequencies.size() == 18);
+    CHECK(len->frequencies[4] == 608);  // <= 4096
+    CHECK(len->overflow() == 0);
+    CHECK(d.find(Metric::io_length, Direction::read)->count == 4);
+    CHECK(d.find(Metric::io_length, Direction::write)->count == 789);
+
+    const auto* seek = d.find(Metric::seek_distance, Direction::total);
+    REQUIRE(seek->limits.front() == -500000);
+    CHECK(seek->min == -75814717);
+    // bucket (0, 1] = exactly +1 LBN = sequential
+    const auto it = std::find(seek->limits.begin(), seek->limits.end(), 1);
+    CHECK(seek->frequencies[static_cast<std::size_t>(it - seek->limits.begin())] == 213);
+    CHECK(seek->overflow() == 137);
+
+    const auto* oio = d.find(Metric::outstanding_ios, Direction::total);
+    CHECK(oio->frequencies.front() == 551);
+    CHECK(oio->limits.back() == 64);
+    CHECK(oio->frequencies[oio->limits.size() - 1] == 12);
+    CHECK(oio->max == 39);
+
+    const auto* ia = d.find(Metric::interarrival, Direction::read);
+    CHECK(ia->max == 581326407505);  // beyond 32 bits
+    CHECK(ia->overflow() == 4);
+    CHECK(d.header_line[0] == 1);
+    CHECK(d.find(Metric::seek_distance_closest16, Direction::total)->count == 793);
+}
+
+TEST_CASE("writer reproduces real vscsiStats text byte for byte", "[format]") {
+    const auto text = test::real_sample();
+    CHECK(format_vscsistats_csv(parse_ok(text)) == text);
+}
+
+TEST_CASE("CRLF line ends, blank lines and trailing blanks are tolerated", "[format]") {
+    auto text = replace_all(test::real_sample(), "\n", "\r\n");
+    text = replace_all(text, "Histogram: latency of IOs", "\r\nHistogram: latency of IOs");
+    const auto out = parse_ok(text);
+    CHECK(out.disks.at(0).find(Metric::latency, Direction::total)->count == 793);
+}
+
+TEST_CASE("several disks and VMs in one output stay apart", "[format]") {
+    const auto one = test::real_sample();
+    const auto two = replace_all(one, "handleID,8194 (scsi0:0)", "handleID,8195 (scsi0:1)");
+    const auto three = replace_all(one, "worldGroupID,2099979,virtual disk handleID,8194",
+                                   "worldGroupID,2100417,virtual disk handleID,8201");
+    const auto out = parse_ok(one + two + three);
+    REQUIRE(out.disks.size() == 3);
+    CHECK(out.disks[1].disk.label == "scsi0:1");
+    CHECK(out.disks[2].disk.world_group_id == 2100417);
+    CHECK(out.disks[2].header_line[0] > out.disks[1].header_line[15]);
+}
+
+TEST_CASE("histograms in another order parse to the same data", "[format]") {
+    const auto text = test::real_sample();
+    const auto cut = text.find("Histogram: latency of IOs");
+    const auto reordered = text.substr(cut) + text.substr(0, cut);
+    const auto a = parse_ok(text), b = parse_ok(reordered);
+    CHECK(format_vscsistats_csv(a) == format_vscsistats_csv(b));
+}
+
+TEST_CASE("a histogram without its overflow row or with truncated text is rejected with the line", "[format]") {
+    const auto text = test::real_sample();
+    SECTION("cut in the middle of the bucket rows") {
+        const auto e = parse_fail(first_lines(text, 15));
+        CHECK(e.line == 15);
+        CHECK(e.field == "bucket row");
+        CHECK_THAT(e.message(), Catch::Contains("truncated") && Catch::Contains("bad.csv:15"));
+    }
+    SECTION("cut after the min line") {
+        const auto e = parse_fail(first_lines(text, 2));
+        CHECK(e.field == "max");
+        CHECK_THAT(e.message(), Catch::Contains("starts at line 1"));
+    }
+    SECTION("a new histogram starts before the overflow row") {
+        auto lines = first_lines(text, 20) + text.substr(text.find("Histogram: IO lengths of Read"));
+        const auto e = parse_fail(lines);
+        CHECK(e.line == 21);
+        CHECK_THAT(e.reason, Catch::Contains("overflow row"));
+    }
+}
+
+TEST_CASE("lines out of order inside a histogram are rejected", "[format]") {
+    auto text = replace_all(test::real_sample(), "min,512\nmax,65536", "max,65536\nmin,512");
+    const auto e = parse_fail(text);
+    CHECK(e.line == 2);
+    CHECK(e.field == "min");
+    CHECK_THAT(e.message(), Catch::Contains("bad.csv:2: min: expected 'min,<integer>'"));
+}
+
+TEST_CASE("garbage, empty and non-numeric inputs name what is wrong", "[format]") {
+    SECTION("empty") { CHECK_THAT(parse_fail("").reason, Catch::Contains("no histograms found")); }
+    SECTION("only blank lines") { CHECK(parse_fail("\n\r\n \n").line == 0); }
+    SECTION("garbage") {
+        const auto e = parse_fail("hello world\n");
+        CHECK(e.line == 1);
+        CHECK(e.field == "header");
+    }
+    SECTION("binary junk") { CHECK(parse_fail(std::string("\x01\x02\xff\n", 4)).line == 1); }
+    SECTION("non-numeric count") {
+        const auto e = parse_fail(replace_all(test::real_sample(), "count,793\n", "count,79x3\n"));
+        CHECK(e.line == 5);
+        CHECK(e.field == "count");
+    }
+    SECTION("negative frequency") {
+        const auto e = parse_fail(replace_all(test::real_sample(), "42,512\n", "-42,512\n"));
+        CHECK(e.line == 7);
+        CHECK(e.field == "bucket row");
+    }
+    SECTION("limits going down") {
+        const auto e = parse_fail(replace_all(test::real_sample(), "1,1024\n", "1,100\n"));
+        CHECK(e.line == 8);
+        CHECK_THAT(e.reason, Catch::Contains("limits must increase"));
+    }
+    SECTION("frequencies that do not add up to count") {
+        const auto e = parse_fail(replace_all(test::real_sample(), "608,4096\n", "607,4096\n"));
+        CHECK(e.field == "count");
+        CHECK_THAT(e.reason, Catch::Contains("add up to 792 but its count is 793"));
+    }
+    SECTION("unknown histogram title") {
+        const auto e = parse_fail(replace_all(test::real_sample(), "IO lengths of commands", "IO sizes of commands"));
+        CHECK(e.line == 1);
+        CHECK(e.field == "histogram title");
+    }
+    SECTION("duplicate histogram for the same disk") {
+        const auto t = test::real_sample();
+        const auto e = parse_fail(t + first_lines(t, 24));
+        CHECK_THAT(e.reason, Catch::Contains("appears twice (first at line 1)"));
+    }
+    SECTION("header without worldGroupID") {
+        CHECK(parse_fail("Histogram: IO lengths of commands\nmin,1\n").field == "header");
+    }
+}
+
+TEST_CASE("the count check can be relaxed for outputs printed while counters moved", "[format]") {
+    const auto text = replace_all(test::real_sample(), "608,4096\n", "607,4096\n");
+    VscsiStatsOutput out;
+    CsvParseOptions opt;
+    opt.require_count_match = false;
+    CHECK_FALSE(parse_vscsistats_csv(text, out, opt));
+}
+
+TEST_CASE("empty histograms print zeros and still parse", "[format]") {
+    const std::string t =
+        "Histogram: IO lengths of Read commands,virtual machine worldGroupID,1,virtual disk handleID,2 (scsi0:0)\n"
+        "min,0\nmax,0\nmean,0\ncount,0\nFrequency,Histogram Bucket Limit\n0,512\n0,1024\n0,1024\n";
+    const auto out = parse_ok(t);
+    CHECK(out.disks[0].find(Metric::io_length, Direction::read)->empty());
+}
+
+TEST_CASE("error line numbers account for an offset into a larger file", "[format]") {
+    VscsiStatsOutput out;
+    CsvParseOptions opt;
+    opt.source = "x";
+    opt.first_line = 10;
+    const auto e = parse_vscsistats_csv("garbage\n", out, opt);
+    REQUIRE(e);
+    CHECK(e->line == 10);
+}
