@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages vscsi needs (as root, or through sudo), then
+# configures and builds ./build. Safe to run again: it installs only what is
+# missing and reconfigures an existing build tree. Extra arguments and
+# $VSCSI_MESON_ARGS go to `meson setup` (e.g. -Db_sanitize=address,undefined).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ pkgconf meson ninja-build
+          libboost-json1.81-dev libboost-program-options1.81-dev
+          libssh-dev libfmt-dev catch2 fio openssh-server openssh-client)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    echo "bootstrap: installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# shellcheck disable=SC2206
+extra=(${VSCSI_MESON_ARGS:-} "$@")
+if [ -f build/build.ninja ]; then
+    meson setup --reconfigure build "${extra[@]}" >/dev/null
+else
+    meson setup build "${extra[@]}" >/dev/null
+fi
+meson compile -C build
