@@ -52,7 +52,11 @@ std::string human_profile(const WorkloadMetrics& m, std::string_view in) {
     const auto& w = m.latency_ms_write;
     fmt::format_to(out, "{}Read latency:  avg={}, p50={}, p95={}, p99={}\n", in, ms(r.mean), ms(r.p50), ms(r.p95), ms(r.p99));
     fmt::format_to(out, "{}Write latency: avg={}, p50={}, p95={}, p99={}\n", in, ms(w.mean), ms(w.p50), ms(w.p95), ms(w.p99));
-    fmt::format_to(out, "{}(percentiles: {}, from vscsiStats histogram buckets)\n", in, to_string(m.percentile_method));
+    if (m.percentile_method == PercentileMethod::bucket_upper_bound)
+        fmt::format_to(out, "{}(percentiles are histogram bucket upper limits; --percentile-method "
+                            "interpolate estimates inside buckets)\n", in);
+    else
+        fmt::format_to(out, "{}(percentiles interpolated inside histogram buckets)\n", in);
     return o;
 }
 
