@@ -1,0 +1,357 @@
+#include "collect/collector_fsm.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+#include "analysis/interval_delta.hpp"
+#include "format/vscsistats_csv.hpp"
+
+namespace vscsi::collect {
+
+std::string_view to_string(CollectionStatus s) {
+    switch (s) {
+        case CollectionStatus::planned: return "planned";
+        case CollectionStatus::starting: return "starting";
+        case CollectionStatus::running: return "running";
+        case CollectionStatus::stopped: return "stopped";
+        case CollectionStatus::stop_failed: return "stop_failed";
+        case CollectionStatus::failed: return "failed";
+    }
+    return "?";
+}
+
+namespace {
+
+constexpr std::size_t kMaxErrors = 50;
+
+Action exec(std::string command) {
+    Action a;
+    a.type = ActionType::exec;
+    a.command = std::move(command);
+    return a;
+}
+
+Action wait_until(TimePoint t) {
+    Action a;
+    a.type = ActionType::wait_until;
+    a.until = t;
+    return a;
+}
+
+std::string first_line(const std::string& s) {
+    const auto nl = s.find('\n');
+    return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+// Keeps only the disks the job asked for from a whole-VM print.
+void keep_wanted(VscsiStatsOutput& o, const CollectionTarget& t) {
+    if (t.wanted_handles.empty()) return;
+    std::erase_if(o.disks, [&](const DiskHistograms& d) {
+        return std::find(t.wanted_handles.begin(), t.wanted_handles.end(), d.disk.handle_id) ==
+               t.wanted_handles.end();
+    });
+}
+
+}  // namespace
+
+CollectorFsm::CollectorFsm(CollectorConfig config) : config_(std::move(config)) {
+    for (const auto& t : config_.collections) progress_.collections.push_back({t, CollectionStatus::planned, {}, {}});
+    previous_.resize(config_.collections.size());
+    needs_restart_.assign(config_.collections.size(), false);
+    fresh_start_.assign(config_.collections.size(), false);
+    backoff_ = config_.backoff_initial;
+}
+
+void CollectorFsm::note_error(std::string e) {
+    if (progress_.errors.size() == kMaxErrors) progress_.errors.erase(progress_.errors.begin());
+    progress_.errors.push_back(std::move(e));
+}
+
+Action CollectorFsm::start(TimePoint now) {
+    last_success_ = now;
+    if (config_.collections.empty()) {
+        note_error("nothing to collect: the job has no disks");
+        final_status_ = JobStatus::failed;
+        phase_ = Phase::final_persist;
+        return persist();
+    }
+    // Record every collection before starting it, so stop/cleanup can always find it.
+    for (auto& c : progress_.collections) c.state = CollectionStatus::starting;
+    phase_ = Phase::plan;
+    return persist();
+}
+
+Action CollectorFsm::exec_current() {
+    const auto& t = config_.collections[index_];
+    switch (phase_) {
+        case Phase::arming:
+        case Phase::rearming:
+        case Phase::restarting: return exec(start_command(t));
+        case Phase::baseline:
+        case Phase::printing: return exec(print_command(t));
+        case Phase::stopping: return exec(stop_command(t));
+        default: return wait_until(last_success_);  // unreachable by construction
+    }
+}
+
+Action CollectorFsm::persisted(TimePoint now) {
+    switch (phase_) {
+        case Phase::plan:
+            phase_ = Phase::arming;
+            index_ = 0;
+            return exec_current();
+        case Phase::progress: return after_sample(now);
+        case Phase::final_persist: {
+            phase_ = Phase::done;
+            Action a;
+            a.type = ActionType::done;
+            a.status = final_status_;
+            return a;
+        }
+        default: return unexpected(now, "persisted");
+    }
+}
+
+Action CollectorFsm::transport_failure(TimePoint now, const CommandOutcome& r) {
+    note_error(fmt::format("{}: {}", format_iso8601(now),
+                           r.transport_error.empty() ? "command did not complete" : r.transport_error));
+    if (now - last_success_ >= config_.give_up_after) {
+        note_error(fmt::format("giving up: no command got through for {} s",
+                               std::chrono::duration_cast<std::chrono::seconds>(now - last_success_).count()));
+        if (phase_ == Phase::stopping) {
+            for (auto& c : progress_.collections)
+                if (c.state != CollectionStatus::stopped) c.state = CollectionStatus::stop_failed;
+            phase_ = Phase::final_persist;
+            return persist();
+        }
+        // The host is unreachable: the collections cannot be stopped now.
+        final_status_ = JobStatus::failed;
+        for (auto& c : progress_.collections)
+            if (c.state == CollectionStatus::running || c.state == CollectionStatus::starting)
+                c.state = CollectionStatus::stop_failed;
+        phase_ = Phase::final_persist;
+        return persist();
+    }
+    resume_phase_ = phase_;
+    phase_ = Phase::backoff;
+    const auto wait = backoff_;
+    backoff_ = std::min(backoff_ * 2, config_.backoff_max);
+    return wait_until(now + wait);
+}
+
+Action CollectorFsm::command_done(TimePoint now, CommandOutcome r) {
+    if (!r.delivered) return transport_failure(now, r);
+    last_success_ = now;
+    backoff_ = config_.backoff_initial;
+    auto& rec = progress_.collections[index_];
+    const bool ok = r.exit_status == 0;
+    const auto why = first_line(r.err.empty() ? r.out : r.err);
+    switch (phase_) {
+        case Phase::arming:
+        case Phase::rearming:
+        case Phase::restarting: {
+            if (ok) {
+                rec.state = CollectionStatus::running;
+                rec.armed_at = now;
+                rec.error.clear();
+            } else {
+                rec.error = fmt::format("start failed (exit {}): {}", r.exit_status, why);
+                note_error(fmt::format("{}: {}", rec.target.describe(), rec.error));
+                if (phase_ == Phase::arming) rec.state = CollectionStatus::failed;
+            }
+            if (phase_ == Phase::restarting) {
+                if (ok) fresh_start_[index_] = true;
+                return finish_printing(now);
+            }
+            if (++index_ < config_.collections.size()) return exec_current();
+            if (phase_ == Phase::arming) {
+                const bool any = std::any_of(progress_.collections.begin(), progress_.collections.end(),
+                                             [](auto& c) { return c.state == CollectionStatus::running; });
+                if (!any) {
+                    note_error("no collection could be started");
+                    final_status_ = JobStatus::failed;
+                    phase_ = Phase::final_persist;
+                    return persist();
+                }
+                phase_ = Phase::baseline;
+                index_ = 0;
+                return exec_current();
+            }
+            phase_ = Phase::printing;  // re-armed: now the tick's prints
+            index_ = 0;
+            return exec_current();
+        }
+        case Phase::baseline:
+        case Phase::printing: return on_print(now, r);
+        case Phase::stopping: {
+            if (ok) {
+                rec.state = CollectionStatus::stopped;
+                rec.error.clear();
+            } else if (rec.state != CollectionStatus::failed) {
+                rec.state = CollectionStatus::stop_failed;
+                rec.error = fmt::format("stop failed (exit {}): {}", r.exit_status, why);
+                note_error(fmt::format("{}: {}", rec.target.describe(), rec.error));
+            }
+            if (++index_ < config_.collections.size()) return exec_current();
+            phase_ = Phase::final_persist;
+            return persist();
+        }
+        default: return unexpected(now, "command_done");
+    }
+}
+
+Action CollectorFsm::unexpected(TimePoint now, std::string_view event) {
+    // A driver bug must end the job visibly, never spin.
+    note_error(fmt::format("{}: internal error: event '{}' in phase {}", format_iso8601(now), event,
+                           static_cast<int>(phase_)));
+    final_status_ = JobStatus::failed;
+    phase_ = Phase::done;
+    Action a;
+    a.type = ActionType::done;
+    a.status = JobStatus::failed;
+    return a;
+}
+
+Action CollectorFsm::on_print(TimePoint now, const CommandOutcome& r) {
+    const auto& target = config_.collections[index_];
+    auto& rec = progress_.collections[index_];
+    // The interval ends when the first print of the tick returned (late after a retry, too).
+    if (index_ == 0) (phase_ == Phase::baseline ? last_print_ : this_print_) = now;
+    VscsiStatsOutput cur;
+    std::optional<ParseError> perr;
+    if (r.exit_status == 0) {
+        CsvParseOptions opt;
+        opt.source = fmt::format("{} ({})", print_command(target), format_iso8601(now));
+        perr = parse_vscsistats_csv(r.out, cur, opt);
+    }
+    if (r.exit_status != 0 || (perr && perr->reason.starts_with("no histograms"))) {
+        // Not collecting (auto-stopped, VM or host restarted): start again.
+        rec.error = fmt::format("collection not running: {}", first_line(r.err.empty() ? r.out : r.err));
+        note_error(fmt::format("{}: {}", target.describe(), rec.error));
+        needs_restart_[index_] = true;
+        previous_[index_].reset();
+    } else if (perr) {
+        // Unreadable output: keep the baseline, so the next sample covers this interval too.
+        note_error(perr->message());
+    } else {
+        keep_wanted(cur, target);
+        if (phase_ == Phase::printing) {
+            VscsiStatsOutput interval;
+            DeltaReport rep;
+            if (previous_[index_]) {
+                if (auto err = subtract_cumulative(*previous_[index_], cur, interval, rep)) {
+                    note_error(fmt::format("{}: {}", target.describe(), *err));
+                    rep.counters_reset = true;
+                    interval = cur;
+                }
+            } else {
+                interval = cur;  // counters since the (re)start
+                // Right after our own restart that is exact; otherwise the start is unknown.
+                rep.counters_reset = !fresh_start_[index_];
+            }
+            fresh_start_[index_] = false;
+            if (rep.counters_reset) {
+                pending_after_gap_ = true;
+                if (!rep.detail.empty()) note_error(fmt::format("{}: {}", target.describe(), rep.detail));
+            }
+            for (auto& d : interval.disks) pending_.disks.push_back(std::move(d));
+        }
+        previous_[index_] = std::move(cur);
+    }
+    if (++index_ < config_.collections.size()) return exec_current();
+    if (phase_ == Phase::baseline) {
+        anchor_ = last_print_;
+        return next_tick_wait(now);
+    }
+    // Restart what stopped before writing the sample.
+    for (std::size_t i = 0; i < needs_restart_.size(); ++i) {
+        if (needs_restart_[i]) {
+            phase_ = Phase::restarting;
+            index_ = i;
+            needs_restart_[i] = false;
+            pending_after_gap_ = true;
+            return exec_current();
+        }
+    }
+    return finish_printing(now);
+}
+
+Action CollectorFsm::finish_printing(TimePoint now) {
+    for (std::size_t i = index_ + 1; phase_ == Phase::restarting && i < needs_restart_.size(); ++i) {
+        if (needs_restart_[i]) {
+            index_ = i;
+            needs_restart_[i] = false;
+            return exec_current();
+        }
+    }
+    if (pending_.disks.empty()) {
+        // Nothing usable this tick; the next sample covers it (or starts after the gap).
+        return next_tick_wait(now);
+    }
+    Action a;
+    a.type = ActionType::write_sample;
+    a.sample.header.seq = progress_.samples_written + 1;
+    a.sample.header.start = last_print_;
+    a.sample.header.end = this_print_;
+    a.sample.header.origin = config_.origin;
+    a.sample.header.after_gap = pending_after_gap_;
+    a.sample.data = std::move(pending_);
+    if (pending_after_gap_) ++progress_.gaps;
+    pending_ = {};
+    pending_after_gap_ = false;
+    last_print_ = this_print_;
+    phase_ = Phase::writing;
+    return a;
+}
+
+Action CollectorFsm::sample_written(TimePoint now, bool ok, const std::string& error) {
+    if (!ok) {
+        note_error(fmt::format("cannot write sample {}: {}", progress_.samples_written + 1, error));
+        return begin_stopping(JobStatus::failed);
+    }
+    ++progress_.samples_written;
+    phase_ = Phase::progress;
+    (void)now;
+    return persist();
+}
+
+Action CollectorFsm::after_sample(TimePoint now) {
+    if (progress_.samples_written >= config_.samples) return begin_stopping(JobStatus::completed);
+    return next_tick_wait(now);
+}
+
+Action CollectorFsm::next_tick_wait(TimePoint now) {
+    if (progress_.stop_requested) return begin_stopping(JobStatus::stopped);
+    // The first tick strictly after now: late ticks are skipped, never bunched.
+    const auto elapsed = now - anchor_;
+    const auto k = elapsed.count() < 0 ? 1 : elapsed / config_.interval + 1;
+    phase_ = Phase::waiting;
+    return wait_until(anchor_ + config_.interval * k);
+}
+
+Action CollectorFsm::timer_fired(TimePoint now) {
+    if (progress_.stop_requested && phase_ != Phase::stopping && phase_ != Phase::final_persist &&
+        phase_ != Phase::done)
+        return begin_stopping(JobStatus::stopped);
+    if (phase_ == Phase::backoff) {
+        phase_ = resume_phase_;
+        return exec_current();
+    }
+    if (phase_ != Phase::waiting) return unexpected(now, "timer_fired");
+    index_ = 0;
+    const bool rearm = std::any_of(progress_.collections.begin(), progress_.collections.end(), [&](auto& c) {
+        return c.state == CollectionStatus::running && c.armed_at && now - *c.armed_at >= config_.rearm_every;
+    });
+    phase_ = rearm ? Phase::rearming : Phase::printing;
+    return exec_current();
+}
+
+Action CollectorFsm::begin_stopping(JobStatus final_status) {
+    final_status_ = final_status;
+    phase_ = Phase::stopping;
+    index_ = 0;
+    return exec_current();
+}
+
+}  // namespace vscsi::collect

@@ -1,0 +1,129 @@
+#pragma once
+// The life of one collection job as a sans-I/O state machine: it never touches
+// a socket, a file or a clock. The driver performs the action it returns and
+// reports the outcome with the time it happened; tests drive it with a fake
+// clock and scripted command results.
+//
+// Sampling: every interval the collector prints the cumulative counters and
+// writes the difference to the previous print. Unlike print-then-reset, no I/O
+// that completes between two commands is lost, and a connection outage only
+// makes one sample longer. Collections are re-armed (-s again) well before
+// vscsiStats' 30-minute auto-stop; a collection found stopped (auto-stop, host
+// reboot) is restarted and the sample after it is marked as following a gap.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "collect/vscsistats_commands.hpp"
+#include "job/job_meta.hpp"
+#include "job/sample_file.hpp"
+
+namespace vscsi::collect {
+
+using Millis = std::chrono::milliseconds;
+
+struct CollectorConfig {
+    std::vector<CollectionTarget> collections;
+    std::uint64_t samples = 10;
+    Millis interval{60'000};
+    Millis rearm_every{20 * 60'000};  // vscsiStats stops by itself after about 30 minutes
+    Millis backoff_initial{1'000};
+    Millis backoff_max{60'000};
+    Millis give_up_after{60 * 60'000};  // no command got through for this long: fail
+    std::string origin;                 // host name recorded in samples
+};
+
+struct CommandOutcome {
+    bool delivered = true;  // false: the command never completed (connection lost, timeout)
+    int exit_status = 0;
+    std::string out;
+    std::string err;
+    std::string transport_error;
+};
+
+enum class ActionType { exec, wait_until, write_sample, persist, done };
+
+struct Action {
+    ActionType type = ActionType::done;
+    std::string command;   // exec
+    TimePoint until{};     // wait_until
+    Sample sample;         // write_sample
+    JobStatus status = JobStatus::completed;  // done
+};
+
+enum class CollectionStatus { planned, starting, running, stopped, stop_failed, failed };
+std::string_view to_string(CollectionStatus s);
+
+struct CollectionRecord {
+    CollectionTarget target;
+    CollectionStatus state = CollectionStatus::planned;
+    std::optional<TimePoint> armed_at;
+    std::string error;
+};
+
+struct CollectorProgress {
+    std::vector<CollectionRecord> collections;
+    std::uint64_t samples_written = 0;
+    std::uint64_t gaps = 0;
+    std::vector<std::string> errors;  // newest last, bounded
+    bool stop_requested = false;
+};
+
+class CollectorFsm {
+public:
+    explicit CollectorFsm(CollectorConfig config);
+
+    // Events. Each returns the next action.
+    Action start(TimePoint now);  // first: persists the plan before starting anything
+    Action persisted(TimePoint now);
+    Action command_done(TimePoint now, CommandOutcome outcome);
+    Action timer_fired(TimePoint now);
+    Action sample_written(TimePoint now, bool ok, const std::string& error);
+    // Takes effect at the next event; a driver waiting on a timer fires it early.
+    void request_stop() { progress_.stop_requested = true; }
+
+    const CollectorProgress& progress() const { return progress_; }
+    const CollectorConfig& config() const { return config_; }
+    bool finished() const { return phase_ == Phase::done; }
+
+private:
+    enum class Phase { idle, plan, arming, baseline, waiting, rearming, printing, restarting,
+                       writing, progress, stopping, final_persist, backoff, done };
+
+    Action exec_current();
+    Action begin_stopping(JobStatus final_status);
+    Action after_sample(TimePoint now);
+    Action next_tick_wait(TimePoint now);
+    Action on_print(TimePoint now, const CommandOutcome& r);
+    Action finish_printing(TimePoint now);
+    Action transport_failure(TimePoint now, const CommandOutcome& r);
+    void note_error(std::string e);
+    Action unexpected(TimePoint now, std::string_view event);
+    Action persist() {
+        Action a;
+        a.type = ActionType::persist;
+        return a;
+    }
+
+    CollectorConfig config_;
+    CollectorProgress progress_;
+    Phase phase_ = Phase::idle;
+    Phase resume_phase_ = Phase::idle;  // what a backoff retries
+    std::size_t index_ = 0;
+    std::vector<std::optional<VscsiStatsOutput>> previous_;  // last cumulative print per collection
+    std::vector<bool> needs_restart_;
+    std::vector<bool> fresh_start_;  // restarted by us: the next print counts from zero
+    VscsiStatsOutput pending_;  // the sample being assembled
+    bool pending_after_gap_ = false;
+    TimePoint anchor_{};        // drift-free schedule: tick k at anchor + k * interval
+    TimePoint last_print_{};    // start of the sample being assembled
+    TimePoint this_print_{};
+    TimePoint last_success_{};
+    Millis backoff_{0};
+    JobStatus final_status_ = JobStatus::completed;
+};
+
+}  // namespace vscsi::collect

@@ -1,0 +1,341 @@
+// The collection lifecycle with a fake clock and a scripted host: no SSH, no files.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <sstream>
+
+#include "collect/collector_fsm.hpp"
+#include "format/vscsistats_csv.hpp"
+#include "sim/workload_model.hpp"
+
+using namespace vscsi;
+using namespace vscsi::collect;
+using namespace std::chrono_literals;
+
+namespace {
+
+const TimePoint t0 = *parse_iso8601("2026-06-01T00:00:00Z");
+
+// A host whose vscsiStats counts 10 IOs per second per disk, cumulatively since
+// the collection started, and stops by itself 30 minutes after the last -s.
+struct FakeHost {
+    struct Collection {
+        bool running = false;
+        TimePoint started{}, armed{};
+    };
+    std::map<std::int64_t, Collection> vms;
+    DiskHistograms per_second;
+    TimePoint down_from = TimePoint::max(), down_until{};
+    int garbage_prints = 0;
+    bool stop_fails = false;
+    bool start_fails = false;
+    std::vector<std::string> log;
+
+    FakeHost() {
+        WorkloadModel m;
+        m.iops = 10;
+        per_second = synthesize_interval(m, {0, 8194, "scsi0:0"}, 1, 1);
+    }
+
+    std::string print(std::int64_t wgid, TimePoint now) {
+        const auto secs = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - vms[wgid].started).count());
+        VscsiStatsOutput o;
+        auto d = per_second;
+        d.disk.world_group_id = wgid;
+        for (auto& h : d.slots) {
+            for (auto& f : h.frequencies) f *= secs;
+            h.count *= secs;
+        }
+        o.disks.push_back(d);
+        return format_vscsistats_csv(o);
+    }
+
+    CommandOutcome exec(const std::string& cmd, TimePoint now) {
+        log.push_back(cmd);
+        if (now >= down_from && now < down_until) return {false, -1, "", "", "connection refused"};
+        std::istringstream in(cmd);
+        std::string prog, op;
+        in >> prog >> op;
+        if (op == "-p") in >> op;  // "all"
+        std::string w;
+        std::int64_t wgid = 0;
+        in >> op >> w;  // "-c" then "-w"? handle both shapes below
+        if (op == "-c") in >> w;
+        (void)w;
+        const auto pos = cmd.find("-w ");
+        wgid = std::stoll(cmd.substr(pos + 3));
+        auto& c = vms[wgid];
+        if (c.running && now - c.armed >= 30min) c.running = false;  // auto-stop
+        if (cmd.find(" -s ") != std::string::npos) {
+            if (start_fails) return {true, 1, "", "vscsiStats: invalid worldGroupID", ""};
+            if (!c.running) c.started = now;
+            c.running = true;
+            c.armed = now;
+            return {true, 0, "vscsiStats: Starting Vscsi stats collection for worldGroup " + std::to_string(wgid), "", ""};
+        }
+        if (cmd.find(" -x ") != std::string::npos) {
+            if (stop_fails) return {true, 1, "", "vscsiStats: stop failed", ""};
+            c.running = false;
+            return {true, 0, "", "", ""};
+        }
+        if (!c.running) return {true, 255, "", "vscsiStats: No stats collection is running for worldGroupID", ""};
+        if (garbage_prints > 0) {
+            --garbage_prints;
+            return {true, 0, "Histogram: IO lengths of commands,virtual machine worldGroupID,1,virtual disk handleID,2\nmin,x\n", "", ""};
+        }
+        return {true, 0, print(wgid, now), "", ""};
+    }
+};
+
+struct Run {
+    std::vector<Sample> samples;
+    std::vector<TimePoint> waits;
+    int persists = 0;
+    JobStatus status = JobStatus::pending;
+    TimePoint end{};
+};
+
+// Drives the FSM like the real async shell would, with a fake clock.
+Run drive(CollectorFsm& fsm, FakeHost& host, Millis command_latency = 0ms,
+          std::optional<TimePoint> stop_at = std::nullopt) {
+    Run r;
+    TimePoint now = t0;
+    auto a = fsm.start(now);
+    for (int steps = 0; steps < 100000; ++steps) {
+        switch (a.type) {
+            case ActionType::exec:
+                now += command_latency;
+                a = fsm.command_done(now, host.exec(a.command, now));
+                break;
+            case ActionType::wait_until:
+                r.waits.push_back(a.until);
+                if (stop_at && a.until > *stop_at && now < *stop_at) {
+                    now = *stop_at;  // the user asks to stop: the driver fires the timer early
+                    fsm.request_stop();
+                } else {
+                    now = std::max(now, a.until);
+                }
+                a = fsm.timer_fired(now);
+                break;
+            case ActionType::write_sample:
+                r.samples.push_back(a.sample);
+                a = fsm.sample_written(now, true, "");
+                break;
+            case ActionType::persist:
+                ++r.persists;
+                a = fsm.persisted(now);
+                break;
+            case ActionType::done:
+                r.status = a.status;
+                r.end = now;
+                return r;
+        }
+    }
+    FAIL("the collector did not finish");
+    return r;
+}
+
+CollectorConfig config(std::uint64_t samples, Millis interval) {
+    CollectorConfig c;
+    c.collections = {{2099979, std::nullopt, {}}};
+    c.samples = samples;
+    c.interval = interval;
+    c.origin = "esxi01";
+    return c;
+}
+
+std::uint64_t ios(const Sample& s) { return s.data.disks.at(0).find(Metric::io_length, Direction::total)->count; }
+std::int64_t secs(TimePoint a, TimePoint b) { return std::chrono::duration_cast<std::chrono::seconds>(b - a).count(); }
+
+}  // namespace
+
+TEST_CASE("a job starts, samples on schedule, stops vscsiStats and completes", "[collect]") {
+    FakeHost host;
+    CollectorFsm fsm(config(3, 60s));
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    REQUIRE(r.samples.size() == 3);
+    CHECK(host.log == std::vector<std::string>{"vscsiStats -s -w 2099979", "vscsiStats -p all -c -w 2099979",
+                                               "vscsiStats -p all -c -w 2099979", "vscsiStats -p all -c -w 2099979",
+                                               "vscsiStats -p all -c -w 2099979", "vscsiStats -x -w 2099979"});
+    for (std::size_t i = 0; i < 3; ++i) {
+        CHECK(r.samples[i].header.seq == i + 1);
+        CHECK(r.samples[i].header.start == t0 + 60s * static_cast<int>(i));
+        CHECK(r.samples[i].header.end == t0 + 60s * static_cast<int>(i + 1));
+        CHECK(ios(r.samples[i]) == 600);  // 10 IOPS x 60 s: differences of cumulative prints
+        CHECK_FALSE(r.samples[i].header.after_gap);
+    }
+    CHECK(r.persists == 5);  // the plan before -s, one per sample, the final state
+    CHECK(fsm.progress().collections[0].state == CollectionStatus::stopped);
+}
+
+TEST_CASE("the schedule does not drift when commands are slow", "[collect]") {
+    FakeHost host;
+    CollectorFsm fsm(config(5, 60s));
+    const auto r = drive(fsm, host, 1500ms);
+    // baseline print returned at t0+3s: ticks at +63, +123, ... whatever each tick costs
+    for (std::size_t i = 0; i < r.waits.size(); ++i) CHECK(secs(t0, r.waits[i]) == 3 + 60 * static_cast<int>(i + 1));
+    std::uint64_t total = 0;
+    for (const auto& s : r.samples) total += ios(s);
+    // the fake host counts whole seconds since its -s: allow one second of granularity
+    const auto expected = 10.0 * static_cast<double>(secs(r.samples.front().header.start, r.samples.back().header.end));
+    CHECK(static_cast<double>(total) == Catch::Detail::Approx(expected).margin(10));
+}
+
+TEST_CASE("long jobs re-arm before the 30-minute auto-stop and lose no interval", "[collect]") {
+    FakeHost host;
+    auto c = config(9, 10min);
+    CollectorFsm fsm(c);
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    REQUIRE(r.samples.size() == 9);
+    const auto rearms = std::count(host.log.begin(), host.log.end(), std::string("vscsiStats -s -w 2099979"));
+    CHECK(rearms == 1 + 4);  // start, then every 20 minutes over 90 minutes
+    for (const auto& s : r.samples) {
+        CHECK(ios(s) == 6000);
+        CHECK_FALSE(s.header.after_gap);
+    }
+    CHECK(fsm.progress().gaps == 0);
+}
+
+TEST_CASE("a collection found stopped is restarted and the gap is marked", "[collect]") {
+    FakeHost host;
+    auto c = config(6, 10min);
+    c.rearm_every = 24h;  // never re-arm: vscsiStats stops itself after 30 minutes
+    CollectorFsm fsm(c);
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    REQUIRE(r.samples.size() == 6);
+    CHECK(fsm.progress().gaps >= 1);
+    bool saw_gap = false;
+    for (const auto& s : r.samples) saw_gap = saw_gap || s.header.after_gap;
+    CHECK(saw_gap);
+    CHECK_THAT(fsm.progress().errors.front(), Catch::Contains("collection not running"));
+}
+
+TEST_CASE("a connection outage backs off exponentially and the next sample covers it", "[collect]") {
+    FakeHost host;
+    host.down_from = t0 + 90s;
+    host.down_until = t0 + 200s;
+    CollectorFsm fsm(config(4, 60s));
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    REQUIRE(r.samples.size() == 4);
+    // waits during the outage: 120 (tick, fails) then +1, +2, +4, +8, +16, +32, +64 s
+    std::vector<std::int64_t> w;
+    for (auto t : r.waits) w.push_back(secs(t0, t));
+    CHECK(w[0] == 60);
+    CHECK(w[1] == 120);
+    CHECK(w[2] == 121);
+    CHECK(w[3] == 123);
+    CHECK(w[4] == 127);
+    CHECK(w[5] == 135);
+    // no I/O lost: the samples add up to the whole collection time
+    std::uint64_t total = 0;
+    for (const auto& s : r.samples) total += ios(s);
+    CHECK(total == 10u * static_cast<std::uint64_t>(secs(r.samples.front().header.start, r.samples.back().header.end)));
+    CHECK(fsm.progress().gaps == 0);
+    CHECK_THAT(fsm.progress().errors.front(), Catch::Contains("connection refused"));
+}
+
+TEST_CASE("a host unreachable for too long fails the job and says cleanup is pending", "[collect]") {
+    FakeHost host;
+    host.down_from = t0 + 30s;
+    host.down_until = TimePoint::max();
+    auto c = config(10, 60s);
+    c.give_up_after = 10min;
+    CollectorFsm fsm(c);
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::failed);
+    CHECK(fsm.progress().collections[0].state == CollectionStatus::stop_failed);
+    CHECK_THAT(fsm.progress().errors.back(), Catch::Contains("giving up"));
+    CHECK(secs(t0, r.end) >= 600);
+}
+
+TEST_CASE("a stop request stops vscsiStats and keeps what was collected", "[collect]") {
+    FakeHost host;
+    CollectorFsm fsm(config(10, 60s));
+    const auto r = drive(fsm, host, 0ms, t0 + 150s);
+    CHECK(r.status == JobStatus::stopped);
+    CHECK(r.samples.size() == 2);
+    CHECK(host.log.back() == "vscsiStats -x -w 2099979");
+    CHECK(fsm.progress().collections[0].state == CollectionStatus::stopped);
+}
+
+TEST_CASE("a failed stop is recorded for cleanup", "[collect]") {
+    FakeHost host;
+    host.stop_fails = true;
+    CollectorFsm fsm(config(1, 60s));
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    CHECK(fsm.progress().collections[0].state == CollectionStatus::stop_failed);
+    CHECK_THAT(fsm.progress().collections[0].error, Catch::Contains("stop failed (exit 1): vscsiStats: stop failed"));
+}
+
+TEST_CASE("unreadable output is reported and the next sample covers both intervals", "[collect]") {
+    FakeHost host;
+    CollectorFsm fsm(config(2, 60s));
+    TimePoint now = t0;
+    auto a = fsm.start(now);
+    a = fsm.persisted(now);
+    a = fsm.command_done(now, host.exec(a.command, now));  // -s
+    a = fsm.command_done(now, host.exec(a.command, now));  // baseline
+    REQUIRE(a.type == ActionType::wait_until);
+    host.garbage_prints = 1;
+    now = a.until;
+    a = fsm.timer_fired(now);
+    a = fsm.command_done(now, host.exec(a.command, now));
+    REQUIRE(a.type == ActionType::wait_until);  // no sample this tick
+    CHECK_THAT(fsm.progress().errors.back(), Catch::Contains("min: 'x' is not an integer"));
+    now = a.until;
+    a = fsm.timer_fired(now);
+    a = fsm.command_done(now, host.exec(a.command, now));
+    REQUIRE(a.type == ActionType::write_sample);
+    CHECK(ios(a.sample) == 1200);
+    CHECK(secs(a.sample.header.start, a.sample.header.end) == 120);
+}
+
+TEST_CASE("several collections: whole VM filtered to the wanted disks, and per disk", "[collect]") {
+    FakeHost host;
+    auto c = config(2, 60s);
+    c.collections = {{2099979, std::nullopt, {8194}}, {2100417, std::nullopt, {9999}}};
+    CollectorFsm fsm(c);
+    const auto r = drive(fsm, host);
+    REQUIRE(r.samples.size() == 2);
+    CHECK(r.samples[0].data.disks.size() == 1);  // the second VM's disk 8194 is not wanted
+    CHECK(r.samples[0].data.disks[0].disk.world_group_id == 2099979);
+    CHECK(start_command({7, 8194, {}}) == "vscsiStats -s -w 7 -i 8194");
+    CHECK(print_command({7, 8194, {}}) == "vscsiStats -p all -c -w 7 -i 8194");
+    CHECK(stop_command({7, std::nullopt, {}}) == "vscsiStats -x -w 7");
+}
+
+TEST_CASE("a job whose collections cannot start fails without sampling", "[collect]") {
+    FakeHost host;
+    host.start_fails = true;
+    CollectorFsm fsm(config(3, 60s));
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::failed);
+    CHECK(r.samples.empty());
+    CHECK_THAT(fsm.progress().errors.back(), Catch::Contains("no collection could be started"));
+}
+
+TEST_CASE("a sample that cannot be written fails the job and stops vscsiStats", "[collect]") {
+    FakeHost host;
+    CollectorFsm fsm(config(3, 60s));
+    TimePoint now = t0;
+    auto a = fsm.start(now);
+    a = fsm.persisted(now);
+    a = fsm.command_done(now, host.exec(a.command, now));
+    a = fsm.command_done(now, host.exec(a.command, now));
+    now = a.until;
+    a = fsm.timer_fired(now);
+    a = fsm.command_done(now, host.exec(a.command, now));
+    REQUIRE(a.type == ActionType::write_sample);
+    a = fsm.sample_written(now, false, "No space left on device");
+    REQUIRE(a.type == ActionType::exec);
+    CHECK(a.command == "vscsiStats -x -w 2099979");
+    a = fsm.command_done(now, host.exec(a.command, now));
+    a = fsm.persisted(now);
+    CHECK(a.type == ActionType::done);
+    CHECK(a.status == JobStatus::failed);
+}
