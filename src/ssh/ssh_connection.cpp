@@ -1,0 +1,405 @@
+#include "ssh/ssh_connection.hpp"
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/throw_exception.hpp>
+#include <fmt/core.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace vscsi::ssh {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+void throw_exception_from_error(const SshError& e, const boost::source_location& loc) {
+    boost::throw_exception(std::runtime_error(e.message), loc);
+}
+
+namespace {
+
+std::string home_path(const char* rel) {
+    const char* h = std::getenv("HOME");
+    return std::string(h ? h : ".") + "/" + rel;
+}
+
+SshError err(SshError::Kind k, std::string m) { return SshError{k, std::move(m)}; }
+
+}  // namespace
+
+struct SshConnection::Impl {
+    explicit Impl(asio::any_io_executor e) : ex(std::move(e)), sock(ex) {}
+    ~Impl() { release(); }
+
+    asio::any_io_executor ex;
+    tcp::socket sock;  // owns the fd; libssh borrows it
+    ssh_session s = nullptr;
+    ssh_event ev = nullptr;
+    std::vector<asio::steady_timer*> waiters;
+    bool open = false;
+    std::string host, fingerprint, close_reason;
+    SshParams params;
+
+    void kick() {
+        for (auto* t : waiters) t->cancel();
+    }
+
+    void release() {
+        open = false;
+        kick();
+        if (ev) {
+            if (s) ssh_event_remove_session(ev, s);
+            ssh_event_free(ev);
+            ev = nullptr;
+        }
+        if (s) {
+            ssh_disconnect(s);  // does not close a borrowed fd; ssh_free after it does not either
+            ssh_free(s);
+            s = nullptr;
+        }
+        boost::system::error_code ec;
+        sock.close(ec);
+    }
+
+    std::string ssh_error() const { return s ? ssh_get_error(s) : "no session"; }
+
+    // Before the pump runs (handshake, auth): wait for the socket directly.
+    asio::awaitable<bool> wait_socket(Clock::time_point deadline) {
+        const bool w = ssh_get_poll_flags(s) & SSH_WRITE_PENDING;
+        asio::steady_timer t(ex, deadline);
+        auto r = co_await (sock.async_wait(w ? tcp::socket::wait_write : tcp::socket::wait_read, tuple_awaitable) ||
+                           t.async_wait(tuple_awaitable));
+        co_return r.index() == 0;
+    }
+
+    // After: sleep until the pump or a channel callback says something
+    // happened. False when the deadline passed first.
+    asio::awaitable<bool> wait_event(Clock::time_point deadline) {
+        asio::steady_timer t(ex, deadline);
+        waiters.push_back(&t);
+        // Data waiting to go out needs the pump to watch for writability.
+        if (ssh_get_poll_flags(s) & SSH_WRITE_PENDING) {
+            boost::system::error_code ec;
+            sock.cancel(ec);
+        }
+        auto [ec] = co_await t.async_wait(tuple_awaitable);
+        waiters.erase(std::find(waiters.begin(), waiters.end(), &t));
+        co_return ec == asio::error::operation_aborted;
+    }
+
+    asio::awaitable<void> pump(std::shared_ptr<Impl> self) {
+        while (open) {
+            const bool w = ssh_get_poll_flags(s) & SSH_WRITE_PENDING;
+            auto [ec] = co_await sock.async_wait(w ? tcp::socket::wait_write : tcp::socket::wait_read, tuple_awaitable);
+            if (!open) break;
+            if (ec && ec != asio::error::operation_aborted) {
+                close_reason = "connection lost: " + ec.message();
+                break;
+            }
+            ssh_event_dopoll(ev, 0);  // reads what arrived; channel callbacks run here
+            if (ssh_get_status(s) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
+                close_reason = fmt::format("connection to {} closed: {}", host, ssh_error());
+                break;
+            }
+            kick();
+        }
+        open = false;
+        kick();
+        (void)self;
+    }
+};
+
+SshConnection::SshConnection(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SshConnection::~SshConnection() { close(); }
+bool SshConnection::is_open() const { return impl_->open; }
+const std::string& SshConnection::host() const { return impl_->host; }
+const std::string& SshConnection::fingerprint() const { return impl_->fingerprint; }
+void SshConnection::close() {
+    if (impl_) impl_->release();
+}
+
+asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>> SshConnection::connect(
+    asio::any_io_executor ex, SshParams p) {
+    using K = SshError::Kind;
+    auto impl = std::make_shared<Impl>(ex);
+    impl->params = p;
+    const auto deadline = Clock::now() + p.connect_timeout;
+    impl->s = ssh_new();
+    if (!impl->s) co_return err(K::connect, "cannot create an SSH session (out of memory?)");
+    ssh_session s = impl->s;
+
+    // Resolve ~/.ssh/config (aliases, HostName, Port, User, IdentityFile) first,
+    // then connect ourselves so that Asio, not libssh, does the blocking parts.
+    ssh_options_set(s, SSH_OPTIONS_HOST, p.host.c_str());
+    if (p.ssh_config != "none") {
+        const auto cfg = p.ssh_config.empty() ? home_path(".ssh/config") : p.ssh_config;
+        ssh_options_parse_config(s, cfg.c_str());
+    }
+    bool no = false;
+    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+    if (!p.user.empty()) ssh_options_set(s, SSH_OPTIONS_USER, p.user.c_str());
+    if (p.port) ssh_options_set(s, SSH_OPTIONS_PORT, &p.port);
+    char* host_c = nullptr;
+    ssh_options_get(s, SSH_OPTIONS_HOST, &host_c);
+    impl->host = host_c ? host_c : p.host;
+    ssh_string_free_char(host_c);
+    unsigned port = 22;
+    ssh_options_get_port(s, &port);
+    const auto known = p.known_hosts.empty() ? home_path(".ssh/known_hosts") : p.known_hosts;
+    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, known.c_str());
+
+    tcp::resolver resolver(ex);
+    asio::steady_timer timer(ex, deadline);
+    auto resolved = co_await (resolver.async_resolve(impl->host, std::to_string(port), tuple_awaitable) ||
+                              timer.async_wait(tuple_awaitable));
+    if (resolved.index() == 1)
+        co_return err(K::timeout, fmt::format("resolving {} timed out", impl->host));
+    auto [rec, endpoints] = std::get<0>(resolved);
+    if (rec) co_return err(K::resolve, fmt::format("cannot resolve {}: {}", impl->host, rec.message()));
+
+    std::string last_error = "no address";
+    for (const auto& e : endpoints) {
+        boost::system::error_code ignored;
+        impl->sock.close(ignored);
+        auto r = co_await (impl->sock.async_connect(e.endpoint(), tuple_awaitable) || timer.async_wait(tuple_awaitable));
+        if (r.index() == 1)
+            co_return err(K::timeout, fmt::format("connecting to {}:{} timed out after {} s; check the "
+                                                  "address and that SSH is enabled on the host",
+                                                  impl->host, port, p.connect_timeout.count() / 1000));
+        auto [cec] = std::get<0>(r);
+        if (!cec) {
+            last_error.clear();
+            break;
+        }
+        last_error = cec.message();
+    }
+    if (!last_error.empty())
+        co_return err(K::connect, fmt::format("cannot connect to {}:{}: {} (is SSH enabled on the host?)",
+                                              impl->host, port, last_error));
+    // Detect dead peers on idle connections between samples.
+    impl->sock.set_option(asio::socket_base::keep_alive(true));
+    const int idle = 30, intvl = 10, cnt = 3;
+    ::setsockopt(impl->sock.native_handle(), IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    ::setsockopt(impl->sock.native_handle(), IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+    ::setsockopt(impl->sock.native_handle(), IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+
+    socket_t fd = impl->sock.native_handle();
+    ssh_options_set(s, SSH_OPTIONS_FD, &fd);
+    ssh_set_blocking(s, 0);
+    int rc;
+    while ((rc = ssh_connect(s)) == SSH_AGAIN)
+        if (!co_await impl->wait_socket(deadline))
+            co_return err(K::timeout, fmt::format("SSH handshake with {} timed out", impl->host));
+    if (rc != SSH_OK)
+        co_return err(K::handshake, fmt::format("SSH handshake with {}:{} failed: {}", impl->host, port, impl->ssh_error()));
+
+    // Host key: known, or refused (unknown unless accept-new; changed always).
+    ssh_key key = nullptr;
+    if (ssh_get_server_publickey(s, &key) == SSH_OK) {
+        unsigned char* hash = nullptr;
+        size_t hlen = 0;
+        if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) == 0) {
+            char* fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+            impl->fingerprint = fp ? fp : "";
+            ssh_string_free_char(fp);
+            ssh_clean_pubkey_hash(&hash);
+        }
+        ssh_key_free(key);
+    }
+    const auto hostport = port == 22 ? impl->host : fmt::format("[{}]:{}", impl->host, port);
+    switch (ssh_session_is_known_server(s)) {
+        case SSH_KNOWN_HOSTS_OK: break;
+        case SSH_KNOWN_HOSTS_CHANGED:
+        case SSH_KNOWN_HOSTS_OTHER:
+            co_return err(K::host_key,
+                          fmt::format("HOST KEY CHANGED for {}: the host now presents {} which does not match "
+                                      "{}. Refusing to connect (this can be an attack). If the host was "
+                                      "reinstalled, remove the old entry with: ssh-keygen -R '{}' -f {}",
+                                      hostport, impl->fingerprint, known, hostport, known));
+        case SSH_KNOWN_HOSTS_UNKNOWN:
+        case SSH_KNOWN_HOSTS_NOT_FOUND:
+            if (!p.accept_new_host_key)
+                co_return err(K::host_key,
+                              fmt::format("the host key of {} is not in {} (fingerprint {}). Check the "
+                                          "fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_*.pub) "
+                                          "and rerun with --accept-new-host-key to trust it",
+                                          hostport, known, impl->fingerprint));
+            if (ssh_session_update_known_hosts(s) != SSH_OK)
+                co_return err(K::host_key, fmt::format("cannot add {} to {}: {}", hostport, known, impl->ssh_error()));
+            break;
+        default:
+            co_return err(K::host_key, fmt::format("cannot check the host key of {} against {}: {}", hostport, known,
+                                                   impl->ssh_error()));
+    }
+
+    // Authentication: agent, key files, then password.
+    std::vector<std::string> tried;
+    auto finish = [&](int r) { return r == SSH_AUTH_SUCCESS; };
+    bool ok = false;
+    while ((rc = ssh_userauth_none(s, nullptr)) == SSH_AUTH_AGAIN)
+        if (!co_await impl->wait_socket(deadline)) co_return err(K::timeout, "SSH authentication timed out");
+    ok = finish(rc);
+    if (!ok && p.use_agent && std::getenv("SSH_AUTH_SOCK")) {
+        tried.push_back("ssh-agent");
+        // The agent is local: its exchange is synchronous but short.
+        while ((rc = ssh_userauth_agent(s, nullptr)) == SSH_AUTH_AGAIN)
+            if (!co_await impl->wait_socket(deadline)) co_return err(K::timeout, "SSH authentication timed out");
+        ok = finish(rc);
+    }
+    for (const auto& kf : p.key_files) {
+        if (ok) break;
+        tried.push_back(kf);
+        ssh_key priv = nullptr;
+        if (ssh_pki_import_privkey_file(kf.c_str(), nullptr, nullptr, nullptr, &priv) != SSH_OK) {
+            tried.back() += " (unreadable or needs a passphrase: load it into ssh-agent)";
+            continue;
+        }
+        while ((rc = ssh_userauth_publickey(s, nullptr, priv)) == SSH_AUTH_AGAIN)
+            if (!co_await impl->wait_socket(deadline)) {
+                ssh_key_free(priv);
+                co_return err(K::timeout, "SSH authentication timed out");
+            }
+        ssh_key_free(priv);
+        ok = finish(rc);
+    }
+    if (!ok && !p.password.empty()) {
+        tried.push_back("password");
+        while ((rc = ssh_userauth_password(s, nullptr, p.password.c_str())) == SSH_AUTH_AGAIN)
+            if (!co_await impl->wait_socket(deadline)) co_return err(K::timeout, "SSH authentication timed out");
+        ok = finish(rc);
+    }
+    if (!ok) {
+        std::string methods;
+        for (const auto& t : tried) methods += (methods.empty() ? "" : ", ") + t;
+        char* user = nullptr;
+        ssh_options_get(s, SSH_OPTIONS_USER, &user);
+        auto m = fmt::format("authentication as {}@{} failed (tried: {}). Use --key FILE, ssh-agent, or a "
+                             "password from $VSCSI_SSH_PASSWORD / --password-file",
+                             user ? user : "?", impl->host, methods.empty() ? "nothing" : methods);
+        ssh_string_free_char(user);
+        co_return err(K::auth, m);
+    }
+
+    impl->ev = ssh_event_new();
+    if (!impl->ev || ssh_event_add_session(impl->ev, s) != SSH_OK)
+        co_return err(K::connect, "cannot set up the SSH event loop");
+    impl->open = true;
+    asio::co_spawn(ex, impl->pump(impl), asio::detached);
+    co_return std::shared_ptr<SshConnection>(new SshConnection(impl));
+}
+
+namespace {
+
+// Channel callbacks only wake the waiters: the data stays buffered in libssh
+// (returning 0 consumed bytes) for ssh_channel_read_nonblocking.
+struct ChannelNotify {
+    SshConnection::Impl* conn;
+    ssh_channel_callbacks_struct cb{};
+};
+
+}  // namespace
+
+asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command, std::chrono::milliseconds timeout) {
+    auto impl = impl_;  // keep alive across suspensions
+    collect::CommandOutcome out;
+    const auto deadline = Clock::now() + timeout;
+    auto fail = [&](std::string why) {
+        out.delivered = false;
+        out.transport_error = std::move(why);
+        return out;
+    };
+    if (!impl->open) co_return fail(impl->close_reason.empty() ? "not connected" : impl->close_reason);
+    ssh_channel ch = ssh_channel_new(impl->s);
+    if (!ch) co_return fail("cannot open a channel: " + impl->ssh_error());
+    struct ChannelGuard {
+        ssh_channel ch;
+        ~ChannelGuard() {
+            if (!ch) return;
+            if (!ssh_channel_is_closed(ch)) ssh_channel_close(ch);
+            ssh_channel_free(ch);
+        }
+    } guard{ch};
+    auto notify = std::make_unique<ChannelNotify>();
+    notify->conn = impl.get();
+    ssh_callbacks_init(&notify->cb);
+    notify->cb.userdata = notify.get();
+    notify->cb.channel_data_function = [](ssh_session, ssh_channel, void*, uint32_t, int, void* ud) -> int {
+        static_cast<ChannelNotify*>(ud)->conn->kick();
+        return 0;
+    };
+    notify->cb.channel_eof_function = [](ssh_session, ssh_channel, void* ud) { static_cast<ChannelNotify*>(ud)->conn->kick(); };
+    notify->cb.channel_close_function = [](ssh_session, ssh_channel, void* ud) { static_cast<ChannelNotify*>(ud)->conn->kick(); };
+    notify->cb.channel_exit_status_function = [](ssh_session, ssh_channel, int, void* ud) {
+        static_cast<ChannelNotify*>(ud)->conn->kick();
+    };
+    ssh_set_channel_callbacks(ch, &notify->cb);
+
+    auto step = [&](auto op, const char* what) -> asio::awaitable<std::optional<std::string>> {
+        int rc;
+        while ((rc = op()) == SSH_AGAIN) {
+            if (!impl->open) co_return impl->close_reason.empty() ? std::string("connection closed") : impl->close_reason;
+            if (!co_await impl->wait_event(deadline))
+                co_return fmt::format("{} timed out after {} s", what, timeout.count() / 1000.0);
+        }
+        if (rc != SSH_OK) co_return fmt::format("{} failed: {}", what, impl->ssh_error());
+        co_return std::nullopt;
+    };
+    if (auto e = co_await step([&] { return ssh_channel_open_session(ch); }, "opening a channel")) co_return fail(*e);
+    if (auto e = co_await step([&] { return ssh_channel_request_exec(ch, command.c_str()); }, "starting the command"))
+        co_return fail(*e);
+
+    char buf[16384];
+    bool out_eof = false, err_eof = false;
+    while (!(out_eof && err_eof)) {
+        bool progress = false;
+        for (int is_err = 0; is_err < 2; ++is_err) {
+            bool& eof = is_err ? err_eof : out_eof;
+            if (eof) continue;
+            const int n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, is_err);
+            if (n > 0) {
+                auto& dst = is_err ? out.err : out.out;
+                if (out.out.size() + out.err.size() + static_cast<std::size_t>(n) > impl->params.max_output_bytes)
+                    co_return fail(fmt::format("the command printed more than {} MiB: stopped reading (raise "
+                                               "the limit if this output is expected)",
+                                               impl->params.max_output_bytes >> 20));
+                dst.append(buf, static_cast<std::size_t>(n));
+                progress = true;
+            } else if (n == SSH_EOF) {
+                eof = true;
+                progress = true;
+            } else if (n == SSH_ERROR) {
+                co_return fail("reading output failed: " + impl->ssh_error());
+            } else if (ssh_channel_is_eof(ch) && ssh_channel_poll(ch, is_err) <= 0) {
+                eof = true;  // remote sent EOF and nothing is left buffered
+                progress = true;
+            }
+        }
+        if (progress) continue;
+        if (!impl->open) co_return fail(impl->close_reason.empty() ? "connection closed" : impl->close_reason);
+        if (!co_await impl->wait_event(deadline))
+            co_return fail(fmt::format("the command did not finish within {} s: {}", timeout.count() / 1000.0, command));
+    }
+    int status;
+    while ((status = ssh_channel_get_exit_status(ch)) == -1 && !ssh_channel_is_closed(ch)) {
+        if (!impl->open) co_return fail("connection closed before the exit status arrived");
+        if (!co_await impl->wait_event(deadline)) co_return fail("no exit status within the timeout");
+    }
+    out.exit_status = status;
+    co_return out;
+}
+
+}  // namespace vscsi::ssh

@@ -1,0 +1,55 @@
+#pragma once
+// One SSH connection to a host, shared by every job on it: libssh in
+// non-blocking mode driven by the Asio event loop (Asio owns the TCP socket,
+// libssh gets its fd). Many exec channels may be in flight at once from one
+// thread. Errors at this edge are values (boost::system::result), not exceptions.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "collect/collector_fsm.hpp"
+#include "ssh/ssh_params.hpp"
+
+namespace vscsi::ssh {
+
+struct SshError {
+    enum class Kind { resolve, connect, timeout, handshake, host_key, auth, channel, closed };
+    Kind kind = Kind::connect;
+    std::string message;  // says what happened and what to do; never holds a secret
+};
+[[noreturn]] void throw_exception_from_error(const SshError& e, const boost::source_location& loc);
+inline std::ostream& operator<<(std::ostream& os, const SshError& e) { return os << e.message; }
+
+class SshConnection : public std::enable_shared_from_this<SshConnection> {
+public:
+    ~SshConnection();
+    SshConnection(const SshConnection&) = delete;
+    SshConnection& operator=(const SshConnection&) = delete;
+
+    static boost::asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
+    connect(boost::asio::any_io_executor ex, SshParams params);
+
+    // Runs one command. Transport problems (connection lost, timeout, output
+    // over the limit) come back as outcome.delivered == false with the reason.
+    boost::asio::awaitable<collect::CommandOutcome> exec(std::string command,
+                                                         std::chrono::milliseconds timeout);
+
+    bool is_open() const;
+    const std::string& host() const;
+    const std::string& fingerprint() const;  // SHA256:... of the host key
+    void close();
+
+    struct Impl;
+
+private:
+    explicit SshConnection(std::shared_ptr<Impl> impl);
+    std::shared_ptr<Impl> impl_;  // shared with the pump coroutine
+};
+
+}  // namespace vscsi::ssh

@@ -1,0 +1,175 @@
+// The SSH layer against a real OpenSSH server on 127.0.0.1 in front of the
+// simulated ESXi host.
+#include <catch2/catch.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "format/vscsistats_csv.hpp"
+#include "format/vscsistats_listing.hpp"
+#include "ssh/ssh_connection.hpp"
+#include "sshd_fixture.hpp"
+
+using namespace vscsi;
+using namespace vscsi::test;
+namespace asio = boost::asio;
+using Result = boost::system::result<std::shared_ptr<ssh::SshConnection>, ssh::SshError>;
+
+namespace {
+
+// Runs a coroutine on a fresh io_context until it finishes.
+template <class F>
+auto run_co(F f) {
+    asio::io_context io;
+    using T = typename decltype(f(io.get_executor()))::value_type;
+    std::optional<T> out;
+    std::exception_ptr error;
+    asio::co_spawn(io, f(io.get_executor()), [&](std::exception_ptr e, T v) {
+        error = e;
+        if (!e) out = std::move(v);
+    });
+    io.run();
+    if (error) std::rethrow_exception(error);
+    return std::move(*out);
+}
+
+ssh::SshParams params(const SshdFixture& sshd, const std::filesystem::path& known_hosts) {
+    ssh::SshParams p;
+    p.host = "127.0.0.1";
+    p.port = sshd.port();
+    p.user = sshd.user();
+    p.key_files = {sshd.client_key().string()};
+    p.use_agent = false;
+    p.ssh_config = "none";
+    p.known_hosts = known_hosts.string();
+    p.connect_timeout = std::chrono::seconds(10);
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("exec through real sshd: discovery output and many channels at once", "[ssh]") {
+    SshdFixture sshd;
+    auto p = params(sshd, sshd.dir() / "known_hosts");
+    p.accept_new_host_key = true;
+    const auto results = run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<collect::CommandOutcome>> {
+        auto c = co_await ssh::SshConnection::connect(ex, p);
+        if (!c) throw std::runtime_error(c.error().message);
+        auto conn = *c;
+        std::vector<collect::CommandOutcome> out;
+        out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));
+        out.push_back(co_await conn->exec("vscsiStats -s -w 2099979", std::chrono::seconds(10)));
+        // 20 prints in flight on one connection, one thread
+        std::vector<collect::CommandOutcome> prints(20);
+        int done = 0;
+        for (auto& slot : prints)
+            asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
+                slot = co_await conn->exec("vscsiStats -p all -c -w 2099979", std::chrono::seconds(20));
+                ++done;
+            }, asio::detached);
+        asio::steady_timer t(ex);
+        while (done < 20) {
+            t.expires_after(std::chrono::milliseconds(10));
+            co_await t.async_wait(asio::use_awaitable);
+        }
+        for (auto& pr : prints) out.push_back(std::move(pr));
+        out.push_back(co_await conn->exec("echo to-stderr >&2; exit 3", std::chrono::seconds(10)));
+        co_return out;
+    });
+    REQUIRE(results.size() == 23);
+    INFO(results[0].transport_error << results[0].err);
+    REQUIRE(results[0].delivered);
+    CHECK(results[0].exit_status == 0);
+    VscsiStatsListing listing;
+    REQUIRE_FALSE(parse_vscsistats_listing(results[0].out, listing));
+    REQUIRE(listing.vms.size() == 2);
+    CHECK(listing.vms[1].display_name == "web, app (prod)");
+    CHECK(results[1].exit_status == 0);
+    for (std::size_t i = 2; i < 22; ++i) {
+        INFO("print " << i << ": " << results[i].transport_error << results[i].err);
+        REQUIRE(results[i].delivered);
+        CHECK(results[i].exit_status == 0);
+        VscsiStatsOutput o;
+        CHECK_FALSE(parse_vscsistats_csv(results[i].out, o));
+        CHECK(o.disks.size() == 2);
+    }
+    CHECK(results[22].exit_status == 3);
+    CHECK(results[22].err == "to-stderr\n");
+    CHECK_THAT(read_text(sshd.dir() / "known_hosts"), Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
+}
+
+TEST_CASE("host keys: unknown refused unless accepted, changed always refused", "[ssh]") {
+    SshdFixture sshd;
+    auto connect = [&](ssh::SshParams p) {
+        return run_co([&](asio::any_io_executor ex) -> asio::awaitable<Result> { co_return co_await ssh::SshConnection::connect(ex, p); });
+    };
+    SECTION("unknown") {
+        const auto r = connect(params(sshd, sshd.dir() / "empty_known_hosts"));
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == ssh::SshError::Kind::host_key);
+        CHECK_THAT(r.error().message, Catch::Contains("SHA256:") && Catch::Contains("--accept-new-host-key"));
+        CHECK_FALSE(std::filesystem::exists(sshd.dir() / "empty_known_hosts"));
+    }
+    SECTION("changed, even with accept-new") {
+        auto other = read_text(sshd.other_key().string() + ".pub");
+        write_text(sshd.dir() / "kh", "[127.0.0.1]:" + std::to_string(sshd.port()) + " " + other);
+        auto p = params(sshd, sshd.dir() / "kh");
+        p.accept_new_host_key = true;
+        const auto r = connect(p);
+        REQUIRE_FALSE(r);
+        CHECK_THAT(r.error().message, Catch::Contains("HOST KEY CHANGED") && Catch::Contains("SHA256:") &&
+                                          Catch::Contains("ssh-keygen -R"));
+    }
+    SECTION("auth failure names what was tried and never the password") {
+        auto p = params(sshd, sshd.dir() / "kh2");
+        p.accept_new_host_key = true;
+        p.key_files = {sshd.other_key().string()};
+        p.password = "s3cret-pw";
+        const auto r = connect(p);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == ssh::SshError::Kind::auth);
+        CHECK_THAT(r.error().message, Catch::Contains("other_key") && Catch::Contains("password"));
+        CHECK(r.error().message.find("s3cret-pw") == std::string::npos);
+    }
+    SECTION("nothing listening") {
+        auto p = params(sshd, sshd.dir() / "kh3");
+        sshd.stop();
+        const auto r = connect(p);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().kind == ssh::SshError::Kind::connect);
+        CHECK_THAT(r.error().message, Catch::Contains("cannot connect to 127.0.0.1"));
+    }
+}
+
+TEST_CASE("bounded output, command timeouts and a dropped connection", "[ssh]") {
+    SshdFixture sshd;
+    auto p = params(sshd, sshd.dir() / "known_hosts");
+    p.accept_new_host_key = true;
+    p.max_output_bytes = 1u << 20;
+    REQUIRE(sshd.admin("fault huge 1") == 0);
+    const auto results = run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<collect::CommandOutcome>> {
+        auto c = co_await ssh::SshConnection::connect(ex, p);
+        if (!c) throw std::runtime_error(c.error().message);
+        auto conn = *c;
+        std::vector<collect::CommandOutcome> out;
+        out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(30)));      // huge
+        if (sshd.admin("fault hang 1") != 0) throw std::runtime_error("cannot arm the hang fault");
+        out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(1)));       // hangs 3 s
+        out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));      // fine again
+        out.push_back(co_await conn->exec("kill -9 $PPID", std::chrono::seconds(10)));      // the server side dies
+        out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));
+        co_return out;
+    });
+    CHECK_FALSE(results[0].delivered);
+    CHECK_THAT(results[0].transport_error, Catch::Contains("more than 1 MiB"));
+    CHECK_FALSE(results[1].delivered);
+    CHECK_THAT(results[1].transport_error, Catch::Contains("did not finish within 1 s"));
+    INFO(results[2].transport_error);
+    CHECK(results[2].delivered);
+    CHECK(results[2].exit_status == 0);
+    CHECK_FALSE(results[3].delivered);
+    CHECK_FALSE(results[4].delivered);
+}
