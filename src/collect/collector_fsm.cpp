@@ -116,9 +116,10 @@ Action CollectorFsm::persisted(TimePoint now) {
 Action CollectorFsm::transport_failure(TimePoint now, const CommandOutcome& r) {
     note_error(fmt::format("{}: {}", format_iso8601(now),
                            r.transport_error.empty() ? "command did not complete" : r.transport_error));
-    if (now - last_success_ >= config_.give_up_after) {
-        note_error(fmt::format("giving up: no command got through for {} s",
-                               std::chrono::duration_cast<std::chrono::seconds>(now - last_success_).count()));
+    if (r.fatal || now - last_success_ >= config_.give_up_after) {
+        if (!r.fatal)
+            note_error(fmt::format("giving up: no command got through for {} s",
+                                   std::chrono::duration_cast<std::chrono::seconds>(now - last_success_).count()));
         if (phase_ == Phase::stopping) {
             for (auto& c : progress_.collections)
                 if (c.state != CollectionStatus::stopped) c.state = CollectionStatus::stop_failed;

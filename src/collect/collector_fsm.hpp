@@ -42,6 +42,7 @@ struct CommandOutcome {
     std::string out;
     std::string err;
     std::string transport_error;
+    bool fatal = false;  // not delivered, and retrying cannot help (host key, authentication)
 };
 
 enum class ActionType { exec, wait_until, write_sample, persist, done };

@@ -339,3 +339,20 @@ TEST_CASE("a sample that cannot be written fails the job and stops vscsiStats", 
     CHECK(a.type == ActionType::done);
     CHECK(a.status == JobStatus::failed);
 }
+
+TEST_CASE("a fatal transport error (host key changed) ends the job at once", "[collect]") {
+    CollectorFsm fsm(config(3, 60s));
+    auto a = fsm.start(t0);
+    a = fsm.persisted(t0);
+    CommandOutcome o;
+    o.delivered = false;
+    o.fatal = true;
+    o.transport_error = "HOST KEY CHANGED for [127.0.0.1]:2222";
+    a = fsm.command_done(t0 + 1s, o);
+    REQUIRE(a.type == ActionType::persist);
+    a = fsm.persisted(t0 + 1s);
+    CHECK(a.type == ActionType::done);
+    CHECK(a.status == JobStatus::failed);
+    CHECK(fsm.progress().collections[0].state == CollectionStatus::stop_failed);
+    CHECK_THAT(fsm.progress().errors.back(), Catch::Contains("HOST KEY CHANGED"));
+}

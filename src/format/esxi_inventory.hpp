@@ -1,0 +1,45 @@
+#pragma once
+// Parsers for `esxcli vm process list` and `vim-cmd vmsvc/getallvms`, and the
+// join of both with `vscsiStats -l`. The worldGroupID of -l is neither vim-cmd's
+// Vmid nor reliably esxcli's World ID: VMs are joined on the .vmx path (or the
+// display name), never on numbers. Pure.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "format/parse_error.hpp"
+#include "format/vscsistats_listing.hpp"
+
+namespace vscsi {
+
+struct EsxcliVm {
+    std::string display_name;
+    std::int64_t world_id = 0;
+    std::string config_file;
+};
+std::optional<ParseError> parse_esxcli_vm_process_list(std::string_view text, std::vector<EsxcliVm>& out);
+
+struct VimCmdVm {
+    std::int64_t vmid = 0;
+    std::string name;
+    std::string file;  // "[datastore1] dir/name.vmx"
+    std::string guest_os;
+};
+std::optional<ParseError> parse_vim_cmd_getallvms(std::string_view text, std::vector<VimCmdVm>& out);
+
+struct InventoryVm {
+    std::string name;
+    std::optional<std::int64_t> world_group_id;  // only while powered on (from -l)
+    std::optional<std::int64_t> vmid;
+    std::string config_file;
+    std::string power_state;  // "on" | "off"
+    std::vector<ListedDisk> disks;
+};
+
+std::vector<InventoryVm> join_inventory(const VscsiStatsListing& listing, const std::vector<EsxcliVm>& running,
+                                        const std::vector<VimCmdVm>& registered);
+
+}  // namespace vscsi
