@@ -26,6 +26,9 @@ Commands:
   analyze JOB|DIR|CSV...   filter idle samples, compute the workload profile, write
                            analysis/summary.json and a fio job (offline, no daemon)
   import FILE.csv...       make a job from hand-collected `vscsiStats -p all -c` files
+  host discover HOST       list VMs (name, worldGroupID, power state) and their disks over SSH
+  job start ... --foreground
+                           collect samples from a host in this process until the job ends
   version                  print the version
 
 Global options (before or after the command):
@@ -115,6 +118,8 @@ int run_cli(int argc, char** argv) {
         }
         if (line.command == "analyze") return run_analyze(line.ctx);
         if (line.command == "import") return run_import(line.ctx);
+        if (line.command == "host") return run_host(line.ctx);
+        if (line.command == "job") return run_job(line.ctx);
         throw UsageError(fmt::format("unknown command '{}' (see `vscsi --help`)", line.command));
     } catch (const UsageError& e) {
         report_error(json, exit_code::usage, "usage", e.what());

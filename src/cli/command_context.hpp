@@ -30,5 +30,7 @@ public:
 
 int run_analyze(const CommandContext& ctx);
 int run_import(const CommandContext& ctx);
+int run_host(const CommandContext& ctx);
+int run_job(const CommandContext& ctx);
 
 }  // namespace vscsi

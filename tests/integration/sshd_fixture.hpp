@@ -53,6 +53,27 @@ public:
     }
     ~SshdFixture() { stop(); }
 
+    // Starts sshd again on the same port (after stop()), as a host coming back.
+    void restart() {
+        for (int attempt = 0; attempt < 50 && pid_ <= 0; ++attempt) {
+            launch();
+            if (!wait_ready()) {
+                stop();
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        }
+        REQUIRE(pid_ > 0);
+    }
+
+    // Kills the listener and every session it spawned: connections drop.
+    void kill_all() {
+        if (pid_ <= 0) return;
+        run("pkill -KILL -P " + std::to_string(pid_));
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+
     void start() {
         for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
             port_ = free_port();
@@ -63,15 +84,19 @@ public:
                            "\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
                            "PermitRootLogin prohibit-password\nMaxSessions 200\nMaxStartups 200\nLogLevel QUIET\n"
                            "SetEnv PATH=" + (root_ / "bin").string() + ":/usr/bin:/bin VSCSI_SIM_DIR=" + sim_dir_.string() + "\n");
-            const pid_t pid = ::fork();
-            if (pid == 0) {
-                ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", (root_ / "sshd_config").c_str(), static_cast<char*>(nullptr));
-                ::_exit(127);
-            }
-            pid_ = pid;
+            launch();
             if (!wait_ready()) stop();
         }
         REQUIRE(pid_ > 0);
+    }
+
+    void launch() {
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", (root_ / "sshd_config").c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        pid_ = pid;
     }
 
     void stop() {

@@ -356,3 +356,25 @@ TEST_CASE("a fatal transport error (host key changed) ends the job at once", "[c
     CHECK(fsm.progress().collections[0].state == CollectionStatus::stop_failed);
     CHECK_THAT(fsm.progress().errors.back(), Catch::Contains("HOST KEY CHANGED"));
 }
+
+#include "collect/target_selection.hpp"
+#include "format/vscsistats_listing.hpp"
+
+TEST_CASE("targets are matched locally by name or ID; only numbers go into commands", "[collect][select]") {
+    VscsiStatsListing l;
+    REQUIRE_FALSE(parse_vscsistats_listing(
+        "Virtual Machine worldGroupID: 11, Virtual Machine Display Name: db; rm -rf /, Virtual Machine Config File: /a.vmx, {\n"
+        " Virtual SCSI Disk handleID: 8194 (scsi0:0)\n Virtual SCSI Disk handleID: 8195 (scsi0:1)\n}\n"
+        "Virtual Machine worldGroupID: 22, Virtual Machine Display Name: Web, Virtual Machine Config File: /b.vmx, {\n"
+        " Virtual SCSI Disk handleID: 9000 (scsi0:0)\n}\n", l));
+    auto s = select_targets(l, {"db; rm -rf /"}, {});
+    REQUIRE(s.collections.size() == 1);
+    CHECK(start_command(s.collections[0]) == "vscsiStats -s -w 11");
+    s = select_targets(l, {"11", "web"}, {"scsi0:1", "9000"});
+    REQUIRE(s.targets.size() == 2);
+    CHECK(s.targets[0].disks.size() == 1);
+    CHECK(print_command(s.collections[0]) == "vscsiStats -p all -c -w 11 -i 8195");
+    CHECK(print_command(s.collections[1]) == "vscsiStats -p all -c -w 22");  // all of Web's disks
+    CHECK_THROWS_WITH(select_targets(l, {"nope"}, {}), Catch::Contains("no powered-on VM 'nope'") && Catch::Contains("Web (worldGroupID 22)"));
+    CHECK_THROWS_WITH(select_targets(l, {"Web"}, {"scsi1:0"}), Catch::Contains("has no disk matching"));
+}

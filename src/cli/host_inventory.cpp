@@ -1,0 +1,52 @@
+#include "cli/host_inventory.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/json.hpp>
+#include <fmt/core.h>
+
+namespace vscsi {
+using namespace boost::asio::experimental::awaitable_operators;
+
+namespace {
+const collect::CommandOutcome& checked(const collect::CommandOutcome& o, const char* what) {
+    if (!o.delivered) throw std::runtime_error(fmt::format("{}: {}", what, o.transport_error));
+    if (o.exit_status != 0)
+        throw std::runtime_error(fmt::format("`{}` failed (exit {}): {}", what, o.exit_status, o.err.empty() ? o.out : o.err));
+    return o;
+}
+}  // namespace
+
+boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link) {
+    if (auto e = co_await link.ensure_connected()) throw std::runtime_error(e->message);
+    constexpr auto t = std::chrono::seconds(60);
+    auto [l, e, v] = co_await (link.exec("vscsiStats -l", t) && link.exec("esxcli vm process list", t) &&
+                               link.exec("vim-cmd vmsvc/getallvms", t));
+    HostInventory inv;
+    inv.fingerprint = link.fingerprint();
+    if (auto err = parse_vscsistats_listing(checked(l, "vscsiStats -l").out, inv.listing)) throw DataError(*err);
+    std::vector<EsxcliVm> running;
+    std::vector<VimCmdVm> registered;
+    // esxcli/vim-cmd only add names and power states: -l alone is enough to collect.
+    if (e.delivered && e.exit_status == 0)
+        if (auto err = parse_esxcli_vm_process_list(e.out, running)) throw DataError(*err);
+    if (v.delivered && v.exit_status == 0)
+        if (auto err = parse_vim_cmd_getallvms(v.out, registered)) throw DataError(*err);
+    inv.vms = join_inventory(inv.listing, running, registered);
+    co_return inv;
+}
+
+boost::json::object inventory_to_json(const HostInventory& inv) {
+    boost::json::array vms;
+    for (const auto& v : inv.vms) {
+        boost::json::array disks;
+        for (const auto& d : v.disks) disks.push_back({{"handle_id", d.handle_id}, {"label", d.label}});
+        boost::json::object o{{"name", v.name}, {"power_state", v.power_state}, {"config_file", v.config_file},
+                              {"disks", std::move(disks)}};
+        o["world_group_id"] = v.world_group_id ? boost::json::value(*v.world_group_id) : nullptr;
+        o["vmid"] = v.vmid ? boost::json::value(*v.vmid) : nullptr;
+        vms.push_back(std::move(o));
+    }
+    return {{"fingerprint", inv.fingerprint}, {"vms", std::move(vms)}};
+}
+
+}  // namespace vscsi

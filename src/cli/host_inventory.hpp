@@ -1,0 +1,23 @@
+#pragma once
+// Fetching what a host runs: `vscsiStats -l`, `esxcli vm process list` and
+// `vim-cmd vmsvc/getallvms` on three channels of one connection, joined.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include "collect/host_link.hpp"
+#include "format/esxi_inventory.hpp"
+
+namespace vscsi {
+
+struct HostInventory {
+    std::string fingerprint;
+    VscsiStatsListing listing;
+    std::vector<InventoryVm> vms;
+};
+
+// Throws std::runtime_error (connection, command) or DataError (output).
+boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link);
+boost::json::object inventory_to_json(const HostInventory& inv);
+
+}  // namespace vscsi

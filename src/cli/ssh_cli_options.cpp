@@ -1,0 +1,54 @@
+#include "cli/ssh_cli_options.hpp"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "cli/command_context.hpp"
+
+namespace vscsi {
+namespace po = boost::program_options;
+
+void SshCliOptions::add_to(po::options_description& desc) {
+    desc.add_options()
+        ("user,u", po::value(&user), "SSH user (default: from ~/.ssh/config, else your user name)")
+        ("port", po::value(&port), "SSH port (default: from ~/.ssh/config, else 22)")
+        ("key,k", po::value(&keys)->composing(), "private key file, repeatable (default: ssh-agent)")
+        ("known-hosts", po::value(&known_hosts), "known_hosts file (default ~/.ssh/known_hosts)")
+        ("accept-new-host-key", po::bool_switch(&accept_new), "trust and record a host key seen for the first time")
+        ("ssh-config", po::value(&ssh_config), "ssh config file for host aliases (default ~/.ssh/config; 'none')")
+        ("password-file", po::value(&password_file), "read the SSH password from this file (first line)")
+        ("ask-password", po::bool_switch(&ask_password), "prompt for the SSH password on the terminal")
+        ("no-agent", po::bool_switch(&no_agent), "do not use ssh-agent")
+        ("connect-timeout", po::value(&connect_timeout)->default_value(connect_timeout), "seconds to connect and log in");
+}
+
+ssh::SshParams SshCliOptions::to_params(const std::string& host) const {
+    ssh::SshParams p;
+    p.host = host;
+    p.user = user;
+    p.port = port;
+    p.key_files = keys;
+    p.known_hosts = known_hosts;
+    p.ssh_config = ssh_config;
+    p.accept_new_host_key = accept_new;
+    p.use_agent = !no_agent;
+    p.connect_timeout = std::chrono::milliseconds(static_cast<long long>(connect_timeout * 1000));
+    if (const char* pw = std::getenv("VSCSI_SSH_PASSWORD"); pw && *pw) p.password = pw;
+    if (!password_file.empty()) {
+        std::ifstream in(password_file);
+        if (!in) throw UsageError(fmt::format("cannot read --password-file {}", password_file));
+        std::getline(in, p.password);
+    }
+    if (ask_password) {
+        if (!::isatty(STDIN_FILENO))
+            throw UsageError("--ask-password needs a terminal; use $VSCSI_SSH_PASSWORD or --password-file in scripts");
+        const char* pw = ::getpass(fmt::format("Password for {}: ", host).c_str());
+        if (pw) p.password = pw;
+    }
+    return p;
+}
+
+}  // namespace vscsi

@@ -1,0 +1,26 @@
+#pragma once
+// SSH options shared by the commands that reach a host. Passwords come from
+// $VSCSI_SSH_PASSWORD, --password-file or a TTY prompt (--ask-password):
+// never from the command line, where other users could read them.
+
+#include <boost/program_options.hpp>
+
+#include <string>
+#include <vector>
+
+#include "ssh/ssh_params.hpp"
+
+namespace vscsi {
+
+struct SshCliOptions {
+    std::string user, known_hosts, ssh_config, password_file;
+    unsigned port = 0;
+    std::vector<std::string> keys;
+    bool accept_new = false, no_agent = false, ask_password = false;
+    double connect_timeout = 15;
+
+    void add_to(boost::program_options::options_description& desc);
+    ssh::SshParams to_params(const std::string& host) const;  // throws UsageError
+};
+
+}  // namespace vscsi

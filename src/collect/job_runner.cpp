@@ -1,0 +1,72 @@
+#include "collect/job_runner.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/core.h>
+
+#include "collect/job_progress.hpp"
+
+namespace vscsi::collect {
+namespace asio = boost::asio;
+
+JobRunner::JobRunner(asio::any_io_executor ex, JobDir dir, JobMeta meta, CollectorConfig config, HostLink& link,
+                     std::chrono::milliseconds command_timeout)
+    : dir_(std::move(dir)), meta_(std::move(meta)), fsm_(std::move(config)), link_(link),
+      command_timeout_(command_timeout), timer_(ex) {}
+
+void JobRunner::request_stop() {
+    fsm_.request_stop();
+    timer_.cancel();
+}
+
+void JobRunner::persist(TimePoint now) {
+    apply_progress(meta_, fsm_.progress(), now);
+    if (auto ec = dir_.save_meta(meta_)) {
+        // The samples are safe; job.json will be rewritten at the next step.
+        persist_failed_ = true;
+        fmt::print(stderr, "vscsi: cannot write {}: {}\n", dir_.job_json().string(), ec.message());
+    }
+}
+
+asio::awaitable<JobStatus> JobRunner::run() {
+    meta_.status = JobStatus::running;
+    meta_.collection.started_at = now_ms();
+    meta_.collection.samples_expected = fsm_.config().samples;
+    auto action = fsm_.start(now_ms());
+    for (;;) {
+        switch (action.type) {
+            case ActionType::exec: {
+                auto outcome = co_await link_.exec(action.command, command_timeout_);
+                if (meta_.host.fingerprint.empty()) meta_.host.fingerprint = link_.fingerprint();
+                action = fsm_.command_done(now_ms(), std::move(outcome));
+                break;
+            }
+            case ActionType::wait_until: {
+                const auto wait = action.until - now_ms();
+                if (wait.count() > 0 && !fsm_.progress().stop_requested) {
+                    timer_.expires_after(wait);
+                    co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+                }
+                action = fsm_.timer_fired(now_ms());
+                break;
+            }
+            case ActionType::write_sample: {
+                const auto ec = dir_.write_sample(action.sample.header, action.sample.data);
+                if (!ec && on_sample) on_sample(action.sample);
+                action = fsm_.sample_written(now_ms(), !ec, ec.message());
+                break;
+            }
+            case ActionType::persist:
+                persist(now_ms());
+                action = fsm_.persisted(now_ms());
+                break;
+            case ActionType::done:
+                meta_.status = action.status;
+                meta_.collection.completed_at = now_ms();
+                persist(now_ms());
+                co_return action.status;
+        }
+    }
+}
+
+}  // namespace vscsi::collect

@@ -1,0 +1,42 @@
+#pragma once
+// The thin async shell around CollectorFsm: performs its actions (commands
+// over the host link, timers, atomic sample and job.json writes) and feeds the
+// outcomes back. All policy lives in the state machine.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+
+#include "collect/collector_fsm.hpp"
+#include "collect/host_link.hpp"
+#include "job/job_dir.hpp"
+
+namespace vscsi::collect {
+
+class JobRunner {
+public:
+    JobRunner(boost::asio::any_io_executor ex, JobDir dir, JobMeta meta, CollectorConfig config, HostLink& link,
+              std::chrono::milliseconds command_timeout);
+
+    boost::asio::awaitable<JobStatus> run();
+    // Stops at the next step: a pending wait ends at once, a running command finishes first.
+    void request_stop();
+
+    std::function<void(const Sample&)> on_sample;  // after each sample is on disk
+    const JobMeta& meta() const { return meta_; }
+    const CollectorProgress& progress() const { return fsm_.progress(); }
+
+private:
+    void persist(TimePoint now);
+
+    JobDir dir_;
+    JobMeta meta_;
+    CollectorFsm fsm_;
+    HostLink& link_;
+    std::chrono::milliseconds command_timeout_;
+    boost::asio::steady_timer timer_;
+    bool persist_failed_ = false;
+};
+
+}  // namespace vscsi::collect

@@ -1,0 +1,218 @@
+// `vscsi host discover` and `vscsi job start --foreground` end to end: the real
+// binary, real OpenSSH on 127.0.0.1, the simulated ESXi host behind it.
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+#include <signal.h>
+
+#include <thread>
+
+#include "analysis/workload_metrics.hpp"
+#include "format/vscsistats_csv.hpp"
+#include "job/job_dir.hpp"
+#include "sshd_fixture.hpp"
+
+using namespace vscsi;
+using namespace vscsi::test;
+using Catch::Detail::Approx;
+
+namespace {
+
+struct Env {
+    SshdFixture& sshd;
+    std::filesystem::path data;
+    std::string ssh_args() const {
+        return " --port " + std::to_string(sshd.port()) + " --user " + sshd.user() + " --key " + shell_quote(sshd.client_key()) +
+               " --known-hosts " + shell_quote(sshd.dir() / "known_hosts") + " --accept-new-host-key --ssh-config none --no-agent";
+    }
+    std::string vscsi(const std::string& args) const {
+        return vscsi_bin() + " --data-dir " + shell_quote(data) + " " + args;
+    }
+};
+
+// Runs a command in the background; returns its pid (stdout/stderr to `log`).
+pid_t spawn(const std::string& cmd, const std::filesystem::path& log) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const auto full = cmd + " > " + shell_quote(log) + " 2>&1";
+        ::execl("/bin/sh", "sh", "-c", ("exec " + full).c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    return pid;
+}
+
+int wait_exit(pid_t pid) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+boost::json::object load(const std::filesystem::path& p) { return boost::json::parse(read_text(p)).as_object(); }
+
+std::string host_json_with(const std::filesystem::path& dir, const std::string& from, const std::string& to) {
+    auto text = read_text(env_or("VSCSI_SIM_HOST_JSON", ""));
+    text.replace(text.find(from), from.size(), to);
+    const auto p = dir / "host.json";
+    write_text(p, text);
+    return p.string();
+}
+
+}  // namespace
+
+TEST_CASE("discover lists VMs, IDs, power states and disks", "[e2e]") {
+    SshdFixture sshd;
+    ScratchDir tmp;
+    Env env{sshd, tmp.path() / "data"};
+    const auto r = run(env.vscsi("--json host discover 127.0.0.1" + env.ssh_args()));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = boost::json::parse(r.out).as_object();
+    CHECK_THAT(std::string(j.at("fingerprint").as_string()), Catch::StartsWith("SHA256:"));
+    const auto& vms = j.at("vms").as_array();
+    REQUIRE(vms.size() == 3);
+    CHECK(vms[0].at("world_group_id").to_number<std::int64_t>() == 2099979);
+    CHECK(vms[0].at("vmid").to_number<std::int64_t>() == 1);
+    CHECK(vms[0].at("disks").as_array().size() == 2);
+    CHECK(vms[1].at("name").as_string() == "web, app (prod)");
+    CHECK(vms[2].at("power_state").as_string() == "off");
+    const auto human = run(env.vscsi("host discover 127.0.0.1" + env.ssh_args()));
+    CHECK_THAT(human.out, Catch::Contains("scsi0:1   handleID 8195"));
+}
+
+TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers the workload model", "[e2e]") {
+    SshdFixture sshd;
+    ScratchDir tmp;
+    Env env{sshd, tmp.path() / "data"};
+    const auto r = run(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 3 --interval 1 --name sql --foreground" + env.ssh_args()));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("sample 3/3"));
+    const auto job = env.data / "jobs/sql";
+    const auto meta = load(job / "job.json");
+    CHECK(meta.at("status").as_string() == "completed");
+    CHECK(meta.at("collection").at("samples_collected").to_number<int>() == 3);
+    CHECK(meta.at("cleanup").at("vscsistats_stopped").as_bool());
+    CHECK(meta.at("collections").at(0).at("state").as_string() == "stopped");
+    CHECK_THAT(std::string(meta.at("host").at("fingerprint").as_string()), Catch::StartsWith("SHA256:"));
+    // Nothing left running on the host.
+    CHECK_THAT(run("VSCSI_SIM_DIR=" + shell_quote(sshd.sim_dir()) + " " + env_or("VSCSI_ESXI_SIM", "") + " admin show").out,
+               Catch::Contains("\"collections\": {}"));
+    // The model: scsi0:0 800 IOPS 70% reads, scsi0:1 200 IOPS 10% reads (tests/esxi/host-two-vms.json)
+    const auto a = run(env.vscsi("--json analyze sql --filter none"));
+    REQUIRE(a.exit_code == 0);
+    const auto m = boost::json::parse(a.out).as_object().at("metrics").as_object();
+    // Tolerances: counters advance per whole IO, the sample edges are the print times.
+    CHECK(m.at("iops").at("total").to_number<double>() == Approx(1000).epsilon(0.05));
+    CHECK(m.at("read_percent").to_number<double>() == Approx(58).margin(2));
+    const auto& bs = m.at("block_size_distribution").at("write").as_object();
+    CHECK(bs.at("262144").to_number<double>() == Approx(100.0 * 54 / 420).margin(1));  // 30% of 180 writes/s of 420
+    CHECK(m.at("sequential_percent").at("write").to_number<double>() == Approx(100.0 * (240 * 0.2 + 180 * 0.9) / 420).margin(3));
+}
+
+TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O", "[e2e]") {
+    SshdFixture sshd;
+    ScratchDir tmp;
+    Env env{sshd, tmp.path() / "data"};
+    const auto log = tmp.path() / "job.log";
+    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 6 --interval 1 --name web --foreground" + env.ssh_args()), log);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    sshd.kill_all();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    sshd.restart();
+    const int rc = wait_exit(pid);
+    INFO(read_text(log));
+    REQUIRE(rc == 0);
+    const auto job = env.data / "jobs/web";
+    const auto meta = load(job / "job.json");
+    CHECK(meta.at("status").as_string() == "completed");
+    CHECK(meta.at("collection").at("samples_collected").to_number<int>() == 6);
+    CHECK(meta.at("gaps").to_number<int>() == 0);  // the collection kept counting on the host
+    bool saw_outage = false;
+    for (const auto& e : meta.at("collection").at("errors").as_array()) saw_outage = saw_outage || !e.as_string().empty();
+    CHECK(saw_outage);
+    // 150 IOPS over the whole covered time: the longer sample spans the outage.
+    const JobDir dir(job);
+    SampleCursor cur(dir);
+    Sample s;
+    bool ok;
+    ParseError err;
+    double seconds = 0, ios = 0;
+    while (cur.next(s, ok, err)) {
+        REQUIRE(ok);
+        seconds += s.header.seconds();
+        ios += sample_total_iops(s.data, s.header.seconds()) * s.header.seconds();
+    }
+    CHECK(seconds > 7.0);
+    CHECK(ios / seconds == Approx(150).epsilon(0.05));
+}
+
+TEST_CASE("auto-stop: re-armed in time there is no gap; too late, the restart is marked", "[e2e]") {
+    ScratchDir tmp;
+    SshdFixture sshd(host_json_with(tmp.path(), "\"autostop_seconds\": 1800", "\"autostop_seconds\": 2.5"));
+    Env env{sshd, tmp.path() / "data"};
+    auto r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --rearm-every 1.5 --name rearmed --foreground" + env.ssh_args()));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(load(env.data / "jobs/rearmed/job.json").at("gaps").to_number<int>() == 0);
+    r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --rearm-every 100 --name late --foreground" + env.ssh_args()));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(load(env.data / "jobs/late/job.json").at("gaps").to_number<int>() >= 1);
+    CHECK_THAT(r.out, Catch::Contains("(after a gap)"));
+}
+
+TEST_CASE("a simulated host reboot is detected and collection restarts", "[e2e]") {
+    SshdFixture sshd;
+    ScratchDir tmp;
+    Env env{sshd, tmp.path() / "data"};
+    const auto log = tmp.path() / "job.log";
+    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --name rb --foreground" + env.ssh_args()), log);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2300));
+    REQUIRE(sshd.admin("reboot") == 0);
+    const int rc = wait_exit(pid);
+    INFO(read_text(log));
+    REQUIRE(rc == 0);
+    const auto meta = load(env.data / "jobs/rb/job.json");
+    CHECK(meta.at("collection").at("samples_collected").to_number<int>() == 5);
+    CHECK(meta.at("gaps").to_number<int>() >= 1);
+    CHECK_THAT(read_text(log), Catch::Contains("after a gap"));
+}
+
+TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
+    SshdFixture sshd;
+    ScratchDir tmp;
+    Env env{sshd, tmp.path() / "data"};
+    const auto log = tmp.path() / "job.log";
+    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 50 --interval 1 --name killed --foreground" + env.ssh_args()), log);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3300));
+    ::kill(pid, SIGKILL);
+    wait_exit(pid);
+    const auto job = env.data / "jobs/killed";
+    const auto meta = load(job / "job.json");  // parses: written atomically
+    CHECK(meta.at("status").as_string() == "running");
+    CHECK(meta.at("collections").at(0).at("state").as_string() == "running");  // recorded: cleanup can find it
+    std::size_t samples = 0;
+    for (const auto& e : std::filesystem::directory_iterator(job / "samples")) {
+        CHECK(e.path().filename().string().front() != '.');  // no temp file left
+        Sample s;
+        CHECK_FALSE(decode_sample(read_text(e.path()), e.path().string(), s));
+        ++samples;
+    }
+    CHECK(samples >= 2);
+    CHECK(meta.at("collection").at("samples_collected").to_number<std::size_t>() <= samples);
+    // Analysis works on the partial job and says so.
+    const auto a = run(env.vscsi("analyze killed --filter none"));
+    CHECK(a.exit_code == 0);
+    CHECK_THAT(a.out, Catch::Contains("partial data"));
+}
+
+TEST_CASE("unknown host keys are refused by the CLI with the fingerprint", "[e2e]") {
+    SshdFixture sshd;
+    ScratchDir tmp;
+    Env env{sshd, tmp.path() / "data"};
+    auto args = env.ssh_args();
+    args.replace(args.find(" --accept-new-host-key"), 22, "");
+    const auto r = run(env.vscsi("host discover 127.0.0.1" + args));
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("SHA256:") && Catch::Contains("--accept-new-host-key"));
+}
