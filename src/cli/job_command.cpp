@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "analysis/workload_metrics.hpp"
@@ -168,13 +169,101 @@ int run_job_start(const CommandContext& ctx) {
     return rc;
 }
 
+// Stops, again, every collection job.json records as not stopped: after a
+// failed stop, or a collector that was killed. Commands are rebuilt from the
+// recorded numbers, never from recorded text.
+int run_job_cleanup(const CommandContext& ctx) {
+    std::string job;
+    bool force = false;
+    SshCliOptions ssh;
+    po::options_description desc("job cleanup options");
+    desc.add_options()
+        ("job", po::value(&job), "job name or directory")
+        ("force", po::bool_switch(&force), "also when job.json says running (its collector crashed or was killed)");
+    ssh.add_to(desc);
+    po::positional_options_description pos;
+    pos.add("job", 1);
+    po::variables_map vm;
+    if (!parse_subcommand(ctx, "Usage: vscsi job cleanup JOB [--force] [ssh options]\n\nStops vscsiStats collections "
+                               "that the job started and could not stop.", desc, pos, vm))
+        return exit_code::ok;
+    if (job.empty()) throw UsageError("job cleanup needs a JOB");
+    const auto path = resolve_job(job, ctx.data_dir);
+    if (!path) throw NotFoundError(fmt::format("no job '{}' in {}", job, jobs_dir(ctx.data_dir).string()));
+    const JobDir dir(*path);
+    auto meta = dir.load_meta();
+    if (meta.status == JobStatus::running && !force)
+        throw UsageError(fmt::format("job '{}' is marked running: if its collector is gone (crashed or killed), "
+                                     "run `vscsi job cleanup {} --force`", meta.job_id, meta.job_id));
+    std::vector<collect::CollectionTarget> pending;
+    if (auto it = meta.extra.find("collections"); it != meta.extra.end() && it->value().is_array()) {
+        for (const auto& c : it->value().as_array()) {
+            const auto& o = c.as_object();
+            if (o.at("state").as_string() == "stopped") continue;
+            collect::CollectionTarget t;
+            t.world_group_id = o.at("world_group_id").to_number<std::int64_t>();
+            if (!o.at("handle_id").is_null()) t.handle_id = o.at("handle_id").to_number<std::int64_t>();
+            pending.push_back(t);
+        }
+    }
+    if (pending.empty()) {
+        if (ctx.json) std::cout << compact_json(boost::json::object{{"job_id", meta.job_id}, {"stopped", 0}}) << "\n";
+        else std::cout << fmt::format("Job '{}': nothing to clean up, every collection is stopped\n", meta.job_id);
+        return exit_code::ok;
+    }
+    auto params = ssh.to_params(meta.host.hostname);
+    if (params.user.empty()) params.user = meta.host.username;
+    if (!params.port && meta.host.port != 22) params.port = static_cast<unsigned>(meta.host.port);
+    asio::io_context io;
+    collect::HostLink link(io.get_executor(), params);
+    std::vector<std::string> failures;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        for (const auto& t : pending) {
+            const auto r = co_await link.exec(collect::stop_command(t), std::chrono::seconds(60));
+            if (!r.delivered || r.exit_status != 0)
+                failures.push_back(fmt::format("{}: {}", collect::stop_command(t),
+                                               r.delivered ? (r.err.empty() ? r.out : r.err) : r.transport_error));
+        }
+    }, [&](std::exception_ptr) { link.close(); });
+    io.run();
+    auto& cols = meta.extra["collections"].as_array();
+    for (auto& c : cols) {
+        auto& o = c.as_object();
+        const auto cmd = fmt::format("vscsiStats -x -w {}{}", o.at("world_group_id").to_number<std::int64_t>(),
+                                     o.at("handle_id").is_null() ? std::string{} : fmt::format(" -i {}", o.at("handle_id").to_number<std::int64_t>()));
+        const bool failed = std::any_of(failures.begin(), failures.end(), [&](auto& f) { return f.starts_with(cmd + ":"); });
+        if (!failed) o["state"] = "stopped";
+    }
+    meta.updated_at = now_ms();
+    meta.cleanup.vscsistats_stopped = failures.empty();
+    meta.cleanup.manual_commands.clear();
+    for (const auto& f : failures) meta.cleanup.manual_commands.push_back(f.substr(0, f.find(':')));
+    meta.cleanup.error = failures.empty() ? "" : failures.front();
+    if (failures.empty()) meta.cleanup.stopped_at = now_ms();
+    if (meta.status == JobStatus::running) meta.status = JobStatus::stopped;  // its collector is gone (--force)
+    if (auto ec = dir.save_meta(meta)) throw std::runtime_error(fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()));
+    if (ctx.json) {
+        std::cout << compact_json(boost::json::object{{"job_id", meta.job_id},
+                                                      {"stopped", pending.size() - failures.size()},
+                                                      {"failed", failures.size()}})
+                  << "\n";
+    } else {
+        std::cout << fmt::format("Job '{}': stopped {} of {} collection(s) on {}\n", meta.job_id,
+                                 pending.size() - failures.size(), pending.size(), meta.host.hostname);
+        for (const auto& f : failures) std::cout << "  still running? " << f << "\n";
+    }
+    return failures.empty() ? exit_code::ok : exit_code::failure;
+}
+
 int run_job(const CommandContext& ctx) {
     if (ctx.args.empty()) throw UsageError("usage: vscsi job start ... --foreground (see `vscsi job start --help`)");
     CommandContext sub = ctx;
     const auto what = sub.args.front();
     sub.args.erase(sub.args.begin());
     if (what == "start") return run_job_start(sub);
-    throw UsageError(fmt::format("unknown job command '{}': this version has `vscsi job start --foreground`", what));
+    if (what == "cleanup") return run_job_cleanup(sub);
+    throw UsageError(fmt::format("unknown job command '{}': this version has `vscsi job start --foreground` and "
+                                 "`vscsi job cleanup`", what));
 }
 
 }  // namespace vscsi

@@ -204,6 +204,44 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     const auto a = run(env.vscsi("analyze killed --filter none"));
     CHECK(a.exit_code == 0);
     CHECK_THAT(a.out, Catch::Contains("partial data"));
+    // The recorded collection is still running on the host: cleanup finds and stops it.
+    CHECK_THAT(run("VSCSI_SIM_DIR=" + shell_quote(sshd.sim_dir()) + " " + env_or("VSCSI_ESXI_SIM", "") + " admin show").out,
+               Catch::Contains("2099979:8194"));
+    auto c = run(env.vscsi("job cleanup killed" + env.ssh_args()));
+    CHECK(c.exit_code == 2);  // marked running: needs --force
+    CHECK_THAT(c.err, Catch::Contains("--force"));
+    c = run(env.vscsi("job cleanup killed --force" + env.ssh_args()));
+    INFO(c.out << c.err);
+    CHECK(c.exit_code == 0);
+    CHECK_THAT(c.out, Catch::Contains("stopped 1 of 1 collection(s)"));
+    const auto after = load(job / "job.json");
+    CHECK(after.at("cleanup").at("vscsistats_stopped").as_bool());
+    CHECK(after.at("status").as_string() == "stopped");
+    CHECK_THAT(run("VSCSI_SIM_DIR=" + shell_quote(sshd.sim_dir()) + " " + env_or("VSCSI_ESXI_SIM", "") + " admin show").out,
+               Catch::Contains("\"collections\": {}"));
+    c = run(env.vscsi("job cleanup killed" + env.ssh_args()));  // idempotent
+    CHECK(c.exit_code == 0);
+    CHECK_THAT(c.out, Catch::Contains("nothing to clean up"));
+}
+
+TEST_CASE("SIGTERM stops the job cleanly: vscsiStats stopped, partial data kept", "[e2e]") {
+    SshdFixture sshd;
+    ScratchDir tmp;
+    Env env{sshd, tmp.path() / "data"};
+    const auto log = tmp.path() / "job.log";
+    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --disk scsi0:1 --samples 50 --interval 1 --name term --foreground" + env.ssh_args()), log);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2600));
+    ::kill(pid, SIGTERM);
+    const int rc = wait_exit(pid);
+    INFO(read_text(log));
+    CHECK(rc == 0);
+    const auto meta = load(env.data / "jobs/term/job.json");
+    CHECK(meta.at("status").as_string() == "stopped");
+    CHECK(meta.at("cleanup").at("vscsistats_stopped").as_bool());
+    CHECK(meta.at("collections").at(0).at("handle_id").to_number<int>() == 8195);  // one disk: -w -i
+    CHECK(meta.at("collection").at("samples_collected").to_number<int>() >= 1);
+    CHECK_THAT(run("VSCSI_SIM_DIR=" + shell_quote(sshd.sim_dir()) + " " + env_or("VSCSI_ESXI_SIM", "") + " admin show").out,
+               Catch::Contains("\"collections\": {}"));
 }
 
 TEST_CASE("unknown host keys are refused by the CLI with the fingerprint", "[e2e]") {
