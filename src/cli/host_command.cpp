@@ -58,7 +58,9 @@ int run_host(const CommandContext& ctx) {
                                  v.world_group_id ? fmt::format("worldGroupID {}", *v.world_group_id) : "no worldGroupID",
                                  v.vmid ? std::to_string(*v.vmid) : "?", v.power_state);
         std::cout << fmt::format("    config: {}\n", v.config_file);
-        for (const auto& d : v.disks) std::cout << fmt::format("    {:<9} handleID {}\n", d.label, d.handle_id);
+        for (const auto& d : v.disks)
+            std::cout << fmt::format("    {:<9} handleID {:<6} {}{}\n", d.label, d.handle_id, d.backing,
+                                     d.lun.empty() ? "" : fmt::format("  (RDM {})", d.lun));
     }
     std::cout << "\nStart a job: vscsi job start --host " << host << " --vm NAME --samples N --interval S --foreground\n";
     return exit_code::ok;

@@ -1,6 +1,12 @@
 #include "cli/host_inventory.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <fmt/core.h>
 
@@ -32,6 +38,28 @@ boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link) {
     if (v.delivered && v.exit_status == 0)
         if (auto err = parse_vim_cmd_getallvms(v.out, registered)) throw DataError(*err);
     inv.vms = join_inventory(inv.listing, running, registered);
+    // Backing files and RDM LUNs: one channel per powered-on VM, all at once.
+    // Only the numeric Vmid goes into the command.
+    std::vector<collect::CommandOutcome> devices(inv.vms.size());
+    std::size_t pending = 0;
+    boost::asio::steady_timer done(co_await boost::asio::this_coro::executor, boost::asio::steady_timer::time_point::max());
+    for (std::size_t i = 0; i < inv.vms.size(); ++i) {
+        if (!inv.vms[i].vmid || inv.vms[i].disks.empty()) continue;
+        ++pending;
+        boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
+            [&, i]() -> boost::asio::awaitable<void> {
+                devices[i] = co_await link.exec(fmt::format("vim-cmd vmsvc/device.getdevices {}", *inv.vms[i].vmid), t);
+                if (--pending == 0) done.cancel();
+            }, boost::asio::detached);
+    }
+    if (pending > 0) co_await done.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    for (std::size_t i = 0; i < inv.vms.size(); ++i) {
+        const auto& d = devices[i];
+        if (!d.delivered || d.exit_status != 0 || d.out.empty()) continue;  // backing is a nice-to-have
+        std::vector<DeviceDisk> disks;
+        if (auto err = parse_vim_cmd_devices(d.out, disks)) throw DataError(*err);
+        attach_backing(inv.vms[i].disks, disks);
+    }
     co_return inv;
 }
 
@@ -39,7 +67,9 @@ boost::json::object inventory_to_json(const HostInventory& inv) {
     boost::json::array vms;
     for (const auto& v : inv.vms) {
         boost::json::array disks;
-        for (const auto& d : v.disks) disks.push_back({{"handle_id", d.handle_id}, {"label", d.label}});
+        for (const auto& d : v.disks)
+            disks.push_back({{"handle_id", d.handle_id}, {"label", d.label}, {"backing", d.backing}, {"lun", d.lun},
+                             {"capacity_kb", d.capacity_kb}});
         boost::json::object o{{"name", v.name}, {"power_state", v.power_state}, {"config_file", v.config_file},
                               {"disks", std::move(disks)}};
         o["world_group_id"] = v.world_group_id ? boost::json::value(*v.world_group_id) : nullptr;

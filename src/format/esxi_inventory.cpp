@@ -73,6 +73,100 @@ std::optional<ParseError> parse_vim_cmd_getallvms(std::string_view text, std::ve
 }
 
 namespace {
+
+std::string_view value_of(std::string_view line) {
+    auto v = text::trim(line.substr(line.find('=') + 1));
+    if (v.ends_with(",")) v.remove_suffix(1);
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+    return v;
+}
+
+std::string controller_prefix(std::string_view type) {
+    if (type.find("SCSI") != std::string_view::npos || type.find("LsiLogic") != std::string_view::npos ||
+        type.find("BusLogic") != std::string_view::npos)
+        return "scsi";
+    if (type.find("NVME") != std::string_view::npos) return "nvme";
+    if (type.find("AHCI") != std::string_view::npos || type.find("Sata") != std::string_view::npos) return "sata";
+    if (type.find("IDE") != std::string_view::npos) return "ide";
+    return {};
+}
+
+}  // namespace
+
+std::optional<ParseError> parse_vim_cmd_devices(std::string_view text, std::vector<DeviceDisk>& out) {
+    out.clear();
+    struct Device {
+        std::string type;
+        int depth = 0;
+        std::int64_t key = -1, controller_key = -1, unit = -1, bus = -1, capacity_kb = 0;
+        std::string file, lun;
+    };
+    std::vector<Device> devices;
+    Device* cur = nullptr;
+    int depth = 0;
+    text::LineReader lines(text, 1);
+    std::string_view line;
+    bool any = false;
+    while (lines.next(line)) {
+        if (line.empty()) continue;
+        any = true;
+        // "(vim.vm.device.ParaVirtualSCSIController) {" opens a device (also inside "device = ... [")
+        const auto open_type = line.find("(vim.vm.device.");
+        const bool opens = line.ends_with("{") || line.ends_with("[");
+        if (open_type != std::string_view::npos && line.ends_with("{") && line.find('=') == std::string_view::npos) {
+            const auto close = line.find(')', open_type);
+            cur = &devices.emplace_back();
+            cur->type = std::string(line.substr(open_type + 15, close - open_type - 15));
+            cur->depth = depth;
+        } else if (cur && line.find(" = ") != std::string_view::npos) {
+            const auto key = text::trim(line.substr(0, line.find('=')));
+            const bool direct = depth == cur->depth + 1;
+            std::int64_t n = 0;
+            if (direct && key == "key" && text::parse_int(value_of(line), n)) cur->key = n;
+            else if (direct && key == "controllerKey" && text::parse_int(value_of(line), n)) cur->controller_key = n;
+            else if (direct && key == "unitNumber" && text::parse_int(value_of(line), n)) cur->unit = n;
+            else if (direct && key == "busNumber" && text::parse_int(value_of(line), n)) cur->bus = n;
+            else if (direct && key == "capacityInKB" && text::parse_int(value_of(line), n)) cur->capacity_kb = n;
+            else if (key == "fileName" && cur->file.empty()) cur->file = std::string(value_of(line));
+            else if (key == "deviceName" && cur->lun.empty() && cur->type.find("RawDisk") == std::string::npos)
+                cur->lun = std::string(value_of(line));
+        }
+        if (opens) ++depth;
+        if (line.starts_with("}") || line.starts_with("]")) {
+            --depth;
+            if (cur && depth == cur->depth) cur = nullptr;
+        }
+    }
+    if (!any) return ParseError{"vim-cmd vmsvc/device.getdevices", 0, "", "empty output"};
+    if (devices.empty())
+        return ParseError{"vim-cmd vmsvc/device.getdevices", 1, "device", "no '(vim.vm.device.*)' objects found"};
+    for (const auto& d : devices) {
+        if (d.type != "VirtualDisk") continue;
+        DeviceDisk disk;
+        for (const auto& c : devices) {
+            if (c.key != d.controller_key || c.bus < 0) continue;
+            const auto prefix = controller_prefix(c.type);
+            if (!prefix.empty() && d.unit >= 0) disk.label = fmt::format("{}{}:{}", prefix, c.bus, d.unit);
+        }
+        disk.file = d.file;
+        disk.lun = d.lun;
+        disk.capacity_kb = d.capacity_kb;
+        out.push_back(std::move(disk));
+    }
+    return std::nullopt;
+}
+
+void attach_backing(std::vector<ListedDisk>& disks, const std::vector<DeviceDisk>& devices) {
+    for (auto& d : disks)
+        for (const auto& dev : devices)
+            if (!dev.label.empty() && dev.label == d.label) {
+                d.backing = dev.file;
+                d.lun = dev.lun;
+                d.capacity_kb = dev.capacity_kb;
+            }
+}
+
+namespace {
 // "/vmfs/volumes/<uuid-or-name>/dir/x.vmx" matches "[name] dir/x.vmx" by its relative part.
 bool same_vmx(const std::string& path, const std::string& ds_file) {
     const auto close = ds_file.find("] ");

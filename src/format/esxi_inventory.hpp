@@ -30,6 +30,17 @@ struct VimCmdVm {
 };
 std::optional<ParseError> parse_vim_cmd_getallvms(std::string_view text, std::vector<VimCmdVm>& out);
 
+// One virtual disk from `vim-cmd vmsvc/device.getdevices VMID`.
+struct DeviceDisk {
+    std::string label;  // "scsi0:1", from the controller's bus number and the disk's unit number
+    std::string file;   // backing fileName
+    std::string lun;    // RDM: backing deviceName
+    std::int64_t capacity_kb = 0;
+};
+std::optional<ParseError> parse_vim_cmd_devices(std::string_view text, std::vector<DeviceDisk>& out);
+// Adds backing, LUN and capacity to the disks of `vm` whose labels match.
+void attach_backing(std::vector<ListedDisk>& disks, const std::vector<DeviceDisk>& devices);
+
 struct InventoryVm {
     std::string name;
     std::optional<std::int64_t> world_group_id;  // only while powered on (from -l)

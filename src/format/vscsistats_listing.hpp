@@ -14,6 +14,10 @@ namespace vscsi {
 struct ListedDisk {
     std::int64_t handle_id = 0;
     std::string label;  // "scsi0:0"
+    // Filled in from vim-cmd when known (vscsiStats -l does not say):
+    std::string backing;  // "[datastore1] vm/vm.vmdk"
+    std::string lun;      // RDM device, e.g. "vml.0200..."
+    std::int64_t capacity_kb = 0;
 };
 
 struct ListedVm {

@@ -20,6 +20,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -41,7 +42,7 @@ namespace {
 
 struct SimDisk {
     std::int64_t handle = 0;
-    std::string label, backing;
+    std::string label, backing, rdm;
     WorkloadModel model;
 };
 struct SimVm {
@@ -109,6 +110,7 @@ Host load_host() {
             disk.handle = d.at("handle").to_number<std::int64_t>();
             disk.label = std::string(d.at("label").as_string());
             disk.backing = std::string(d.at("backing").as_string());
+            if (d.contains("rdm")) disk.rdm = std::string(d.at("rdm").as_string());
             const auto& m = d.at("model").as_object();
             auto num = [&](const char* k, double def) { return m.contains(k) ? m.at(k).to_number<double>() : def; };
             disk.model.iops = num("iops", 100);
@@ -309,6 +311,45 @@ int vim_cmd(int argc, char** argv) {
                 fmt::print("Retrieved runtime info\n{}\n", vm.powered_on ? "Powered on" : "Powered off");
                 return 0;
             }
+        die(fmt::format("Unable to find a VM corresponding to \"{}\"", argv[2]));
+    }
+    if (cmd == "vmsvc/device.getdevices" && argc > 2) {
+        const auto id = std::stoll(argv[2]);
+        for (const auto& vm : host.vms) {
+            if (vm.vmid != id) continue;
+            // The shape of vim-cmd's dump of vim.vm.VirtualHardware, reduced to what matters.
+            fmt::print("(vim.vm.VirtualHardware) {{\n   numCPU = 2,\n   device = (vim.vm.device.VirtualDevice) [\n");
+            std::vector<int> buses;
+            for (const auto& d : vm.disks) {
+                const int bus = std::stoi(d.label.substr(4, d.label.find(':') - 4));
+                if (std::find(buses.begin(), buses.end(), bus) == buses.end()) buses.push_back(bus);
+            }
+            for (int bus : buses)
+                fmt::print("      (vim.vm.device.ParaVirtualSCSIController) {{\n         key = {},\n         deviceInfo = "
+                           "(vim.Description) {{\n            label = \"SCSI controller {}\",\n            summary = "
+                           "\"VMware paravirtual SCSI\"\n         }},\n         controllerKey = 100,\n         unitNumber = {},\n"
+                           "         busNumber = {},\n      }},\n",
+                           1000 + bus, bus, 3 + bus, bus);
+            int n = 0;
+            for (const auto& d : vm.disks) {
+                const int bus = std::stoi(d.label.substr(4, d.label.find(':') - 4));
+                const int unit = std::stoi(d.label.substr(d.label.find(':') + 1));
+                fmt::print("      (vim.vm.device.VirtualDisk) {{\n         key = {},\n         deviceInfo = (vim.Description) {{\n"
+                           "            label = \"Hard disk {}\",\n            summary = \"41,943,040 KB\"\n         }},\n",
+                           2000 + n, n + 1);
+                if (d.rdm.empty())
+                    fmt::print("         backing = (vim.vm.device.VirtualDisk.FlatVer2BackingInfo) {{\n            fileName = \"{}\",\n"
+                               "            diskMode = \"persistent\",\n         }},\n", d.backing);
+                else
+                    fmt::print("         backing = (vim.vm.device.VirtualDisk.RawDiskMappingVer1BackingInfo) {{\n            fileName = "
+                               "\"{}\",\n            deviceName = \"{}\",\n            compatibilityMode = \"physicalMode\",\n         }},\n",
+                               d.backing, d.rdm);
+                fmt::print("         controllerKey = {},\n         unitNumber = {},\n         capacityInKB = 41943040,\n      }}{}\n",
+                           1000 + bus, unit, ++n < static_cast<int>(vm.disks.size()) ? "," : "");
+            }
+            fmt::print("   ]\n}}\n");
+            return 0;
+        }
         die(fmt::format("Unable to find a VM corresponding to \"{}\"", argv[2]));
     }
     die(fmt::format("vim-cmd: unknown command {}", cmd));

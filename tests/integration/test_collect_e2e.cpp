@@ -73,10 +73,13 @@ TEST_CASE("discover lists VMs, IDs, power states and disks", "[e2e]") {
     CHECK(vms[0].at("world_group_id").to_number<std::int64_t>() == 2099979);
     CHECK(vms[0].at("vmid").to_number<std::int64_t>() == 1);
     CHECK(vms[0].at("disks").as_array().size() == 2);
+    CHECK(vms[0].at("disks").at(0).at("backing").as_string() == "[datastore1] SQL-Server-01/SQL-Server-01.vmdk");
+    CHECK(vms[0].at("disks").at(1).at("lun").as_string() == "vml.0200000000600508b1001c3ea3");
+    CHECK(vms[0].at("disks").at(1).at("capacity_kb").to_number<std::int64_t>() == 41943040);
     CHECK(vms[1].at("name").as_string() == "web, app (prod)");
     CHECK(vms[2].at("power_state").as_string() == "off");
     const auto human = run(env.vscsi("host discover 127.0.0.1" + env.ssh_args()));
-    CHECK_THAT(human.out, Catch::Contains("scsi0:1   handleID 8195"));
+    CHECK_THAT(human.out, Catch::Contains("scsi0:1   handleID 8195") && Catch::Contains("(RDM vml.0200000000600508b1001c3ea3)"));
 }
 
 TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers the workload model", "[e2e]") {

@@ -56,3 +56,81 @@ TEST_CASE("inventory parsers name the line of unexpected output", "[format][inve
     CHECK(e->line == 2);
     CHECK(e->field == "World ID");
 }
+
+TEST_CASE("vim-cmd device list gives each disk's label, backing file, RDM LUN and size", "[format][inventory]") {
+    const char* text = R"((vim.vm.VirtualHardware) {
+   numCPU = 2,
+   device = (vim.vm.device.VirtualDevice) [
+      (vim.vm.device.VirtualIDEController) {
+         key = 200,
+         busNumber = 0,
+      },
+      (vim.vm.device.ParaVirtualSCSIController) {
+         key = 1000,
+         deviceInfo = (vim.Description) {
+            label = "SCSI controller 0",
+            summary = "VMware paravirtual SCSI"
+         },
+         controllerKey = 100,
+         unitNumber = 3,
+         busNumber = 0,
+         device = (int) [
+            2000,
+            2001
+         ]
+      },
+      (vim.vm.device.VirtualLsiLogicSASController) {
+         key = 1001,
+         controllerKey = 100,
+         unitNumber = 4,
+         busNumber = 1,
+      },
+      (vim.vm.device.VirtualDisk) {
+         key = 2000,
+         deviceInfo = (vim.Description) {
+            label = "Hard disk 1",
+            summary = "41,943,040 KB"
+         },
+         backing = (vim.vm.device.VirtualDisk.FlatVer2BackingInfo) {
+            fileName = "[datastore1] SQL-Server-01/SQL-Server-01.vmdk",
+            datastore = 'vim.Datastore:5f1a2b3c',
+            diskMode = "persistent",
+         },
+         controllerKey = 1000,
+         unitNumber = 0,
+         capacityInKB = 41943040,
+      },
+      (vim.vm.device.VirtualDisk) {
+         key = 2016,
+         backing = (vim.vm.device.VirtualDisk.RawDiskMappingVer1BackingInfo) {
+            fileName = "[datastore1] SQL-Server-01/SQL-Server-01_1.vmdk",
+            deviceName = "vml.0200000000600508b1001c3ea3",
+            compatibilityMode = "physicalMode",
+         },
+         controllerKey = 1001,
+         unitNumber = 2,
+         capacityInKB = 104857600,
+      }
+   ]
+}
+)";
+    std::vector<DeviceDisk> disks;
+    const auto e = parse_vim_cmd_devices(text, disks);
+    INFO((e ? e->message() : ""));
+    REQUIRE_FALSE(e);
+    REQUIRE(disks.size() == 2);
+    CHECK(disks[0].label == "scsi0:0");
+    CHECK(disks[0].file == "[datastore1] SQL-Server-01/SQL-Server-01.vmdk");
+    CHECK(disks[0].capacity_kb == 41943040);
+    CHECK(disks[0].lun.empty());
+    CHECK(disks[1].label == "scsi1:2");
+    CHECK(disks[1].lun == "vml.0200000000600508b1001c3ea3");
+    std::vector<ListedDisk> listed(3);
+    listed[0].label = "scsi0:0";
+    listed[1].label = "scsi1:2";
+    listed[2].label = "scsi2:0";
+    attach_backing(listed, disks);
+    CHECK(listed[1].lun == "vml.0200000000600508b1001c3ea3");
+    CHECK(listed[2].backing.empty());
+    CHECK(parse_vim_cmd_devices("Unable to find a VM corresponding to \"99\"\n", disks)->line == 1);
+}
