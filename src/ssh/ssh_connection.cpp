@@ -276,6 +276,13 @@ asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
         ssh_key_free(priv);
         ok = finish(rc);
     }
+    if (!ok && p.key_files.empty()) {
+        // IdentityFile lines of ~/.ssh/config and the default ~/.ssh/id_* keys.
+        tried.push_back("ssh config / default identities");
+        while ((rc = ssh_userauth_publickey_auto(s, nullptr, nullptr)) == SSH_AUTH_AGAIN)
+            if (!co_await impl->wait_socket(deadline)) co_return err(K::timeout, "SSH authentication timed out");
+        ok = finish(rc);
+    }
     if (!ok && !p.password.empty()) {
         tried.push_back("password");
         while ((rc = ssh_userauth_password(s, nullptr, p.password.c_str())) == SSH_AUTH_AGAIN)

@@ -11,7 +11,9 @@
 //
 // Counters are cumulative since -s (or -r) and grow at each disk model's rate
 // per real second, one bucket at a time with floor(), so they never go down.
-// A collection stops by itself `autostop_seconds` (default 1800) after its last -s.
+// A collection stops by itself `autostop_seconds` (default 1800) after its last
+// -s, on a clock running `time_scale` times faster than real time, so the
+// 30-minute auto-stop can pass in seconds.
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -52,7 +54,8 @@ struct SimVm {
     std::vector<SimDisk> disks;
 };
 struct Host {
-    double autostop_seconds = 1800;
+    double autostop_seconds = 1800;  // simulated seconds
+    double time_scale = 1;           // simulated seconds per real second (auto-stop clock only)
     double hang_seconds = 30;
     std::vector<SimVm> vms;
 };
@@ -95,6 +98,7 @@ Host load_host() {
     const auto& o = v.as_object();
     if (o.contains("autostop_seconds")) h.autostop_seconds = o.at("autostop_seconds").to_number<double>();
     if (o.contains("hang_seconds")) h.hang_seconds = o.at("hang_seconds").to_number<double>();
+    if (o.contains("time_scale")) h.time_scale = o.at("time_scale").to_number<double>();
     for (const auto& vv : o.at("vms").as_array()) {
         const auto& vo = vv.as_object();
         SimVm vm;
@@ -219,7 +223,8 @@ int vscsistats(int argc, char** argv) {
     const double now = now_seconds();
     // Auto-stop: a collection not re-armed for autostop_seconds is gone.
     for (auto it = cols.begin(); it != cols.end();) {
-        if (now - it->value().at("armed").to_number<double>() >= host.autostop_seconds) it = cols.erase(it);
+        // Counters run in real time (IOPS stay the model's); only the auto-stop clock is scaled.
+        if ((now - it->value().at("armed").to_number<double>()) * host.time_scale >= host.autostop_seconds) it = cols.erase(it);
         else ++it;
     }
     if (op == 'l') {

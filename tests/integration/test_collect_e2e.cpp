@@ -151,7 +151,8 @@ TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O",
 
 TEST_CASE("auto-stop: re-armed in time there is no gap; too late, the restart is marked", "[e2e]") {
     ScratchDir tmp;
-    SshdFixture sshd(host_json_with(tmp.path(), "\"autostop_seconds\": 1800", "\"autostop_seconds\": 2.5"));
+    // 30 simulated minutes pass in 2.5 real seconds
+    SshdFixture sshd(host_json_with(tmp.path(), "\"autostop_seconds\": 1800", "\"autostop_seconds\": 1800, \"time_scale\": 720"));
     Env env{sshd, tmp.path() / "data"};
     auto r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --rearm-every 1.5 --name rearmed --foreground" + env.ssh_args()));
     INFO(r.out << r.err);
@@ -256,4 +257,19 @@ TEST_CASE("unknown host keys are refused by the CLI with the fingerprint", "[e2e
     const auto r = run(env.vscsi("host discover 127.0.0.1" + args));
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("SHA256:") && Catch::Contains("--accept-new-host-key"));
+}
+
+TEST_CASE("~/.ssh/config aliases: HostName, Port, User and IdentityFile come from the config", "[e2e]") {
+    SshdFixture sshd;
+    ScratchDir tmp;
+    Env env{sshd, tmp.path() / "data"};
+    const auto cfg = tmp.path() / "ssh_config";
+    write_text(cfg, "Host esxi-lab\n  HostName 127.0.0.1\n  Port " + std::to_string(sshd.port()) + "\n  User " + sshd.user() +
+                        "\n  IdentityFile " + sshd.client_key().string() + "\n");
+    const auto r = run(env.vscsi("--json host discover esxi-lab --ssh-config " + shell_quote(cfg) + " --known-hosts " +
+                                 shell_quote(tmp.path() / "kh") + " --accept-new-host-key --no-agent"));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(boost::json::parse(r.out).at("vms").as_array().size() == 3);
+    CHECK_THAT(read_text(tmp.path() / "kh"), Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
 }
