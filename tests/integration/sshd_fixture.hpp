@@ -113,6 +113,10 @@ public:
     std::filesystem::path dir() const { return root_; }
     std::filesystem::path sim_dir() const { return sim_dir_; }
     std::string user() const { return env_or("USER", ::geteuid() == 0 ? "root" : ""); }
+    // The simulated host's state (collections, faults) as JSON text.
+    std::string sim_state() const {
+        return run("VSCSI_SIM_DIR=" + shell_quote(sim_dir_) + " " + shell_quote(env_or("VSCSI_ESXI_SIM", "")) + " admin show").out;
+    }
     int admin(const std::string& args) const {
         return run("VSCSI_SIM_DIR=" + shell_quote(sim_dir_) + " " + shell_quote(env_or("VSCSI_ESXI_SIM", "")) + " admin " + args).exit_code;
     }

@@ -98,7 +98,7 @@ TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers th
     CHECK(meta.at("collections").at(0).at("state").as_string() == "stopped");
     CHECK_THAT(std::string(meta.at("host").at("fingerprint").as_string()), Catch::StartsWith("SHA256:"));
     // Nothing left running on the host.
-    CHECK_THAT(run("VSCSI_SIM_DIR=" + shell_quote(sshd.sim_dir()) + " " + env_or("VSCSI_ESXI_SIM", "") + " admin show").out,
+    CHECK_THAT(sshd.sim_state(),
                Catch::Contains("\"collections\": {}"));
     // The model: scsi0:0 800 IOPS 70% reads, scsi0:1 200 IOPS 10% reads (tests/esxi/host-two-vms.json)
     const auto a = run(env.vscsi("--json analyze sql --filter none"));
@@ -209,7 +209,7 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     CHECK(a.exit_code == 0);
     CHECK_THAT(a.out, Catch::Contains("partial data"));
     // The recorded collection is still running on the host: cleanup finds and stops it.
-    CHECK_THAT(run("VSCSI_SIM_DIR=" + shell_quote(sshd.sim_dir()) + " " + env_or("VSCSI_ESXI_SIM", "") + " admin show").out,
+    CHECK_THAT(sshd.sim_state(),
                Catch::Contains("2099979:8194"));
     auto c = run(env.vscsi("job cleanup killed" + env.ssh_args()));
     CHECK(c.exit_code == 2);  // marked running: needs --force
@@ -221,7 +221,7 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     const auto after = load(job / "job.json");
     CHECK(after.at("cleanup").at("vscsistats_stopped").as_bool());
     CHECK(after.at("status").as_string() == "stopped");
-    CHECK_THAT(run("VSCSI_SIM_DIR=" + shell_quote(sshd.sim_dir()) + " " + env_or("VSCSI_ESXI_SIM", "") + " admin show").out,
+    CHECK_THAT(sshd.sim_state(),
                Catch::Contains("\"collections\": {}"));
     c = run(env.vscsi("job cleanup killed" + env.ssh_args()));  // idempotent
     CHECK(c.exit_code == 0);
@@ -244,7 +244,7 @@ TEST_CASE("SIGTERM stops the job cleanly: vscsiStats stopped, partial data kept"
     CHECK(meta.at("cleanup").at("vscsistats_stopped").as_bool());
     CHECK(meta.at("collections").at(0).at("handle_id").to_number<int>() == 8195);  // one disk: -w -i
     CHECK(meta.at("collection").at("samples_collected").to_number<int>() >= 1);
-    CHECK_THAT(run("VSCSI_SIM_DIR=" + shell_quote(sshd.sim_dir()) + " " + env_or("VSCSI_ESXI_SIM", "") + " admin show").out,
+    CHECK_THAT(sshd.sim_state(),
                Catch::Contains("\"collections\": {}"));
 }
 

@@ -144,6 +144,16 @@ CollectorConfig config(std::uint64_t samples, Millis interval) {
     return c;
 }
 
+// Plan persisted, -s, baseline print: the collector now waits for the first tick.
+Action to_first_wait(CollectorFsm& fsm, FakeHost& host, TimePoint now) {
+    auto a = fsm.start(now);
+    a = fsm.persisted(now);
+    a = fsm.command_done(now, host.exec(a.command, now));
+    a = fsm.command_done(now, host.exec(a.command, now));
+    REQUIRE(a.type == ActionType::wait_until);
+    return a;
+}
+
 std::uint64_t ios(const Sample& s) { return s.data.disks.at(0).find(Metric::io_length, Direction::total)->count; }
 std::int64_t secs(TimePoint a, TimePoint b) { return std::chrono::duration_cast<std::chrono::seconds>(b - a).count(); }
 
@@ -276,11 +286,7 @@ TEST_CASE("unreadable output is reported and the next sample covers both interva
     FakeHost host;
     CollectorFsm fsm(config(2, 60s));
     TimePoint now = t0;
-    auto a = fsm.start(now);
-    a = fsm.persisted(now);
-    a = fsm.command_done(now, host.exec(a.command, now));  // -s
-    a = fsm.command_done(now, host.exec(a.command, now));  // baseline
-    REQUIRE(a.type == ActionType::wait_until);
+    auto a = to_first_wait(fsm, host, now);
     host.garbage_prints = 1;
     now = a.until;
     a = fsm.timer_fired(now);
@@ -323,10 +329,7 @@ TEST_CASE("a sample that cannot be written fails the job and stops vscsiStats", 
     FakeHost host;
     CollectorFsm fsm(config(3, 60s));
     TimePoint now = t0;
-    auto a = fsm.start(now);
-    a = fsm.persisted(now);
-    a = fsm.command_done(now, host.exec(a.command, now));
-    a = fsm.command_done(now, host.exec(a.command, now));
+    auto a = to_first_wait(fsm, host, now);
     now = a.until;
     a = fsm.timer_fired(now);
     a = fsm.command_done(now, host.exec(a.command, now));
