@@ -104,6 +104,9 @@ public:
         ::kill(pid_, SIGTERM);
         ::waitpid(pid_, nullptr, 0);
         pid_ = -1;
+        // A per-connection child may still hold a copy of the listening socket
+        // for a moment (between fork and exec): wait until the port refuses.
+        for (int i = 0; i < 100 && accepts(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 
     unsigned port() const { return port_; }
@@ -122,20 +125,24 @@ public:
     }
 
 private:
+    bool accepts() const {
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(port_));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+        ::close(fd);
+        return up;
+    }
+
     bool wait_ready() {
         for (int i = 0; i < 250; ++i) {
             if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
                 pid_ = -1;
                 return false;  // exited: port taken or bad config
             }
-            int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-            sockaddr_in a{};
-            a.sin_family = AF_INET;
-            a.sin_port = htons(static_cast<std::uint16_t>(port_));
-            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            const bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-            ::close(fd);
-            if (up) return true;
+            if (accepts()) return true;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         return false;
