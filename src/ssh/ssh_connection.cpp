@@ -330,17 +330,24 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
         return out;
     };
     if (!impl->open) co_return fail(impl->close_reason.empty() ? "not connected" : impl->close_reason);
+    // Declared before the channel guard so that it is destroyed after it.
+    auto notify = std::make_unique<ChannelNotify>();
     ssh_channel ch = ssh_channel_new(impl->s);
     if (!ch) co_return fail("cannot open a channel: " + impl->ssh_error());
     struct ChannelGuard {
         ssh_channel ch;
+        ssh_channel_callbacks cb;
+        Impl* conn;
         ~ChannelGuard() {
-            if (!ch) return;
+            if (!ch || !conn->s) return;  // a released session already freed its channels
+            // A channel freed before the peer confirmed the close stays known
+            // to libssh, and data may still arrive for it (a command we stopped
+            // reading): it must not call back into memory we are about to free.
+            ssh_remove_channel_callbacks(ch, cb);
             if (!ssh_channel_is_closed(ch)) ssh_channel_close(ch);
             ssh_channel_free(ch);
         }
-    } guard{ch};
-    auto notify = std::make_unique<ChannelNotify>();
+    } guard{ch, &notify->cb, impl.get()};
     notify->conn = impl.get();
     ssh_callbacks_init(&notify->cb);
     notify->cb.userdata = notify.get();
@@ -357,8 +364,11 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
 
     auto step = [&](auto op, const char* what) -> asio::awaitable<std::optional<std::string>> {
         int rc;
-        while ((rc = op()) == SSH_AGAIN) {
-            if (!impl->open) co_return impl->close_reason.empty() ? std::string("connection closed") : impl->close_reason;
+        for (;;) {
+            // Checked before every libssh call: a suspension may have outlived the session.
+            if (!impl->open || !impl->s)
+                co_return impl->close_reason.empty() ? std::string("connection closed") : impl->close_reason;
+            if ((rc = op()) != SSH_AGAIN) break;
             if (!co_await impl->wait_event(deadline))
                 co_return fmt::format("{} timed out after {} s", what, timeout.count() / 1000.0);
         }
@@ -372,6 +382,7 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
     char buf[16384];
     bool out_eof = false, err_eof = false;
     while (!(out_eof && err_eof)) {
+        if (!impl->s) co_return fail("connection closed");
         bool progress = false;
         for (int is_err = 0; is_err < 2; ++is_err) {
             bool& eof = is_err ? err_eof : out_eof;
@@ -401,7 +412,9 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
             co_return fail(fmt::format("the command did not finish within {} s: {}", timeout.count() / 1000.0, command));
     }
     int status;
-    while ((status = ssh_channel_get_exit_status(ch)) == -1 && !ssh_channel_is_closed(ch)) {
+    for (;;) {
+        if (!impl->s) co_return fail("connection closed before the exit status arrived");
+        if ((status = ssh_channel_get_exit_status(ch)) != -1 || ssh_channel_is_closed(ch)) break;
         if (!impl->open) co_return fail("connection closed before the exit status arrived");
         if (!co_await impl->wait_event(deadline)) co_return fail("no exit status within the timeout");
     }

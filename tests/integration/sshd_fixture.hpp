@@ -3,7 +3,9 @@
 // keys, a free high port, the simulated ESXi tools first on the PATH of every
 // session. Works as root and as an unprivileged user.
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -91,8 +93,18 @@ public:
     }
 
     void launch() {
+        const auto log = (root_ / "sshd.log").string();
         const pid_t pid = ::fork();
         if (pid == 0) {
+            // Never outlive the test process, and never hold the test runner's
+            // output pipe (a leftover sshd would keep `meson test` waiting).
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+            if (fd >= 0) {
+                ::dup2(fd, STDOUT_FILENO);
+                ::dup2(fd, STDERR_FILENO);
+                ::close(fd);
+            }
             ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", (root_ / "sshd_config").c_str(), static_cast<char*>(nullptr));
             ::_exit(127);
         }
