@@ -12,7 +12,7 @@
 #include "analysis/workload_metrics.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/host_inventory.hpp"
+#include "collect/host_inventory.hpp"
 #include "cli/ssh_cli_options.hpp"
 #include "cli/subcommand_options.hpp"
 #include "collect/job_runner.hpp"

@@ -61,6 +61,9 @@ CollectorFsm::CollectorFsm(CollectorConfig config) : config_(std::move(config)) 
     needs_restart_.assign(config_.collections.size(), false);
     fresh_start_.assign(config_.collections.size(), false);
     backoff_ = config_.backoff_initial;
+    progress_.samples_written = config_.samples_done;
+    progress_.gaps = config_.gaps_done;
+    pending_after_gap_ = config_.resumed;
 }
 
 void CollectorFsm::note_error(std::string e) {
@@ -98,6 +101,12 @@ Action CollectorFsm::exec_current() {
 Action CollectorFsm::persisted(TimePoint now) {
     switch (phase_) {
         case Phase::plan:
+            if (config_.finish_now || progress_.samples_written >= config_.samples) {
+                if (progress_.samples_written < config_.samples)
+                    note_error(fmt::format("{}: the job's end time passed while no collector ran: finished with {} of {} samples",
+                                           format_iso8601(now), progress_.samples_written, config_.samples));
+                return begin_stopping(JobStatus::completed);  // complete() still tells a short job apart
+            }
             phase_ = Phase::arming;
             index_ = 0;
             return exec_current();

@@ -34,6 +34,14 @@ struct CollectorConfig {
     Millis backoff_max{60'000};
     Millis give_up_after{60 * 60'000};  // no command got through for this long: fail
     std::string origin;                 // host name recorded in samples
+    // Resuming after the collector died: samples 1..samples_done are on disk
+    // and the first new sample follows an unobserved stretch (after_gap).
+    std::uint64_t samples_done = 0;
+    std::uint64_t gaps_done = 0;
+    bool resumed = false;
+    // The job's end time passed while nobody collected: stop the collections
+    // and finish with what is on disk.
+    bool finish_now = false;
 };
 
 struct CommandOutcome {

@@ -381,3 +381,56 @@ TEST_CASE("targets are matched locally by name or ID; only numbers go into comma
     CHECK_THROWS_WITH(select_targets(l, {"nope"}, {}), Catch::Contains("no powered-on VM 'nope'") && Catch::Contains("Web (worldGroupID 22)"));
     CHECK_THROWS_WITH(select_targets(l, {"Web"}, {"scsi1:0"}), Catch::Contains("has no disk matching"));
 }
+
+TEST_CASE("a resumed job continues the sample count and marks its first new sample after a gap", "[collect][resume]") {
+    FakeHost host;
+    host.vms[2099979] = {true, t0 - 10min, t0 - 10min};  // still collecting since before the crash
+    auto c = config(5, 60s);
+    c.samples_done = 3;
+    c.gaps_done = 1;
+    c.resumed = true;
+    CollectorFsm fsm(c);
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    REQUIRE(r.samples.size() == 2);
+    CHECK(r.samples[0].header.seq == 4);
+    CHECK(r.samples[0].header.after_gap);  // what happened while no collector ran is unknown
+    CHECK(r.samples[1].header.seq == 5);
+    CHECK_FALSE(r.samples[1].header.after_gap);
+    CHECK(ios(r.samples[1]) == 600);
+    CHECK(fsm.progress().samples_written == 5);
+    CHECK(fsm.progress().gaps == 2);
+    CHECK(host.log.front() == "vscsiStats -s -w 2099979");  // re-armed before anything else
+    CHECK(host.log.back() == "vscsiStats -x -w 2099979");
+}
+
+TEST_CASE("a job found past its end time is stopped on the host and finished with what it has", "[collect][resume]") {
+    FakeHost host;
+    host.vms[2099979] = {true, t0 - 10min, t0 - 10min};
+    auto c = config(5, 60s);
+    c.samples_done = 2;
+    c.resumed = true;
+    c.finish_now = true;
+    CollectorFsm fsm(c);
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    CHECK(r.samples.empty());
+    CHECK(host.log == std::vector<std::string>{"vscsiStats -x -w 2099979"});
+    CHECK(fsm.progress().samples_written == 2);
+    REQUIRE_FALSE(fsm.progress().errors.empty());
+    CHECK(fsm.progress().errors.back().find("finished with 2 of 5 samples") != std::string::npos);
+    CHECK(fsm.progress().collections[0].state == CollectionStatus::stopped);
+}
+
+TEST_CASE("a job resumed with all its samples on disk only stops vscsiStats", "[collect][resume]") {
+    FakeHost host;
+    host.vms[2099979] = {true, t0 - 10min, t0 - 10min};
+    auto c = config(3, 60s);
+    c.samples_done = 3;
+    c.resumed = true;
+    CollectorFsm fsm(c);
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    CHECK(r.samples.empty());
+    CHECK(host.log == std::vector<std::string>{"vscsiStats -x -w 2099979"});
+}

@@ -6,6 +6,7 @@
 #include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "job/csv_import.hpp"
+#include "collect/job_plan.hpp"
 #include "job/job_dir.hpp"
 #include "sim/workload_model.hpp"
 
@@ -214,4 +215,46 @@ TEST_CASE("analysis warns on an incomplete job and memory-light streaming gives 
     REQUIRE_FALSE(r.warnings.empty());
     CHECK_THAT(r.warnings[0], Catch::Contains("running with 18 of 30 samples"));
     CHECK(r.disks.at(0).vm_name == "SQL, prod");
+}
+
+TEST_CASE("the resume plan round-trips through job.json without the password", "[job][plan]") {
+    collect::JobPlan p;
+    p.collector.collections = {{1048576, std::nullopt, {8194, 8195}}, {1048780, 8210, {}}};
+    p.collector.samples = 30;
+    p.collector.interval = std::chrono::milliseconds(60'000);
+    p.command_timeout = std::chrono::milliseconds(90'000);
+    p.ssh.host = "esxi01";
+    p.ssh.user = "root";
+    p.ssh.port = 2222;
+    p.ssh.key_files = {"/home/u/.ssh/id_ed25519"};
+    p.ssh.password = "s3cret-pass";
+    p.ssh.accept_new_host_key = true;
+    JobMeta m;
+    m.job_id = "j";
+    m.host.hostname = "esxi01";
+    m.extra["plan"] = collect::plan_to_json(p);
+    const auto text = serialize_job_meta(m);
+    CHECK(text.find("s3cret-pass") == std::string::npos);
+    const auto back = collect::plan_from_meta(parse_job_meta(text, "job.json"), "job.json");
+    REQUIRE(back.collector.collections.size() == 2);
+    CHECK(back.collector.collections[0].wanted_handles == std::vector<std::int64_t>{8194, 8195});
+    CHECK(*back.collector.collections[1].handle_id == 8210);
+    CHECK(back.collector.samples == 30);
+    CHECK(back.collector.interval.count() == 60'000);
+    CHECK(back.command_timeout.count() == 90'000);
+    CHECK(back.ssh.port == 2222);
+    CHECK(back.ssh.user == "root");
+    CHECK(back.ssh.key_files == p.ssh.key_files);
+    CHECK(back.ssh.accept_new_host_key);
+    CHECK(back.ssh.password.empty());
+    CHECK(back.collector.origin == "esxi01");
+
+    m.extra["plan"].as_object()["interval_ms"] = "soon";
+    try {
+        collect::plan_from_meta(m, "/data/jobs/j/job.json");
+        FAIL("accepted a bad plan");
+    } catch (const DataError& e) {
+        CHECK(std::string(e.what()).find("/data/jobs/j/job.json") != std::string::npos);
+        CHECK(e.error().field == "plan.interval_ms");
+    }
 }

@@ -1,4 +1,4 @@
-#include "cli/host_inventory.hpp"
+#include "collect/host_inventory.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
