@@ -8,7 +8,9 @@
 #include <iostream>
 
 #include "cli/command_context.hpp"
+#include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
+#include "daemon/json_rpc.hpp"
 #include "format/parse_error.hpp"
 #include "job/job_dir.hpp"
 #include "util/json_text.hpp"
@@ -27,13 +29,22 @@ Commands:
                            analysis/summary.json and a fio job (offline, no daemon)
   import FILE.csv...       make a job from hand-collected `vscsiStats -p all -c` files
   host discover HOST       list VMs (name, worldGroupID, power state) and their disks over SSH
-  job start ... --foreground
-                           collect samples from a host in this process until the job ends
+  demo                     the whole product on the built-in simulated host sim:demo
+  job start --host H --vm VM [--profile P]
+                           start a collection job in the daemon (--foreground: in this process)
+  job status JOB [--follow]   progress, next sample, expected completion, cleanup warnings
+  job list [--status S] [--host H] [--tag K=V]
+  job stop JOB | job delete JOB [--force] | job cleanup JOB
+  daemon status | daemon stop [--stop-jobs]
+  serve [--metrics-listen ADDR:PORT] [--stop-jobs-on-exit]
+                           the daemon (clients start it on demand; systemd: vscsi.socket)
   version                  print the version
 
 Global options (before or after the command):
   --data-dir DIR   job storage (default $XDG_DATA_HOME/vscsi, ~/.local/share/vscsi)
   --config FILE    configuration file (default $XDG_CONFIG_HOME/vscsi/config)
+  --socket PATH    daemon socket (default $XDG_RUNTIME_DIR/vscsi/vscsi.sock)
+  --no-autostart   fail (exit 4) instead of starting a daemon when none answers
   --json           machine-readable output on stdout
   -v, --verbose    more detail (repeat for more)
   -h, --help       help (`vscsi COMMAND --help` for a command)
@@ -67,7 +78,16 @@ SplitLine split_command_line(int argc, char** argv) {
             }
             return false;
         };
+        std::string socket;
         if (value("--data-dir", data_dir) || value("--config", config)) continue;
+        if (value("--socket", socket)) {
+            s.ctx.socket = socket;
+            continue;
+        }
+        if (a == "--no-autostart") {
+            s.ctx.no_autostart = true;
+            continue;
+        }
         if (a == "--json") {
             s.ctx.json = true;
         } else if (a == "-v" || a == "--verbose") {
@@ -84,8 +104,11 @@ SplitLine split_command_line(int argc, char** argv) {
             s.ctx.args.push_back(a);
         }
     }
-    s.ctx.data_dir = data_dir.empty() ? default_data_dir() : std::filesystem::path(data_dir);
     s.ctx.config = config;
+    s.ctx.config_file = load_config(s.ctx.config);
+    s.ctx.data_dir = !data_dir.empty()                 ? std::filesystem::path(data_dir)
+                     : s.ctx.config_file.data_dir ? *s.ctx.config_file.data_dir
+                                                       : default_data_dir();
     return s;
 }
 
@@ -120,6 +143,9 @@ int run_cli(int argc, char** argv) {
         if (line.command == "import") return run_import(line.ctx);
         if (line.command == "host") return run_host(line.ctx);
         if (line.command == "job") return run_job(line.ctx);
+        if (line.command == "serve") return run_serve(line.ctx);
+        if (line.command == "daemon") return run_daemon(line.ctx);
+        if (line.command == "demo") return run_demo(line.ctx);
         throw UsageError(fmt::format("unknown command '{}' (see `vscsi --help`)", line.command));
     } catch (const UsageError& e) {
         report_error(json, exit_code::usage, "usage", e.what());
@@ -127,6 +153,14 @@ int run_cli(int argc, char** argv) {
     } catch (const po::error& e) {
         report_error(json, exit_code::usage, "usage", std::string(e.what()) + " (see --help)");
         return exit_code::usage;
+    } catch (const DaemonUnreachable& e) {
+        report_error(json, exit_code::daemon_unreachable, "daemon_unreachable", e.what());
+        return exit_code::daemon_unreachable;
+    } catch (const DaemonError& e) {
+        const int code = daemon::exit_code_for_rpc(e.code());
+        report_error(json, code, code == exit_code::not_found ? "not_found" : code == exit_code::usage ? "usage"
+                                 : code == exit_code::bad_data ? "bad_data" : "failure", e.what());
+        return code;
     } catch (const NotFoundError& e) {
         report_error(json, exit_code::not_found, "not_found", e.what());
         return exit_code::not_found;

@@ -6,11 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "config/config_file.hpp"
+
 namespace vscsi {
 
 struct CommandContext {
     std::filesystem::path data_dir;
-    std::filesystem::path config;
+    std::filesystem::path config;       // --config as given (empty: the default path)
+    ConfigFile config_file;             // what it holds (empty when there is none)
+    std::filesystem::path socket;       // --socket (empty: the default)
+    bool no_autostart = false;          // --no-autostart: fail with exit 4 instead of starting a daemon
     bool json = false;
     int verbosity = 0;
     std::vector<std::string> args;  // the subcommand's own arguments
@@ -32,5 +37,8 @@ int run_analyze(const CommandContext& ctx);
 int run_import(const CommandContext& ctx);
 int run_host(const CommandContext& ctx);
 int run_job(const CommandContext& ctx);
+int run_serve(const CommandContext& ctx);
+int run_daemon(const CommandContext& ctx);
+int run_demo(const CommandContext& ctx);
 
 }  // namespace vscsi

@@ -37,7 +37,7 @@ int run_host(const CommandContext& ctx) {
     if (host.empty()) throw UsageError("host discover needs a HOST");
 
     asio::io_context io;
-    collect::HostLink link(io.get_executor(), ssh.to_params(host));
+    collect::HostLink link(io.get_executor(), ssh.to_params(host), ctx.data_dir);
     std::optional<HostInventory> inv;
     std::exception_ptr error;
     asio::co_spawn(io, fetch_inventory(link), [&](std::exception_ptr e, HostInventory r) {
@@ -62,7 +62,7 @@ int run_host(const CommandContext& ctx) {
             std::cout << fmt::format("    {:<9} handleID {:<6} {}{}\n", d.label, d.handle_id, d.backing,
                                      d.lun.empty() ? "" : fmt::format("  (RDM {})", d.lun));
     }
-    std::cout << "\nStart a job: vscsi job start --host " << host << " --vm NAME --samples N --interval S --foreground\n";
+    std::cout << "\nStart a job: vscsi job start --host " << host << " --vm NAME --profile quick\n";
     return exit_code::ok;
 }
 

@@ -1,138 +1,103 @@
-// vscsi job start ... --foreground: one collection job run to completion in
-// this process (the daemon comes later and runs the same JobRunner).
+// vscsi job start|status|stop|list|delete|cleanup: clients of the daemon.
+// `job start --foreground` runs the same JobRunner in this process instead.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 #include <fmt/core.h>
+#include <unistd.h>
 
-#include <algorithm>
+#include <csignal>
 #include <iostream>
+#include <thread>
 
 #include "analysis/workload_metrics.hpp"
 #include "cli/command_context.hpp"
+#include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
-#include "collect/host_inventory.hpp"
+#include "cli/job_status_text.hpp"
 #include "cli/ssh_cli_options.hpp"
 #include "cli/subcommand_options.hpp"
+#include "collect/host_inventory.hpp"
 #include "collect/job_runner.hpp"
-#include "collect/target_selection.hpp"
+#include "collect/new_job.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
 namespace po = boost::program_options;
 namespace asio = boost::asio;
+namespace json = boost::json;
 
 namespace {
 
-struct Profile {
-    const char* name;
-    std::uint64_t samples;
-    double interval;
-};
-constexpr Profile kProfiles[] = {{"quick", 10, 30}, {"standard", 30, 60}, {"deep", 100, 120}};
-
 constexpr const char* kStartUsage = R"(Usage: vscsi job start --host H --vm NAME|WGID [--disk LABEL|HANDLE|all]...
-                       (--profile quick|standard|deep | --samples N --interval S)
-                       [--name NAME] [--tag K=V]... --foreground [ssh options]
+                       (--profile NAME | --samples N --interval S)
+                       [--name NAME] [--tag K=V]... [--foreground] [ssh options]
 
-Profiles: quick = 10 samples @ 30 s, standard = 30 @ 60 s, deep = 100 @ 120 s.
---foreground runs the job in this process until it ends (Ctrl-C stops it and
-keeps what was collected); the daemon that runs jobs in the background is not
-in this version yet.)";
+Starts a collection job in the daemon (started on demand) and returns; follow
+it with `vscsi job status JOB --follow`. Profiles: quick = 10 samples @ 30 s,
+standard = 30 @ 60 s, deep = 100 @ 120 s, plus [profile.NAME] sections of the
+config file. --host sim:demo is the built-in simulated host (no SSH).
+--foreground runs the job in this process until it ends instead (Ctrl-C stops
+it and keeps what was collected).)";
 
-std::string job_name_for(const collect::Selection& s) {
-    std::string base;
-    for (char c : s.targets.front().vm_name)
-        base += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '-';
-    if (base.empty() || base.front() == '-') base = "job" + base;
-    return fmt::format("{}-{}", base.substr(0, 60), format_compact_utc(now_ms()));
+void print_json(const json::value& v) { std::cout << compact_json(v) << "\n"; }
+
+// Where the command-line job request and the one sent to the daemon meet.
+struct StartOptions {
+    std::string host;
+    collect::JobRequest req;
+    bool foreground = false;
+    bool wait = false;
+    SshCliOptions ssh;
+};
+
+void print_finished_foreground(const CommandContext& ctx, const collect::JobRunner& runner, const JobDir& dir,
+                               JobStatus status) {
+    const auto& m = runner.meta();
+    if (ctx.json) {
+        print_json(json::object{{"job_id", m.job_id},
+                                {"status", to_string(status)},
+                                {"samples", m.collection.samples_collected},
+                                {"path", dir.root().string()},
+                                {"vscsistats_stopped", m.cleanup.vscsistats_stopped}});
+        return;
+    }
+    std::cout << fmt::format("Job '{}' {}: {} of {} samples in {}\n", m.job_id, to_string(status),
+                             m.collection.samples_collected, m.collection.samples_expected, dir.root().string());
+    for (const auto& e : m.collection.errors) std::cout << "  note: " << e << "\n";
+    if (!m.cleanup.vscsistats_stopped) {
+        std::cout << fmt::format("Warning: vscsiStats may still run on {}: {}\n  run on the host:", m.host.hostname,
+                                 m.cleanup.error);
+        for (const auto& c : m.cleanup.manual_commands) std::cout << "\n    " << c;
+        std::cout << "\n";
+    }
+    if (m.collection.samples_collected > 0) std::cout << fmt::format("Next: vscsi analyze {}\n", m.job_id);
 }
 
-}  // namespace
-
-int run_job_start(const CommandContext& ctx) {
-    std::string host, profile, name;
-    std::vector<std::string> vms, disks, tags;
-    std::uint64_t samples = 0;
-    double interval = 0, rearm = 20 * 60, command_timeout = 120, give_up = 3600;
-    bool foreground = false;
-    SshCliOptions ssh;
-    po::options_description desc("job start options");
-    desc.add_options()
-        ("host", po::value(&host)->required(), "ESXi host (name, address or ~/.ssh/config alias)")
-        ("vm", po::value(&vms)->composing()->required(), "VM display name or worldGroupID, repeatable")
-        ("disk", po::value(&disks)->composing(), "disk label (scsi0:1), handleID, or all (default), repeatable")
-        ("profile", po::value(&profile), "quick | standard | deep")
-        ("samples", po::value(&samples), "number of samples")
-        ("interval", po::value(&interval), "seconds between samples (>= 1)")
-        ("name", po::value(&name), "job name (default VM-YYYYmmdd-HHMMSS)")
-        ("tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")
-        ("foreground", po::bool_switch(&foreground), "run the job in this process until it ends")
-        ("rearm-every", po::value(&rearm)->default_value(rearm), "seconds between re-arms of vscsiStats (its auto-stop is ~1800 s)")
-        ("command-timeout", po::value(&command_timeout)->default_value(command_timeout), "seconds a remote command may take")
-        ("give-up-after", po::value(&give_up)->default_value(give_up), "fail the job when the host is unreachable this long (s)");
-    ssh.add_to(desc);
-    po::variables_map vm;
-    if (!parse_subcommand(ctx, kStartUsage, desc, {}, vm)) return exit_code::ok;
-    if (!profile.empty()) {
-        const Profile* p = nullptr;
-        for (const auto& k : kProfiles) if (profile == k.name) p = &k;
-        if (!p) throw UsageError(fmt::format("unknown --profile '{}': quick, standard or deep", profile));
-        if (!samples) samples = p->samples;
-        if (!(interval > 0)) interval = p->interval;
-    }
-    if (!samples || !(interval >= 1))
-        throw UsageError("give --profile, or --samples N and --interval S (S >= 1)");
-    if (!foreground)
-        throw UsageError("this version runs jobs with --foreground only (the background daemon, `vscsi serve`, "
-                         "comes next): add --foreground");
-    if (!name.empty())
-        if (auto why = invalid_job_name_reason(name)) throw UsageError(*why);
-
+int start_foreground(const CommandContext& ctx, StartOptions& o) {
     asio::io_context io;
-    collect::HostLink link(io.get_executor(), ssh.to_params(host));
+    collect::HostLink link(io.get_executor(), o.ssh.to_params(o.host), ctx.data_dir);
     int rc = exit_code::failure;
     std::exception_ptr error;
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
         const auto inv = co_await fetch_inventory(link);
-        auto sel = collect::select_targets(inv.listing, vms, disks);
-        if (name.empty()) name = job_name_for(sel);
-        const JobDir dir(jobs_dir(ctx.data_dir) / name);
-        if (std::filesystem::exists(dir.job_json()))
-            throw UsageError(fmt::format("job '{}' already exists at {}: choose another --name", name, dir.root().string()));
-        if (auto ec = dir.create_layout()) throw std::runtime_error(fmt::format("cannot create {}: {}", dir.root().string(), ec.message()));
-        JobMeta meta;
-        meta.job_id = name;
-        meta.created_at = meta.updated_at = now_ms();
-        meta.status = JobStatus::pending;
-        meta.source = "ssh";
-        meta.host = {host, link.params().user, static_cast<int>(link.params().port ? link.params().port : 22), inv.fingerprint};
-        meta.targets = sel.targets;
-        meta.profile = {profile.empty() ? "custom" : profile, samples, interval};
-        meta.tags = parse_tags(tags);
-        collect::CollectorConfig cfg;
-        cfg.collections = sel.collections;
-        cfg.samples = samples;
-        cfg.interval = std::chrono::milliseconds(static_cast<long long>(interval * 1000));
-        cfg.rearm_every = std::chrono::milliseconds(static_cast<long long>(rearm * 1000));
-        cfg.give_up_after = std::chrono::milliseconds(static_cast<long long>(give_up * 1000));
-        cfg.origin = host;
-        collect::JobRunner runner(io.get_executor(), dir, meta, cfg, link,
-                                  std::chrono::milliseconds(static_cast<long long>(command_timeout * 1000)));
+        auto job = collect::create_job(ctx.data_dir, o.req, inv.listing, link.params(), inv.fingerprint);
+        collect::JobRunner runner(io.get_executor(), job.dir, job.meta, job.plan.collector, link, job.plan.command_timeout);
         asio::signal_set signals(io.get_executor(), SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code& ec, int) {
             if (ec) return;
             if (!ctx.json) std::cerr << "\nStopping: finishing the current step, then stopping vscsiStats...\n";
             runner.request_stop();
         });
+        std::size_t disks = 0;
+        for (const auto& t : job.meta.targets) disks += t.disks.size();
         if (!ctx.json)
-            std::cout << fmt::format("Job '{}': {} sample(s) every {:g} s from {} disk(s) on {} -> {}\n", name, samples,
-                                     interval, [&] { std::size_t n = 0; for (auto& t : sel.targets) n += t.disks.size(); return n; }(),
-                                     host, dir.root().string());
+            std::cout << fmt::format("Job '{}': {} sample(s) every {:g} s from {} disk(s) on {} -> {}\n", job.meta.job_id,
+                                     o.req.samples, o.req.interval_seconds, disks, o.host, job.dir.root().string());
         runner.on_sample = [&](const Sample& s) {
             if (ctx.json) return;
-            std::cout << fmt::format("  sample {}/{}: {:.1f} IOPS over {:.1f} s{}\n", s.header.seq, samples,
+            std::cout << fmt::format("  sample {}/{}: {:.1f} IOPS over {:.1f} s{}\n", s.header.seq, o.req.samples,
                                      sample_total_iops(s.data, s.header.seconds()), s.header.seconds(),
                                      s.header.after_gap ? " (after a gap)" : "");
             std::cout.flush();
@@ -140,25 +105,7 @@ int run_job_start(const CommandContext& ctx) {
         const auto status = co_await runner.run();
         signals.cancel();
         link.close();
-        const auto& m = runner.meta();
-        if (ctx.json) {
-            std::cout << compact_json(boost::json::object{{"job_id", name},
-                                                          {"status", to_string(status)},
-                                                          {"samples", m.collection.samples_collected},
-                                                          {"path", dir.root().string()},
-                                                          {"vscsistats_stopped", m.cleanup.vscsistats_stopped}})
-                      << "\n";
-        } else {
-            std::cout << fmt::format("Job '{}' {}: {} of {} samples in {}\n", name, to_string(status),
-                                     m.collection.samples_collected, samples, dir.root().string());
-            for (const auto& e : m.collection.errors) std::cout << "  note: " << e << "\n";
-            if (!m.cleanup.vscsistats_stopped) {
-                std::cout << fmt::format("Warning: vscsiStats may still run on {}: {}\n  run on the host:", host, m.cleanup.error);
-                for (const auto& c : m.cleanup.manual_commands) std::cout << "\n    " << c;
-                std::cout << "\n";
-            }
-            if (m.collection.samples_collected > 0) std::cout << fmt::format("Next: vscsi analyze {}\n", name);
-        }
+        print_finished_foreground(ctx, runner, job.dir, status);
         rc = status == JobStatus::failed ? exit_code::failure : exit_code::ok;
     }, [&](std::exception_ptr e) {
         error = e;
@@ -169,101 +116,261 @@ int run_job_start(const CommandContext& ctx) {
     return rc;
 }
 
-// Stops, again, every collection job.json records as not stopped: after a
-// failed stop, or a collector that was killed. Commands are rebuilt from the
-// recorded numbers, never from recorded text.
-int run_job_cleanup(const CommandContext& ctx) {
-    std::string job;
-    bool force = false;
-    SshCliOptions ssh;
-    po::options_description desc("job cleanup options");
-    desc.add_options()
-        ("job", po::value(&job), "job name or directory")
-        ("force", po::bool_switch(&force), "also when job.json says running (its collector crashed or was killed)");
-    ssh.add_to(desc);
+// Polls job.status until the job is no longer running; prints a line per change.
+json::object follow(const CommandContext& ctx, DaemonClient& client, const std::string& job) {
+    std::string last;
+    const bool tty = ::isatty(STDOUT_FILENO);
+    for (;;) {
+        auto st = client.call("job.status", {{"job", job}}).as_object();
+        const bool running = st.at("status").as_string() == "running" || st.at("live").as_bool();
+        if (!ctx.json) {
+            const auto line = format_job_progress_line(st, now_ms());
+            // On a terminal the countdown updates in place; in a log, one line per sample.
+            if (tty) {
+                std::cout << "\r\033[K" << line << std::flush;
+            } else {
+                auto key = line.substr(0, line.find(", next sample in"));
+                if (key != last) std::cout << line << "\n" << std::flush;
+                last = key;
+            }
+        }
+        if (!running) {
+            if (tty && !ctx.json) std::cout << "\n";
+            return st;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(tty ? 1000 : 250));
+    }
+}
+
+int exit_for_status(const json::object& st) {
+    return st.at("status").as_string() == "failed" ? exit_code::failure : exit_code::ok;
+}
+
+std::string job_argument(const CommandContext& ctx, const char* usage, po::options_description& desc,
+                         po::variables_map& vm, std::string& job) {
+    desc.add_options()("job", po::value(&job), "job name");
     po::positional_options_description pos;
     pos.add("job", 1);
+    if (!parse_subcommand(ctx, usage, desc, pos, vm)) return {};
+    if (job.empty()) throw UsageError("name a JOB (see `vscsi job list`)");
+    return job;
+}
+
+}  // namespace
+
+int run_job_start(const CommandContext& ctx) {
+    StartOptions o;
+    std::vector<std::string> tags;
+    double samples = 0;
+    po::options_description desc("job start options");
+    desc.add_options()
+        ("host", po::value(&o.host)->required(), "ESXi host (name, address or ~/.ssh/config alias), or sim:demo")
+        ("vm", po::value(&o.req.vms)->composing()->required(), "VM display name or worldGroupID, repeatable")
+        ("disk", po::value(&o.req.disks)->composing(), "disk label (scsi0:1), handleID, or all (default), repeatable")
+        ("profile", po::value(&o.req.profile), "quick | standard | deep | a [profile.NAME] of the config file")
+        ("samples", po::value(&samples), "number of samples")
+        ("interval", po::value(&o.req.interval_seconds), "seconds between samples (>= 1)")
+        ("name", po::value(&o.req.name), "job name (default VM-YYYYmmdd-HHMMSS)")
+        ("tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")
+        ("foreground", po::bool_switch(&o.foreground), "run the job in this process until it ends")
+        ("wait", po::bool_switch(&o.wait), "with the daemon: follow the job until it ends (like job status --follow)")
+        ("rearm-every", po::value(&o.req.rearm_seconds)->default_value(o.req.rearm_seconds), "seconds between re-arms of vscsiStats (its auto-stop is ~1800 s)")
+        ("command-timeout", po::value(&o.req.command_timeout_seconds)->default_value(o.req.command_timeout_seconds), "seconds a remote command may take")
+        ("give-up-after", po::value(&o.req.give_up_seconds)->default_value(o.req.give_up_seconds), "fail the job when the host (or the daemon) is gone this long (s)");
+    o.ssh.add_to(desc);
     po::variables_map vm;
-    if (!parse_subcommand(ctx, "Usage: vscsi job cleanup JOB [--force] [ssh options]\n\nStops vscsiStats collections "
-                               "that the job started and could not stop.", desc, pos, vm))
+    if (!parse_subcommand(ctx, kStartUsage, desc, {}, vm)) return exit_code::ok;
+    if (samples < 0 || samples != std::floor(samples)) throw UsageError("--samples must be a whole number");
+    o.req.samples = static_cast<std::uint64_t>(samples);
+    if (!o.req.profile.empty()) {
+        const auto profiles = collection_profiles(ctx.config_file);
+        const auto it = profiles.find(o.req.profile);
+        if (it == profiles.end()) {
+            std::string names;
+            for (const auto& [n, p] : profiles) names += (names.empty() ? "" : ", ") + n;
+            throw UsageError(fmt::format("unknown --profile '{}': {}", o.req.profile, names));
+        }
+        if (!o.req.samples) o.req.samples = it->second.samples;
+        if (!(o.req.interval_seconds > 0)) o.req.interval_seconds = it->second.interval_seconds;
+    }
+    if (!o.req.samples || !(o.req.interval_seconds >= 1))
+        throw UsageError("give --profile, or --samples N and --interval S (S >= 1)");
+    if (!o.req.name.empty())
+        if (auto why = invalid_job_name_reason(o.req.name)) throw UsageError(*why);
+    o.req.tags = parse_tags(tags);
+    if (o.foreground) return start_foreground(ctx, o);
+
+    json::object tag_object;
+    for (const auto& [k, v] : o.req.tags) tag_object[k] = v;
+    json::array vms, disks;
+    for (const auto& v : o.req.vms) vms.push_back(json::value(v));
+    for (const auto& d : o.req.disks) disks.push_back(json::value(d));
+    json::object params{{"host", o.host},
+                        {"vms", std::move(vms)},
+                        {"disks", std::move(disks)},
+                        {"profile", o.req.profile.empty() ? "custom" : o.req.profile},
+                        {"samples", o.req.samples},
+                        {"interval", o.req.interval_seconds},
+                        {"name", o.req.name},
+                        {"tags", std::move(tag_object)},
+                        {"rearm_every", o.req.rearm_seconds},
+                        {"command_timeout", o.req.command_timeout_seconds},
+                        {"give_up_after", o.req.give_up_seconds},
+                        {"ssh", o.ssh.to_json(o.host)}};
+    auto client = DaemonClient::connect(ctx);
+    auto st = client.call("job.start", params).as_object();
+    const std::string id(st.at("job_id").as_string());
+    if (!o.wait) {
+        if (ctx.json) {
+            print_json(st);
+        } else {
+            std::cout << fmt::format("Started job '{}': {} sample(s) every {} from {} disk(s) on {}\n", id,
+                                     o.req.samples, format_duration(o.req.interval_seconds),
+                                     st.at("disks").to_number<std::uint64_t>(), o.host);
+            if (const auto* e = st.if_contains("expected_end"); e && e->is_string())
+                std::cout << fmt::format("Expected completion: {} (in {})\n", std::string(e->as_string()),
+                                         format_duration(static_cast<double>(o.req.samples) * o.req.interval_seconds));
+            std::cout << fmt::format("Data: {}\nFollow it: vscsi job status {} --follow\n", std::string(st.at("path").as_string()), id);
+        }
         return exit_code::ok;
-    if (job.empty()) throw UsageError("job cleanup needs a JOB");
-    const auto path = resolve_job(job, ctx.data_dir);
-    if (!path) throw NotFoundError(fmt::format("no job '{}' in {}", job, jobs_dir(ctx.data_dir).string()));
-    const JobDir dir(*path);
-    auto meta = dir.load_meta();
-    if (meta.status == JobStatus::running && !force)
-        throw UsageError(fmt::format("job '{}' is marked running: if its collector is gone (crashed or killed), "
-                                     "run `vscsi job cleanup {} --force`", meta.job_id, meta.job_id));
-    std::vector<collect::CollectionTarget> pending;
-    if (auto it = meta.extra.find("collections"); it != meta.extra.end() && it->value().is_array()) {
-        for (const auto& c : it->value().as_array()) {
-            const auto& o = c.as_object();
-            if (o.at("state").as_string() == "stopped") continue;
-            collect::CollectionTarget t;
-            t.world_group_id = o.at("world_group_id").to_number<std::int64_t>();
-            if (!o.at("handle_id").is_null()) t.handle_id = o.at("handle_id").to_number<std::int64_t>();
-            pending.push_back(t);
+    }
+    if (!ctx.json) std::cout << fmt::format("Started job '{}' in the daemon; following it (Ctrl-C leaves it running)\n", id);
+    st = follow(ctx, client, id);
+    if (ctx.json) print_json(st);
+    else std::cout << format_job_status(st, now_ms());
+    return exit_for_status(st);
+}
+
+int run_job_status(const CommandContext& ctx) {
+    std::string job;
+    bool follow_it = false;
+    po::options_description desc("job status options");
+    desc.add_options()("follow,f", po::bool_switch(&follow_it), "show live progress until the job ends");
+    po::variables_map vm;
+    if (job_argument(ctx, "Usage: vscsi job status JOB [--follow]\n\nProgress, next sample, expected completion and "
+                          "cleanup warnings of one job.", desc, vm, job).empty())
+        return exit_code::ok;
+    auto client = DaemonClient::connect(ctx);
+    auto st = follow_it ? follow(ctx, client, job) : client.call("job.status", {{"job", job}}).as_object();
+    if (ctx.json) print_json(st);
+    else std::cout << (follow_it ? "\n" : "") << format_job_status(st, now_ms());
+    return follow_it ? exit_for_status(st) : exit_code::ok;
+}
+
+int run_job_stop(const CommandContext& ctx) {
+    std::string job;
+    bool wait = false;
+    po::options_description desc("job stop options");
+    desc.add_options()("no-wait", po::bool_switch(&wait)->default_value(false), "return at once instead of waiting until vscsiStats is stopped");
+    po::variables_map vm;
+    if (job_argument(ctx, "Usage: vscsi job stop JOB [--no-wait]\n\nStops a running job: vscsiStats is stopped on the "
+                          "host and every sample collected so far is kept.", desc, vm, job).empty())
+        return exit_code::ok;
+    auto client = DaemonClient::connect(ctx);
+    auto st = client.call("job.stop", {{"job", job}}).as_object();
+    if (!wait) {
+        while (st.at("live").as_bool()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            st = client.call("job.status", {{"job", job}}).as_object();
         }
     }
-    if (pending.empty()) {
-        if (ctx.json) std::cout << compact_json(boost::json::object{{"job_id", meta.job_id}, {"stopped", 0}}) << "\n";
-        else std::cout << fmt::format("Job '{}': nothing to clean up, every collection is stopped\n", meta.job_id);
+    if (ctx.json) print_json(st);
+    else std::cout << (wait ? fmt::format("Stopping job '{}'\n", job) : format_job_status(st, now_ms()));
+    return exit_code::ok;
+}
+
+int run_job_list(const CommandContext& ctx) {
+    std::vector<std::string> statuses, tags;
+    std::string host;
+    po::options_description desc("job list options");
+    desc.add_options()
+        ("status", po::value(&statuses)->composing(), "only jobs in this state (pending, running, completed, stopped, failed), repeatable")
+        ("host", po::value(&host), "only jobs on this host")
+        ("tag", po::value(&tags)->composing(), "only jobs with this tag (KEY or KEY=VALUE), repeatable");
+    po::variables_map vm;
+    if (!parse_subcommand(ctx, "Usage: vscsi job list [--status S]... [--host H] [--tag K[=V]]...", desc, {}, vm))
         return exit_code::ok;
-    }
-    auto params = ssh.to_params(meta.host.hostname);
-    if (params.user.empty()) params.user = meta.host.username;
-    if (!params.port && meta.host.port != 22) params.port = static_cast<unsigned>(meta.host.port);
-    asio::io_context io;
-    collect::HostLink link(io.get_executor(), params);
-    std::vector<std::string> failures;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-        for (const auto& t : pending) {
-            const auto r = co_await link.exec(collect::stop_command(t), std::chrono::seconds(60));
-            if (!r.delivered || r.exit_status != 0)
-                failures.push_back(fmt::format("{}: {}", collect::stop_command(t),
-                                               r.delivered ? (r.err.empty() ? r.out : r.err) : r.transport_error));
+    json::array s, t;
+    for (const auto& x : statuses) s.push_back(json::value(x));
+    for (const auto& x : tags) t.push_back(json::value(x));
+    auto client = DaemonClient::connect(ctx);
+    const auto list = client.call("job.list", {{"status", std::move(s)}, {"host", host}, {"tags", std::move(t)}}).as_object();
+    if (ctx.json) print_json(list);
+    else std::cout << format_job_list(list);
+    return exit_code::ok;
+}
+
+int run_job_delete(const CommandContext& ctx) {
+    std::string job;
+    bool force = false;
+    po::options_description desc("job delete options");
+    desc.add_options()("force", po::bool_switch(&force), "do not ask (needed when not on a terminal)");
+    po::variables_map vm;
+    if (job_argument(ctx, "Usage: vscsi job delete JOB [--force]\n\nDeletes a job directory with all its samples and "
+                          "analyses. A running job must be stopped first.", desc, vm, job).empty())
+        return exit_code::ok;
+    auto client = DaemonClient::connect(ctx);
+    const auto st = client.call("job.status", {{"job", job}}).as_object();  // not_found before any question
+    if (st.at("live").as_bool())
+        throw UsageError(fmt::format("job '{}' is running: stop it first (`vscsi job stop {}`), then delete it", job, job));
+    if (!force) {
+        if (!::isatty(STDIN_FILENO))
+            throw UsageError(fmt::format("deleting '{}' cannot be undone: add --force (no terminal to ask on)", job));
+        std::cout << fmt::format("Delete job '{}' ({} samples, {})? Type its name to confirm: ",
+                                 job, st.at("samples_collected").to_number<std::uint64_t>(), std::string(st.at("path").as_string()))
+                  << std::flush;
+        std::string answer;
+        std::getline(std::cin, answer);
+        if (answer != job) {
+            std::cout << "Not deleted.\n";
+            return exit_code::failure;
         }
-    }, [&](std::exception_ptr) { link.close(); });
-    io.run();
-    auto& cols = meta.extra["collections"].as_array();
-    for (auto& c : cols) {
-        auto& o = c.as_object();
-        const auto cmd = fmt::format("vscsiStats -x -w {}{}", o.at("world_group_id").to_number<std::int64_t>(),
-                                     o.at("handle_id").is_null() ? std::string{} : fmt::format(" -i {}", o.at("handle_id").to_number<std::int64_t>()));
-        const bool failed = std::any_of(failures.begin(), failures.end(), [&](auto& f) { return f.starts_with(cmd + ":"); });
-        if (!failed) o["state"] = "stopped";
     }
-    meta.updated_at = now_ms();
-    meta.cleanup.vscsistats_stopped = failures.empty();
-    meta.cleanup.manual_commands.clear();
-    for (const auto& f : failures) meta.cleanup.manual_commands.push_back(f.substr(0, f.find(':')));
-    meta.cleanup.error = failures.empty() ? "" : failures.front();
-    if (failures.empty()) meta.cleanup.stopped_at = now_ms();
-    if (meta.status == JobStatus::running) meta.status = JobStatus::stopped;  // its collector is gone (--force)
-    if (auto ec = dir.save_meta(meta)) throw std::runtime_error(fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()));
+    const auto r = client.call("job.delete", {{"job", job}}).as_object();
+    if (ctx.json) print_json(r);
+    else std::cout << fmt::format("Deleted job '{}' ({})\n", job, std::string(r.at("path").as_string()));
+    return exit_code::ok;
+}
+
+int run_job_cleanup(const CommandContext& ctx) {
+    std::string job;
+    SshCliOptions ssh;
+    po::options_description desc("job cleanup options");
+    ssh.add_to(desc);
+    po::variables_map vm;
+    if (job_argument(ctx, "Usage: vscsi job cleanup JOB [ssh options]\n\nStops vscsiStats collections that the job "
+                          "started and could not stop (the job's own SSH settings are used; options here override "
+                          "the key or give a password).", desc, vm, job).empty())
+        return exit_code::ok;
+    auto client = DaemonClient::connect(ctx);
+    auto ssh_json = ssh.to_json("");
+    const auto r = client.call("job.cleanup", {{"job", job}, {"ssh", std::move(ssh_json)}}).as_object();
+    const auto failed = r.at("failed").to_number<std::uint64_t>();
     if (ctx.json) {
-        std::cout << compact_json(boost::json::object{{"job_id", meta.job_id},
-                                                      {"stopped", pending.size() - failures.size()},
-                                                      {"failed", failures.size()}})
-                  << "\n";
+        print_json(r);
+    } else if (r.at("stopped").to_number<std::uint64_t>() == 0 && failed == 0) {
+        std::cout << fmt::format("Job '{}': nothing to clean up, every collection is stopped\n", job);
     } else {
-        std::cout << fmt::format("Job '{}': stopped {} of {} collection(s) on {}\n", meta.job_id,
-                                 pending.size() - failures.size(), pending.size(), meta.host.hostname);
-        for (const auto& f : failures) std::cout << "  still running? " << f << "\n";
+        std::cout << fmt::format("Job '{}': stopped {} of {} collection(s) on {}\n", job,
+                                 r.at("stopped").to_number<std::uint64_t>(), r.at("stopped").to_number<std::uint64_t>() + failed,
+                                 std::string(r.at("host").as_string()));
+        for (const auto& f : r.at("failures").as_array()) std::cout << "  still running? " << std::string(f.as_string()) << "\n";
     }
-    return failures.empty() ? exit_code::ok : exit_code::failure;
+    return failed ? exit_code::failure : exit_code::ok;
 }
 
 int run_job(const CommandContext& ctx) {
-    if (ctx.args.empty()) throw UsageError("usage: vscsi job start ... --foreground (see `vscsi job start --help`)");
+    if (ctx.args.empty()) throw UsageError("usage: vscsi job start|status|stop|list|delete|cleanup ... (see `vscsi --help`)");
     CommandContext sub = ctx;
     const auto what = sub.args.front();
     sub.args.erase(sub.args.begin());
     if (what == "start") return run_job_start(sub);
+    if (what == "status") return run_job_status(sub);
+    if (what == "stop") return run_job_stop(sub);
+    if (what == "list") return run_job_list(sub);
+    if (what == "delete") return run_job_delete(sub);
     if (what == "cleanup") return run_job_cleanup(sub);
-    throw UsageError(fmt::format("unknown job command '{}': this version has `vscsi job start --foreground` and "
-                                 "`vscsi job cleanup`", what));
+    throw UsageError(fmt::format("unknown job command '{}': start, status, stop, list, delete or cleanup", what));
 }
 
 }  // namespace vscsi

@@ -3,6 +3,7 @@
 // $VSCSI_SSH_PASSWORD, --password-file or a TTY prompt (--ask-password):
 // never from the command line, where other users could read them.
 
+#include <boost/json/object.hpp>
 #include <boost/program_options.hpp>
 
 #include <string>
@@ -21,6 +22,9 @@ struct SshCliOptions {
 
     void add_to(boost::program_options::options_description& desc);
     ssh::SshParams to_params(const std::string& host) const;  // throws UsageError
+    // For the daemon's job.start/job.cleanup; holds the password when there is
+    // one (the socket is the user's own; the daemon keeps it in memory only).
+    boost::json::object to_json(const std::string& host) const;
 };
 
 }  // namespace vscsi

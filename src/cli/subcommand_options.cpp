@@ -17,6 +17,27 @@ bool parse_subcommand(const CommandContext& ctx, const std::string& usage, po::o
         std::cout << usage << "\n" << desc << "\n";
         return false;
     }
+    // The config file's defaults for options this command has: the command
+    // line was stored first, so it wins (po::store keeps set values).
+    po::parsed_options from_config(&desc);
+    for (const auto& [section, entries] : ctx.config_file.defaults) {
+        for (const auto& [key, value] : entries) {
+            const auto* opt = desc.find_nothrow(key, false);
+            if (!opt) continue;
+            if (opt->semantic()->max_tokens() == 0) {  // a switch: only "true" turns it on
+                if (value != "true") continue;
+                po::option o(key, {});
+                from_config.options.push_back(o);
+                continue;
+            }
+            from_config.options.push_back(po::option(key, {value}));
+        }
+    }
+    try {
+        po::store(from_config, vm);
+    } catch (const po::error& e) {
+        throw UsageError(fmt::format("{}: {}", ctx.config_file.source, e.what()));
+    }
     po::notify(vm);
     return true;
 }

@@ -30,7 +30,7 @@ void JobRunner::persist(TimePoint now) {
 
 asio::awaitable<JobStatus> JobRunner::run() {
     meta_.status = JobStatus::running;
-    meta_.collection.started_at = now_ms();
+    if (!meta_.collection.started_at) meta_.collection.started_at = now_ms();  // kept when resumed
     meta_.collection.samples_expected = fsm_.config().samples;
     auto action = fsm_.start(now_ms());
     for (;;) {
@@ -44,9 +44,11 @@ asio::awaitable<JobStatus> JobRunner::run() {
             case ActionType::wait_until: {
                 const auto wait = action.until - now_ms();
                 if (wait.count() > 0 && !fsm_.progress().stop_requested) {
+                    next_wake_ = action.until;
                     timer_.expires_after(wait);
                     co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
                 }
+                next_wake_.reset();
                 action = fsm_.timer_fired(now_ms());
                 break;
             }

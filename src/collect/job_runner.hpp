@@ -26,6 +26,8 @@ public:
     std::function<void(const Sample&)> on_sample;  // after each sample is on disk
     const JobMeta& meta() const { return meta_; }
     const CollectorProgress& progress() const { return fsm_.progress(); }
+    // When the runner wakes next (the next sample, or a retry); empty while busy.
+    std::optional<TimePoint> next_wake() const { return next_wake_; }
 
 private:
     void persist(TimePoint now);
@@ -37,6 +39,7 @@ private:
     std::chrono::milliseconds command_timeout_;
     boost::asio::steady_timer timer_;
     bool persist_failed_ = false;
+    std::optional<TimePoint> next_wake_;
 };
 
 }  // namespace vscsi::collect

@@ -1,0 +1,152 @@
+#include "cli/daemon_client.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "daemon/json_rpc.hpp"
+#include "daemon/socket_path.hpp"
+
+namespace vscsi {
+namespace json = boost::json;
+
+std::filesystem::path socket_path_for(const CommandContext& ctx) {
+    return ctx.socket.empty() ? daemon::default_socket_path() : ctx.socket;
+}
+
+namespace {
+
+int try_connect(const std::filesystem::path& path, int& err) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        err = errno;
+        return -1;
+    }
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.native().size() >= sizeof addr.sun_path) {
+        ::close(fd);
+        err = ENAMETOOLONG;
+        return -1;
+    }
+    std::strcpy(addr.sun_path, path.c_str());
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        err = errno;
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Double fork: the daemon is re-parented to init and never becomes our zombie.
+void start_daemon(const CommandContext& ctx) {
+    char self[4096];
+    const auto n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) throw DaemonUnreachable("cannot find the vscsi executable to start the daemon: run `vscsi serve &`");
+    self[n] = '\0';
+    std::error_code ec;
+    std::filesystem::create_directories(ctx.data_dir, ec);
+    const auto log_path = (ctx.data_dir / "daemon.log").string();
+    std::vector<std::string> args{self, "serve", "--data-dir", ctx.data_dir.string()};
+    if (!ctx.config.empty()) args.insert(args.end(), {"--config", ctx.config.string()});
+    if (!ctx.socket.empty()) args.insert(args.end(), {"--socket", ctx.socket.string()});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t child = ::fork();
+    if (child < 0) throw DaemonUnreachable(fmt::format("cannot start the daemon: fork: {}", std::strerror(errno)));
+    if (child == 0) {
+        ::setsid();
+        if (::fork() != 0) ::_exit(0);
+        const int null = ::open("/dev/null", O_RDWR);
+        const int logfd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        ::dup2(null, STDIN_FILENO);
+        ::dup2(null, STDOUT_FILENO);
+        ::dup2(logfd >= 0 ? logfd : null, STDERR_FILENO);
+        ::execv(self, argv.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+}
+
+}  // namespace
+
+DaemonClient DaemonClient::connect(const CommandContext& ctx) {
+    const auto path = socket_path_for(ctx);
+    int err = 0;
+    if (int fd = try_connect(path, err); fd >= 0) return DaemonClient(fd);
+    if (ctx.no_autostart)
+        throw DaemonUnreachable(fmt::format("no vscsi daemon answers on {} ({}): start one with `vscsi serve &` or "
+                                            "`systemctl --user start vscsi.socket` (job commands start one themselves "
+                                            "unless --no-autostart is given)",
+                                            path.string(), std::strerror(err)));
+    start_daemon(ctx);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        if (int fd = try_connect(path, err); fd >= 0) {
+            DaemonClient c(fd);
+            c.autostarted_ = true;
+            return c;
+        }
+    }
+    throw DaemonUnreachable(fmt::format("started a vscsi daemon but it does not answer on {} ({}): see {}",
+                                        path.string(), std::strerror(err), (ctx.data_dir / "daemon.log").string()));
+}
+
+DaemonClient::DaemonClient(DaemonClient&& o) noexcept
+    : fd_(std::exchange(o.fd_, -1)), buffer_(std::move(o.buffer_)), next_id_(o.next_id_), autostarted_(o.autostarted_) {}
+
+DaemonClient::~DaemonClient() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+json::value DaemonClient::call(std::string_view method, const json::object& params, int timeout_seconds) {
+    const auto id = next_id_++;
+    const auto line = daemon::encode_request(id, method, params) + "\n";
+    for (std::size_t off = 0; off < line.size();) {
+        const auto n = ::send(fd_, line.data() + off, line.size() - off, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw DaemonUnreachable(fmt::format("lost the connection to the daemon: {}", std::strerror(errno)));
+        off += static_cast<std::size_t>(n);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    for (;;) {
+        if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
+            const auto reply_line = buffer_.substr(0, nl);
+            buffer_.erase(0, nl + 1);
+            const auto reply = daemon::parse_reply_line(reply_line);
+            if (reply.error) {
+                if (reply.error->code == daemon::rpc_code::forbidden) throw DaemonUnreachable(reply.error->message);
+                throw DaemonError(reply.error->code, reply.error->message);
+            }
+            if (!(reply.id.is_int64() && reply.id.as_int64() == id)) continue;  // not ours
+            return reply.result;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) throw DaemonUnreachable(fmt::format("the daemon did not answer {} within {} s", method, timeout_seconds));
+        pollfd p{fd_, POLLIN, 0};
+        const int r = ::poll(&p, 1, static_cast<int>(left.count()));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) continue;
+        char buf[65536];
+        const auto n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw DaemonUnreachable("the daemon closed the connection (did it stop or crash? see daemon.log)");
+        buffer_.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace vscsi

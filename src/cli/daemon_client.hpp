@@ -1,0 +1,56 @@
+#pragma once
+// The client side of the daemon's socket: one connection, blocking calls.
+// When no daemon answers it starts one (`vscsi serve` in the background,
+// detached from the terminal) and waits until it is ready, unless told not to.
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+#include "cli/command_context.hpp"
+
+namespace vscsi {
+
+// Exit code 4.
+class DaemonUnreachable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// An error response; the exit code follows its JSON-RPC code.
+class DaemonError : public std::runtime_error {
+public:
+    DaemonError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
+    int code() const { return code_; }
+
+private:
+    int code_;
+};
+
+class DaemonClient {
+public:
+    static DaemonClient connect(const CommandContext& ctx);
+    DaemonClient(DaemonClient&& o) noexcept;
+    DaemonClient& operator=(DaemonClient&&) = delete;
+    ~DaemonClient();
+
+    // Throws DaemonError for error responses, DaemonUnreachable when the
+    // connection breaks or nothing comes back within `timeout_seconds`.
+    boost::json::value call(std::string_view method, const boost::json::object& params = {}, int timeout_seconds = 300);
+
+    bool autostarted() const { return autostarted_; }
+
+private:
+    explicit DaemonClient(int fd) : fd_(fd) {}
+    int fd_ = -1;
+    std::string buffer_;
+    std::int64_t next_id_ = 1;
+    bool autostarted_ = false;
+};
+
+std::filesystem::path socket_path_for(const CommandContext& ctx);
+
+}  // namespace vscsi

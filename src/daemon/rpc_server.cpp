@@ -1,0 +1,121 @@
+#include "daemon/rpc_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <fmt/core.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "daemon/log.hpp"
+#include "daemon/rate_limiter.hpp"
+
+namespace vscsi::daemon {
+namespace asio = boost::asio;
+using local = asio::local::stream_protocol;
+
+RpcServer::RpcServer(local::acceptor acceptor, Handler handler, RpcLimits limits)
+    : acceptor_(std::move(acceptor)), handler_(std::move(handler)), limits_(limits) {}
+
+void RpcServer::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+
+void RpcServer::close() {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+}
+
+asio::awaitable<void> RpcServer::accept_loop() {
+    while (acceptor_.is_open()) {
+        auto [ec, sock] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+            log(LogLevel::warning, "accept failed: {}", ec.message());
+            continue;  // e.g. EMFILE: keep serving the clients we have
+        }
+        asio::co_spawn(acceptor_.get_executor(), serve_client(std::move(sock)), asio::detached);
+    }
+}
+
+namespace {
+std::optional<uid_t> peer_uid(int fd) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return std::nullopt;
+    return cred.uid;
+}
+}  // namespace
+
+asio::awaitable<std::string> RpcServer::answer(const RpcItem& item) {
+    if (item.error) co_return encode_error(item.id, *item.error);
+    const auto& req = *item.request;
+    std::optional<RpcError> err;
+    boost::json::value result;
+    try {
+        result = co_await handler_(req);
+    } catch (const RpcFailure& e) {
+        err = RpcError{e.code(), e.what()};
+    } catch (const std::exception& e) {
+        log(LogLevel::error, "method {} failed: {}", req.method, e.what());
+        err = RpcError{rpc_code::internal_error, e.what()};
+    }
+    if (req.notification) co_return std::string{};
+    co_return err ? encode_error(req.id, *err) : encode_result(req.id, result);
+}
+
+asio::awaitable<void> RpcServer::serve_client(local::socket sock) {
+    struct Count {
+        std::shared_ptr<std::size_t> n;
+        explicit Count(std::shared_ptr<std::size_t> c) : n(std::move(c)) { ++*n; }
+        ~Count() { --*n; }
+    } count(clients_);
+    auto send = [&](std::string line) -> asio::awaitable<bool> {
+        line += '\n';
+        auto [ec, n] = co_await asio::async_write(sock, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
+        co_return !ec;
+    };
+    const auto uid = peer_uid(sock.native_handle());
+    if (!uid || *uid != ::geteuid()) {
+        log(LogLevel::warning, "refused a client of uid {}: this daemon serves uid {} only",
+            uid ? static_cast<long>(*uid) : -1L, static_cast<long>(::geteuid()));
+        co_await send(encode_error(nullptr, {rpc_code::forbidden, "this vscsi daemon belongs to another user"}));
+        co_return;
+    }
+    if (*clients_ > limits_.max_clients) {
+        co_await send(encode_error(nullptr, {rpc_code::rate_limited,
+                                             fmt::format("too many clients (more than {}): retry shortly", limits_.max_clients)}));
+        co_return;
+    }
+    RateLimiter limiter(limits_.requests_per_second, limits_.burst);
+    std::string buffer;
+    for (;;) {
+        auto [ec, n] = co_await asio::async_read_until(sock, asio::dynamic_buffer(buffer, limits_.max_request_bytes), '\n',
+                                                        asio::as_tuple(asio::use_awaitable));
+        if (ec == asio::error::not_found) {  // no newline within the limit
+            co_await send(encode_error(nullptr, {rpc_code::invalid_request,
+                                                 fmt::format("request longer than {} bytes", limits_.max_request_bytes)}));
+            co_return;
+        }
+        if (ec) co_return;  // the client went away
+        std::string line = buffer.substr(0, n - 1);
+        buffer.erase(0, n);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        if (!limiter.allow(RateLimiter::Clock::now())) {
+            if (!co_await send(encode_error(nullptr, {rpc_code::rate_limited, "too many requests: slow down"}))) co_return;
+            continue;
+        }
+        const auto parsed = parse_request_line(line);
+        std::vector<std::string> responses;
+        for (const auto& item : parsed.items) {
+            auto r = co_await answer(item);
+            if (!r.empty()) responses.push_back(std::move(r));
+        }
+        std::string out = parsed.batch ? encode_batch(responses) : (responses.empty() ? "" : responses.front());
+        if (!out.empty() && !co_await send(std::move(out))) co_return;
+    }
+}
+
+}  // namespace vscsi::daemon

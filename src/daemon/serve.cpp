@@ -1,0 +1,202 @@
+#include "daemon/serve.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/json.hpp>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+
+#include "daemon/job_manager.hpp"
+#include "daemon/log.hpp"
+#include "daemon/metrics_server.hpp"
+#include "daemon/rpc_server.hpp"
+#include "daemon/socket_path.hpp"
+#include "daemon/systemd.hpp"
+#include "vscsi_config.hpp"
+
+namespace vscsi::daemon {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using local = asio::local::stream_protocol;
+
+namespace {
+
+// One daemon per data directory: a second one would run every job twice.
+int lock_data_dir(const std::filesystem::path& data_dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    const auto path = data_dir / "daemon.lock";
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    const auto pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) == 0) (void)!::write(fd, pid.data(), pid.size());
+    return fd;
+}
+
+bool someone_listens(const std::filesystem::path& socket) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, socket.c_str(), sizeof addr.sun_path - 1);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
+}  // namespace
+
+int serve(const ServeOptions& opts) {
+    const auto started = std::chrono::steady_clock::now();
+    const int lock_fd = lock_data_dir(opts.data_dir);
+    if (lock_fd < 0) {
+        log(LogLevel::error, "another vscsi daemon already uses {} (see its daemon.lock): not starting a second one",
+            opts.data_dir.string());
+        return 1;
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+    asio::io_context io;
+    local::acceptor acceptor(io);
+    bool own_socket = false;
+    std::filesystem::path socket_path = opts.socket_path;
+    if (int n = listen_fds_from_env([](const char* k) { return std::getenv(k); }, ::getpid()); n > 0) {
+        acceptor.assign(local(), 3);  // systemd passed the listening socket
+        socket_path = acceptor.local_endpoint().path();
+        for (int fd = 4; fd < 3 + n; ++fd) ::close(fd);  // we only use one
+        unset_activation_env();
+        log(LogLevel::info, "socket-activated on {}", socket_path.string());
+    } else {
+        std::string why;
+        if (auto ec = prepare_socket_dir(socket_path.parent_path(), why)) {
+            log(LogLevel::error, "{}: {}", why, ec.message());
+            return 1;
+        }
+        if (std::filesystem::exists(socket_path)) {
+            if (someone_listens(socket_path)) {
+                log(LogLevel::error, "a daemon already answers on {}: not starting a second one", socket_path.string());
+                return 1;
+            }
+            std::filesystem::remove(socket_path);  // left by a daemon that died
+        }
+        const auto old_mask = ::umask(0177);  // the socket is born 0600
+        acceptor.open();
+        acceptor.bind(local::endpoint(socket_path.string()));
+        ::umask(old_mask);
+        acceptor.listen(asio::socket_base::max_listen_connections);
+        own_socket = true;
+    }
+
+    JobManager jobs(io.get_executor(), opts.data_dir);
+    std::unique_ptr<MetricsServer> metrics;
+    bool stopping = false;
+    bool stop_jobs = opts.stop_jobs_on_exit;
+    std::unique_ptr<RpcServer> rpc;
+
+    auto shutdown = [&](bool stop_collections) {
+        if (stopping) return;
+        stopping = true;
+        sd_notify("STOPPING=1");
+        log(LogLevel::notice, "shutting down: {}", stop_collections ? "stopping every job's collections on its host"
+                                                                     : "running jobs stay resumable");
+        rpc->close();
+        if (metrics) metrics->close();
+        asio::co_spawn(io, jobs.shutdown(stop_collections), [&](std::exception_ptr) { io.stop(); });
+    };
+
+    auto handler = [&](const RpcRequest& req) -> asio::awaitable<json::value> {
+        const auto& p = req.params;
+        auto job_param = [&]() -> std::string {
+            const auto* j = p.if_contains("job");
+            if (!j || !j->is_string()) throw RpcFailure(rpc_code::invalid_params, "params.job: missing (a job name)");
+            return std::string(j->as_string());
+        };
+        if (stopping && req.method != "daemon.status")
+            throw RpcFailure(rpc_code::failure, "the daemon is shutting down: retry in a moment");
+        if (req.method == "job.start") co_return co_await jobs.start(p);
+        if (req.method == "job.status") co_return jobs.status(job_param());
+        if (req.method == "job.stop") co_return jobs.stop(job_param());
+        if (req.method == "job.list") co_return jobs.list(p);
+        if (req.method == "job.delete") co_return jobs.remove(job_param());
+        if (req.method == "job.cleanup") co_return co_await jobs.cleanup(p);
+        if (req.method == "daemon.status") {
+            co_return json::object{
+                {"pid", ::getpid()},
+                {"version", VSCSI_VERSION},
+                {"uptime_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()},
+                {"data_dir", opts.data_dir.string()},
+                {"socket", socket_path.string()},
+                {"config", opts.config_file},
+                {"live_jobs", jobs.live_jobs()},
+                {"clients", rpc->clients()},
+                {"metrics", metrics ? fmt::format("http://{}/metrics", fmt::format("{}:{}", metrics->local_endpoint().address().to_string(),
+                                                                                   metrics->local_endpoint().port()))
+                                    : std::string{}},
+                {"stopping", stopping}};
+        }
+        if (req.method == "daemon.stop") {
+            bool stop_collections = stop_jobs;
+            if (const auto* s = p.if_contains("stop_jobs"); s && s->is_bool()) stop_collections = s->as_bool();
+            asio::post(io, [&, stop_collections] { shutdown(stop_collections); });
+            co_return json::object{{"stopping", true}, {"jobs_stopped", stop_collections}, {"live_jobs", jobs.live_jobs()}};
+        }
+        throw RpcFailure(rpc_code::method_not_found, fmt::format("no method '{}'", req.method));
+    };
+    rpc = std::make_unique<RpcServer>(std::move(acceptor), handler);
+
+    if (!opts.metrics_listen.empty()) {
+        try {
+            metrics = std::make_unique<MetricsServer>(io.get_executor(), parse_listen_address(opts.metrics_listen), [&] {
+                return jobs.metrics_text(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            });
+        } catch (const std::exception& e) {
+            log(LogLevel::error, "cannot serve metrics on {}: {}", opts.metrics_listen, e.what());
+            if (own_socket) std::filesystem::remove(socket_path);
+            return 1;
+        }
+        metrics->start();
+        log(LogLevel::info, "metrics on http://{}:{}/metrics", metrics->local_endpoint().address().to_string(),
+            metrics->local_endpoint().port());
+    }
+
+    asio::signal_set signals(io, SIGTERM, SIGINT);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        log(LogLevel::notice, "signal {}", sig);
+        shutdown(stop_jobs);
+    });
+    asio::signal_set hup(io, SIGHUP);
+    std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& ec, int) {
+        if (!ec) hup.async_wait(on_hup);  // a closed terminal must not stop the jobs
+    };
+    hup.async_wait(on_hup);
+
+    rpc->start();
+    const auto resumed = jobs.resume_all();
+    log(LogLevel::notice, "vscsi {} serving {} on {} (pid {}), {} job(s) resumed", VSCSI_VERSION,
+        opts.data_dir.string(), socket_path.string(), ::getpid(), resumed);
+    sd_notify(fmt::format("READY=1\nSTATUS=serving {} job(s)\nMAINPID={}", jobs.live_jobs(), ::getpid()));
+    io.run();
+    signals.cancel();
+    hup.cancel();
+    if (own_socket) {
+        std::error_code ec;
+        std::filesystem::remove(socket_path, ec);
+    }
+    log(LogLevel::notice, "stopped");
+    ::close(lock_fd);
+    return 0;
+}
+
+}  // namespace vscsi::daemon

@@ -1,0 +1,20 @@
+#pragma once
+// `vscsi serve`: the daemon's life from socket to shutdown.
+
+#include <filesystem>
+#include <string>
+
+namespace vscsi::daemon {
+
+struct ServeOptions {
+    std::filesystem::path data_dir;
+    std::filesystem::path socket_path;  // ignored under socket activation
+    std::string metrics_listen;         // empty: no metrics endpoint
+    bool stop_jobs_on_exit = false;
+    std::string config_file;            // reported by daemon.status
+};
+
+// Returns the process exit code.
+int serve(const ServeOptions& opts);
+
+}  // namespace vscsi::daemon
