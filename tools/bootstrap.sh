@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ pkgconf meson ninja-build
           libboost-json1.81-dev libboost-program-options1.81-dev
-          libssh-dev libfmt-dev catch2 fio openssh-server openssh-client procps)
+          libssh-dev libfmt-dev catch2 fio openssh-server openssh-client procps
+          curl prometheus)  # curl and promtool (from prometheus) check the metrics endpoint in tests
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -119,7 +119,23 @@ json::value DaemonClient::call(std::string_view method, const json::object& para
     for (std::size_t off = 0; off < line.size();) {
         const auto n = ::send(fd_, line.data() + off, line.size() - off, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw DaemonUnreachable(fmt::format("lost the connection to the daemon: {}", std::strerror(errno)));
+        if (n <= 0) {
+            // The daemon may have refused us with a reason before closing: read it.
+            const auto why = std::string(std::strerror(errno));
+            char buf[4096];
+            pollfd p{fd_, POLLIN, 0};
+            if (::poll(&p, 1, 200) > 0)
+                if (const auto got = ::recv(fd_, buf, sizeof buf, 0); got > 0) {
+                    const std::string text(buf, static_cast<std::size_t>(got));
+                    try {
+                        const auto reply = daemon::parse_reply_line(text.substr(0, text.find('\n')));
+                        if (reply.error) throw DaemonUnreachable(reply.error->message);
+                    } catch (const std::runtime_error& e) {
+                        if (dynamic_cast<const DaemonUnreachable*>(&e)) throw;
+                    }
+                }
+            throw DaemonUnreachable(fmt::format("lost the connection to the daemon: {}", why));
+        }
         off += static_cast<std::size_t>(n);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);

@@ -21,6 +21,7 @@
 #include "collect/host_inventory.hpp"
 #include "collect/job_runner.hpp"
 #include "collect/new_job.hpp"
+#include "util/file_lock.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
@@ -83,6 +84,7 @@ int start_foreground(const CommandContext& ctx, StartOptions& o) {
     asio::co_spawn(io, [&]() -> asio::awaitable<void> {
         const auto inv = co_await fetch_inventory(link);
         auto job = collect::create_job(ctx.data_dir, o.req, inv.listing, link.params(), inv.fingerprint);
+        const auto lock = FileLock::try_acquire(job.dir.collector_lock());  // a daemon must not resume it under us
         collect::JobRunner runner(io.get_executor(), job.dir, job.meta, job.plan.collector, link, job.plan.command_timeout);
         asio::signal_set signals(io.get_executor(), SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code& ec, int) {

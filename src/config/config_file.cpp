@@ -98,8 +98,11 @@ ConfigFile parse_config(std::string_view text, const std::string& source) {
         line_no = reader.line_no();
         if (line.empty() || line.front() == '#' || line.front() == ';') continue;
         if (line.front() == '[') {
-            if (line.back() != ']') fail("", "a section header must look like [name]");
-            section = std::string(text::trim(line.substr(1, line.size() - 2)));
+            const auto close = line.find(']');
+            const auto rest = close == std::string_view::npos ? line : text::trim(line.substr(close + 1));
+            if (close == std::string_view::npos || !(rest.empty() || rest.front() == '#' || rest.front() == ';'))
+                fail("", "a section header must look like [name]");
+            section = std::string(text::trim(line.substr(1, close - 1)));
             const bool known = section == "ssh" || section == "job" || section == "analysis" || section == "daemon" ||
                                (section.starts_with("profile.") && section.size() > 8);
             if (!known)

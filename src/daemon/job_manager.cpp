@@ -15,6 +15,7 @@
 #include "daemon/json_rpc.hpp"
 #include "daemon/log.hpp"
 #include "format/parse_error.hpp"
+#include "util/file_lock.hpp"
 
 namespace vscsi::daemon {
 namespace asio = boost::asio;
@@ -23,6 +24,7 @@ namespace fs = std::filesystem;
 
 struct JobManager::Live {
     JobDir dir;
+    FileLock lock;  // this daemon collects the job
     std::shared_ptr<collect::HostLink> link;
     std::unique_ptr<collect::JobRunner> runner;
 };
@@ -189,6 +191,12 @@ std::size_t JobManager::resume_all() {
     for (const auto* s : index_.refresh()) {
         if (!s->problem.empty() || (s->status != JobStatus::running && s->status != JobStatus::pending)) continue;
         JobDir dir(s->path);
+        auto lock = FileLock::try_acquire(dir.collector_lock());
+        if (!lock) {
+            log(LogLevel::info, "job {}: another process collects it (see {}), not resuming", s->job_id,
+                dir.collector_lock().string());
+            continue;
+        }
         try {
             auto meta = dir.load_meta();
             if (meta.source != "ssh") continue;
@@ -201,7 +209,7 @@ std::size_t JobManager::resume_all() {
             meta.collection.samples_collected = cfg.samples_done;
             log(LogLevel::notice, "job {}: {} ({} of {} samples on disk)", meta.job_id,
                 cfg.finish_now ? "past its end time, finishing" : "resuming", cfg.samples_done, cfg.samples);
-            auto live = std::make_unique<Live>(Live{dir, link_for(plan.ssh), nullptr});
+            auto live = std::make_unique<Live>(Live{dir, std::move(*lock), link_for(plan.ssh), nullptr});
             // The live histograms start from what is on disk.
             auto& m = metrics_[meta.job_id];
             m.job_id = meta.job_id;
@@ -267,7 +275,9 @@ asio::awaitable<json::object> JobManager::start(const json::object& params) {
     if (job.plan.ssh.user.empty()) job.meta.host.username = link->params().user;
     log(LogLevel::info, "job {} started: {} sample(s) every {:g} s on {}", job.meta.job_id, req.samples,
         req.interval_seconds, host);
-    auto live = std::make_unique<Live>(Live{job.dir, link, nullptr});
+    auto lock = FileLock::try_acquire(job.dir.collector_lock());
+    if (!lock) throw RpcFailure(rpc_code::failure, fmt::format("cannot lock {}", job.dir.collector_lock().string()));
+    auto live = std::make_unique<Live>(Live{job.dir, std::move(*lock), link, nullptr});
     live->runner = std::make_unique<collect::JobRunner>(ex_, job.dir, job.meta, job.plan.collector, *link,
                                                         job.plan.command_timeout);
     auto* raw = live.get();

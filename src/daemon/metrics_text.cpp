@@ -47,18 +47,21 @@ std::string number(double v) {
     return fmt::format("{}", v);
 }
 
+// Prometheus wants base units: vscsiStats' microseconds become seconds (the
+// bucket limits stay the same buckets, only written in seconds).
 struct HistogramFamily {
     Metric metric;
     const char* name;
     const char* help;
+    double scale;
 };
 constexpr HistogramFamily kHistograms[] = {
-    {Metric::io_length, "vscsi_io_length_bytes", "vscsiStats IO length histogram, cumulative over the job"},
+    {Metric::io_length, "vscsi_io_length_bytes", "vscsiStats IO length histogram, cumulative over the job", 1},
     {Metric::seek_distance, "vscsi_seek_distance_lbn",
-     "vscsiStats seek distance between successive commands in 512-byte LBNs (1 = sequential), cumulative over the job"},
-    {Metric::outstanding_ios, "vscsi_outstanding_ios", "vscsiStats outstanding IOs when a command is issued, cumulative over the job"},
-    {Metric::latency, "vscsi_latency_microseconds", "vscsiStats command latency, cumulative over the job"},
-    {Metric::interarrival, "vscsi_interarrival_microseconds", "vscsiStats time between command arrivals, cumulative over the job"},
+     "vscsiStats seek distance between successive commands in 512-byte LBNs (1 = sequential), cumulative over the job", 1},
+    {Metric::outstanding_ios, "vscsi_outstanding_ios", "vscsiStats outstanding IOs when a command is issued, cumulative over the job", 1},
+    {Metric::latency, "vscsi_latency_seconds", "vscsiStats command latency, cumulative over the job", 1e-6},
+    {Metric::interarrival, "vscsi_interarrival_seconds", "vscsiStats time between command arrivals, cumulative over the job", 1e-6},
 };
 
 }  // namespace
@@ -90,12 +93,12 @@ std::string render_prometheus(const std::vector<JobMetricsView>& jobs, double up
                     const auto l = fmt::format("{},direction=\"{}\"", dl, direction_name(dir));
                     f.add("vscsi_last_sample_iops", "gauge", "IOs per second in the newest sample",
                           fmt::format("vscsi_last_sample_iops{{{}}} {}\n", l, number(d.last->iops[dir])));
-                    f.add("vscsi_last_sample_throughput_megabytes_per_second", "gauge", "MB/s (10^6 bytes) in the newest sample",
-                          fmt::format("vscsi_last_sample_throughput_megabytes_per_second{{{}}} {}\n", l,
-                                      number(d.last->throughput_mbps[dir])));
-                    f.add("vscsi_last_sample_latency_mean_milliseconds", "gauge", "mean latency in the newest sample",
-                          fmt::format("vscsi_last_sample_latency_mean_milliseconds{{{}}} {}\n", l,
-                                      number(d.last->latency_mean_ms[dir])));
+                    f.add("vscsi_last_sample_throughput_bytes_per_second", "gauge", "throughput in the newest sample",
+                          fmt::format("vscsi_last_sample_throughput_bytes_per_second{{{}}} {}\n", l,
+                                      number(d.last->throughput_mbps[dir] * 1e6)));
+                    f.add("vscsi_last_sample_latency_mean_seconds", "gauge", "mean latency in the newest sample",
+                          fmt::format("vscsi_last_sample_latency_mean_seconds{{{}}} {}\n", l,
+                                      number(d.last->latency_mean_ms[dir] / 1e3)));
                 }
                 f.add("vscsi_last_sample_outstanding_ios_mean", "gauge", "mean outstanding IOs in the newest sample",
                       fmt::format("vscsi_last_sample_outstanding_ios_mean{{{}}} {}\n", dl, number(d.last->outstanding_mean)));
@@ -112,12 +115,13 @@ std::string render_prometheus(const std::vector<JobMetricsView>& jobs, double up
                     const auto& freqs = acc.frequencies();
                     for (std::size_t i = 0; i < acc.limits().size(); ++i) {
                         cumulative += i < freqs.size() ? freqs[i] : 0;
-                        lines += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", h.name, l, acc.limits()[i], cumulative);
+                        lines += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", h.name, l,
+                                             number(static_cast<double>(acc.limits()[i]) * h.scale), cumulative);
                     }
                     std::uint64_t all = 0;
                     for (auto v : freqs) all += v;
                     lines += fmt::format("{}_bucket{{{},le=\"+Inf\"}} {}\n", h.name, l, all);
-                    lines += fmt::format("{}_sum{{{}}} {}\n", h.name, l, number(acc.value_sum()));
+                    lines += fmt::format("{}_sum{{{}}} {}\n", h.name, l, number(acc.value_sum() * h.scale));
                     lines += fmt::format("{}_count{{{}}} {}\n", h.name, l, all);
                     f.add(h.name, "histogram", h.help, std::move(lines));
                 }

@@ -65,27 +65,35 @@ asio::awaitable<std::string> RpcServer::answer(const RpcItem& item) {
     co_return err ? encode_error(req.id, *err) : encode_result(req.id, result);
 }
 
+namespace {
+// Takes a named string: GCC 12 may destroy temporaries inside a co_await
+// expression twice, so call sites never build the line in the co_await itself.
+asio::awaitable<bool> write_line(local::socket& sock, std::string& line) {
+    line += '\n';
+    auto [ec, n] = co_await asio::async_write(sock, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
+    co_return !ec;
+}
+}  // namespace
+
 asio::awaitable<void> RpcServer::serve_client(local::socket sock) {
     struct Count {
         std::shared_ptr<std::size_t> n;
         explicit Count(std::shared_ptr<std::size_t> c) : n(std::move(c)) { ++*n; }
         ~Count() { --*n; }
     } count(clients_);
-    auto send = [&](std::string line) -> asio::awaitable<bool> {
-        line += '\n';
-        auto [ec, n] = co_await asio::async_write(sock, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
-        co_return !ec;
-    };
+    std::string out;
     const auto uid = peer_uid(sock.native_handle());
     if (!uid || *uid != ::geteuid()) {
         log(LogLevel::warning, "refused a client of uid {}: this daemon serves uid {} only",
             uid ? static_cast<long>(*uid) : -1L, static_cast<long>(::geteuid()));
-        co_await send(encode_error(nullptr, {rpc_code::forbidden, "this vscsi daemon belongs to another user"}));
+        out = encode_error(nullptr, {rpc_code::forbidden, "this vscsi daemon belongs to another user"});
+        co_await write_line(sock, out);
         co_return;
     }
     if (*clients_ > limits_.max_clients) {
-        co_await send(encode_error(nullptr, {rpc_code::rate_limited,
-                                             fmt::format("too many clients (more than {}): retry shortly", limits_.max_clients)}));
+        out = encode_error(nullptr, {rpc_code::rate_limited,
+                                     fmt::format("too many clients (more than {}): retry shortly", limits_.max_clients)});
+        co_await write_line(sock, out);
         co_return;
     }
     RateLimiter limiter(limits_.requests_per_second, limits_.burst);
@@ -94,8 +102,9 @@ asio::awaitable<void> RpcServer::serve_client(local::socket sock) {
         auto [ec, n] = co_await asio::async_read_until(sock, asio::dynamic_buffer(buffer, limits_.max_request_bytes), '\n',
                                                         asio::as_tuple(asio::use_awaitable));
         if (ec == asio::error::not_found) {  // no newline within the limit
-            co_await send(encode_error(nullptr, {rpc_code::invalid_request,
-                                                 fmt::format("request longer than {} bytes", limits_.max_request_bytes)}));
+            out = encode_error(nullptr, {rpc_code::invalid_request,
+                                         fmt::format("request longer than {} bytes", limits_.max_request_bytes)});
+            co_await write_line(sock, out);
             co_return;
         }
         if (ec) co_return;  // the client went away
@@ -104,17 +113,19 @@ asio::awaitable<void> RpcServer::serve_client(local::socket sock) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         if (!limiter.allow(RateLimiter::Clock::now())) {
-            if (!co_await send(encode_error(nullptr, {rpc_code::rate_limited, "too many requests: slow down"}))) co_return;
-            continue;
+            out = encode_error(nullptr, {rpc_code::rate_limited, "too many requests: slow down"});
+        } else {
+            const auto parsed = parse_request_line(line);
+            std::vector<std::string> responses;
+            for (const auto& item : parsed.items) {
+                std::string r = co_await answer(item);
+                if (!r.empty()) responses.push_back(std::move(r));
+            }
+            out = parsed.batch ? encode_batch(responses) : (responses.empty() ? std::string{} : responses.front());
         }
-        const auto parsed = parse_request_line(line);
-        std::vector<std::string> responses;
-        for (const auto& item : parsed.items) {
-            auto r = co_await answer(item);
-            if (!r.empty()) responses.push_back(std::move(r));
-        }
-        std::string out = parsed.batch ? encode_batch(responses) : (responses.empty() ? "" : responses.front());
-        if (!out.empty() && !co_await send(std::move(out))) co_return;
+        if (out.empty()) continue;
+        const bool sent = co_await write_line(sock, out);
+        if (!sent) co_return;
     }
 }
 

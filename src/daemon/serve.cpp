@@ -7,7 +7,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "daemon/rpc_server.hpp"
 #include "daemon/socket_path.hpp"
 #include "daemon/systemd.hpp"
+#include "util/file_lock.hpp"
 #include "vscsi_config.hpp"
 
 namespace vscsi::daemon {
@@ -28,22 +28,6 @@ namespace json = boost::json;
 using local = asio::local::stream_protocol;
 
 namespace {
-
-// One daemon per data directory: a second one would run every job twice.
-int lock_data_dir(const std::filesystem::path& data_dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(data_dir, ec);
-    const auto path = data_dir / "daemon.lock";
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) throw std::runtime_error(fmt::format("cannot open {}: {}", path.string(), std::strerror(errno)));
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    const auto pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd, 0) == 0) (void)!::write(fd, pid.data(), pid.size());
-    return fd;
-}
 
 bool someone_listens(const std::filesystem::path& socket) {
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -60,8 +44,11 @@ bool someone_listens(const std::filesystem::path& socket) {
 
 int serve(const ServeOptions& opts) {
     const auto started = std::chrono::steady_clock::now();
-    const int lock_fd = lock_data_dir(opts.data_dir);
-    if (lock_fd < 0) {
+    std::error_code dir_ec;
+    std::filesystem::create_directories(opts.data_dir, dir_ec);
+    // One daemon per data directory: a second one would run every job twice.
+    const auto data_lock = FileLock::try_acquire(opts.data_dir / "daemon.lock");
+    if (!data_lock) {
         log(LogLevel::error, "another vscsi daemon already uses {} (see its daemon.lock): not starting a second one",
             opts.data_dir.string());
         return 1;
@@ -195,7 +182,6 @@ int serve(const ServeOptions& opts) {
         std::filesystem::remove(socket_path, ec);
     }
     log(LogLevel::notice, "stopped");
-    ::close(lock_fd);
     return 0;
 }
 

@@ -30,6 +30,9 @@ public:
     fs::path samples_dir() const { return root_ / "samples"; }
     fs::path raw_dir() const { return root_ / "raw"; }
     fs::path analysis_dir() const { return root_ / "analysis"; }
+    // Held by whichever process collects the job (daemon or --foreground):
+    // free means nobody does, and the job may be resumed.
+    fs::path collector_lock() const { return root_ / ".collector.lock"; }
     fs::path sample_path(std::uint64_t seq) const;
 
     static bool looks_like_job(const fs::path& dir) { return fs::is_regular_file(dir / "job.json"); }

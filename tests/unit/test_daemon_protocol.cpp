@@ -1,0 +1,215 @@
+// The daemon's pure pieces: JSON-RPC codec, rate limiter, systemd environment,
+// log lines, Prometheus text, job status text.
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include <map>
+
+#include "cli/job_status_text.hpp"
+#include "daemon/json_rpc.hpp"
+#include "daemon/log.hpp"
+#include "daemon/metrics_text.hpp"
+#include "daemon/rate_limiter.hpp"
+#include "daemon/systemd.hpp"
+#include "sim/workload_model.hpp"
+
+using namespace vscsi;
+using namespace vscsi::daemon;
+namespace json = boost::json;
+
+TEST_CASE("JSON-RPC requests: valid, notification, and every malformed shape gets its error", "[rpc]") {
+    auto one = [](std::string_view line) {
+        auto r = parse_request_line(line);
+        REQUIRE(r.items.size() == 1);
+        return r.items[0];
+    };
+    auto ok = one(R"({"jsonrpc":"2.0","id":4,"method":"job.status","params":{"job":"a"}})");
+    REQUIRE(ok.request);
+    CHECK(ok.request->method == "job.status");
+    CHECK(ok.request->params.at("job").as_string() == "a");
+    CHECK_FALSE(ok.request->notification);
+    CHECK(ok.id.as_int64() == 4);
+
+    auto note = one(R"({"jsonrpc":"2.0","method":"daemon.status"})");
+    REQUIRE(note.request);
+    CHECK(note.request->notification);
+
+    const std::map<std::string, int> bad{
+        {"{not json", rpc_code::parse_error},
+        {"", rpc_code::parse_error},
+        {"[]", rpc_code::invalid_request},
+        {"42", rpc_code::invalid_request},
+        {R"({"id":1,"method":"x"})", rpc_code::invalid_request},
+        {R"({"jsonrpc":"1.0","id":1,"method":"x"})", rpc_code::invalid_request},
+        {R"({"jsonrpc":"2.0","id":1})", rpc_code::invalid_request},
+        {R"({"jsonrpc":"2.0","id":1,"method":""})", rpc_code::invalid_request},
+        {R"({"jsonrpc":"2.0","id":1,"method":7})", rpc_code::invalid_request},
+        {R"({"jsonrpc":"2.0","id":{"a":1},"method":"x"})", rpc_code::invalid_request},
+        {R"({"jsonrpc":"2.0","id":1,"method":"x","params":[1,2]})", rpc_code::invalid_params},
+        {R"({"jsonrpc":"2.0","id":1,"method":"x","params":"s"})", rpc_code::invalid_params},
+        {std::string(100, '[') + std::string(100, ']'), rpc_code::parse_error},  // nesting bound
+        {"\xff\xfe{}", rpc_code::parse_error},
+    };
+    for (const auto& [line, code] : bad) {
+        INFO(line);
+        const auto item = one(line);
+        CHECK_FALSE(item.request);
+        REQUIRE(item.error);
+        CHECK(item.error->code == code);
+    }
+    // The id is echoed when it could be read, even from an invalid request.
+    CHECK(one(R"({"jsonrpc":"1.0","id":"abc","method":"x"})").id.as_string() == "abc");
+}
+
+TEST_CASE("JSON-RPC batches answer element by element and are bounded", "[rpc]") {
+    const auto r = parse_request_line(R"([{"jsonrpc":"2.0","id":1,"method":"a"},5,{"jsonrpc":"2.0","method":"n"}])");
+    CHECK(r.batch);
+    REQUIRE(r.items.size() == 3);
+    CHECK(r.items[0].request);
+    CHECK(r.items[1].error->code == rpc_code::invalid_request);
+    CHECK(r.items[2].request->notification);
+    std::string big = "[";
+    for (int i = 0; i < 101; ++i) big += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","id":1,"method":"a"})";
+    const auto b = parse_request_line(big + "]");
+    REQUIRE(b.items.size() == 1);
+    CHECK(b.items[0].error->code == rpc_code::invalid_request);
+    CHECK(encode_batch({}).empty());
+    CHECK(encode_batch({"{}", "{}"}) == "[{},{}]");
+}
+
+TEST_CASE("JSON-RPC responses round-trip through the client decoder; codes map to exit codes", "[rpc]") {
+    const auto res = parse_reply_line(encode_result(3, json::object{{"x", 1}}));
+    CHECK(res.id.as_int64() == 3);
+    CHECK_FALSE(res.error);
+    CHECK(res.result.as_object().at("x").as_int64() == 1);
+    const auto err = parse_reply_line(encode_error(3, {rpc_code::not_found, "no job 'a'"}));
+    REQUIRE(err.error);
+    CHECK(err.error->code == rpc_code::not_found);
+    CHECK(err.error->message == "no job 'a'");
+    CHECK_THROWS(parse_reply_line("hello"));
+    CHECK_THROWS(parse_reply_line(R"({"jsonrpc":"2.0","id":1})"));
+    const auto req = json::parse(encode_request(9, "job.list", {{"host", "h"}})).as_object();
+    CHECK(req.at("jsonrpc").as_string() == "2.0");
+    CHECK(req.at("method").as_string() == "job.list");
+    CHECK(exit_code_for_rpc(rpc_code::not_found) == 3);
+    CHECK(exit_code_for_rpc(rpc_code::invalid_params) == 2);
+    CHECK(exit_code_for_rpc(rpc_code::conflict) == 2);
+    CHECK(exit_code_for_rpc(rpc_code::bad_data) == 5);
+    CHECK(exit_code_for_rpc(rpc_code::host_failure) == 1);
+}
+
+TEST_CASE("the rate limiter allows a burst, then the sustained rate", "[rpc]") {
+    RateLimiter r(10, 5);
+    const auto t0 = RateLimiter::Clock::time_point{} + std::chrono::seconds(100);
+    int allowed = 0;
+    for (int i = 0; i < 20; ++i) allowed += r.allow(t0);
+    CHECK(allowed == 5);
+    CHECK_FALSE(r.allow(t0 + std::chrono::milliseconds(50)));
+    CHECK(r.allow(t0 + std::chrono::milliseconds(150)));  // 1.5 tokens refilled
+    allowed = 0;
+    for (int i = 0; i < 100; ++i) allowed += r.allow(t0 + std::chrono::seconds(10));
+    CHECK(allowed == 5);  // never more than the burst
+}
+
+TEST_CASE("systemd: socket activation only for our pid, notify socket forms", "[systemd]") {
+    std::map<std::string, std::string> env;
+    auto lookup = [&](const char* k) -> const char* {
+        auto it = env.find(k);
+        return it == env.end() ? nullptr : it->second.c_str();
+    };
+    CHECK(listen_fds_from_env(lookup, 100) == 0);
+    env = {{"LISTEN_PID", "100"}, {"LISTEN_FDS", "1"}};
+    CHECK(listen_fds_from_env(lookup, 100) == 1);
+    CHECK(listen_fds_from_env(lookup, 101) == 0);  // meant for another process (inherited)
+    env = {{"LISTEN_PID", "100"}, {"LISTEN_FDS", "x"}};
+    CHECK(listen_fds_from_env(lookup, 100) == 0);
+    env = {{"LISTEN_PID", "100"}, {"LISTEN_FDS", "-1"}};
+    CHECK(listen_fds_from_env(lookup, 100) == 0);
+    env = {{"NOTIFY_SOCKET", "/run/user/1000/systemd/notify"}};
+    CHECK(notify_socket_from_env(lookup) == "/run/user/1000/systemd/notify");
+    env = {{"NOTIFY_SOCKET", "@/org/freedesktop/systemd1/notify/123"}};
+    CHECK(notify_socket_from_env(lookup) == "@/org/freedesktop/systemd1/notify/123");
+    env = {{"NOTIFY_SOCKET", "relative"}};
+    CHECK_FALSE(notify_socket_from_env(lookup));
+    env = {};
+    CHECK_FALSE(notify_socket_from_env(lookup));
+}
+
+TEST_CASE("log lines carry journal priorities under systemd and stay one line", "[log]") {
+    CHECK(format_log_line(LogLevel::error, "cannot\nwrite", true, "T") == "<3>cannot write\n");
+    CHECK(format_log_line(LogLevel::info, "job a started", true, "T") == "<6>job a started\n");
+    CHECK(format_log_line(LogLevel::warning, "x", false, "2026-01-01T00:00:00Z") == "2026-01-01T00:00:00Z warning x\n");
+}
+
+TEST_CASE("Prometheus text: gauges of the last sample and cumulative histograms", "[metrics]") {
+    WorkloadModel m;
+    m.iops = 100;
+    const auto d = synthesize_interval(m, {2099979, 8194, "scsi0:0"}, 10, 1);
+    JobMetricsView job;
+    job.job_id = "sql \"peak\"";
+    job.host = "esxi01";
+    job.status = JobStatus::running;
+    job.samples_collected = 2;
+    job.samples_expected = 10;
+    DiskMetricsView disk{d.disk, sample_figures(d, 10), {}};
+    REQUIRE(disk.cumulative.add(d).empty());
+    REQUIRE(disk.cumulative.add(d).empty());
+    job.disks.push_back(disk);
+    const auto text = render_prometheus({job}, 12.5);
+    const std::string jl = R"(job="sql \"peak\"",host="esxi01")";
+    CHECK(text.find("vscsi_job_state{" + jl + ",state=\"running\"} 1\n") != std::string::npos);
+    CHECK(text.find("vscsi_job_state{" + jl + ",state=\"completed\"} 0\n") != std::string::npos);
+    CHECK(text.find("vscsi_job_samples_collected{" + jl + "} 2\n") != std::string::npos);
+    CHECK(text.find("# TYPE vscsi_latency_seconds histogram\n") != std::string::npos);
+    CHECK(text.find("vscsi_daemon_uptime_seconds 12.5\n") != std::string::npos);
+    // One HELP/TYPE per family.
+    std::size_t types = 0;
+    for (auto p = text.find("# TYPE vscsi_io_length_bytes "); p != std::string::npos;
+         p = text.find("# TYPE vscsi_io_length_bytes ", p + 1))
+        ++types;
+    CHECK(types == 1);
+    // Buckets are cumulative and end at +Inf == _count == 2 x the sample's IOs.
+    const auto total = d.find(Metric::io_length, Direction::total)->count * 2;
+    const std::string series = jl + R"(,disk="scsi0:0",world_group_id="2099979",handle_id="8194",direction="total")";
+    CHECK(text.find("vscsi_io_length_bytes_bucket{" + series + ",le=\"+Inf\"} " + std::to_string(total) + "\n") != std::string::npos);
+    CHECK(text.find("vscsi_io_length_bytes_count{" + series + "} " + std::to_string(total) + "\n") != std::string::npos);
+    std::uint64_t previous = 0;
+    bool monotonic = true;
+    const std::string prefix = "vscsi_latency_seconds_bucket{" + series + ",le=\"";
+    for (auto p = text.find(prefix); p != std::string::npos; p = text.find(prefix, p + 1)) {
+        const auto value = std::stoull(text.substr(text.find("} ", p) + 2));
+        monotonic = monotonic && value >= previous;
+        previous = value;
+    }
+    CHECK(monotonic);
+    CHECK(previous == d.find(Metric::latency, Direction::total)->count * 2);
+    CHECK(text.find("vscsi_last_sample_iops{" + series + "} ") != std::string::npos);
+}
+
+TEST_CASE("job status text: progress, countdown, expected completion, cleanup warning", "[status]") {
+    const auto now = *parse_iso8601("2026-11-06T08:48:40Z");
+    auto st = json::parse(R"({"job_id":"sql-peak","status":"running","live":true,"host":"esxi01",
+        "vms":[{"name":"SQL-Server-01","world_group_id":12345,"disks":["scsi0:0"]}],"disks":1,
+        "profile":{"name":"standard","samples":30,"interval":60},"samples_collected":18,"samples_expected":30,"gaps":0,
+        "created_at":"2026-11-06T08:30:22Z","started_at":"2026-11-06T08:30:22Z","completed_at":null,
+        "expected_end":"2026-11-06T09:00:22Z","next_sample_at":"2026-11-06T08:49:22Z","stopping":false,"errors":[],
+        "cleanup":{"vscsistats_stopped":false,"error":"","manual_commands":[]},"tags":{},"path":"/d/jobs/sql-peak"})").as_object();
+    const auto text = format_job_status(st, now);
+    CHECK(text.find("Progress: 18/30 samples (60%)") != std::string::npos);
+    CHECK(text.find("Runtime: 18 min 18 s / 30 min") != std::string::npos);
+    CHECK(text.find("Next sample in: 42 s") != std::string::npos);
+    CHECK(text.find("Expected completion: 2026-11-06 09:00:22 UTC") != std::string::npos);
+    CHECK(text.find("WARNING") == std::string::npos);  // running: vscsiStats is supposed to run
+    st["status"] = "failed";
+    st["live"] = false;
+    st["cleanup"] = json::parse(R"({"vscsistats_stopped":false,"error":"connection lost",
+                                    "manual_commands":["vscsiStats -x -w 12345 -i 67890"]})");
+    const auto failed = format_job_status(st, now);
+    CHECK(failed.find("WARNING: vscsiStats may still be running on esxi01") != std::string::npos);
+    CHECK(failed.find("Run: vscsiStats -x -w 12345 -i 67890") != std::string::npos);
+    CHECK(failed.find("vscsi job cleanup sql-peak") != std::string::npos);
+    CHECK(format_duration(42) == "42 s");
+    CHECK(format_duration(3 * 3600 + 5 * 60) == "3 h 05 min");
+    CHECK(format_duration(90000) == "1 d 1 h");
+}
