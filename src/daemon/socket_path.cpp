@@ -10,7 +10,9 @@
 namespace vscsi::daemon {
 
 std::filesystem::path default_socket_path() {
-    if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x) return std::filesystem::path(x) / "vscsi" / "vscsi.sock";
+    // A runtime dir that does not exist (a stale variable after su, say) is ignored, as systemd would not have it either.
+    if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x && std::filesystem::is_directory(x))
+        return std::filesystem::path(x) / "vscsi" / "vscsi.sock";
     return std::filesystem::path(fmt::format("/tmp/vscsi-{}", ::geteuid())) / "vscsi.sock";
 }
 

@@ -1,0 +1,63 @@
+# bash completion for vscsi
+_vscsi_jobs() {
+    local dir="${XDG_DATA_HOME:-$HOME/.local/share}/vscsi/jobs"
+    [ -d "$dir" ] && (cd "$dir" && ls -1)
+}
+
+_vscsi() {
+    local cur prev words cword
+    _init_completion || return
+    local global="--data-dir --config --socket --no-autostart --json --verbose --help --version"
+    local cmd="" sub="" i
+    for ((i = 1; i < cword; i++)); do
+        case "${words[i]}" in
+            --data-dir|--config|--socket) ((i++)) ;;
+            -*) ;;
+            *) if [ -z "$cmd" ]; then cmd="${words[i]}"; elif [ -z "$sub" ]; then sub="${words[i]}"; fi ;;
+        esac
+    done
+    case "$prev" in
+        --data-dir|--output-dir) _filedir -d; return ;;
+        --config|--key|-k|--known-hosts|--ssh-config|--password-file|--output|-o|--csv|--ndjson) _filedir; return ;;
+        --profile) COMPREPLY=($(compgen -W "quick standard deep" -- "$cur")); return ;;
+        --status) COMPREPLY=($(compgen -W "pending running completed stopped failed" -- "$cur")); return ;;
+        --filter) COMPREPLY=($(compgen -W "percentile statistical absolute auto none" -- "$cur")); return ;;
+        --percentile-method) COMPREPLY=($(compgen -W "bucket_upper_bound interpolate" -- "$cur")); return ;;
+        --rate) COMPREPLY=($(compgen -W "off mean peak" -- "$cur")); return ;;
+        --host) COMPREPLY=($(compgen -W "sim:demo $(compgen -A hostname)" -- "$cur")); return ;;
+    esac
+    if [ -z "$cmd" ]; then
+        COMPREPLY=($(compgen -W "analyze import host job daemon serve demo version $global" -- "$cur"))
+        return
+    fi
+    case "$cmd" in
+        job)
+            if [ -z "$sub" ]; then
+                COMPREPLY=($(compgen -W "start status stop list delete cleanup" -- "$cur"))
+                return
+            fi
+            case "$sub" in
+                start) COMPREPLY=($(compgen -W "--host --vm --disk --profile --samples --interval --name --tag --wait --foreground
+                                               --rearm-every --command-timeout --give-up-after --user --port --key --known-hosts
+                                               --accept-new-host-key --ssh-config --password-file --ask-password --no-agent
+                                               --connect-timeout" -- "$cur")) ;;
+                status) COMPREPLY=($(compgen -W "--follow $(_vscsi_jobs)" -- "$cur")) ;;
+                list) COMPREPLY=($(compgen -W "--status --host --tag" -- "$cur")) ;;
+                delete) COMPREPLY=($(compgen -W "--force $(_vscsi_jobs)" -- "$cur")) ;;
+                stop|cleanup) COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur")) ;;
+            esac ;;
+        daemon) [ -z "$sub" ] && COMPREPLY=($(compgen -W "status stop" -- "$cur")) ;;
+        serve) COMPREPLY=($(compgen -W "--metrics-listen --stop-jobs-on-exit" -- "$cur")) ;;
+        host) [ -z "$sub" ] && COMPREPLY=($(compgen -W "discover" -- "$cur")) ;;
+        analyze)
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--filter --threshold --percentile-method --output --output-dir --target --size
+                                         --runtime --ioengine --no-direct --rate --per-disk --csv --ndjson" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur"))
+                _filedir -d
+            fi ;;
+        import) _filedir csv ;;
+    esac
+}
+complete -F _vscsi vscsi
