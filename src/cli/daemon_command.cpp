@@ -23,7 +23,9 @@ int run_serve(const CommandContext& ctx) {
     desc.add_options()
         ("metrics-listen", po::value(&opts.metrics_listen), "serve Prometheus metrics on ADDRESS:PORT (e.g. 127.0.0.1:9477)")
         ("stop-jobs-on-exit", po::bool_switch(&opts.stop_jobs_on_exit), "on SIGTERM, stop every job's collections on its host "
-                                                                        "(default: leave jobs to be resumed by the next daemon)");
+                                                                        "(default: leave jobs to be resumed by the next daemon)")
+        ("max-request-rate", po::value(&opts.max_request_rate)->default_value(opts.max_request_rate),
+         "requests per second one client may send (bursts of twice that); beyond, requests get rate_limited errors");
     po::variables_map vm;
     if (!parse_subcommand(ctx, R"(Usage: vscsi serve [--metrics-listen ADDR:PORT] [--stop-jobs-on-exit]
 
@@ -32,6 +34,7 @@ commands on $XDG_RUNTIME_DIR/vscsi/vscsi.sock. Clients start it on demand; under
 systemd use vscsi.socket (socket activation) and vscsi.service (Type=notify).
 On start it resumes the jobs a previous daemon left running.)", desc, {}, vm))
         return exit_code::ok;
+    if (!(opts.max_request_rate >= 1)) throw UsageError("--max-request-rate must be at least 1");
     opts.data_dir = ctx.data_dir;
     opts.socket_path = socket_path_for(ctx);
     opts.config_file = ctx.config_file.source;

@@ -140,7 +140,10 @@ int serve(const ServeOptions& opts) {
         }
         throw RpcFailure(rpc_code::method_not_found, fmt::format("no method '{}'", req.method));
     };
-    rpc = std::make_unique<RpcServer>(std::move(acceptor), handler);
+    RpcLimits limits;
+    limits.requests_per_second = opts.max_request_rate;
+    limits.burst = 2 * opts.max_request_rate;
+    rpc = std::make_unique<RpcServer>(std::move(acceptor), handler, limits);
 
     if (!opts.metrics_listen.empty()) {
         try {
