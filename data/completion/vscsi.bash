@@ -5,8 +5,10 @@ _vscsi_jobs() {
 }
 
 _vscsi() {
-    local cur prev words cword
-    _init_completion || return
+    # Plain bash: works with or without the bash-completion package.
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    local -a words=("${COMP_WORDS[@]}")
+    local cword=$COMP_CWORD
     local global="--data-dir --config --socket --no-autostart --json --verbose --help --version"
     local cmd="" sub="" i
     for ((i = 1; i < cword; i++)); do
@@ -17,8 +19,9 @@ _vscsi() {
         esac
     done
     case "$prev" in
-        --data-dir|--output-dir) _filedir -d; return ;;
-        --config|--key|-k|--known-hosts|--ssh-config|--password-file|--output|-o|--csv|--ndjson) _filedir; return ;;
+        --data-dir|--output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --config|--key|-k|--known-hosts|--ssh-config|--password-file|--output|-o|--csv|--ndjson)
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --profile) COMPREPLY=($(compgen -W "quick standard deep" -- "$cur")); return ;;
         --status) COMPREPLY=($(compgen -W "pending running completed stopped failed" -- "$cur")); return ;;
         --filter) COMPREPLY=($(compgen -W "percentile statistical absolute auto none" -- "$cur")); return ;;
@@ -54,10 +57,9 @@ _vscsi() {
                 COMPREPLY=($(compgen -W "--filter --threshold --percentile-method --output --output-dir --target --size
                                          --runtime --ioengine --no-direct --rate --per-disk --csv --ndjson" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur"))
-                _filedir -d
+                COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))
             fi ;;
-        import) _filedir csv ;;
+        import) COMPREPLY=($(compgen -f -X '!*.csv' -- "$cur") $(compgen -d -- "$cur")) ;;
     esac
 }
 complete -F _vscsi vscsi

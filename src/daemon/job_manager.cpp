@@ -163,6 +163,7 @@ void JobManager::launch(std::unique_ptr<Live> job) {
     m.host = job->runner->meta().host.hostname;
     live.runner->on_sample = [this, &live](const Sample& s) { note_sample(live, s); };
     live_[id] = std::move(job);
+    if (on_live_jobs_changed) on_live_jobs_changed();
     asio::co_spawn(ex_, live.runner->run(), [this, id](std::exception_ptr e, JobStatus status) {
         if (e) {
             try {
@@ -180,6 +181,7 @@ void JobManager::launch(std::unique_ptr<Live> job) {
                 view.status = it->second->runner->meta().status;
                 view.samples_collected = it->second->runner->meta().collection.samples_collected;
                 live_.erase(it);
+                if (on_live_jobs_changed) on_live_jobs_changed();
             }
             all_done_.cancel();
         });

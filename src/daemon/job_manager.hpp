@@ -10,6 +10,7 @@
 #include <boost/json/object.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -36,6 +37,7 @@ public:
     boost::asio::awaitable<boost::json::object> cleanup(const boost::json::object& params);
 
     std::size_t live_jobs() const { return live_.size(); }
+    std::function<void()> on_live_jobs_changed;  // e.g. to tell systemd
     std::string metrics_text(double uptime_seconds) const;
 
     // stop_jobs: stop every collection on its host and wait for the jobs to

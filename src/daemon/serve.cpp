@@ -86,6 +86,7 @@ int serve(const ServeOptions& opts) {
     }
 
     JobManager jobs(io.get_executor(), opts.data_dir);
+    jobs.on_live_jobs_changed = [&] { sd_notify(fmt::format("STATUS=collecting {} job(s)", jobs.live_jobs())); };
     std::unique_ptr<MetricsServer> metrics;
     bool stopping = false;
     bool stop_jobs = opts.stop_jobs_on_exit;
@@ -176,7 +177,7 @@ int serve(const ServeOptions& opts) {
     const auto resumed = jobs.resume_all();
     log(LogLevel::notice, "vscsi {} serving {} on {} (pid {}), {} job(s) resumed", VSCSI_VERSION,
         opts.data_dir.string(), socket_path.string(), ::getpid(), resumed);
-    sd_notify(fmt::format("READY=1\nSTATUS=serving {} job(s)\nMAINPID={}", jobs.live_jobs(), ::getpid()));
+    sd_notify(fmt::format("READY=1\nSTATUS=collecting {} job(s)\nMAINPID={}", jobs.live_jobs(), ::getpid()));
     io.run();
     signals.cancel();
     hup.cancel();

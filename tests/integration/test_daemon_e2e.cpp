@@ -556,9 +556,12 @@ TEST_CASE("systemd: socket activation, sd_notify READY/STOPPING and journal prio
         return n > 0 ? std::string(b, static_cast<std::size_t>(n)) : std::string{};
     };
     const auto ready = receive(10000);
-    CHECK_THAT(ready, Catch::Contains("READY=1") && Catch::Contains("STATUS=serving"));
+    CHECK_THAT(ready, Catch::Contains("READY=1") && Catch::Contains("STATUS=collecting 0 job(s)"));
     // The socket systemd made is served as is.
     CHECK(w.call_json("daemon status").at("socket").as_string() == w.socket().string());
+    w.call_json("job start --host sim:demo --vm sql-prod-01 --samples 1 --interval 1 --name sd --wait");
+    CHECK_THAT(receive(5000), Catch::Contains("STATUS=collecting 1 job(s)"));
+    CHECK_THAT(receive(5000), Catch::Contains("STATUS=collecting 0 job(s)"));
     ::kill(pid, SIGTERM);
     CHECK_THAT(receive(10000), Catch::Contains("STOPPING=1"));
     int status = 0;
@@ -567,4 +570,34 @@ TEST_CASE("systemd: socket activation, sd_notify READY/STOPPING and journal prio
     ::close(notify);
     const auto journal = read_text(log);
     CHECK_THAT(journal, Catch::StartsWith("<6>socket-activated") && Catch::Contains("\n<5>"));
+}
+
+TEST_CASE("config file: data dir, profiles and option defaults; a bad one names file, line and key", "[daemon][config]") {
+    World w;
+    const auto cfg = w.tmp.path() / "config";
+    const auto data2 = w.tmp.path() / "from-config";
+    write_text(cfg, "data-dir = " + data2.string() + "\n[job]\ngive-up-after = 77\n[profile.tiny]\nsamples = 2\ninterval = 1\n");
+    // --data-dir on the command line wins over the file; here the file decides.
+    const auto cmd = "env XDG_RUNTIME_DIR=" + shell_quote(w.rt) + " " + vscsi_bin() + " --config " + shell_quote(cfg) + " ";
+    auto r = run(cmd + "--json job start --host sim:demo --vm sql-prod-01 --profile tiny --name cfgjob --wait");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto st = json::parse(r.out).as_object();
+    CHECK(st.at("status").as_string() == "completed");
+    CHECK(st.at("profile").at("name").as_string() == "tiny");
+    CHECK(st.at("samples_collected").to_number<int>() == 2);
+    const auto meta = JobDir(data2 / "jobs/cfgjob").load_meta();
+    CHECK(meta.extra.at("plan").at("give_up_after_ms").to_number<long>() == 77000);
+    run(cmd + "--no-autostart daemon stop");
+
+    write_text(cfg, "[ssh]\nuser = root\n\n[job]\ngive-up-after = soon\n");
+    r = run(cmd + "job list");
+    CHECK(r.exit_code == 5);
+    CHECK_THAT(r.err, Catch::Contains(cfg.string() + ":5") && Catch::Contains("give-up-after") &&
+                          Catch::Contains("'soon' is not a number"));
+    r = run(cmd + "job start --host sim:demo --vm x --profile nope --no-autostart");
+    CHECK(r.exit_code == 5);  // the config is read before anything else
+    r = run("env XDG_RUNTIME_DIR=" + shell_quote(w.rt) + " " + vscsi_bin() + " --config /nonexistent/vscsi.conf job list");
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("/nonexistent/vscsi.conf"));
 }

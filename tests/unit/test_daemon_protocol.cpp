@@ -7,15 +7,19 @@
 #include <map>
 
 #include "cli/job_status_text.hpp"
+#include "daemon/job_index.hpp"
 #include "daemon/json_rpc.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_text.hpp"
 #include "daemon/rate_limiter.hpp"
 #include "daemon/systemd.hpp"
+#include "fixtures.hpp"
+#include "job/job_dir.hpp"
 #include "sim/workload_model.hpp"
 
 using namespace vscsi;
 using namespace vscsi::daemon;
+using namespace vscsi::test;
 namespace json = boost::json;
 
 TEST_CASE("JSON-RPC requests: valid, notification, and every malformed shape gets its error", "[rpc]") {
@@ -212,4 +216,44 @@ TEST_CASE("job status text: progress, countdown, expected completion, cleanup wa
     CHECK(format_duration(42) == "42 s");
     CHECK(format_duration(3 * 3600 + 5 * 60) == "3 h 05 min");
     CHECK(format_duration(90000) == "1 d 1 h");
+}
+
+TEST_CASE("the job index re-reads only changed job.json files and lists unreadable ones with why", "[index]") {
+    ScratchDir tmp;
+    const auto jobs = tmp.path() / "jobs";
+    auto make = [&](const std::string& name, JobStatus st) {
+        JobDir d(jobs / name);
+        REQUIRE_FALSE(d.create_layout());
+        JobMeta m;
+        m.job_id = name;
+        m.status = st;
+        m.host.hostname = "esxi01";
+        m.tags = {{"site", "lab"}};
+        m.collection.samples_expected = 10;
+        REQUIRE_FALSE(d.save_meta(m));
+        return d;
+    };
+    make("a", JobStatus::completed);
+    auto b = make("b", JobStatus::running);
+    std::filesystem::create_directories(jobs / "not-a-job");
+    JobIndex index(jobs);
+    auto rows = index.refresh();
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[1]->job_id == "b");
+    CHECK(rows[1]->status == JobStatus::running);
+    auto m = b.load_meta();
+    m.status = JobStatus::stopped;
+    m.collection.samples_collected = 7;
+    REQUIRE_FALSE(b.save_meta(m));
+    rows = index.refresh();
+    CHECK(rows[1]->status == JobStatus::stopped);
+    CHECK(rows[1]->samples_collected == 7);
+    write_text(jobs / "a" / "job.json", "{ torn");
+    rows = index.refresh();
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0]->job_id == "a");
+    CHECK_THAT(rows[0]->problem, Catch::Contains("job.json"));
+    CHECK(to_json(*rows[0]).at("problem").is_string());
+    std::filesystem::remove_all(jobs / "b");
+    CHECK(index.refresh().size() == 1);
 }
