@@ -42,6 +42,7 @@ ssh::SshParams SshCliOptions::to_params(const std::string& host) const {
         std::ifstream in(password_file);
         if (!in) throw UsageError(fmt::format("cannot read --password-file {}", password_file));
         std::getline(in, p.password);
+        p.password_file = password_file;
     }
     if (ask_password) {
         if (!::isatty(STDIN_FILENO))
@@ -66,6 +67,7 @@ boost::json::object SshCliOptions::to_json(const std::string& host) const {
                           {"accept_new_host_key", p.accept_new_host_key},
                           {"connect_timeout", connect_timeout}};
     if (!p.password.empty()) o["password"] = p.password;
+    if (!password_file.empty()) o["password_file"] = std::filesystem::absolute(password_file).string();
     return o;
 }
 

@@ -35,6 +35,7 @@ boost::json::object plan_to_json(const JobPlan& p) {
               {"known_hosts", p.ssh.known_hosts},
               {"ssh_config", p.ssh.ssh_config},
               {"accept_new_host_key", p.ssh.accept_new_host_key},
+              {"password_file", p.ssh.password_file},
               {"connect_timeout_ms", p.ssh.connect_timeout.count()}}}};
 }
 
@@ -126,6 +127,7 @@ JobPlan plan_from_meta(const JobMeta& meta, const std::string& source) {
     p.ssh.known_hosts = r.string(s, "known_hosts", "ssh.");
     p.ssh.ssh_config = r.string(s, "ssh_config", "ssh.");
     p.ssh.accept_new_host_key = r.boolean(s, "accept_new_host_key", "ssh.");
+    if (s.contains("password_file")) p.ssh.password_file = r.string(s, "password_file", "ssh.");
     p.ssh.connect_timeout = Millis(r.integer(s, "connect_timeout_ms", "ssh."));
     return p;
 }

@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "collect/host_inventory.hpp"
 #include "collect/job_cleanup.hpp"
@@ -96,6 +97,7 @@ ssh::SshParams ssh_params_from(const json::object& params, const std::string& ho
     if (!(timeout >= 1)) bad_param("ssh.connect_timeout", "must be >= 1 second");
     p.connect_timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
     p.password = get_string(s, "password");  // kept in memory only
+    p.password_file = get_string(s, "password_file");
     return p;
 }
 
@@ -203,6 +205,12 @@ std::size_t JobManager::resume_all() {
             auto meta = dir.load_meta();
             if (meta.source != "ssh") continue;
             auto plan = collect::plan_from_meta(meta, dir.job_json().string());
+            if (!plan.ssh.password_file.empty()) {  // the password itself was never stored: read it again
+                std::ifstream in(plan.ssh.password_file);
+                if (!in || !std::getline(in, plan.ssh.password))
+                    log(LogLevel::warning, "job {}: cannot read its password file {}: connecting without a password",
+                        meta.job_id, plan.ssh.password_file);
+            }
             auto cfg = plan.collector;
             cfg.samples_done = std::max(meta.collection.samples_collected, dir.max_sample_seq());
             if (const auto* g = meta.extra.if_contains("gaps"); g && g->is_number()) cfg.gaps_done = g->to_number<std::uint64_t>();

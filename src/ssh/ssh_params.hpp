@@ -16,6 +16,7 @@ struct SshParams {
     unsigned port = 0;       // 0: from ssh config, else 22
     std::vector<std::string> key_files;
     std::string password;    // secret
+    std::string password_file;  // where the password came from (a path, not a secret): re-read on resume
     bool use_agent = true;
     std::string known_hosts;     // empty: ~/.ssh/known_hosts
     std::string ssh_config;      // empty: ~/.ssh/config; "none": do not read one

@@ -228,6 +228,7 @@ TEST_CASE("the resume plan round-trips through job.json without the password", "
     p.ssh.port = 2222;
     p.ssh.key_files = {"/home/u/.ssh/id_ed25519"};
     p.ssh.password = "s3cret-pass";
+    p.ssh.password_file = "/home/u/.esxi-password";
     p.ssh.accept_new_host_key = true;
     JobMeta m;
     m.job_id = "j";
@@ -247,6 +248,7 @@ TEST_CASE("the resume plan round-trips through job.json without the password", "
     CHECK(back.ssh.key_files == p.ssh.key_files);
     CHECK(back.ssh.accept_new_host_key);
     CHECK(back.ssh.password.empty());
+    CHECK(back.ssh.password_file == "/home/u/.esxi-password");  // re-read on resume; the secret stays in the file
     CHECK(back.collector.origin == "esxi01");
 
     m.extra["plan"].as_object()["interval_ms"] = "soon";
