@@ -204,7 +204,25 @@ std::size_t JobManager::resume_all() {
         try {
             auto meta = dir.load_meta();
             if (meta.source != "ssh") continue;
-            auto plan = collect::plan_from_meta(meta, dir.job_json().string());
+            collect::JobPlan plan;
+            try {
+                plan = collect::plan_from_meta(meta, dir.job_json().string());
+            } catch (const DataError& e) {
+                // Nothing to resume from (an older version's job, or a damaged plan): end it
+                // visibly; its samples stay, and `job status` shows what may still run.
+                meta.status = JobStatus::failed;
+                meta.updated_at = now_ms();
+                meta.cleanup.manual_commands.clear();
+                for (const auto& t : collect::collections_not_stopped(meta))
+                    meta.cleanup.manual_commands.push_back(collect::stop_command(t));
+                meta.cleanup.vscsistats_stopped = meta.cleanup.manual_commands.empty();
+                if (!meta.cleanup.vscsistats_stopped) meta.cleanup.error = "its collector died while collecting";
+                meta.collection.errors.push_back(fmt::format("{}: its collector died and it cannot be resumed: {}",
+                                                             format_iso8601(now_ms()), e.what()));
+                if (auto ec = dir.save_meta(meta)) log(LogLevel::error, "cannot write {}: {}", dir.job_json().string(), ec.message());
+                log(LogLevel::error, "job {} cannot be resumed: {}", meta.job_id, e.what());
+                continue;
+            }
             if (!plan.ssh.password_file.empty()) {  // the password itself was never stored: read it again
                 std::ifstream in(plan.ssh.password_file);
                 if (!in || !std::getline(in, plan.ssh.password))

@@ -601,3 +601,25 @@ TEST_CASE("config file: data dir, profiles and option defaults; a bad one names 
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("/nonexistent/vscsi.conf"));
 }
+
+TEST_CASE("a running job that cannot be resumed is failed visibly and can still be cleaned up", "[daemon][resume]") {
+    World w;
+    w.call_json("job start --host sim:demo --vm sql-prod-01 --disk scsi0:0 --samples 50 --interval 1 --name noplan");
+    for (int i = 0; i < 100 && w.status("noplan").at("samples_collected").to_number<int>() < 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::kill(w.daemon_pid(), SIGKILL);
+    const JobDir dir(w.data / "jobs/noplan");
+    auto meta = dir.load_meta();
+    meta.extra.erase("plan");  // as written by a version without resume
+    REQUIRE_FALSE(dir.save_meta(meta));
+    const auto st = w.status("noplan");  // a new daemon looks at it
+    CHECK(st.at("status").as_string() == "failed");
+    CHECK_THAT(json::serialize(st.at("errors")), Catch::Contains("cannot be resumed"));
+    CHECK(dir.max_sample_seq() >= 1);  // nothing collected is lost
+    const auto text = run(w.vscsi("job status noplan")).out;
+    CHECK_THAT(text, Catch::Contains("Run: vscsiStats -x -w 1048576 -i 8194"));
+    const auto c = run(w.vscsi("job cleanup noplan"));
+    INFO(c.out << c.err);
+    CHECK(c.exit_code == 0);
+    CHECK(w.status("noplan").at("cleanup").at("vscsistats_stopped").as_bool());
+}
