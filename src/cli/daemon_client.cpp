@@ -50,7 +50,7 @@ int try_connect(const std::filesystem::path& path, int& err) {
 }
 
 // Double fork: the daemon is re-parented to init and never becomes our zombie.
-void start_daemon(const CommandContext& ctx) {
+void start_daemon(const CommandContext& ctx, const std::vector<std::string>& serve_args) {
     char self[4096];
     const auto n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) throw DaemonUnreachable("cannot find the vscsi executable to start the daemon: run `vscsi serve &`");
@@ -61,6 +61,7 @@ void start_daemon(const CommandContext& ctx) {
     std::vector<std::string> args{self, "serve", "--data-dir", ctx.data_dir.string()};
     if (!ctx.config.empty()) args.insert(args.end(), {"--config", ctx.config.string()});
     if (!ctx.socket.empty()) args.insert(args.end(), {"--socket", ctx.socket.string()});
+    args.insert(args.end(), serve_args.begin(), serve_args.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -83,7 +84,7 @@ void start_daemon(const CommandContext& ctx) {
 
 }  // namespace
 
-DaemonClient DaemonClient::connect(const CommandContext& ctx) {
+DaemonClient DaemonClient::connect(const CommandContext& ctx, const std::vector<std::string>& serve_args) {
     const auto path = socket_path_for(ctx);
     int err = 0;
     if (int fd = try_connect(path, err); fd >= 0) return DaemonClient(fd);
@@ -92,7 +93,7 @@ DaemonClient DaemonClient::connect(const CommandContext& ctx) {
                                             "`systemctl --user start vscsi.socket` (job commands start one themselves "
                                             "unless --no-autostart is given)",
                                             path.string(), std::strerror(err)));
-    start_daemon(ctx);
+    start_daemon(ctx, serve_args);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(25));

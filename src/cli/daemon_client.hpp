@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "cli/command_context.hpp"
 
@@ -32,7 +33,8 @@ private:
 
 class DaemonClient {
 public:
-    static DaemonClient connect(const CommandContext& ctx);
+    // `serve_args`: extra arguments for a daemon this call starts (e.g. --metrics-listen).
+    static DaemonClient connect(const CommandContext& ctx, const std::vector<std::string>& serve_args = {});
     DaemonClient(DaemonClient&& o) noexcept;
     DaemonClient& operator=(DaemonClient&&) = delete;
     ~DaemonClient();

@@ -53,15 +53,15 @@ struct HistogramFamily {
     Metric metric;
     const char* name;
     const char* help;
-    double scale;
+    double divisor;  // division, not multiplication by 1e-6: 10/1e6 prints as 1e-05, 10*1e-6 does not
 };
 constexpr HistogramFamily kHistograms[] = {
     {Metric::io_length, "vscsi_io_length_bytes", "vscsiStats IO length histogram, cumulative over the job", 1},
     {Metric::seek_distance, "vscsi_seek_distance_lbn",
      "vscsiStats seek distance between successive commands in 512-byte LBNs (1 = sequential), cumulative over the job", 1},
     {Metric::outstanding_ios, "vscsi_outstanding_ios", "vscsiStats outstanding IOs when a command is issued, cumulative over the job", 1},
-    {Metric::latency, "vscsi_latency_seconds", "vscsiStats command latency, cumulative over the job", 1e-6},
-    {Metric::interarrival, "vscsi_interarrival_seconds", "vscsiStats time between command arrivals, cumulative over the job", 1e-6},
+    {Metric::latency, "vscsi_latency_seconds", "vscsiStats command latency, cumulative over the job", 1e6},
+    {Metric::interarrival, "vscsi_interarrival_seconds", "vscsiStats time between command arrivals, cumulative over the job", 1e6},
 };
 
 }  // namespace
@@ -116,12 +116,12 @@ std::string render_prometheus(const std::vector<JobMetricsView>& jobs, double up
                     for (std::size_t i = 0; i < acc.limits().size(); ++i) {
                         cumulative += i < freqs.size() ? freqs[i] : 0;
                         lines += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", h.name, l,
-                                             number(static_cast<double>(acc.limits()[i]) * h.scale), cumulative);
+                                             number(static_cast<double>(acc.limits()[i]) / h.divisor), cumulative);
                     }
                     std::uint64_t all = 0;
                     for (auto v : freqs) all += v;
                     lines += fmt::format("{}_bucket{{{},le=\"+Inf\"}} {}\n", h.name, l, all);
-                    lines += fmt::format("{}_sum{{{}}} {}\n", h.name, l, number(acc.value_sum() * h.scale));
+                    lines += fmt::format("{}_sum{{{}}} {}\n", h.name, l, number(acc.value_sum() / h.divisor));
                     lines += fmt::format("{}_count{{{}}} {}\n", h.name, l, all);
                     f.add(h.name, "histogram", h.help, std::move(lines));
                 }

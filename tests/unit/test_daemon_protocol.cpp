@@ -187,6 +187,10 @@ TEST_CASE("Prometheus text: gauges of the last sample and cumulative histograms"
         previous = value;
     }
     CHECK(monotonic);
+    // Microsecond limits become seconds and print as people write them.
+    CHECK(text.find(prefix + "1e-05\"}") != std::string::npos);
+    CHECK(text.find(prefix + "0.0005\"}") != std::string::npos);
+    CHECK(text.find("99999") == std::string::npos);  // no 9.999999999999999e-06
     CHECK(previous == d.find(Metric::latency, Direction::total)->count * 2);
     CHECK(text.find("vscsi_last_sample_iops{" + series + "} ") != std::string::npos);
 }
