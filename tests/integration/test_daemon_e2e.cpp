@@ -623,3 +623,19 @@ TEST_CASE("a running job that cannot be resumed is failed visibly and can still 
     CHECK(c.exit_code == 0);
     CHECK(w.status("noplan").at("cleanup").at("vscsistats_stopped").as_bool());
 }
+
+TEST_CASE("the README's first command: vscsi demo runs the whole product on sim:demo", "[daemon][demo]") {
+    World w;
+    const auto r = run(w.vscsi("demo --samples 6"));
+    INFO(r.out << r.err << w.log());
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("VM \"sql-prod-01\"  worldGroupID 1048576"));
+    CHECK_THAT(r.out, Catch::Contains("a daemon crash: kill -9") && Catch::Contains("1 job(s) running again"));
+    CHECK_THAT(r.out, Catch::Contains("vscsi_job_state{job=\"demo-") && Catch::Contains("vscsi_last_sample_iops{"));
+    CHECK_THAT(r.out, Catch::Contains("completed 6/6 samples") && Catch::Contains("Peak Workload Profile"));
+    std::size_t fio_files = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(w.data / "jobs"))
+        fio_files += e.path().extension() == ".fio";
+    CHECK(fio_files == 1);
+    CHECK(run(w.vscsi("--no-autostart daemon status")).exit_code == 0);  // left running for the next jobs
+}
