@@ -1,9 +1,9 @@
 #include "cli/cli.hpp"
 
-#include <boost/json.hpp>
-#include <boost/program_options.hpp>
 #include <fmt/core.h>
 
+#include <boost/json.hpp>
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 
@@ -20,7 +20,8 @@ namespace vscsi {
 namespace po = boost::program_options;
 namespace {
 
-constexpr const char* kUsage = R"(vscsi - profile ESXi VM disk workloads with vscsiStats and turn them into fio jobs
+constexpr const char* kUsage =
+    R"(vscsi - profile ESXi VM disk workloads with vscsiStats and turn them into fio jobs
 
 Usage: vscsi [global options] COMMAND [command options]
 
@@ -106,9 +107,9 @@ SplitLine split_command_line(int argc, char** argv) {
     }
     s.ctx.config = config;
     s.ctx.config_file = load_config(s.ctx.config);
-    s.ctx.data_dir = !data_dir.empty()                 ? std::filesystem::path(data_dir)
+    s.ctx.data_dir = !data_dir.empty()            ? std::filesystem::path(data_dir)
                      : s.ctx.config_file.data_dir ? *s.ctx.config_file.data_dir
-                                                       : default_data_dir();
+                                                  : default_data_dir();
     return s;
 }
 
@@ -158,8 +159,12 @@ int run_cli(int argc, char** argv) {
         return exit_code::daemon_unreachable;
     } catch (const DaemonError& e) {
         const int code = daemon::exit_code_for_rpc(e.code());
-        report_error(json, code, code == exit_code::not_found ? "not_found" : code == exit_code::usage ? "usage"
-                                 : code == exit_code::bad_data ? "bad_data" : "failure", e.what());
+        report_error(json, code,
+                     code == exit_code::not_found  ? "not_found"
+                     : code == exit_code::usage    ? "usage"
+                     : code == exit_code::bad_data ? "bad_data"
+                                                   : "failure",
+                     e.what());
         return code;
     } catch (const NotFoundError& e) {
         report_error(json, exit_code::not_found, "not_found", e.what());

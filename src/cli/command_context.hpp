@@ -12,10 +12,10 @@ namespace vscsi {
 
 struct CommandContext {
     std::filesystem::path data_dir;
-    std::filesystem::path config;       // --config as given (empty: the default path)
-    ConfigFile config_file;             // what it holds (empty when there is none)
-    std::filesystem::path socket;       // --socket (empty: the default)
-    bool no_autostart = false;          // --no-autostart: fail with exit 4 instead of starting a daemon
+    std::filesystem::path config;  // --config as given (empty: the default path)
+    ConfigFile config_file;        // what it holds (empty when there is none)
+    std::filesystem::path socket;  // --socket (empty: the default)
+    bool no_autostart = false;     // --no-autostart: fail with exit 4 instead of starting a daemon
     bool json = false;
     int verbosity = 0;
     std::vector<std::string> args;  // the subcommand's own arguments
@@ -23,13 +23,13 @@ struct CommandContext {
 
 // A command line the user must fix; exits with exit_code::usage.
 class UsageError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // Something named does not exist; exits with exit_code::not_found.
 class NotFoundError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

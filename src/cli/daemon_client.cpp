@@ -1,6 +1,7 @@
 #include "cli/daemon_client.hpp"
 
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -8,8 +9,6 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
-#include <fmt/core.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -53,7 +52,9 @@ int try_connect(const std::filesystem::path& path, int& err) {
 void start_daemon(const CommandContext& ctx, const std::vector<std::string>& serve_args) {
     char self[4096];
     const auto n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) throw DaemonUnreachable("cannot find the vscsi executable to start the daemon: run `vscsi serve &`");
+    if (n <= 0)
+        throw DaemonUnreachable(
+            "cannot find the vscsi executable to start the daemon: run `vscsi serve &`");
     self[n] = '\0';
     std::error_code ec;
     std::filesystem::create_directories(ctx.data_dir, ec);
@@ -66,7 +67,9 @@ void start_daemon(const CommandContext& ctx, const std::vector<std::string>& ser
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     const pid_t child = ::fork();
-    if (child < 0) throw DaemonUnreachable(fmt::format("cannot start the daemon: fork: {}", std::strerror(errno)));
+    if (child < 0)
+        throw DaemonUnreachable(
+            fmt::format("cannot start the daemon: fork: {}", std::strerror(errno)));
     if (child == 0) {
         ::setsid();
         if (::fork() != 0) ::_exit(0);
@@ -84,15 +87,17 @@ void start_daemon(const CommandContext& ctx, const std::vector<std::string>& ser
 
 }  // namespace
 
-DaemonClient DaemonClient::connect(const CommandContext& ctx, const std::vector<std::string>& serve_args) {
+DaemonClient DaemonClient::connect(const CommandContext& ctx,
+                                   const std::vector<std::string>& serve_args) {
     const auto path = socket_path_for(ctx);
     int err = 0;
     if (int fd = try_connect(path, err); fd >= 0) return DaemonClient(fd);
     if (ctx.no_autostart)
-        throw DaemonUnreachable(fmt::format("no vscsi daemon answers on {} ({}): start one with `vscsi serve &` or "
-                                            "`systemctl --user start vscsi.socket` (job commands start one themselves "
-                                            "unless --no-autostart is given)",
-                                            path.string(), std::strerror(err)));
+        throw DaemonUnreachable(
+            fmt::format("no vscsi daemon answers on {} ({}): start one with `vscsi serve &` or "
+                        "`systemctl --user start vscsi.socket` (job commands start one themselves "
+                        "unless --no-autostart is given)",
+                        path.string(), std::strerror(err)));
     start_daemon(ctx, serve_args);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -103,18 +108,23 @@ DaemonClient DaemonClient::connect(const CommandContext& ctx, const std::vector<
             return c;
         }
     }
-    throw DaemonUnreachable(fmt::format("started a vscsi daemon but it does not answer on {} ({}): see {}",
-                                        path.string(), std::strerror(err), (ctx.data_dir / "daemon.log").string()));
+    throw DaemonUnreachable(
+        fmt::format("started a vscsi daemon but it does not answer on {} ({}): see {}",
+                    path.string(), std::strerror(err), (ctx.data_dir / "daemon.log").string()));
 }
 
 DaemonClient::DaemonClient(DaemonClient&& o) noexcept
-    : fd_(std::exchange(o.fd_, -1)), buffer_(std::move(o.buffer_)), next_id_(o.next_id_), autostarted_(o.autostarted_) {}
+    : fd_(std::exchange(o.fd_, -1)),
+      buffer_(std::move(o.buffer_)),
+      next_id_(o.next_id_),
+      autostarted_(o.autostarted_) {}
 
 DaemonClient::~DaemonClient() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-json::value DaemonClient::call(std::string_view method, const json::object& params, int timeout_seconds) {
+json::value DaemonClient::call(std::string_view method, const json::object& params,
+                               int timeout_seconds) {
     const auto id = next_id_++;
     const auto line = daemon::encode_request(id, method, params) + "\n";
     for (std::size_t off = 0; off < line.size();) {
@@ -129,7 +139,8 @@ json::value DaemonClient::call(std::string_view method, const json::object& para
                 if (const auto got = ::recv(fd_, buf, sizeof buf, 0); got > 0) {
                     const std::string text(buf, static_cast<std::size_t>(got));
                     try {
-                        const auto reply = daemon::parse_reply_line(text.substr(0, text.find('\n')));
+                        const auto reply =
+                            daemon::parse_reply_line(text.substr(0, text.find('\n')));
                         if (reply.error) throw DaemonUnreachable(reply.error->message);
                     } catch (const std::runtime_error& e) {
                         if (dynamic_cast<const DaemonUnreachable*>(&e)) throw;
@@ -146,14 +157,18 @@ json::value DaemonClient::call(std::string_view method, const json::object& para
             buffer_.erase(0, nl + 1);
             const auto reply = daemon::parse_reply_line(reply_line);
             if (reply.error) {
-                if (reply.error->code == daemon::rpc_code::forbidden) throw DaemonUnreachable(reply.error->message);
+                if (reply.error->code == daemon::rpc_code::forbidden)
+                    throw DaemonUnreachable(reply.error->message);
                 throw DaemonError(reply.error->code, reply.error->message);
             }
             if (!(reply.id.is_int64() && reply.id.as_int64() == id)) continue;  // not ours
             return reply.result;
         }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) throw DaemonUnreachable(fmt::format("the daemon did not answer {} within {} s", method, timeout_seconds));
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            throw DaemonUnreachable(
+                fmt::format("the daemon did not answer {} within {} s", method, timeout_seconds));
         pollfd p{fd_, POLLIN, 0};
         const int r = ::poll(&p, 1, static_cast<int>(left.count()));
         if (r < 0 && errno == EINTR) continue;
@@ -161,7 +176,9 @@ json::value DaemonClient::call(std::string_view method, const json::object& para
         char buf[65536];
         const auto n = ::recv(fd_, buf, sizeof buf, 0);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw DaemonUnreachable("the daemon closed the connection (did it stop or crash? see daemon.log)");
+        if (n <= 0)
+            throw DaemonUnreachable(
+                "the daemon closed the connection (did it stop or crash? see daemon.log)");
         buffer_.append(buf, static_cast<std::size_t>(n));
     }
 }

@@ -5,7 +5,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -17,35 +16,37 @@ namespace vscsi {
 
 // Exit code 4.
 class DaemonUnreachable : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // An error response; the exit code follows its JSON-RPC code.
 class DaemonError : public std::runtime_error {
-public:
+  public:
     DaemonError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
     int code() const { return code_; }
 
-private:
+  private:
     int code_;
 };
 
 class DaemonClient {
-public:
+  public:
     // `serve_args`: extra arguments for a daemon this call starts (e.g. --metrics-listen).
-    static DaemonClient connect(const CommandContext& ctx, const std::vector<std::string>& serve_args = {});
+    static DaemonClient connect(const CommandContext& ctx,
+                                const std::vector<std::string>& serve_args = {});
     DaemonClient(DaemonClient&& o) noexcept;
     DaemonClient& operator=(DaemonClient&&) = delete;
     ~DaemonClient();
 
     // Throws DaemonError for error responses, DaemonUnreachable when the
     // connection breaks or nothing comes back within `timeout_seconds`.
-    boost::json::value call(std::string_view method, const boost::json::object& params = {}, int timeout_seconds = 300);
+    boost::json::value call(std::string_view method, const boost::json::object& params = {},
+                            int timeout_seconds = 300);
 
     bool autostarted() const { return autostarted_; }
 
-private:
+  private:
     explicit DaemonClient(int fd) : fd_(fd) {}
     int fd_ = -1;
     std::string buffer_;

@@ -1,7 +1,7 @@
 // vscsi serve (the daemon) and vscsi daemon status|stop (its clients).
-#include <boost/json.hpp>
 #include <fmt/core.h>
 
+#include <boost/json.hpp>
 #include <iostream>
 #include <thread>
 
@@ -20,19 +20,23 @@ namespace json = boost::json;
 int run_serve(const CommandContext& ctx) {
     daemon::ServeOptions opts;
     po::options_description desc("serve options");
-    desc.add_options()
-        ("metrics-listen", po::value(&opts.metrics_listen), "serve Prometheus metrics on ADDRESS:PORT (e.g. 127.0.0.1:9477)")
-        ("stop-jobs-on-exit", po::bool_switch(&opts.stop_jobs_on_exit), "on SIGTERM, stop every job's collections on its host "
-                                                                        "(default: leave jobs to be resumed by the next daemon)")
-        ("max-request-rate", po::value(&opts.max_request_rate)->default_value(opts.max_request_rate),
-         "requests per second one client may send (bursts of twice that); beyond, requests get rate_limited errors");
+    desc.add_options()("metrics-listen", po::value(&opts.metrics_listen),
+                       "serve Prometheus metrics on ADDRESS:PORT (e.g. 127.0.0.1:9477)")(
+        "stop-jobs-on-exit", po::bool_switch(&opts.stop_jobs_on_exit),
+        "on SIGTERM, stop every job's collections on its host "
+        "(default: leave jobs to be resumed by the next daemon)")(
+        "max-request-rate", po::value(&opts.max_request_rate)->default_value(opts.max_request_rate),
+        "requests per second one client may send (bursts of twice that); beyond, requests get "
+        "rate_limited errors");
     po::variables_map vm;
-    if (!parse_subcommand(ctx, R"(Usage: vscsi serve [--metrics-listen ADDR:PORT] [--stop-jobs-on-exit]
+    if (!parse_subcommand(ctx,
+                          R"(Usage: vscsi serve [--metrics-listen ADDR:PORT] [--stop-jobs-on-exit]
 
 The daemon: runs every job of this user on one event loop and answers the job
 commands on $XDG_RUNTIME_DIR/vscsi/vscsi.sock. Clients start it on demand; under
 systemd use vscsi.socket (socket activation) and vscsi.service (Type=notify).
-On start it resumes the jobs a previous daemon left running.)", desc, {}, vm))
+On start it resumes the jobs a previous daemon left running.)",
+                          desc, {}, vm))
         return exit_code::ok;
     if (!(opts.max_request_rate >= 1)) throw UsageError("--max-request-rate must be at least 1");
     opts.data_dir = ctx.data_dir;
@@ -48,29 +52,36 @@ int run_daemon(const CommandContext& ctx) {
     if (what == "status") {
         po::options_description desc("daemon status options");
         po::variables_map vm;
-        if (!parse_subcommand(sub, "Usage: vscsi daemon status", desc, {}, vm)) return exit_code::ok;
+        if (!parse_subcommand(sub, "Usage: vscsi daemon status", desc, {}, vm))
+            return exit_code::ok;
         sub.no_autostart = true;  // asking whether it runs must not start it
         auto client = DaemonClient::connect(sub);
         const auto st = client.call("daemon.status").as_object();
         if (ctx.json) {
             std::cout << compact_json(st) << "\n";
         } else {
-            std::cout << fmt::format("vscsi daemon {} running, pid {}, up {}\n  data: {}\n  socket: {}\n  live jobs: {}\n",
-                                     std::string(st.at("version").as_string()), st.at("pid").to_number<long>(),
-                                     format_duration(st.at("uptime_seconds").to_number<double>()),
-                                     std::string(st.at("data_dir").as_string()), std::string(st.at("socket").as_string()),
-                                     st.at("live_jobs").to_number<std::uint64_t>());
-            if (const auto m = std::string(st.at("metrics").as_string()); !m.empty()) std::cout << "  metrics: " << m << "\n";
+            std::cout << fmt::format(
+                "vscsi daemon {} running, pid {}, up {}\n  data: {}\n  socket: {}\n  live jobs: "
+                "{}\n",
+                std::string(st.at("version").as_string()), st.at("pid").to_number<long>(),
+                format_duration(st.at("uptime_seconds").to_number<double>()),
+                std::string(st.at("data_dir").as_string()),
+                std::string(st.at("socket").as_string()),
+                st.at("live_jobs").to_number<std::uint64_t>());
+            if (const auto m = std::string(st.at("metrics").as_string()); !m.empty())
+                std::cout << "  metrics: " << m << "\n";
         }
         return exit_code::ok;
     }
     if (what == "stop") {
         bool stop_jobs = false;
         po::options_description desc("daemon stop options");
-        desc.add_options()("stop-jobs", po::bool_switch(&stop_jobs), "also stop every running job (default: they are resumed "
-                                                                    "when the daemon starts again)");
+        desc.add_options()("stop-jobs", po::bool_switch(&stop_jobs),
+                           "also stop every running job (default: they are resumed "
+                           "when the daemon starts again)");
         po::variables_map vm;
-        if (!parse_subcommand(sub, "Usage: vscsi daemon stop [--stop-jobs]", desc, {}, vm)) return exit_code::ok;
+        if (!parse_subcommand(sub, "Usage: vscsi daemon stop [--stop-jobs]", desc, {}, vm))
+            return exit_code::ok;
         sub.no_autostart = true;
         auto client = DaemonClient::connect(sub);
         const auto r = client.call("daemon.stop", {{"stop_jobs", stop_jobs}}).as_object();
@@ -83,9 +94,12 @@ int run_daemon(const CommandContext& ctx) {
                 break;
             }
         }
-        if (ctx.json) std::cout << compact_json(r) << "\n";
-        else std::cout << fmt::format("vscsi daemon stopped; {} running job(s) {}\n", r.at("live_jobs").to_number<std::uint64_t>(),
-                                      stop_jobs ? "stopped" : "will resume when it starts again");
+        if (ctx.json)
+            std::cout << compact_json(r) << "\n";
+        else
+            std::cout << fmt::format("vscsi daemon stopped; {} running job(s) {}\n",
+                                     r.at("live_jobs").to_number<std::uint64_t>(),
+                                     stop_jobs ? "stopped" : "will resume when it starts again");
         return exit_code::ok;
     }
     throw UsageError("usage: vscsi daemon status | vscsi daemon stop [--stop-jobs]");

@@ -2,6 +2,7 @@
 // no SSH needed: daemon, discovery, a short job that survives a daemon crash,
 // live metrics, analysis.
 #include <arpa/inet.h>
+#include <fmt/core.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,8 +10,6 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
-#include <fmt/core.h>
-
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -28,7 +27,9 @@ namespace json = boost::json;
 
 namespace {
 
-void step(const std::string& what) { std::cout << "\n== " << what << "\n" << std::flush; }
+void step(const std::string& what) {
+    std::cout << "\n== " << what << "\n" << std::flush;
+}
 
 // GET http://127.0.0.1:PORT/metrics, body only; empty on any failure (the demo goes on).
 std::string fetch_metrics(const std::string& url) {
@@ -41,7 +42,8 @@ std::string fetch_metrics(const std::string& url) {
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     std::string response;
     if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-        const std::string req = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        const std::string req =
+            "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
         if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
             char buf[65536];
             pollfd p{fd, POLLIN, 0};
@@ -61,7 +63,8 @@ json::object wait_for_samples(DaemonClient& client, const std::string& job, std:
     for (;;) {
         auto st = client.call("job.status", {{"job", job}}).as_object();
         std::cout << "  " << format_job_progress_line(st, now_ms()) << "\n" << std::flush;
-        if (st.at("samples_collected").to_number<std::uint64_t>() >= n || !st.at("live").as_bool()) return st;
+        if (st.at("samples_collected").to_number<std::uint64_t>() >= n || !st.at("live").as_bool())
+            return st;
         std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     }
 }
@@ -72,10 +75,11 @@ int run_demo(const CommandContext& ctx) {
     std::uint64_t samples = 12;
     double interval = 1;
     po::options_description desc("demo options");
-    desc.add_options()
-        ("samples", po::value(&samples)->default_value(samples), "samples the demo job takes (>= 4)")
-        ("interval", po::value(&interval)->default_value(interval), "seconds between samples (compressed time: "
-                                                                     "a real job would use 30-120 s)");
+    desc.add_options()("samples", po::value(&samples)->default_value(samples),
+                       "samples the demo job takes (>= 4)")(
+        "interval", po::value(&interval)->default_value(interval),
+        "seconds between samples (compressed time: "
+        "a real job would use 30-120 s)");
     po::variables_map vm;
     if (!parse_subcommand(ctx, R"(Usage: vscsi demo [--samples N] [--interval S]
 
@@ -83,9 +87,11 @@ Runs the product end to end against sim:demo, the built-in simulated ESXi
 host (a database VM and a file server): starts the daemon with live metrics if
 none runs, discovers the host, starts a short job in the daemon, kills the
 daemon mid-job to show the job survive it, reads the live metrics, and
-analyzes the job into a workload profile and a fio job.)", desc, {}, vm))
+analyzes the job into a workload profile and a fio job.)",
+                          desc, {}, vm))
         return exit_code::ok;
-    if (samples < 4 || !(interval >= 1)) throw UsageError("the demo needs --samples >= 4 and --interval >= 1");
+    if (samples < 4 || !(interval >= 1))
+        throw UsageError("the demo needs --samples >= 4 and --interval >= 1");
     if (ctx.json) throw UsageError("the demo is for people: run it without --json");
     const std::string name = "demo-" + format_compact_utc(now_ms());
     const std::vector<std::string> serve_args{"--metrics-listen", "127.0.0.1:0"};
@@ -109,16 +115,20 @@ analyzes the job into a workload profile and a fio job.)", desc, {}, vm))
     }
     auto daemon = client->call("daemon.status").as_object();
     std::cout << fmt::format("  pid {}, socket {}\n  data {}\n", daemon.at("pid").to_number<long>(),
-                             std::string(daemon.at("socket").as_string()), std::string(daemon.at("data_dir").as_string()));
-    if (const auto m = std::string(daemon.at("metrics").as_string()); !m.empty()) std::cout << "  live metrics " << m << "\n";
+                             std::string(daemon.at("socket").as_string()),
+                             std::string(daemon.at("data_dir").as_string()));
+    if (const auto m = std::string(daemon.at("metrics").as_string()); !m.empty())
+        std::cout << "  live metrics " << m << "\n";
 
     step("vscsi host discover sim:demo");
     if (int rc = run_host(sub({"discover", "sim:demo"}))) return rc;
 
-    step(fmt::format("vscsi job start --host sim:demo --vm sql-prod-01 --samples {} --interval {:g} --name {}", samples,
-                     interval, name));
-    if (int rc = run_job(sub({"start", "--host", "sim:demo", "--vm", "sql-prod-01", "--samples", std::to_string(samples),
-                              "--interval", fmt::format("{:g}", interval), "--name", name, "--tag", "purpose=demo"})))
+    step(fmt::format(
+        "vscsi job start --host sim:demo --vm sql-prod-01 --samples {} --interval {:g} --name {}",
+        samples, interval, name));
+    if (int rc = run_job(sub({"start", "--host", "sim:demo", "--vm", "sql-prod-01", "--samples",
+                              std::to_string(samples), "--interval", fmt::format("{:g}", interval),
+                              "--name", name, "--tag", "purpose=demo"})))
         return rc;
     wait_for_samples(*client, name, samples / 3);
 
@@ -126,12 +136,15 @@ analyzes the job into a workload profile and a fio job.)", desc, {}, vm))
         const auto pid = static_cast<pid_t>(daemon.at("pid").to_number<long>());
         step(fmt::format("a daemon crash: kill -9 {} in the middle of the job", pid));
         ::kill(pid, SIGKILL);
-        for (int i = 0; i < 500 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        for (int i = 0; i < 500 && ::kill(pid, 0) == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         client.reset();
-        std::cout << "  the next client command starts a new daemon, which resumes every job job.json says is running\n";
+        std::cout << "  the next client command starts a new daemon, which resumes every job "
+                     "job.json says is running\n";
         client.emplace(DaemonClient::connect(ctx, serve_args));
         daemon = client->call("daemon.status").as_object();
-        std::cout << fmt::format("  new daemon pid {}, {} job(s) running again\n", daemon.at("pid").to_number<long>(),
+        std::cout << fmt::format("  new daemon pid {}, {} job(s) running again\n",
+                                 daemon.at("pid").to_number<long>(),
                                  daemon.at("live_jobs").to_number<std::uint64_t>());
         wait_for_samples(*client, name, samples / 3 + 2);
     }
@@ -142,10 +155,12 @@ analyzes the job into a workload profile and a fio job.)", desc, {}, vm))
         std::string line;
         int shown = 0;
         while (std::getline(lines, line)) {
-            const bool wanted = line.find("job=\"" + name + "\"") != std::string::npos &&
-                                (line.starts_with("vscsi_job_") || line.starts_with("vscsi_last_sample_iops") ||
-                                 (line.starts_with("vscsi_latency_seconds_bucket") && line.find("direction=\"read\"") != std::string::npos &&
-                                  line.find("disk=\"scsi0:0\"") != std::string::npos));
+            const bool wanted =
+                line.find("job=\"" + name + "\"") != std::string::npos &&
+                (line.starts_with("vscsi_job_") || line.starts_with("vscsi_last_sample_iops") ||
+                 (line.starts_with("vscsi_latency_seconds_bucket") &&
+                  line.find("direction=\"read\"") != std::string::npos &&
+                  line.find("disk=\"scsi0:0\"") != std::string::npos));
             if (wanted && line.find("state=") != std::string::npos && line.back() == '0') continue;
             if (wanted && shown++ < 24) std::cout << "  " << line << "\n";
         }
@@ -158,8 +173,10 @@ analyzes the job into a workload profile and a fio job.)", desc, {}, vm))
     step("vscsi analyze " + name);
     if (int rc = run_analyze(sub({name}))) return rc;
     std::cout << fmt::format(
-        "\nThe daemon keeps running for the next jobs: `vscsi daemon status`, `vscsi daemon stop`.\n"
-        "Delete the demo job with `vscsi job delete {} --force`.\n", name);
+        "\nThe daemon keeps running for the next jobs: `vscsi daemon status`, `vscsi daemon "
+        "stop`.\n"
+        "Delete the demo job with `vscsi job delete {} --force`.\n",
+        name);
     return exit_code::ok;
 }
 

@@ -1,16 +1,16 @@
 // vscsi host discover HOST: VMs and their virtual disks, no daemon needed.
+#include <fmt/core.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <fmt/core.h>
-
 #include <iostream>
 
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
-#include "collect/host_inventory.hpp"
 #include "cli/ssh_cli_options.hpp"
 #include "cli/subcommand_options.hpp"
+#include "collect/host_inventory.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
@@ -19,7 +19,8 @@ namespace asio = boost::asio;
 
 int run_host(const CommandContext& ctx) {
     if (ctx.args.empty() || ctx.args[0] != "discover")
-        throw UsageError("usage: vscsi host discover HOST [--user U] [--port P] [--key FILE] [--json]");
+        throw UsageError(
+            "usage: vscsi host discover HOST [--user U] [--port P] [--key FILE] [--json]");
     CommandContext sub = ctx;
     sub.args.erase(sub.args.begin());
     std::string host;
@@ -30,9 +31,11 @@ int run_host(const CommandContext& ctx) {
     po::positional_options_description pos;
     pos.add("host", 1);
     po::variables_map vm;
-    if (!parse_subcommand(sub, "Usage: vscsi host discover HOST [options]\n\nLists the VMs (name, worldGroupID, "
-                               "power state) and their virtual disks (handleID, scsiX:Y)",
-                          desc, pos, vm))
+    if (!parse_subcommand(
+            sub,
+            "Usage: vscsi host discover HOST [options]\n\nLists the VMs (name, worldGroupID, "
+            "power state) and their virtual disks (handleID, scsiX:Y)",
+            desc, pos, vm))
         return exit_code::ok;
     if (host.empty()) throw UsageError("host discover needs a HOST");
 
@@ -55,11 +58,14 @@ int run_host(const CommandContext& ctx) {
     std::cout << fmt::format("ESXi host: {} (host key {})\n\n", host, inv->fingerprint);
     for (const auto& v : inv->vms) {
         std::cout << fmt::format("VM \"{}\"  {}  Vmid {}  powered {}\n", v.name,
-                                 v.world_group_id ? fmt::format("worldGroupID {}", *v.world_group_id) : "no worldGroupID",
+                                 v.world_group_id
+                                     ? fmt::format("worldGroupID {}", *v.world_group_id)
+                                     : "no worldGroupID",
                                  v.vmid ? std::to_string(*v.vmid) : "?", v.power_state);
         std::cout << fmt::format("    config: {}\n", v.config_file);
         for (const auto& d : v.disks)
-            std::cout << fmt::format("    {:<9} handleID {:<6} {}{}\n", d.label, d.handle_id, d.backing,
+            std::cout << fmt::format("    {:<9} handleID {:<6} {}{}\n", d.label, d.handle_id,
+                                     d.backing,
                                      d.lun.empty() ? "" : fmt::format("  (RDM {})", d.lun));
     }
     std::cout << "\nStart a job: vscsi job start --host " << host << " --vm NAME --profile quick\n";

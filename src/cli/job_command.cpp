@@ -1,12 +1,12 @@
 // vscsi job start|status|stop|list|delete|cleanup: clients of the daemon.
 // `job start --foreground` runs the same JobRunner in this process instead.
+#include <fmt/core.h>
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
-#include <fmt/core.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -31,7 +31,8 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr const char* kStartUsage = R"(Usage: vscsi job start --host H --vm NAME|WGID [--disk LABEL|HANDLE|all]...
+constexpr const char* kStartUsage =
+    R"(Usage: vscsi job start --host H --vm NAME|WGID [--disk LABEL|HANDLE|all]...
                        (--profile NAME | --samples N --interval S)
                        [--name NAME] [--tag K=V]... [--foreground] [ssh options]
 
@@ -42,7 +43,9 @@ config file. --host sim:demo is the built-in simulated host (no SSH).
 --foreground runs the job in this process until it ends instead (Ctrl-C stops
 it and keeps what was collected).)";
 
-void print_json(const json::value& v) { std::cout << compact_json(v) << "\n"; }
+void print_json(const json::value& v) {
+    std::cout << compact_json(v) << "\n";
+}
 
 // Where the command-line job request and the one sent to the daemon meet.
 struct StartOptions {
@@ -53,8 +56,8 @@ struct StartOptions {
     SshCliOptions ssh;
 };
 
-void print_finished_foreground(const CommandContext& ctx, const collect::JobRunner& runner, const JobDir& dir,
-                               JobStatus status) {
+void print_finished_foreground(const CommandContext& ctx, const collect::JobRunner& runner,
+                               const JobDir& dir, JobStatus status) {
     const auto& m = runner.meta();
     if (ctx.json) {
         print_json(json::object{{"job_id", m.job_id},
@@ -65,15 +68,17 @@ void print_finished_foreground(const CommandContext& ctx, const collect::JobRunn
         return;
     }
     std::cout << fmt::format("Job '{}' {}: {} of {} samples in {}\n", m.job_id, to_string(status),
-                             m.collection.samples_collected, m.collection.samples_expected, dir.root().string());
+                             m.collection.samples_collected, m.collection.samples_expected,
+                             dir.root().string());
     for (const auto& e : m.collection.errors) std::cout << "  note: " << e << "\n";
     if (!m.cleanup.vscsistats_stopped) {
-        std::cout << fmt::format("Warning: vscsiStats may still run on {}: {}\n  run on the host:", m.host.hostname,
-                                 m.cleanup.error);
+        std::cout << fmt::format("Warning: vscsiStats may still run on {}: {}\n  run on the host:",
+                                 m.host.hostname, m.cleanup.error);
         for (const auto& c : m.cleanup.manual_commands) std::cout << "\n    " << c;
         std::cout << "\n";
     }
-    if (m.collection.samples_collected > 0) std::cout << fmt::format("Next: vscsi analyze {}\n", m.job_id);
+    if (m.collection.samples_collected > 0)
+        std::cout << fmt::format("Next: vscsi analyze {}\n", m.job_id);
 }
 
 int start_foreground(const CommandContext& ctx, StartOptions& o) {
@@ -81,38 +86,49 @@ int start_foreground(const CommandContext& ctx, StartOptions& o) {
     collect::HostLink link(io.get_executor(), o.ssh.to_params(o.host), ctx.data_dir);
     int rc = exit_code::failure;
     std::exception_ptr error;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-        const auto inv = co_await fetch_inventory(link);
-        auto job = collect::create_job(ctx.data_dir, o.req, inv.listing, link.params(), inv.fingerprint);
-        const auto lock = FileLock::try_acquire(job.dir.collector_lock());  // a daemon must not resume it under us
-        collect::JobRunner runner(io.get_executor(), job.dir, job.meta, job.plan.collector, link, job.plan.command_timeout);
-        asio::signal_set signals(io.get_executor(), SIGINT, SIGTERM);
-        signals.async_wait([&](const boost::system::error_code& ec, int) {
-            if (ec) return;
-            if (!ctx.json) std::cerr << "\nStopping: finishing the current step, then stopping vscsiStats...\n";
-            runner.request_stop();
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            const auto inv = co_await fetch_inventory(link);
+            auto job = collect::create_job(ctx.data_dir, o.req, inv.listing, link.params(),
+                                           inv.fingerprint);
+            const auto lock = FileLock::try_acquire(
+                job.dir.collector_lock());  // a daemon must not resume it under us
+            collect::JobRunner runner(io.get_executor(), job.dir, job.meta, job.plan.collector,
+                                      link, job.plan.command_timeout);
+            asio::signal_set signals(io.get_executor(), SIGINT, SIGTERM);
+            signals.async_wait([&](const boost::system::error_code& ec, int) {
+                if (ec) return;
+                if (!ctx.json)
+                    std::cerr
+                        << "\nStopping: finishing the current step, then stopping vscsiStats...\n";
+                runner.request_stop();
+            });
+            std::size_t disks = 0;
+            for (const auto& t : job.meta.targets) disks += t.disks.size();
+            if (!ctx.json)
+                std::cout << fmt::format(
+                    "Job '{}': {} sample(s) every {:g} s from {} disk(s) on {} -> {}\n",
+                    job.meta.job_id, o.req.samples, o.req.interval_seconds, disks, o.host,
+                    job.dir.root().string());
+            runner.on_sample = [&](const Sample& s) {
+                if (ctx.json) return;
+                std::cout << fmt::format(
+                    "  sample {}/{}: {:.1f} IOPS over {:.1f} s{}\n", s.header.seq, o.req.samples,
+                    sample_total_iops(s.data, s.header.seconds()), s.header.seconds(),
+                    s.header.after_gap ? " (after a gap)" : "");
+                std::cout.flush();
+            };
+            const auto status = co_await runner.run();
+            signals.cancel();
+            link.close();
+            print_finished_foreground(ctx, runner, job.dir, status);
+            rc = status == JobStatus::failed ? exit_code::failure : exit_code::ok;
+        },
+        [&](std::exception_ptr e) {
+            error = e;
+            link.close();  // also on errors: nothing may keep io.run() alive
         });
-        std::size_t disks = 0;
-        for (const auto& t : job.meta.targets) disks += t.disks.size();
-        if (!ctx.json)
-            std::cout << fmt::format("Job '{}': {} sample(s) every {:g} s from {} disk(s) on {} -> {}\n", job.meta.job_id,
-                                     o.req.samples, o.req.interval_seconds, disks, o.host, job.dir.root().string());
-        runner.on_sample = [&](const Sample& s) {
-            if (ctx.json) return;
-            std::cout << fmt::format("  sample {}/{}: {:.1f} IOPS over {:.1f} s{}\n", s.header.seq, o.req.samples,
-                                     sample_total_iops(s.data, s.header.seconds()), s.header.seconds(),
-                                     s.header.after_gap ? " (after a gap)" : "");
-            std::cout.flush();
-        };
-        const auto status = co_await runner.run();
-        signals.cancel();
-        link.close();
-        print_finished_foreground(ctx, runner, job.dir, status);
-        rc = status == JobStatus::failed ? exit_code::failure : exit_code::ok;
-    }, [&](std::exception_ptr e) {
-        error = e;
-        link.close();  // also on errors: nothing may keep io.run() alive
-    });
     io.run();
     if (error) std::rethrow_exception(error);
     return rc;
@@ -148,8 +164,8 @@ int exit_for_status(const json::object& st) {
     return st.at("status").as_string() == "failed" ? exit_code::failure : exit_code::ok;
 }
 
-std::string job_argument(const CommandContext& ctx, const char* usage, po::options_description& desc,
-                         po::variables_map& vm, std::string& job) {
+std::string job_argument(const CommandContext& ctx, const char* usage,
+                         po::options_description& desc, po::variables_map& vm, std::string& job) {
     desc.add_options()("job", po::value(&job), "job name");
     po::positional_options_description pos;
     pos.add("job", 1);
@@ -165,24 +181,33 @@ int run_job_start(const CommandContext& ctx) {
     std::vector<std::string> tags;
     double samples = 0;
     po::options_description desc("job start options");
-    desc.add_options()
-        ("host", po::value(&o.host)->required(), "ESXi host (name, address or ~/.ssh/config alias), or sim:demo")
-        ("vm", po::value(&o.req.vms)->composing()->required(), "VM display name or worldGroupID, repeatable")
-        ("disk", po::value(&o.req.disks)->composing(), "disk label (scsi0:1), handleID, or all (default), repeatable")
-        ("profile", po::value(&o.req.profile), "quick | standard | deep | a [profile.NAME] of the config file")
-        ("samples", po::value(&samples), "number of samples")
-        ("interval", po::value(&o.req.interval_seconds), "seconds between samples (>= 1)")
-        ("name", po::value(&o.req.name), "job name (default VM-YYYYmmdd-HHMMSS)")
-        ("tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")
-        ("foreground", po::bool_switch(&o.foreground), "run the job in this process until it ends")
-        ("wait", po::bool_switch(&o.wait), "with the daemon: follow the job until it ends (like job status --follow)")
-        ("rearm-every", po::value(&o.req.rearm_seconds)->default_value(o.req.rearm_seconds), "seconds between re-arms of vscsiStats (its auto-stop is ~1800 s)")
-        ("command-timeout", po::value(&o.req.command_timeout_seconds)->default_value(o.req.command_timeout_seconds), "seconds a remote command may take")
-        ("give-up-after", po::value(&o.req.give_up_seconds)->default_value(o.req.give_up_seconds), "fail the job when the host (or the daemon) is gone this long (s)");
+    desc.add_options()("host", po::value(&o.host)->required(),
+                       "ESXi host (name, address or ~/.ssh/config alias), or sim:demo")(
+        "vm", po::value(&o.req.vms)->composing()->required(),
+        "VM display name or worldGroupID, repeatable")(
+        "disk", po::value(&o.req.disks)->composing(),
+        "disk label (scsi0:1), handleID, or all (default), repeatable")(
+        "profile", po::value(&o.req.profile),
+        "quick | standard | deep | a [profile.NAME] of the config file")(
+        "samples", po::value(&samples), "number of samples")(
+        "interval", po::value(&o.req.interval_seconds), "seconds between samples (>= 1)")(
+        "name", po::value(&o.req.name), "job name (default VM-YYYYmmdd-HHMMSS)")(
+        "tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")(
+        "foreground", po::bool_switch(&o.foreground), "run the job in this process until it ends")(
+        "wait", po::bool_switch(&o.wait),
+        "with the daemon: follow the job until it ends (like job status --follow)")(
+        "rearm-every", po::value(&o.req.rearm_seconds)->default_value(o.req.rearm_seconds),
+        "seconds between re-arms of vscsiStats (its auto-stop is ~1800 s)")(
+        "command-timeout",
+        po::value(&o.req.command_timeout_seconds)->default_value(o.req.command_timeout_seconds),
+        "seconds a remote command may take")(
+        "give-up-after", po::value(&o.req.give_up_seconds)->default_value(o.req.give_up_seconds),
+        "fail the job when the host (or the daemon) is gone this long (s)");
     o.ssh.add_to(desc);
     po::variables_map vm;
     if (!parse_subcommand(ctx, kStartUsage, desc, {}, vm)) return exit_code::ok;
-    if (samples < 0 || samples != std::floor(samples)) throw UsageError("--samples must be a whole number");
+    if (samples < 0 || samples != std::floor(samples))
+        throw UsageError("--samples must be a whole number");
     o.req.samples = static_cast<std::uint64_t>(samples);
     if (!o.req.profile.empty()) {
         const auto profiles = collection_profiles(ctx.config_file);
@@ -226,20 +251,27 @@ int run_job_start(const CommandContext& ctx) {
         if (ctx.json) {
             print_json(st);
         } else {
-            std::cout << fmt::format("Started job '{}': {} sample(s) every {} from {} disk(s) on {}\n", id,
-                                     o.req.samples, format_duration(o.req.interval_seconds),
-                                     st.at("disks").to_number<std::uint64_t>(), o.host);
+            std::cout << fmt::format(
+                "Started job '{}': {} sample(s) every {} from {} disk(s) on {}\n", id,
+                o.req.samples, format_duration(o.req.interval_seconds),
+                st.at("disks").to_number<std::uint64_t>(), o.host);
             if (const auto* e = st.if_contains("expected_end"); e && e->is_string())
-                std::cout << fmt::format("Expected completion: {} (in {})\n", std::string(e->as_string()),
-                                         format_duration(static_cast<double>(o.req.samples) * o.req.interval_seconds));
-            std::cout << fmt::format("Data: {}\nFollow it: vscsi job status {} --follow\n", std::string(st.at("path").as_string()), id);
+                std::cout << fmt::format(
+                    "Expected completion: {} (in {})\n", std::string(e->as_string()),
+                    format_duration(static_cast<double>(o.req.samples) * o.req.interval_seconds));
+            std::cout << fmt::format("Data: {}\nFollow it: vscsi job status {} --follow\n",
+                                     std::string(st.at("path").as_string()), id);
         }
         return exit_code::ok;
     }
-    if (!ctx.json) std::cout << fmt::format("Started job '{}' in the daemon; following it (Ctrl-C leaves it running)\n", id);
+    if (!ctx.json)
+        std::cout << fmt::format(
+            "Started job '{}' in the daemon; following it (Ctrl-C leaves it running)\n", id);
     st = follow(ctx, client, id);
-    if (ctx.json) print_json(st);
-    else std::cout << format_job_status(st, now_ms());
+    if (ctx.json)
+        print_json(st);
+    else
+        std::cout << format_job_status(st, now_ms());
     return exit_for_status(st);
 }
 
@@ -247,15 +279,23 @@ int run_job_status(const CommandContext& ctx) {
     std::string job;
     bool follow_it = false;
     po::options_description desc("job status options");
-    desc.add_options()("follow,f", po::bool_switch(&follow_it), "show live progress until the job ends");
+    desc.add_options()("follow,f", po::bool_switch(&follow_it),
+                       "show live progress until the job ends");
     po::variables_map vm;
-    if (job_argument(ctx, "Usage: vscsi job status JOB [--follow]\n\nProgress, next sample, expected completion and "
-                          "cleanup warnings of one job.", desc, vm, job).empty())
+    if (job_argument(ctx,
+                     "Usage: vscsi job status JOB [--follow]\n\nProgress, next sample, expected "
+                     "completion and "
+                     "cleanup warnings of one job.",
+                     desc, vm, job)
+            .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    auto st = follow_it ? follow(ctx, client, job) : client.call("job.status", {{"job", job}}).as_object();
-    if (ctx.json) print_json(st);
-    else std::cout << (follow_it ? "\n" : "") << format_job_status(st, now_ms());
+    auto st = follow_it ? follow(ctx, client, job)
+                        : client.call("job.status", {{"job", job}}).as_object();
+    if (ctx.json)
+        print_json(st);
+    else
+        std::cout << (follow_it ? "\n" : "") << format_job_status(st, now_ms());
     return follow_it ? exit_for_status(st) : exit_code::ok;
 }
 
@@ -263,10 +303,15 @@ int run_job_stop(const CommandContext& ctx) {
     std::string job;
     bool wait = false;
     po::options_description desc("job stop options");
-    desc.add_options()("no-wait", po::bool_switch(&wait)->default_value(false), "return at once instead of waiting until vscsiStats is stopped");
+    desc.add_options()("no-wait", po::bool_switch(&wait)->default_value(false),
+                       "return at once instead of waiting until vscsiStats is stopped");
     po::variables_map vm;
-    if (job_argument(ctx, "Usage: vscsi job stop JOB [--no-wait]\n\nStops a running job: vscsiStats is stopped on the "
-                          "host and every sample collected so far is kept.", desc, vm, job).empty())
+    if (job_argument(ctx,
+                     "Usage: vscsi job stop JOB [--no-wait]\n\nStops a running job: vscsiStats is "
+                     "stopped on the "
+                     "host and every sample collected so far is kept.",
+                     desc, vm, job)
+            .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
     auto st = client.call("job.stop", {{"job", job}}).as_object();
@@ -276,8 +321,11 @@ int run_job_stop(const CommandContext& ctx) {
             st = client.call("job.status", {{"job", job}}).as_object();
         }
     }
-    if (ctx.json) print_json(st);
-    else std::cout << (wait ? fmt::format("Stopping job '{}'\n", job) : format_job_status(st, now_ms()));
+    if (ctx.json)
+        print_json(st);
+    else
+        std::cout << (wait ? fmt::format("Stopping job '{}'\n", job)
+                           : format_job_status(st, now_ms()));
     return exit_code::ok;
 }
 
@@ -285,20 +333,27 @@ int run_job_list(const CommandContext& ctx) {
     std::vector<std::string> statuses, tags;
     std::string host;
     po::options_description desc("job list options");
-    desc.add_options()
-        ("status", po::value(&statuses)->composing(), "only jobs in this state (pending, running, completed, stopped, failed), repeatable")
-        ("host", po::value(&host), "only jobs on this host")
-        ("tag", po::value(&tags)->composing(), "only jobs with this tag (KEY or KEY=VALUE), repeatable");
+    desc.add_options()(
+        "status", po::value(&statuses)->composing(),
+        "only jobs in this state (pending, running, completed, stopped, failed), repeatable")(
+        "host", po::value(&host), "only jobs on this host")(
+        "tag", po::value(&tags)->composing(),
+        "only jobs with this tag (KEY or KEY=VALUE), repeatable");
     po::variables_map vm;
-    if (!parse_subcommand(ctx, "Usage: vscsi job list [--status S]... [--host H] [--tag K[=V]]...", desc, {}, vm))
+    if (!parse_subcommand(ctx, "Usage: vscsi job list [--status S]... [--host H] [--tag K[=V]]...",
+                          desc, {}, vm))
         return exit_code::ok;
     json::array s, t;
     for (const auto& x : statuses) s.push_back(json::value(x));
     for (const auto& x : tags) t.push_back(json::value(x));
     auto client = DaemonClient::connect(ctx);
-    const auto list = client.call("job.list", {{"status", std::move(s)}, {"host", host}, {"tags", std::move(t)}}).as_object();
-    if (ctx.json) print_json(list);
-    else std::cout << format_job_list(list);
+    const auto list =
+        client.call("job.list", {{"status", std::move(s)}, {"host", host}, {"tags", std::move(t)}})
+            .as_object();
+    if (ctx.json)
+        print_json(list);
+    else
+        std::cout << format_job_list(list);
     return exit_code::ok;
 }
 
@@ -306,20 +361,29 @@ int run_job_delete(const CommandContext& ctx) {
     std::string job;
     bool force = false;
     po::options_description desc("job delete options");
-    desc.add_options()("force", po::bool_switch(&force), "do not ask (needed when not on a terminal)");
+    desc.add_options()("force", po::bool_switch(&force),
+                       "do not ask (needed when not on a terminal)");
     po::variables_map vm;
-    if (job_argument(ctx, "Usage: vscsi job delete JOB [--force]\n\nDeletes a job directory with all its samples and "
-                          "analyses. A running job must be stopped first.", desc, vm, job).empty())
+    if (job_argument(ctx,
+                     "Usage: vscsi job delete JOB [--force]\n\nDeletes a job directory with all "
+                     "its samples and "
+                     "analyses. A running job must be stopped first.",
+                     desc, vm, job)
+            .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    const auto st = client.call("job.status", {{"job", job}}).as_object();  // not_found before any question
+    const auto st =
+        client.call("job.status", {{"job", job}}).as_object();  // not_found before any question
     if (st.at("live").as_bool())
-        throw UsageError(fmt::format("job '{}' is running: stop it first (`vscsi job stop {}`), then delete it", job, job));
+        throw UsageError(fmt::format(
+            "job '{}' is running: stop it first (`vscsi job stop {}`), then delete it", job, job));
     if (!force) {
         if (!::isatty(STDIN_FILENO))
-            throw UsageError(fmt::format("deleting '{}' cannot be undone: add --force (no terminal to ask on)", job));
+            throw UsageError(fmt::format(
+                "deleting '{}' cannot be undone: add --force (no terminal to ask on)", job));
         std::cout << fmt::format("Delete job '{}' ({} samples, {})? Type its name to confirm: ",
-                                 job, st.at("samples_collected").to_number<std::uint64_t>(), std::string(st.at("path").as_string()))
+                                 job, st.at("samples_collected").to_number<std::uint64_t>(),
+                                 std::string(st.at("path").as_string()))
                   << std::flush;
         std::string answer;
         std::getline(std::cin, answer);
@@ -329,8 +393,11 @@ int run_job_delete(const CommandContext& ctx) {
         }
     }
     const auto r = client.call("job.delete", {{"job", job}}).as_object();
-    if (ctx.json) print_json(r);
-    else std::cout << fmt::format("Deleted job '{}' ({})\n", job, std::string(r.at("path").as_string()));
+    if (ctx.json)
+        print_json(r);
+    else
+        std::cout << fmt::format("Deleted job '{}' ({})\n", job,
+                                 std::string(r.at("path").as_string()));
     return exit_code::ok;
 }
 
@@ -340,29 +407,40 @@ int run_job_cleanup(const CommandContext& ctx) {
     po::options_description desc("job cleanup options");
     ssh.add_to(desc);
     po::variables_map vm;
-    if (job_argument(ctx, "Usage: vscsi job cleanup JOB [ssh options]\n\nStops vscsiStats collections that the job "
-                          "started and could not stop (the job's own SSH settings are used; options here override "
-                          "the key or give a password).", desc, vm, job).empty())
+    if (job_argument(ctx,
+                     "Usage: vscsi job cleanup JOB [ssh options]\n\nStops vscsiStats collections "
+                     "that the job "
+                     "started and could not stop (the job's own SSH settings are used; options "
+                     "here override "
+                     "the key or give a password).",
+                     desc, vm, job)
+            .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
     auto ssh_json = ssh.to_json("");
-    const auto r = client.call("job.cleanup", {{"job", job}, {"ssh", std::move(ssh_json)}}).as_object();
+    const auto r =
+        client.call("job.cleanup", {{"job", job}, {"ssh", std::move(ssh_json)}}).as_object();
     const auto failed = r.at("failed").to_number<std::uint64_t>();
     if (ctx.json) {
         print_json(r);
     } else if (r.at("stopped").to_number<std::uint64_t>() == 0 && failed == 0) {
-        std::cout << fmt::format("Job '{}': nothing to clean up, every collection is stopped\n", job);
+        std::cout << fmt::format("Job '{}': nothing to clean up, every collection is stopped\n",
+                                 job);
     } else {
         std::cout << fmt::format("Job '{}': stopped {} of {} collection(s) on {}\n", job,
-                                 r.at("stopped").to_number<std::uint64_t>(), r.at("stopped").to_number<std::uint64_t>() + failed,
+                                 r.at("stopped").to_number<std::uint64_t>(),
+                                 r.at("stopped").to_number<std::uint64_t>() + failed,
                                  std::string(r.at("host").as_string()));
-        for (const auto& f : r.at("failures").as_array()) std::cout << "  still running? " << std::string(f.as_string()) << "\n";
+        for (const auto& f : r.at("failures").as_array())
+            std::cout << "  still running? " << std::string(f.as_string()) << "\n";
     }
     return failed ? exit_code::failure : exit_code::ok;
 }
 
 int run_job(const CommandContext& ctx) {
-    if (ctx.args.empty()) throw UsageError("usage: vscsi job start|status|stop|list|delete|cleanup ... (see `vscsi --help`)");
+    if (ctx.args.empty())
+        throw UsageError(
+            "usage: vscsi job start|status|stop|list|delete|cleanup ... (see `vscsi --help`)");
     CommandContext sub = ctx;
     const auto what = sub.args.front();
     sub.args.erase(sub.args.begin());
@@ -372,7 +450,8 @@ int run_job(const CommandContext& ctx) {
     if (what == "list") return run_job_list(sub);
     if (what == "delete") return run_job_delete(sub);
     if (what == "cleanup") return run_job_cleanup(sub);
-    throw UsageError(fmt::format("unknown job command '{}': start, status, stop, list, delete or cleanup", what));
+    throw UsageError(fmt::format(
+        "unknown job command '{}': start, status, stop, list, delete or cleanup", what));
 }
 
 }  // namespace vscsi

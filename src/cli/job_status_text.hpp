@@ -3,7 +3,6 @@
 // `now` is passed in, so tests pin the "next sample in" arithmetic.
 
 #include <boost/json/object.hpp>
-
 #include <string>
 
 #include "util/time.hpp"

@@ -13,17 +13,23 @@ namespace vscsi {
 namespace po = boost::program_options;
 
 void SshCliOptions::add_to(po::options_description& desc) {
-    desc.add_options()
-        ("user,u", po::value(&user), "SSH user (default: from ~/.ssh/config, else your user name)")
-        ("port", po::value(&port), "SSH port (default: from ~/.ssh/config, else 22)")
-        ("key,k", po::value(&keys)->composing(), "private key file, repeatable (default: ssh-agent)")
-        ("known-hosts", po::value(&known_hosts), "known_hosts file (default ~/.ssh/known_hosts)")
-        ("accept-new-host-key", po::bool_switch(&accept_new), "trust and record a host key seen for the first time")
-        ("ssh-config", po::value(&ssh_config), "ssh config file for host aliases (default ~/.ssh/config; 'none')")
-        ("password-file", po::value(&password_file), "read the SSH password from this file (first line)")
-        ("ask-password", po::bool_switch(&ask_password), "prompt for the SSH password on the terminal")
-        ("no-agent", po::bool_switch(&no_agent), "do not use ssh-agent")
-        ("connect-timeout", po::value(&connect_timeout)->default_value(connect_timeout), "seconds to connect and log in");
+    desc.add_options()("user,u", po::value(&user),
+                       "SSH user (default: from ~/.ssh/config, else your user name)")(
+        "port", po::value(&port), "SSH port (default: from ~/.ssh/config, else 22)")(
+        "key,k", po::value(&keys)->composing(),
+        "private key file, repeatable (default: ssh-agent)")(
+        "known-hosts", po::value(&known_hosts), "known_hosts file (default ~/.ssh/known_hosts)")(
+        "accept-new-host-key", po::bool_switch(&accept_new),
+        "trust and record a host key seen for the first time")(
+        "ssh-config", po::value(&ssh_config),
+        "ssh config file for host aliases (default ~/.ssh/config; 'none')")(
+        "password-file", po::value(&password_file),
+        "read the SSH password from this file (first line)")(
+        "ask-password", po::bool_switch(&ask_password),
+        "prompt for the SSH password on the terminal")("no-agent", po::bool_switch(&no_agent),
+                                                       "do not use ssh-agent")(
+        "connect-timeout", po::value(&connect_timeout)->default_value(connect_timeout),
+        "seconds to connect and log in");
 }
 
 ssh::SshParams SshCliOptions::to_params(const std::string& host) const {
@@ -46,7 +52,9 @@ ssh::SshParams SshCliOptions::to_params(const std::string& host) const {
     }
     if (ask_password) {
         if (!::isatty(STDIN_FILENO))
-            throw UsageError("--ask-password needs a terminal; use $VSCSI_SSH_PASSWORD or --password-file in scripts");
+            throw UsageError(
+                "--ask-password needs a terminal; use $VSCSI_SSH_PASSWORD or --password-file in "
+                "scripts");
         const char* pw = ::getpass(fmt::format("Password for {}: ", host).c_str());
         if (pw) p.password = pw;
     }
@@ -56,18 +64,23 @@ ssh::SshParams SshCliOptions::to_params(const std::string& host) const {
 boost::json::object SshCliOptions::to_json(const std::string& host) const {
     const auto p = to_params(host);
     boost::json::array key_files;
-    for (const auto& k : p.key_files) key_files.push_back(boost::json::value(std::filesystem::absolute(k).string()));
-    boost::json::object o{{"user", p.user},
-                          {"port", p.port},
-                          {"key_files", std::move(key_files)},
-                          {"use_agent", p.use_agent},
-                          {"known_hosts", p.known_hosts.empty() ? "" : std::filesystem::absolute(p.known_hosts).string()},
-                          {"ssh_config", p.ssh_config.empty() || p.ssh_config == "none" ? p.ssh_config
-                                                                                        : std::filesystem::absolute(p.ssh_config).string()},
-                          {"accept_new_host_key", p.accept_new_host_key},
-                          {"connect_timeout", connect_timeout}};
+    for (const auto& k : p.key_files)
+        key_files.push_back(boost::json::value(std::filesystem::absolute(k).string()));
+    boost::json::object o{
+        {"user", p.user},
+        {"port", p.port},
+        {"key_files", std::move(key_files)},
+        {"use_agent", p.use_agent},
+        {"known_hosts",
+         p.known_hosts.empty() ? "" : std::filesystem::absolute(p.known_hosts).string()},
+        {"ssh_config", p.ssh_config.empty() || p.ssh_config == "none"
+                           ? p.ssh_config
+                           : std::filesystem::absolute(p.ssh_config).string()},
+        {"accept_new_host_key", p.accept_new_host_key},
+        {"connect_timeout", connect_timeout}};
     if (!p.password.empty()) o["password"] = p.password;
-    if (!password_file.empty()) o["password_file"] = std::filesystem::absolute(password_file).string();
+    if (!password_file.empty())
+        o["password_file"] = std::filesystem::absolute(password_file).string();
     return o;
 }
 

@@ -5,7 +5,6 @@
 
 #include <boost/json/object.hpp>
 #include <boost/program_options.hpp>
-
 #include <string>
 #include <vector>
 

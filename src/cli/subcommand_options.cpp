@@ -9,7 +9,8 @@
 namespace vscsi {
 namespace po = boost::program_options;
 
-bool parse_subcommand(const CommandContext& ctx, const std::string& usage, po::options_description& desc,
+bool parse_subcommand(const CommandContext& ctx, const std::string& usage,
+                      po::options_description& desc,
                       const po::positional_options_description& positional, po::variables_map& vm) {
     desc.add_options()("help,h", "show this help");
     po::store(po::command_line_parser(ctx.args).options(desc).positional(positional).run(), vm);

@@ -11,12 +11,18 @@ namespace vscsi::collect {
 
 std::string_view to_string(CollectionStatus s) {
     switch (s) {
-        case CollectionStatus::planned: return "planned";
-        case CollectionStatus::starting: return "starting";
-        case CollectionStatus::running: return "running";
-        case CollectionStatus::stopped: return "stopped";
-        case CollectionStatus::stop_failed: return "stop_failed";
-        case CollectionStatus::failed: return "failed";
+        case CollectionStatus::planned:
+            return "planned";
+        case CollectionStatus::starting:
+            return "starting";
+        case CollectionStatus::running:
+            return "running";
+        case CollectionStatus::stopped:
+            return "stopped";
+        case CollectionStatus::stop_failed:
+            return "stop_failed";
+        case CollectionStatus::failed:
+            return "failed";
     }
     return "?";
 }
@@ -56,7 +62,8 @@ void keep_wanted(VscsiStatsOutput& o, const CollectionTarget& t) {
 }  // namespace
 
 CollectorFsm::CollectorFsm(CollectorConfig config) : config_(std::move(config)) {
-    for (const auto& t : config_.collections) progress_.collections.push_back({t, CollectionStatus::planned, {}, {}});
+    for (const auto& t : config_.collections)
+        progress_.collections.push_back({t, CollectionStatus::planned, {}, {}});
     previous_.resize(config_.collections.size());
     needs_restart_.assign(config_.collections.size(), false);
     fresh_start_.assign(config_.collections.size(), false);
@@ -90,11 +97,15 @@ Action CollectorFsm::exec_current() {
     switch (phase_) {
         case Phase::arming:
         case Phase::rearming:
-        case Phase::restarting: return exec(start_command(t));
+        case Phase::restarting:
+            return exec(start_command(t));
         case Phase::baseline:
-        case Phase::printing: return exec(print_command(t));
-        case Phase::stopping: return exec(stop_command(t));
-        default: return wait_until(last_success_);  // unreachable by construction
+        case Phase::printing:
+            return exec(print_command(t));
+        case Phase::stopping:
+            return exec(stop_command(t));
+        default:
+            return wait_until(last_success_);  // unreachable by construction
     }
 }
 
@@ -103,14 +114,18 @@ Action CollectorFsm::persisted(TimePoint now) {
         case Phase::plan:
             if (config_.finish_now || progress_.samples_written >= config_.samples) {
                 if (progress_.samples_written < config_.samples)
-                    note_error(fmt::format("{}: the job's end time passed while no collector ran: finished with {} of {} samples",
-                                           format_iso8601(now), progress_.samples_written, config_.samples));
-                return begin_stopping(JobStatus::completed);  // complete() still tells a short job apart
+                    note_error(fmt::format(
+                        "{}: the job's end time passed while no collector ran: finished with {} of "
+                        "{} samples",
+                        format_iso8601(now), progress_.samples_written, config_.samples));
+                return begin_stopping(
+                    JobStatus::completed);  // complete() still tells a short job apart
             }
             phase_ = Phase::arming;
             index_ = 0;
             return exec_current();
-        case Phase::progress: return after_sample(now);
+        case Phase::progress:
+            return after_sample(now);
         case Phase::final_persist: {
             phase_ = Phase::done;
             Action a;
@@ -118,17 +133,20 @@ Action CollectorFsm::persisted(TimePoint now) {
             a.status = final_status_;
             return a;
         }
-        default: return unexpected(now, "persisted");
+        default:
+            return unexpected(now, "persisted");
     }
 }
 
 Action CollectorFsm::transport_failure(TimePoint now, const CommandOutcome& r) {
-    note_error(fmt::format("{}: {}", format_iso8601(now),
-                           r.transport_error.empty() ? "command did not complete" : r.transport_error));
+    note_error(
+        fmt::format("{}: {}", format_iso8601(now),
+                    r.transport_error.empty() ? "command did not complete" : r.transport_error));
     if (r.fatal || now - last_success_ >= config_.give_up_after) {
         if (!r.fatal)
-            note_error(fmt::format("giving up: no command got through for {} s",
-                                   std::chrono::duration_cast<std::chrono::seconds>(now - last_success_).count()));
+            note_error(fmt::format(
+                "giving up: no command got through for {} s",
+                std::chrono::duration_cast<std::chrono::seconds>(now - last_success_).count()));
         if (phase_ == Phase::stopping) {
             for (auto& c : progress_.collections)
                 if (c.state != CollectionStatus::stopped) c.state = CollectionStatus::stop_failed;
@@ -176,8 +194,9 @@ Action CollectorFsm::command_done(TimePoint now, CommandOutcome r) {
             }
             if (++index_ < config_.collections.size()) return exec_current();
             if (phase_ == Phase::arming) {
-                const bool any = std::any_of(progress_.collections.begin(), progress_.collections.end(),
-                                             [](auto& c) { return c.state == CollectionStatus::running; });
+                const bool any =
+                    std::any_of(progress_.collections.begin(), progress_.collections.end(),
+                                [](auto& c) { return c.state == CollectionStatus::running; });
                 if (!any) {
                     note_error("no collection could be started");
                     final_status_ = JobStatus::failed;
@@ -193,7 +212,8 @@ Action CollectorFsm::command_done(TimePoint now, CommandOutcome r) {
             return exec_current();
         }
         case Phase::baseline:
-        case Phase::printing: return on_print(now, r);
+        case Phase::printing:
+            return on_print(now, r);
         case Phase::stopping: {
             if (ok) {
                 rec.state = CollectionStatus::stopped;
@@ -207,7 +227,8 @@ Action CollectorFsm::command_done(TimePoint now, CommandOutcome r) {
             phase_ = Phase::final_persist;
             return persist();
         }
-        default: return unexpected(now, "command_done");
+        default:
+            return unexpected(now, "command_done");
     }
 }
 
@@ -237,7 +258,8 @@ Action CollectorFsm::on_print(TimePoint now, const CommandOutcome& r) {
     }
     if (r.exit_status != 0 || (perr && perr->reason.starts_with("no histograms"))) {
         // Not collecting (auto-stopped, VM or host restarted): start again.
-        rec.error = fmt::format("collection not running: {}", first_line(r.err.empty() ? r.out : r.err));
+        rec.error =
+            fmt::format("collection not running: {}", first_line(r.err.empty() ? r.out : r.err));
         note_error(fmt::format("{}: {}", target.describe(), rec.error));
         needs_restart_[index_] = true;
         previous_[index_].reset();
@@ -263,7 +285,8 @@ Action CollectorFsm::on_print(TimePoint now, const CommandOutcome& r) {
             fresh_start_[index_] = false;
             if (rep.counters_reset) {
                 pending_after_gap_ = true;
-                if (!rep.detail.empty()) note_error(fmt::format("{}: {}", target.describe(), rep.detail));
+                if (!rep.detail.empty())
+                    note_error(fmt::format("{}: {}", target.describe(), rep.detail));
             }
             for (auto& d : interval.disks) pending_.disks.push_back(std::move(d));
         }
@@ -288,7 +311,8 @@ Action CollectorFsm::on_print(TimePoint now, const CommandOutcome& r) {
 }
 
 Action CollectorFsm::finish_printing(TimePoint now) {
-    for (std::size_t i = index_ + 1; phase_ == Phase::restarting && i < needs_restart_.size(); ++i) {
+    for (std::size_t i = index_ + 1; phase_ == Phase::restarting && i < needs_restart_.size();
+         ++i) {
         if (needs_restart_[i]) {
             index_ = i;
             needs_restart_[i] = false;
@@ -350,9 +374,11 @@ Action CollectorFsm::timer_fired(TimePoint now) {
     }
     if (phase_ != Phase::waiting) return unexpected(now, "timer_fired");
     index_ = 0;
-    const bool rearm = std::any_of(progress_.collections.begin(), progress_.collections.end(), [&](auto& c) {
-        return c.state == CollectionStatus::running && c.armed_at && now - *c.armed_at >= config_.rearm_every;
-    });
+    const bool rearm =
+        std::any_of(progress_.collections.begin(), progress_.collections.end(), [&](auto& c) {
+            return c.state == CollectionStatus::running && c.armed_at &&
+                   now - *c.armed_at >= config_.rearm_every;
+        });
     phase_ = rearm ? Phase::rearming : Phase::printing;
     return exec_current();
 }

@@ -57,9 +57,9 @@ enum class ActionType { exec, wait_until, write_sample, persist, done };
 
 struct Action {
     ActionType type = ActionType::done;
-    std::string command;   // exec
-    TimePoint until{};     // wait_until
-    Sample sample;         // write_sample
+    std::string command;                      // exec
+    TimePoint until{};                        // wait_until
+    Sample sample;                            // write_sample
     JobStatus status = JobStatus::completed;  // done
 };
 
@@ -82,7 +82,7 @@ struct CollectorProgress {
 };
 
 class CollectorFsm {
-public:
+  public:
     explicit CollectorFsm(CollectorConfig config);
 
     // Events. Each returns the next action.
@@ -98,9 +98,23 @@ public:
     const CollectorConfig& config() const { return config_; }
     bool finished() const { return phase_ == Phase::done; }
 
-private:
-    enum class Phase { idle, plan, arming, baseline, waiting, rearming, printing, restarting,
-                       writing, progress, stopping, final_persist, backoff, done };
+  private:
+    enum class Phase {
+        idle,
+        plan,
+        arming,
+        baseline,
+        waiting,
+        rearming,
+        printing,
+        restarting,
+        writing,
+        progress,
+        stopping,
+        final_persist,
+        backoff,
+        done
+    };
 
     Action exec_current();
     Action begin_stopping(JobStatus final_status);
@@ -125,10 +139,10 @@ private:
     std::vector<std::optional<VscsiStatsOutput>> previous_;  // last cumulative print per collection
     std::vector<bool> needs_restart_;
     std::vector<bool> fresh_start_;  // restarted by us: the next print counts from zero
-    VscsiStatsOutput pending_;  // the sample being assembled
+    VscsiStatsOutput pending_;       // the sample being assembled
     bool pending_after_gap_ = false;
-    TimePoint anchor_{};        // drift-free schedule: tick k at anchor + k * interval
-    TimePoint last_print_{};    // start of the sample being assembled
+    TimePoint anchor_{};      // drift-free schedule: tick k at anchor + k * interval
+    TimePoint last_print_{};  // start of the sample being assembled
     TimePoint this_print_{};
     TimePoint last_success_{};
     Millis backoff_{0};

@@ -1,5 +1,7 @@
 #include "collect/host_inventory.hpp"
 
+#include <fmt/core.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -8,7 +10,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <fmt/core.h>
 
 namespace vscsi {
 using namespace boost::asio::experimental::awaitable_operators;
@@ -17,7 +18,8 @@ namespace {
 const collect::CommandOutcome& checked(const collect::CommandOutcome& o, const char* what) {
     if (!o.delivered) throw std::runtime_error(fmt::format("{}: {}", what, o.transport_error));
     if (o.exit_status != 0)
-        throw std::runtime_error(fmt::format("`{}` failed (exit {}): {}", what, o.exit_status, o.err.empty() ? o.out : o.err));
+        throw std::runtime_error(fmt::format("`{}` failed (exit {}): {}", what, o.exit_status,
+                                             o.err.empty() ? o.out : o.err));
     return o;
 }
 }  // namespace
@@ -25,11 +27,13 @@ const collect::CommandOutcome& checked(const collect::CommandOutcome& o, const c
 boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link) {
     if (auto e = co_await link.ensure_connected()) throw std::runtime_error(e->message);
     constexpr auto t = std::chrono::seconds(60);
-    auto [l, e, v] = co_await (link.exec("vscsiStats -l", t) && link.exec("esxcli vm process list", t) &&
-                               link.exec("vim-cmd vmsvc/getallvms", t));
+    auto [l, e, v] =
+        co_await (link.exec("vscsiStats -l", t) && link.exec("esxcli vm process list", t) &&
+                  link.exec("vim-cmd vmsvc/getallvms", t));
     HostInventory inv;
     inv.fingerprint = link.fingerprint();
-    if (auto err = parse_vscsistats_listing(checked(l, "vscsiStats -l").out, inv.listing)) throw DataError(*err);
+    if (auto err = parse_vscsistats_listing(checked(l, "vscsiStats -l").out, inv.listing))
+        throw DataError(*err);
     std::vector<EsxcliVm> running;
     std::vector<VimCmdVm> registered;
     // esxcli/vim-cmd only add names and power states: -l alone is enough to collect.
@@ -42,20 +46,25 @@ boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link) {
     // Only the numeric Vmid goes into the command.
     std::vector<collect::CommandOutcome> devices(inv.vms.size());
     std::size_t pending = 0;
-    boost::asio::steady_timer done(co_await boost::asio::this_coro::executor, boost::asio::steady_timer::time_point::max());
+    boost::asio::steady_timer done(co_await boost::asio::this_coro::executor,
+                                   boost::asio::steady_timer::time_point::max());
     for (std::size_t i = 0; i < inv.vms.size(); ++i) {
         if (!inv.vms[i].vmid || inv.vms[i].disks.empty()) continue;
         ++pending;
-        boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
+        boost::asio::co_spawn(
+            co_await boost::asio::this_coro::executor,
             [&, i]() -> boost::asio::awaitable<void> {
-                devices[i] = co_await link.exec(fmt::format("vim-cmd vmsvc/device.getdevices {}", *inv.vms[i].vmid), t);
+                devices[i] = co_await link.exec(
+                    fmt::format("vim-cmd vmsvc/device.getdevices {}", *inv.vms[i].vmid), t);
                 if (--pending == 0) done.cancel();
-            }, boost::asio::detached);
+            },
+            boost::asio::detached);
     }
     if (pending > 0) co_await done.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     for (std::size_t i = 0; i < inv.vms.size(); ++i) {
         const auto& d = devices[i];
-        if (!d.delivered || d.exit_status != 0 || d.out.empty()) continue;  // backing is a nice-to-have
+        if (!d.delivered || d.exit_status != 0 || d.out.empty())
+            continue;  // backing is a nice-to-have
         std::vector<DeviceDisk> disks;
         if (auto err = parse_vim_cmd_devices(d.out, disks)) throw DataError(*err);
         attach_backing(inv.vms[i].disks, disks);
@@ -68,9 +77,14 @@ boost::json::object inventory_to_json(const HostInventory& inv) {
     for (const auto& v : inv.vms) {
         boost::json::array disks;
         for (const auto& d : v.disks)
-            disks.push_back({{"handle_id", d.handle_id}, {"label", d.label}, {"backing", d.backing}, {"lun", d.lun},
+            disks.push_back({{"handle_id", d.handle_id},
+                             {"label", d.label},
+                             {"backing", d.backing},
+                             {"lun", d.lun},
                              {"capacity_kb", d.capacity_kb}});
-        boost::json::object o{{"name", v.name}, {"power_state", v.power_state}, {"config_file", v.config_file},
+        boost::json::object o{{"name", v.name},
+                              {"power_state", v.power_state},
+                              {"config_file", v.config_file},
                               {"disks", std::move(disks)}};
         o["world_group_id"] = v.world_group_id ? boost::json::value(*v.world_group_id) : nullptr;
         o["vmid"] = v.vmid ? boost::json::value(*v.vmid) : nullptr;

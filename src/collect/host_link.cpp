@@ -16,7 +16,8 @@ HostLink::HostLink(asio::any_io_executor ex, ssh::SshParams params, std::filesys
     }
 }
 
-std::filesystem::path HostLink::simulated_state_dir(const std::filesystem::path& data_dir, std::string_view host) {
+std::filesystem::path HostLink::simulated_state_dir(const std::filesystem::path& data_dir,
+                                                    std::string_view host) {
     std::string name(host.substr(4));
     for (auto& c : name)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
@@ -55,7 +56,8 @@ asio::awaitable<std::optional<ssh::SshError>> HostLink::ensure_connected() {
     co_return last_error_;
 }
 
-asio::awaitable<CommandOutcome> HostLink::exec(std::string command, std::chrono::milliseconds timeout) {
+asio::awaitable<CommandOutcome> HostLink::exec(std::string command,
+                                               std::chrono::milliseconds timeout) {
     if (!sim_dir_.empty()) {
         // Short file operations under a lock: run inline, the loop barely notices.
         auto r = sim::run_host_command(sim_dir_, sim::split_words(command));

@@ -1,9 +1,9 @@
 #include "collect/job_cleanup.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 namespace vscsi::collect {
 
@@ -18,7 +18,8 @@ CollectionTarget target_of(const boost::json::object& o) {
 
 std::vector<CollectionTarget> collections_not_stopped(const JobMeta& meta) {
     std::vector<CollectionTarget> pending;
-    if (auto it = meta.extra.find("collections"); it != meta.extra.end() && it->value().is_array()) {
+    if (auto it = meta.extra.find("collections");
+        it != meta.extra.end() && it->value().is_array()) {
         for (const auto& c : it->value().as_array()) {
             const auto& o = c.as_object();
             if (o.at("state").as_string() == "stopped") continue;
@@ -28,17 +29,20 @@ std::vector<CollectionTarget> collections_not_stopped(const JobMeta& meta) {
     return pending;
 }
 
-boost::asio::awaitable<CleanupResult> cleanup_job(HostLink& link, const JobDir& dir, JobMeta& meta) {
+boost::asio::awaitable<CleanupResult> cleanup_job(HostLink& link, const JobDir& dir,
+                                                  JobMeta& meta) {
     CleanupResult r;
     const auto pending = collections_not_stopped(meta);
     r.attempted = pending.size();
     for (const auto& t : pending) {
         const auto out = co_await link.exec(stop_command(t), std::chrono::seconds(60));
         if (!out.delivered || out.exit_status != 0)
-            r.failures.push_back(fmt::format("{}: {}", stop_command(t),
-                                             out.delivered ? (out.err.empty() ? out.out : out.err) : out.transport_error));
+            r.failures.push_back(fmt::format(
+                "{}: {}", stop_command(t),
+                out.delivered ? (out.err.empty() ? out.out : out.err) : out.transport_error));
     }
-    if (auto it = meta.extra.find("collections"); it != meta.extra.end() && it->value().is_array()) {
+    if (auto it = meta.extra.find("collections");
+        it != meta.extra.end() && it->value().is_array()) {
         for (auto& c : it->value().as_array()) {
             auto& o = c.as_object();
             const auto cmd = stop_command(target_of(o));
@@ -50,12 +54,15 @@ boost::asio::awaitable<CleanupResult> cleanup_job(HostLink& link, const JobDir& 
     meta.updated_at = now_ms();
     meta.cleanup.vscsistats_stopped = r.failures.empty();
     meta.cleanup.manual_commands.clear();
-    for (const auto& f : r.failures) meta.cleanup.manual_commands.push_back(f.substr(0, f.find(':')));
+    for (const auto& f : r.failures)
+        meta.cleanup.manual_commands.push_back(f.substr(0, f.find(':')));
     meta.cleanup.error = r.failures.empty() ? "" : r.failures.front();
     if (r.failures.empty()) meta.cleanup.stopped_at = now_ms();
-    if (meta.status == JobStatus::running) meta.status = JobStatus::stopped;  // its collector is gone
+    if (meta.status == JobStatus::running)
+        meta.status = JobStatus::stopped;  // its collector is gone
     if (auto ec = dir.save_meta(meta))
-        throw std::runtime_error(fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()));
+        throw std::runtime_error(
+            fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()));
     co_return r;
 }
 

@@ -1,7 +1,8 @@
 #include "collect/job_plan.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/core.h>
+
+#include <boost/json.hpp>
 
 #include "format/parse_error.hpp"
 
@@ -44,18 +45,21 @@ namespace {
 struct Reader {
     const std::string& source;
     [[noreturn]] void fail(const std::string& field, const std::string& why) const {
-        throw DataError(ParseError{source, 0, "plan." + field, why + " (the job cannot be resumed; "
-                                                                     "its samples are intact: analyze it)"});
+        throw DataError(ParseError{source, 0, "plan." + field,
+                                   why + " (the job cannot be resumed; "
+                                         "its samples are intact: analyze it)"});
     }
     const json::value& at(const json::object& o, const char* key, const std::string& path) const {
         const auto* v = o.if_contains(key);
         if (!v) fail(path + key, "missing");
         return *v;
     }
-    std::int64_t integer(const json::object& o, const char* key, const std::string& path = "") const {
+    std::int64_t integer(const json::object& o, const char* key,
+                         const std::string& path = "") const {
         const auto& v = at(o, key, path);
         if (v.is_int64()) return v.as_int64();
-        if (v.is_uint64() && v.as_uint64() <= INT64_MAX) return static_cast<std::int64_t>(v.as_uint64());
+        if (v.is_uint64() && v.as_uint64() <= INT64_MAX)
+            return static_cast<std::int64_t>(v.as_uint64());
         fail(path + key, "not an integer");
     }
     std::string string(const json::object& o, const char* key, const std::string& path = "") const {
@@ -72,7 +76,8 @@ struct Reader {
         if (!v.is_object()) fail(path, "not an object");
         return v.as_object();
     }
-    const json::array& array(const json::object& o, const char* key, const std::string& path = "") const {
+    const json::array& array(const json::object& o, const char* key,
+                             const std::string& path = "") const {
         const auto& v = at(o, key, path);
         if (!v.is_array()) fail(path + key, "not an array");
         return v.as_array();
@@ -135,7 +140,8 @@ JobPlan plan_from_meta(const JobMeta& meta, const std::string& source) {
 TimePoint planned_end(const JobMeta& meta, const JobPlan& p) {
     const auto start = meta.collection.started_at.value_or(meta.created_at);
     // A dead collector is an outage like a lost host: the same tolerance applies.
-    return start + p.collector.interval * static_cast<long long>(p.collector.samples) + p.collector.give_up_after;
+    return start + p.collector.interval * static_cast<long long>(p.collector.samples) +
+           p.collector.give_up_after;
 }
 
 }  // namespace vscsi::collect

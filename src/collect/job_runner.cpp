@@ -1,18 +1,23 @@
 #include "collect/job_runner.hpp"
 
+#include <fmt/core.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/core.h>
 
 #include "collect/job_progress.hpp"
 
 namespace vscsi::collect {
 namespace asio = boost::asio;
 
-JobRunner::JobRunner(asio::any_io_executor ex, JobDir dir, JobMeta meta, CollectorConfig config, HostLink& link,
-                     std::chrono::milliseconds command_timeout)
-    : dir_(std::move(dir)), meta_(std::move(meta)), fsm_(std::move(config)), link_(link),
-      command_timeout_(command_timeout), timer_(ex) {}
+JobRunner::JobRunner(asio::any_io_executor ex, JobDir dir, JobMeta meta, CollectorConfig config,
+                     HostLink& link, std::chrono::milliseconds command_timeout)
+    : dir_(std::move(dir)),
+      meta_(std::move(meta)),
+      fsm_(std::move(config)),
+      link_(link),
+      command_timeout_(command_timeout),
+      timer_(ex) {}
 
 void JobRunner::request_stop() {
     fsm_.request_stop();

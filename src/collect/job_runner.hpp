@@ -5,7 +5,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <functional>
 
 #include "collect/collector_fsm.hpp"
@@ -15,9 +14,9 @@
 namespace vscsi::collect {
 
 class JobRunner {
-public:
-    JobRunner(boost::asio::any_io_executor ex, JobDir dir, JobMeta meta, CollectorConfig config, HostLink& link,
-              std::chrono::milliseconds command_timeout);
+  public:
+    JobRunner(boost::asio::any_io_executor ex, JobDir dir, JobMeta meta, CollectorConfig config,
+              HostLink& link, std::chrono::milliseconds command_timeout);
 
     boost::asio::awaitable<JobStatus> run();
     // Stops at the next step: a pending wait ends at once, a running command finishes first.
@@ -29,7 +28,7 @@ public:
     // When the runner wakes next (the next sample, or a retry); empty while busy.
     std::optional<TimePoint> next_wake() const { return next_wake_; }
 
-private:
+  private:
     void persist(TimePoint now);
 
     JobDir dir_;

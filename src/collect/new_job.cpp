@@ -8,7 +8,9 @@
 namespace vscsi::collect {
 
 namespace {
-Millis millis(double seconds) { return Millis(static_cast<long long>(seconds * 1000)); }
+Millis millis(double seconds) {
+    return Millis(static_cast<long long>(seconds * 1000));
+}
 }  // namespace
 
 std::string default_job_name(const std::string& vm_name, TimePoint now) {
@@ -19,20 +21,24 @@ std::string default_job_name(const std::string& vm_name, TimePoint now) {
     return fmt::format("{}-{}", base.substr(0, 60), format_compact_utc(now));
 }
 
-NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req, const VscsiStatsListing& listing,
-                  const ssh::SshParams& ssh, const std::string& fingerprint) {
+NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req,
+                  const VscsiStatsListing& listing, const ssh::SshParams& ssh,
+                  const std::string& fingerprint) {
     if (req.samples == 0 || !(req.interval_seconds >= 1))
         throw std::invalid_argument("give --profile, or --samples N and --interval S (S >= 1)");
-    if (!(req.rearm_seconds >= 1) || !(req.command_timeout_seconds >= 1) || !(req.give_up_seconds >= 1))
-        throw std::invalid_argument("--rearm-every, --command-timeout and --give-up-after must be >= 1 second");
+    if (!(req.rearm_seconds >= 1) || !(req.command_timeout_seconds >= 1) ||
+        !(req.give_up_seconds >= 1))
+        throw std::invalid_argument(
+            "--rearm-every, --command-timeout and --give-up-after must be >= 1 second");
     auto sel = select_targets(listing, req.vms, req.disks);
     const auto now = now_ms();
-    const auto name = req.name.empty() ? default_job_name(sel.targets.front().vm_name, now) : req.name;
+    const auto name =
+        req.name.empty() ? default_job_name(sel.targets.front().vm_name, now) : req.name;
     if (auto why = invalid_job_name_reason(name)) throw std::invalid_argument(*why);
     JobDir dir(jobs_dir(data_dir) / name);
     if (std::filesystem::exists(dir.root()))
-        throw std::invalid_argument(
-            fmt::format("job '{}' already exists at {}: choose another --name", name, dir.root().string()));
+        throw std::invalid_argument(fmt::format(
+            "job '{}' already exists at {}: choose another --name", name, dir.root().string()));
     NewJob j{dir, {}, {}};
     auto& meta = j.meta;
     meta.job_id = name;
@@ -41,7 +47,8 @@ NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req, 
     meta.source = "ssh";
     meta.host = {ssh.host, ssh.user, static_cast<int>(ssh.port ? ssh.port : 22), fingerprint};
     meta.targets = std::move(sel.targets);
-    meta.profile = {req.profile.empty() ? "custom" : req.profile, req.samples, req.interval_seconds};
+    meta.profile = {req.profile.empty() ? "custom" : req.profile, req.samples,
+                    req.interval_seconds};
     meta.tags = req.tags;
     meta.collection.samples_expected = req.samples;
     auto& cfg = j.plan.collector;
@@ -56,9 +63,11 @@ NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req, 
     j.plan.ssh.password.clear();
     meta.extra["plan"] = plan_to_json(j.plan);
     if (auto ec = dir.create_layout())
-        throw std::runtime_error(fmt::format("cannot create {}: {}", dir.root().string(), ec.message()));
+        throw std::runtime_error(
+            fmt::format("cannot create {}: {}", dir.root().string(), ec.message()));
     if (auto ec = dir.save_meta(meta))
-        throw std::runtime_error(fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()));
+        throw std::runtime_error(
+            fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()));
     return j;
 }
 

@@ -36,8 +36,9 @@ struct NewJob {
 // Throws std::invalid_argument for what the caller must fix (no such VM, a
 // taken name, bad numbers) and std::runtime_error when the directory cannot
 // be written. `ssh` is recorded without its password.
-NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req, const VscsiStatsListing& listing,
-                  const ssh::SshParams& ssh, const std::string& fingerprint);
+NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req,
+                  const VscsiStatsListing& listing, const ssh::SshParams& ssh,
+                  const std::string& fingerprint);
 
 std::string default_job_name(const std::string& vm_name, TimePoint now);
 

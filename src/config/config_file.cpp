@@ -60,7 +60,8 @@ std::optional<double> to_number(std::string_view v) {
 
 std::optional<bool> to_bool(std::string_view v) {
     std::string s(v);
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
     if (s == "false" || s == "no" || s == "off" || s == "0") return false;
     return std::nullopt;
@@ -75,7 +76,8 @@ std::string known_keys(const std::string& section) {
 
 }  // namespace
 
-std::vector<std::string> ConfigFile::values(const std::string& section, const std::string& key) const {
+std::vector<std::string> ConfigFile::values(const std::string& section,
+                                            const std::string& key) const {
     std::vector<std::string> out;
     if (auto it = defaults.find(section); it != defaults.end())
         for (const auto& [k, v] : it->second)
@@ -99,17 +101,22 @@ ConfigFile parse_config(std::string_view text, const std::string& source) {
         if (line.empty() || line.front() == '#' || line.front() == ';') continue;
         if (line.front() == '[') {
             const auto close = line.find(']');
-            const auto rest = close == std::string_view::npos ? line : text::trim(line.substr(close + 1));
-            if (close == std::string_view::npos || !(rest.empty() || rest.front() == '#' || rest.front() == ';'))
+            const auto rest =
+                close == std::string_view::npos ? line : text::trim(line.substr(close + 1));
+            if (close == std::string_view::npos ||
+                !(rest.empty() || rest.front() == '#' || rest.front() == ';'))
                 fail("", "a section header must look like [name]");
             section = std::string(text::trim(line.substr(1, close - 1)));
-            const bool known = section == "ssh" || section == "job" || section == "analysis" || section == "daemon" ||
+            const bool known = section == "ssh" || section == "job" || section == "analysis" ||
+                               section == "daemon" ||
                                (section.starts_with("profile.") && section.size() > 8);
             if (!known)
-                fail(section, "unknown section: use [ssh], [job], [analysis], [daemon] or [profile.NAME]");
+                fail(section,
+                     "unknown section: use [ssh], [job], [analysis], [daemon] or [profile.NAME]");
             if (section.starts_with("profile.")) {
                 const auto name = section.substr(8);
-                if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                if (name.find_first_not_of(
+                        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
                     std::string::npos)
                     fail(section, "a profile name may use letters, digits, '_' and '-' only");
                 cfg.profiles[name].name = name;
@@ -120,7 +127,8 @@ ConfigFile parse_config(std::string_view text, const std::string& source) {
         if (eq == std::string_view::npos) fail(std::string(line), "expected KEY = VALUE");
         const std::string key(text::trim(line.substr(0, eq)));
         std::string value(text::trim(line.substr(eq + 1)));
-        if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+            value = value.substr(1, value.size() - 2);
         if (key.empty()) fail("", "missing key before '='");
         if (section.starts_with("profile.")) {
             auto& p = cfg.profiles[section.substr(8)];
@@ -130,7 +138,8 @@ ConfigFile parse_config(std::string_view text, const std::string& source) {
                     fail(key, fmt::format("'{}' is not a whole number >= 1", value));
                 p.samples = static_cast<std::uint64_t>(*n);
             } else if (key == "interval") {
-                if (!n || *n < 1) fail(key, fmt::format("'{}' is not a number of seconds >= 1", value));
+                if (!n || *n < 1)
+                    fail(key, fmt::format("'{}' is not a number of seconds >= 1", value));
                 p.interval_seconds = *n;
             } else {
                 fail(key, "unknown key in a profile: use samples and interval");
@@ -141,8 +150,10 @@ ConfigFile parse_config(std::string_view text, const std::string& source) {
         for (const auto& k : kKeys)
             if (section == k.section && key == k.key) spec = &k;
         if (!spec)
-            fail(key, section.empty() ? "unknown key before any section: only data-dir (or start a [section])"
-                                      : fmt::format("unknown key in [{}]: expected one of {}", section, known_keys(section)));
+            fail(key, section.empty()
+                          ? "unknown key before any section: only data-dir (or start a [section])"
+                          : fmt::format("unknown key in [{}]: expected one of {}", section,
+                                        known_keys(section)));
         if (!spec->repeatable && !seen.insert({section, key}).second) fail(key, "given twice");
         switch (spec->kind) {
             case Kind::text:
@@ -153,7 +164,8 @@ ConfigFile parse_config(std::string_view text, const std::string& source) {
                 break;
             case Kind::positive: {
                 const auto n = to_number(value);
-                if (!n || *n <= 0) fail(key, fmt::format("'{}' is not a number of seconds > 0", value));
+                if (!n || *n <= 0)
+                    fail(key, fmt::format("'{}' is not a number of seconds > 0", value));
                 break;
             }
             case Kind::integer: {
@@ -169,8 +181,10 @@ ConfigFile parse_config(std::string_view text, const std::string& source) {
                 break;
             }
         }
-        if (section.empty()) cfg.data_dir = std::filesystem::path(value);
-        else cfg.defaults[section].emplace_back(key, value);
+        if (section.empty())
+            cfg.data_dir = std::filesystem::path(value);
+        else
+            cfg.defaults[section].emplace_back(key, value);
     }
     line_no = 0;
     for (const auto& [name, p] : cfg.profiles)
@@ -188,8 +202,10 @@ std::map<std::string, CollectionProfile> collection_profiles(const ConfigFile& c
 }
 
 std::filesystem::path default_config_path() {
-    if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) return std::filesystem::path(x) / "vscsi" / "config";
-    if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".config" / "vscsi" / "config";
+    if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x)
+        return std::filesystem::path(x) / "vscsi" / "config";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return std::filesystem::path(h) / ".config" / "vscsi" / "config";
     return {};
 }
 
@@ -198,8 +214,10 @@ ConfigFile load_config(const std::filesystem::path& explicit_path) {
     if (path.empty()) return {};
     std::string text;
     if (auto ec = read_file(path, text)) {
-        if (explicit_path.empty() && ec == boost::system::errc::no_such_file_or_directory) return {};
-        throw std::runtime_error(fmt::format("cannot read config file {}: {}", path.string(), ec.message()));
+        if (explicit_path.empty() && ec == boost::system::errc::no_such_file_or_directory)
+            return {};
+        throw std::runtime_error(
+            fmt::format("cannot read config file {}: {}", path.string(), ec.message()));
     }
     return parse_config(text, path.string());
 }

@@ -55,7 +55,8 @@ std::vector<const JobSummary*> JobIndex::refresh() {
         const auto mtime = fs::last_write_time(jj, e1);
         const auto size = fs::file_size(jj, e2);
         if (e1 || e2) continue;  // not a job (yet)
-        if (auto old = cache_.find(name); old != cache_.end() && old->second.mtime == mtime && old->second.size == size) {
+        if (auto old = cache_.find(name);
+            old != cache_.end() && old->second.mtime == mtime && old->second.size == size) {
             next.emplace(name, std::move(old->second));
             continue;
         }

@@ -3,7 +3,6 @@
 // and size so listing thousands of jobs re-reads only what changed.
 
 #include <boost/json/object.hpp>
-
 #include <filesystem>
 #include <map>
 #include <string>
@@ -31,14 +30,14 @@ boost::json::object to_json(const JobSummary& s);
 JobSummary summarize(const JobMeta& m, const std::string& path);
 
 class JobIndex {
-public:
+  public:
     explicit JobIndex(std::filesystem::path jobs_dir) : jobs_dir_(std::move(jobs_dir)) {}
     // One directory pass; re-reads job.json only where mtime or size changed.
     // Pointers stay valid until the next refresh().
     std::vector<const JobSummary*> refresh();
     void forget(const std::string& job) { cache_.erase(job); }
 
-private:
+  private:
     struct Entry {
         std::filesystem::file_time_type mtime;
         std::uintmax_t size = 0;

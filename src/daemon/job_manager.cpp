@@ -1,13 +1,13 @@
 #include "daemon/job_manager.hpp"
 
+#include <fmt/core.h>
+
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <fmt/core.h>
-
-#include <algorithm>
 #include <fstream>
 
 #include "collect/host_inventory.hpp"
@@ -106,25 +106,31 @@ std::optional<std::string> iso(const std::optional<TimePoint>& t) {
     return format_iso8601(*t);
 }
 
-json::value opt(const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); }
+json::value opt(const std::optional<std::string>& s) {
+    return s ? json::value(*s) : json::value(nullptr);
+}
 
 void add_sample(JobMetricsView& m, const Sample& s) {
     for (const auto& d : s.data.disks) {
-        auto it = std::find_if(m.disks.begin(), m.disks.end(), [&](auto& v) { return v.disk.same_disk(d.disk); });
+        auto it = std::find_if(m.disks.begin(), m.disks.end(),
+                               [&](auto& v) { return v.disk.same_disk(d.disk); });
         if (it == m.disks.end()) {
             m.disks.push_back({d.disk, std::nullopt, {}});
             it = std::prev(m.disks.end());
         }
         it->last = sample_figures(d, s.header.seconds());
         if (auto why = it->cumulative.add(d); !why.empty())
-            log(LogLevel::warning, "job {}: sample {} not added to the live histograms: {}", m.job_id, s.header.seq, why);
+            log(LogLevel::warning, "job {}: sample {} not added to the live histograms: {}",
+                m.job_id, s.header.seq, why);
     }
 }
 
 }  // namespace
 
 JobManager::JobManager(asio::any_io_executor ex, fs::path data_dir)
-    : ex_(ex), data_dir_(std::move(data_dir)), index_(jobs_dir(data_dir_)),
+    : ex_(ex),
+      data_dir_(std::move(data_dir)),
+      index_(jobs_dir(data_dir_)),
       all_done_(ex, asio::steady_timer::time_point::max()) {
     std::error_code ec;
     fs::create_directories(jobs_dir(data_dir_), ec);
@@ -149,7 +155,8 @@ JobDir JobManager::dir_of(const std::string& job) const {
     JobDir dir(jobs_dir(data_dir_) / job);
     if (!JobDir::looks_like_job(dir.root()))
         throw RpcFailure(rpc_code::not_found,
-                         fmt::format("no job '{}' in {} (see `vscsi job list`)", job, jobs_dir(data_dir_).string()));
+                         fmt::format("no job '{}' in {} (see `vscsi job list`)", job,
+                                     jobs_dir(data_dir_).string()));
     return dir;
 }
 
@@ -171,7 +178,8 @@ void JobManager::launch(std::unique_ptr<Live> job) {
             try {
                 std::rethrow_exception(e);
             } catch (const std::exception& x) {
-                log(LogLevel::error, "job {}: collector ended with an internal error: {}", id, x.what());
+                log(LogLevel::error, "job {}: collector ended with an internal error: {}", id,
+                    x.what());
             }
         } else {
             log(LogLevel::info, "job {} {}", id, to_string(status));
@@ -193,12 +201,14 @@ void JobManager::launch(std::unique_ptr<Live> job) {
 std::size_t JobManager::resume_all() {
     std::size_t n = 0;
     for (const auto* s : index_.refresh()) {
-        if (!s->problem.empty() || (s->status != JobStatus::running && s->status != JobStatus::pending)) continue;
+        if (!s->problem.empty() ||
+            (s->status != JobStatus::running && s->status != JobStatus::pending))
+            continue;
         JobDir dir(s->path);
         auto lock = FileLock::try_acquire(dir.collector_lock());
         if (!lock) {
-            log(LogLevel::info, "job {}: another process collects it (see {}), not resuming", s->job_id,
-                dir.collector_lock().string());
+            log(LogLevel::info, "job {}: another process collects it (see {}), not resuming",
+                s->job_id, dir.collector_lock().string());
             continue;
         }
         try {
@@ -216,28 +226,37 @@ std::size_t JobManager::resume_all() {
                 for (const auto& t : collect::collections_not_stopped(meta))
                     meta.cleanup.manual_commands.push_back(collect::stop_command(t));
                 meta.cleanup.vscsistats_stopped = meta.cleanup.manual_commands.empty();
-                if (!meta.cleanup.vscsistats_stopped) meta.cleanup.error = "its collector died while collecting";
-                meta.collection.errors.push_back(fmt::format("{}: its collector died and it cannot be resumed: {}",
-                                                             format_iso8601(now_ms()), e.what()));
-                if (auto ec = dir.save_meta(meta)) log(LogLevel::error, "cannot write {}: {}", dir.job_json().string(), ec.message());
+                if (!meta.cleanup.vscsistats_stopped)
+                    meta.cleanup.error = "its collector died while collecting";
+                meta.collection.errors.push_back(
+                    fmt::format("{}: its collector died and it cannot be resumed: {}",
+                                format_iso8601(now_ms()), e.what()));
+                if (auto ec = dir.save_meta(meta))
+                    log(LogLevel::error, "cannot write {}: {}", dir.job_json().string(),
+                        ec.message());
                 log(LogLevel::error, "job {} cannot be resumed: {}", meta.job_id, e.what());
                 continue;
             }
-            if (!plan.ssh.password_file.empty()) {  // the password itself was never stored: read it again
+            if (!plan.ssh.password_file
+                     .empty()) {  // the password itself was never stored: read it again
                 std::ifstream in(plan.ssh.password_file);
                 if (!in || !std::getline(in, plan.ssh.password))
-                    log(LogLevel::warning, "job {}: cannot read its password file {}: connecting without a password",
+                    log(LogLevel::warning,
+                        "job {}: cannot read its password file {}: connecting without a password",
                         meta.job_id, plan.ssh.password_file);
             }
             auto cfg = plan.collector;
             cfg.samples_done = std::max(meta.collection.samples_collected, dir.max_sample_seq());
-            if (const auto* g = meta.extra.if_contains("gaps"); g && g->is_number()) cfg.gaps_done = g->to_number<std::uint64_t>();
+            if (const auto* g = meta.extra.if_contains("gaps"); g && g->is_number())
+                cfg.gaps_done = g->to_number<std::uint64_t>();
             cfg.resumed = meta.status == JobStatus::running;
             cfg.finish_now = now_ms() > collect::planned_end(meta, plan);
             meta.collection.samples_collected = cfg.samples_done;
             log(LogLevel::notice, "job {}: {} ({} of {} samples on disk)", meta.job_id,
-                cfg.finish_now ? "past its end time, finishing" : "resuming", cfg.samples_done, cfg.samples);
-            auto live = std::make_unique<Live>(Live{dir, std::move(*lock), link_for(plan.ssh), nullptr});
+                cfg.finish_now ? "past its end time, finishing" : "resuming", cfg.samples_done,
+                cfg.samples);
+            auto live =
+                std::make_unique<Live>(Live{dir, std::move(*lock), link_for(plan.ssh), nullptr});
             // The live histograms start from what is on disk.
             auto& m = metrics_[meta.job_id];
             m.job_id = meta.job_id;
@@ -248,8 +267,8 @@ std::size_t JobManager::resume_all() {
             ParseError problem;
             while (cursor.next(sample, ok, problem))
                 if (ok) add_sample(m, sample);
-            live->runner = std::make_unique<collect::JobRunner>(ex_, dir, std::move(meta), std::move(cfg), *live->link,
-                                                                plan.command_timeout);
+            live->runner = std::make_unique<collect::JobRunner>(
+                ex_, dir, std::move(meta), std::move(cfg), *live->link, plan.command_timeout);
             launch(std::move(live));
             ++n;
         } catch (const std::exception& e) {
@@ -279,10 +298,13 @@ asio::awaitable<json::object> JobManager::start(const json::object& params) {
         }
     }
     req.rearm_seconds = get_number(params, "rearm_every", req.rearm_seconds);
-    req.command_timeout_seconds = get_number(params, "command_timeout", req.command_timeout_seconds);
+    req.command_timeout_seconds =
+        get_number(params, "command_timeout", req.command_timeout_seconds);
     req.give_up_seconds = get_number(params, "give_up_after", req.give_up_seconds);
     if (!req.name.empty() && live_.count(req.name))
-        throw RpcFailure(rpc_code::conflict, fmt::format("job '{}' is already running: choose another --name", req.name));
+        throw RpcFailure(
+            rpc_code::conflict,
+            fmt::format("job '{}' is already running: choose another --name", req.name));
     const auto ssh = ssh_params_from(params, host);
     auto link = link_for(ssh);
     HostInventory inv;
@@ -301,13 +323,15 @@ asio::awaitable<json::object> JobManager::start(const json::object& params) {
     }
     auto& job = *created;
     if (job.plan.ssh.user.empty()) job.meta.host.username = link->params().user;
-    log(LogLevel::info, "job {} started: {} sample(s) every {:g} s on {}", job.meta.job_id, req.samples,
-        req.interval_seconds, host);
+    log(LogLevel::info, "job {} started: {} sample(s) every {:g} s on {}", job.meta.job_id,
+        req.samples, req.interval_seconds, host);
     auto lock = FileLock::try_acquire(job.dir.collector_lock());
-    if (!lock) throw RpcFailure(rpc_code::failure, fmt::format("cannot lock {}", job.dir.collector_lock().string()));
+    if (!lock)
+        throw RpcFailure(rpc_code::failure,
+                         fmt::format("cannot lock {}", job.dir.collector_lock().string()));
     auto live = std::make_unique<Live>(Live{job.dir, std::move(*lock), link, nullptr});
-    live->runner = std::make_unique<collect::JobRunner>(ex_, job.dir, job.meta, job.plan.collector, *link,
-                                                        job.plan.command_timeout);
+    live->runner = std::make_unique<collect::JobRunner>(ex_, job.dir, job.meta, job.plan.collector,
+                                                        *link, job.plan.command_timeout);
     auto* raw = live.get();
     launch(std::move(live));
     co_return describe(raw->runner->meta(), raw);
@@ -320,22 +344,27 @@ json::object JobManager::describe(const JobMeta& m, const Live* live) const {
         json::array labels;
         for (const auto& d : t.disks) labels.push_back(json::value(d.label));
         disks += t.disks.size();
-        vms.push_back(json::object{{"name", t.vm_name}, {"world_group_id", t.world_group_id}, {"disks", std::move(labels)}});
+        vms.push_back(json::object{{"name", t.vm_name},
+                                   {"world_group_id", t.world_group_id},
+                                   {"disks", std::move(labels)}});
     }
     json::object tags;
     for (const auto& [k, v] : m.tags) tags[k] = v;
     json::array errors;
     const auto& errs = m.collection.errors;
-    for (std::size_t i = errs.size() > 5 ? errs.size() - 5 : 0; i < errs.size(); ++i) errors.push_back(json::value(errs[i]));
+    for (std::size_t i = errs.size() > 5 ? errs.size() - 5 : 0; i < errs.size(); ++i)
+        errors.push_back(json::value(errs[i]));
     json::array manual;
     for (const auto& c : m.cleanup.manual_commands) manual.push_back(json::value(c));
     std::optional<TimePoint> expected_end;
     if (m.collection.started_at)
-        expected_end = *m.collection.started_at +
-                       std::chrono::milliseconds(static_cast<long long>(m.profile.interval_seconds * 1000 *
-                                                                        static_cast<double>(m.profile.samples)));
+        expected_end =
+            *m.collection.started_at +
+            std::chrono::milliseconds(static_cast<long long>(
+                m.profile.interval_seconds * 1000 * static_cast<double>(m.profile.samples)));
     std::uint64_t gaps = 0;
-    if (const auto* g = m.extra.if_contains("gaps"); g && g->is_number()) gaps = g->to_number<std::uint64_t>();
+    if (const auto* g = m.extra.if_contains("gaps"); g && g->is_number())
+        gaps = g->to_number<std::uint64_t>();
     const auto status = live && m.status == JobStatus::pending ? JobStatus::running : m.status;
     return {{"job_id", m.job_id},
             {"status", to_string(status)},
@@ -343,9 +372,13 @@ json::object JobManager::describe(const JobMeta& m, const Live* live) const {
             {"host", m.host.hostname},
             {"vms", std::move(vms)},
             {"disks", disks},
-            {"profile", {{"name", m.profile.name}, {"samples", m.profile.samples}, {"interval", m.profile.interval_seconds}}},
+            {"profile",
+             {{"name", m.profile.name},
+              {"samples", m.profile.samples},
+              {"interval", m.profile.interval_seconds}}},
             {"samples_collected", m.collection.samples_collected},
-            {"samples_expected", m.collection.samples_expected ? m.collection.samples_expected : m.profile.samples},
+            {"samples_expected",
+             m.collection.samples_expected ? m.collection.samples_expected : m.profile.samples},
             {"gaps", gaps},
             {"created_at", format_iso8601(m.created_at)},
             {"started_at", opt(iso(m.collection.started_at))},
@@ -363,7 +396,8 @@ json::object JobManager::describe(const JobMeta& m, const Live* live) const {
 }
 
 json::object JobManager::status(const std::string& job) const {
-    if (auto it = live_.find(job); it != live_.end()) return describe(it->second->runner->meta(), it->second.get());
+    if (auto it = live_.find(job); it != live_.end())
+        return describe(it->second->runner->meta(), it->second.get());
     const auto dir = dir_of(job);
     try {
         return describe(dir.load_meta(), nullptr);
@@ -376,8 +410,8 @@ json::object JobManager::stop(const std::string& job) {
     auto it = live_.find(job);
     if (it == live_.end()) {
         const auto s = status(job);  // not_found when there is no such job
-        throw RpcFailure(rpc_code::conflict,
-                         fmt::format("job '{}' is not running (it is {})", job, s.at("status").as_string()));
+        throw RpcFailure(rpc_code::conflict, fmt::format("job '{}' is not running (it is {})", job,
+                                                         s.at("status").as_string()));
     }
     it->second->runner->request_stop();
     log(LogLevel::info, "job {}: stop requested", job);
@@ -388,12 +422,15 @@ json::object JobManager::list(const json::object& filters) {
     const auto want_status = get_strings(filters, "status");
     for (const auto& s : want_status)
         if (!job_status_from_string(s))
-            bad_param("status", fmt::format("'{}' is not one of pending, running, completed, stopped, failed", s));
+            bad_param(
+                "status",
+                fmt::format("'{}' is not one of pending, running, completed, stopped, failed", s));
     const auto want_host = get_string(filters, "host");
     std::vector<std::pair<std::string, std::string>> want_tags;
     for (const auto& t : get_strings(filters, "tags")) {
         const auto eq = t.find('=');
-        want_tags.emplace_back(t.substr(0, eq), eq == std::string::npos ? std::string{} : t.substr(eq + 1));
+        want_tags.emplace_back(t.substr(0, eq),
+                               eq == std::string::npos ? std::string{} : t.substr(eq + 1));
     }
     std::vector<JobSummary> live_summaries;
     std::vector<const JobSummary*> rows;
@@ -402,11 +439,12 @@ json::object JobManager::list(const json::object& filters) {
     for (const auto* s : all) {
         if (auto it = live_.find(s->job_id); it != live_.end()) {
             live_summaries.push_back(summarize(it->second->runner->meta(), s->path));
-            if (live_summaries.back().status == JobStatus::pending) live_summaries.back().status = JobStatus::running;
+            if (live_summaries.back().status == JobStatus::pending)
+                live_summaries.back().status = JobStatus::running;
             s = &live_summaries.back();
         }
-        if (!want_status.empty() &&
-            std::find(want_status.begin(), want_status.end(), to_string(s->status)) == want_status.end())
+        if (!want_status.empty() && std::find(want_status.begin(), want_status.end(),
+                                              to_string(s->status)) == want_status.end())
             continue;
         if (!want_host.empty() && s->host != want_host) continue;
         const bool tags_ok = std::all_of(want_tags.begin(), want_tags.end(), [&](const auto& kv) {
@@ -417,7 +455,8 @@ json::object JobManager::list(const json::object& filters) {
         rows.push_back(s);
     }
     std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) {
-        return a->created_at != b->created_at ? a->created_at < b->created_at : a->job_id < b->job_id;
+        return a->created_at != b->created_at ? a->created_at < b->created_at
+                                              : a->job_id < b->job_id;
     });
     json::array jobs;
     jobs.reserve(rows.size());
@@ -427,12 +466,16 @@ json::object JobManager::list(const json::object& filters) {
 
 json::object JobManager::remove(const std::string& job) {
     if (live_.count(job))
-        throw RpcFailure(rpc_code::conflict,
-                         fmt::format("job '{}' is running: stop it first (`vscsi job stop {}`), then delete it", job, job));
+        throw RpcFailure(
+            rpc_code::conflict,
+            fmt::format("job '{}' is running: stop it first (`vscsi job stop {}`), then delete it",
+                        job, job));
     const auto dir = dir_of(job);
     std::error_code ec;
     const auto n = fs::remove_all(dir.root(), ec);
-    if (ec) throw RpcFailure(rpc_code::failure, fmt::format("cannot delete {}: {}", dir.root().string(), ec.message()));
+    if (ec)
+        throw RpcFailure(rpc_code::failure,
+                         fmt::format("cannot delete {}: {}", dir.root().string(), ec.message()));
     index_.forget(job);
     metrics_.erase(job);
     log(LogLevel::info, "job {} deleted ({} files)", job, n);
@@ -442,9 +485,11 @@ json::object JobManager::remove(const std::string& job) {
 asio::awaitable<json::object> JobManager::cleanup(const json::object& params) {
     const auto job = get_string(params, "job", true);
     if (live_.count(job))
-        throw RpcFailure(rpc_code::conflict,
-                         fmt::format("job '{}' is running: its collector stops vscsiStats when it ends "
-                                     "(`vscsi job stop {}`)", job, job));
+        throw RpcFailure(
+            rpc_code::conflict,
+            fmt::format("job '{}' is running: its collector stops vscsiStats when it ends "
+                        "(`vscsi job stop {}`)",
+                        job, job));
     const auto dir = dir_of(job);
     JobMeta meta;
     try {
@@ -453,7 +498,8 @@ asio::awaitable<json::object> JobManager::cleanup(const json::object& params) {
         throw RpcFailure(rpc_code::bad_data, e.what());
     }
     if (collect::collections_not_stopped(meta).empty())
-        co_return json::object{{"job_id", job}, {"stopped", 0}, {"failed", 0}, {"manual_commands", json::array{}}};
+        co_return json::object{
+            {"job_id", job}, {"stopped", 0}, {"failed", 0}, {"manual_commands", json::array{}}};
     ssh::SshParams p;
     try {
         p = collect::plan_from_meta(meta, dir.job_json().string()).ssh;

@@ -8,7 +8,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
-
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -22,7 +21,7 @@
 namespace vscsi::daemon {
 
 class JobManager {
-public:
+  public:
     JobManager(boost::asio::any_io_executor ex, std::filesystem::path data_dir);
     ~JobManager();
 
@@ -44,7 +43,7 @@ public:
     // end; otherwise leave them running in job.json, to be resumed.
     boost::asio::awaitable<void> shutdown(bool stop_jobs);
 
-private:
+  private:
     struct Live;
     std::shared_ptr<collect::HostLink> link_for(const ssh::SshParams& params);
     void launch(std::unique_ptr<Live> job);
@@ -56,7 +55,8 @@ private:
     std::filesystem::path data_dir_;
     std::map<std::string, std::shared_ptr<collect::HostLink>> links_;
     std::map<std::string, std::unique_ptr<Live>> live_;
-    std::map<std::string, JobMetricsView> metrics_;  // also for jobs that ended since the daemon started
+    std::map<std::string, JobMetricsView>
+        metrics_;  // also for jobs that ended since the daemon started
     JobIndex index_;
     boost::asio::steady_timer all_done_;  // cancelled whenever a live job ends
 };

@@ -1,26 +1,33 @@
 #include "daemon/json_rpc.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/core.h>
+
+#include <boost/json.hpp>
 
 namespace vscsi::daemon {
 namespace json = boost::json;
 
 int exit_code_for_rpc(int code) {
     switch (code) {
-        case rpc_code::not_found: return 3;
+        case rpc_code::not_found:
+            return 3;
         case rpc_code::invalid_params:
         case rpc_code::method_not_found:
         case rpc_code::invalid_request:
-        case rpc_code::conflict: return 2;
-        case rpc_code::bad_data: return 5;
-        default: return 1;
+        case rpc_code::conflict:
+            return 2;
+        case rpc_code::bad_data:
+            return 5;
+        default:
+            return 1;
     }
 }
 
 namespace {
 
-bool valid_id(const json::value& id) { return id.is_null() || id.is_string() || id.is_number(); }
+bool valid_id(const json::value& id) {
+    return id.is_null() || id.is_string() || id.is_number();
+}
 
 RpcItem parse_one(const json::value& v) {
     RpcItem item;
@@ -32,7 +39,8 @@ RpcItem parse_one(const json::value& v) {
     const auto* id = o.if_contains("id");
     if (id && valid_id(*id)) item.id = *id;
     if (id && !valid_id(*id)) {
-        item.error = RpcError{rpc_code::invalid_request, "\"id\" must be a string, a number or null"};
+        item.error =
+            RpcError{rpc_code::invalid_request, "\"id\" must be a string, a number or null"};
         return item;
     }
     const auto* version = o.if_contains("jsonrpc");
@@ -53,7 +61,8 @@ RpcItem parse_one(const json::value& v) {
         if (p->is_object()) {
             r.params = p->as_object();
         } else if (!(p->is_array() && p->as_array().empty())) {
-            item.error = RpcError{rpc_code::invalid_params, "\"params\" must be an object (named parameters)"};
+            item.error = RpcError{rpc_code::invalid_params,
+                                  "\"params\" must be an object (named parameters)"};
             return item;
         }
     }
@@ -70,7 +79,10 @@ RpcLine parse_request_line(std::string_view line, std::size_t max_batch) {
     boost::system::error_code ec;
     const auto v = json::parse(line, ec, {}, opt);
     if (ec) {
-        out.items.push_back({std::nullopt, RpcError{rpc_code::parse_error, fmt::format("not valid JSON: {}", ec.message())}, nullptr});
+        out.items.push_back(
+            {std::nullopt,
+             RpcError{rpc_code::parse_error, fmt::format("not valid JSON: {}", ec.message())},
+             nullptr});
         return out;
     }
     if (!v.is_array()) {
@@ -81,14 +93,17 @@ RpcLine parse_request_line(std::string_view line, std::size_t max_batch) {
     const auto& a = v.as_array();
     if (a.empty()) {
         out.batch = false;  // answered with a single error, as the spec says
-        out.items.push_back({std::nullopt, RpcError{rpc_code::invalid_request, "empty batch"}, nullptr});
+        out.items.push_back(
+            {std::nullopt, RpcError{rpc_code::invalid_request, "empty batch"}, nullptr});
         return out;
     }
     if (a.size() > max_batch) {
         out.batch = false;
-        out.items.push_back({std::nullopt, RpcError{rpc_code::invalid_request,
-                                                    fmt::format("batch of {} requests: at most {}", a.size(), max_batch)},
-                             nullptr});
+        out.items.push_back(
+            {std::nullopt,
+             RpcError{rpc_code::invalid_request,
+                      fmt::format("batch of {} requests: at most {}", a.size(), max_batch)},
+             nullptr});
         return out;
     }
     for (const auto& e : a) out.items.push_back(parse_one(e));
@@ -100,8 +115,8 @@ std::string encode_result(const json::value& id, const json::value& result) {
 }
 
 std::string encode_error(const json::value& id, const RpcError& e) {
-    return json::serialize(
-        json::object{{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", e.code}, {"message", e.message}}}});
+    return json::serialize(json::object{
+        {"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", e.code}, {"message", e.message}}}});
 }
 
 std::string encode_batch(const std::vector<std::string>& responses) {
@@ -115,21 +130,25 @@ std::string encode_batch(const std::vector<std::string>& responses) {
 }
 
 std::string encode_request(std::int64_t id, std::string_view method, const json::object& params) {
-    return json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
+    return json::serialize(
+        json::object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}});
 }
 
 RpcReply parse_reply_line(std::string_view line) {
     boost::system::error_code ec;
     const auto v = json::parse(line, ec);
-    if (ec || !v.is_object()) throw std::runtime_error("the daemon sent something that is not a JSON-RPC response");
+    if (ec || !v.is_object())
+        throw std::runtime_error("the daemon sent something that is not a JSON-RPC response");
     const auto& o = v.as_object();
     RpcReply r;
     if (const auto* id = o.if_contains("id")) r.id = *id;
     if (const auto* e = o.if_contains("error")) {
         RpcError err;
         if (e->is_object()) {
-            if (const auto* c = e->as_object().if_contains("code"); c && c->is_int64()) err.code = static_cast<int>(c->as_int64());
-            if (const auto* m = e->as_object().if_contains("message"); m && m->is_string()) err.message = std::string(m->as_string());
+            if (const auto* c = e->as_object().if_contains("code"); c && c->is_int64())
+                err.code = static_cast<int>(c->as_int64());
+            if (const auto* m = e->as_object().if_contains("message"); m && m->is_string())
+                err.message = std::string(m->as_string());
         }
         r.error = std::move(err);
         return r;

@@ -5,7 +5,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,12 +21,12 @@ inline constexpr int invalid_params = -32602;
 inline constexpr int internal_error = -32603;
 // Application codes (JSON-RPC reserves -32000..-32099 for servers).
 inline constexpr int failure = -32000;
-inline constexpr int not_found = -32001;      // no such job
-inline constexpr int conflict = -32002;       // e.g. deleting a running job, a name taken
-inline constexpr int host_failure = -32003;   // the ESXi host could not be reached or refused
-inline constexpr int bad_data = -32004;       // a job's files are malformed
+inline constexpr int not_found = -32001;     // no such job
+inline constexpr int conflict = -32002;      // e.g. deleting a running job, a name taken
+inline constexpr int host_failure = -32003;  // the ESXi host could not be reached or refused
+inline constexpr int bad_data = -32004;      // a job's files are malformed
 inline constexpr int rate_limited = -32005;
-inline constexpr int forbidden = -32006;      // the peer is another user
+inline constexpr int forbidden = -32006;  // the peer is another user
 }  // namespace rpc_code
 
 // The CLI exit code (0 ok, 1 failure, 2 usage, 3 not found, 5 bad data) for an error code.
@@ -40,11 +39,11 @@ struct RpcError {
 
 // Thrown by method handlers; the server turns it into an error response.
 class RpcFailure : public std::runtime_error {
-public:
+  public:
     RpcFailure(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
     int code() const { return code_; }
 
-private:
+  private:
     int code_;
 };
 
@@ -75,7 +74,8 @@ std::string encode_error(const boost::json::value& id, const RpcError& e);
 std::string encode_batch(const std::vector<std::string>& responses);
 
 // Client side.
-std::string encode_request(std::int64_t id, std::string_view method, const boost::json::object& params);
+std::string encode_request(std::int64_t id, std::string_view method,
+                           const boost::json::object& params);
 struct RpcReply {
     boost::json::value id;
     boost::json::value result;  // when !error

@@ -10,17 +10,23 @@ namespace {
 int g_verbosity = 0;
 const char* level_name(LogLevel l) {
     switch (l) {
-        case LogLevel::error: return "error";
-        case LogLevel::warning: return "warning";
-        case LogLevel::notice: return "notice";
-        case LogLevel::info: return "info";
-        case LogLevel::debug: return "debug";
+        case LogLevel::error:
+            return "error";
+        case LogLevel::warning:
+            return "warning";
+        case LogLevel::notice:
+            return "notice";
+        case LogLevel::info:
+            return "info";
+        case LogLevel::debug:
+            return "debug";
     }
     return "?";
 }
 }  // namespace
 
-std::string format_log_line(LogLevel level, std::string_view message, bool journal, std::string_view timestamp) {
+std::string format_log_line(LogLevel level, std::string_view message, bool journal,
+                            std::string_view timestamp) {
     std::string one_line(message);
     for (auto& c : one_line)
         if (c == '\n' || c == '\r') c = ' ';  // one record per line, whatever a host printed
@@ -28,7 +34,9 @@ std::string format_log_line(LogLevel level, std::string_view message, bool journ
     return fmt::format("{} {} {}\n", timestamp, level_name(level), one_line);
 }
 
-void set_log_verbosity(int v) { g_verbosity = v; }
+void set_log_verbosity(int v) {
+    g_verbosity = v;
+}
 
 void log_line(LogLevel level, std::string_view message) {
     if (level == LogLevel::debug && g_verbosity < 1) return;

@@ -12,7 +12,8 @@ namespace vscsi::daemon {
 enum class LogLevel { error = 3, warning = 4, notice = 5, info = 6, debug = 7 };
 
 // Pure: the line as written (with the newline).
-std::string format_log_line(LogLevel level, std::string_view message, bool journal, std::string_view timestamp);
+std::string format_log_line(LogLevel level, std::string_view message, bool journal,
+                            std::string_view timestamp);
 
 void log_line(LogLevel level, std::string_view message);
 void set_log_verbosity(int v);  // 0: info and above, 1+: debug

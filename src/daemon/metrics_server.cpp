@@ -1,13 +1,13 @@
 #include "daemon/metrics_server.hpp"
 
+#include <fmt/core.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <fmt/core.h>
-
 #include <stdexcept>
 
 #include "daemon/log.hpp"
@@ -19,7 +19,8 @@ using tcp = asio::ip::tcp;
 tcp::endpoint parse_listen_address(const std::string& text) {
     const auto colon = text.rfind(':');
     if (colon == std::string::npos)
-        throw std::invalid_argument(fmt::format("--metrics-listen '{}': expected ADDRESS:PORT, e.g. 127.0.0.1:9477", text));
+        throw std::invalid_argument(
+            fmt::format("--metrics-listen '{}': expected ADDRESS:PORT, e.g. 127.0.0.1:9477", text));
     auto host = text.substr(0, colon);
     const auto port_text = text.substr(colon + 1);
     unsigned long port = 0;
@@ -28,20 +29,27 @@ tcp::endpoint parse_listen_address(const std::string& text) {
         port = std::stoul(port_text, &used);
         if (used != port_text.size() || port > 65535) throw std::out_of_range("port");
     } catch (const std::exception&) {
-        throw std::invalid_argument(fmt::format("--metrics-listen '{}': '{}' is not a port number", text, port_text));
+        throw std::invalid_argument(
+            fmt::format("--metrics-listen '{}': '{}' is not a port number", text, port_text));
     }
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
     if (host.empty()) host = "127.0.0.1";
     boost::system::error_code ec;
     const auto addr = asio::ip::make_address(host, ec);
-    if (ec) throw std::invalid_argument(fmt::format("--metrics-listen '{}': '{}' is not an IP address", text, host));
+    if (ec)
+        throw std::invalid_argument(
+            fmt::format("--metrics-listen '{}': '{}' is not an IP address", text, host));
     return {addr, static_cast<unsigned short>(port)};
 }
 
-MetricsServer::MetricsServer(asio::any_io_executor ex, const tcp::endpoint& where, std::function<std::string()> render)
+MetricsServer::MetricsServer(asio::any_io_executor ex, const tcp::endpoint& where,
+                             std::function<std::string()> render)
     : acceptor_(ex, where), render_(std::move(render)) {}
 
-void MetricsServer::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+void MetricsServer::start() {
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+}
 
 void MetricsServer::close() {
     boost::system::error_code ec;
@@ -61,8 +69,8 @@ asio::awaitable<void> MetricsServer::accept_loop() {
 
 asio::awaitable<void> MetricsServer::serve(tcp::socket sock) {
     std::string request;
-    auto [ec, n] = co_await asio::async_read_until(sock, asio::dynamic_buffer(request, 8192), "\r\n\r\n",
-                                                    asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] = co_await asio::async_read_until(sock, asio::dynamic_buffer(request, 8192),
+                                                   "\r\n\r\n", asio::as_tuple(asio::use_awaitable));
     std::string status = "200 OK", type = "text/plain; version=0.0.4; charset=utf-8", body;
     if (ec == asio::error::not_found) {
         status = "431 Request Header Fields Too Large";
@@ -73,7 +81,8 @@ asio::awaitable<void> MetricsServer::serve(tcp::socket sock) {
         const auto sp1 = line.find(' ');
         const auto sp2 = line.find(' ', sp1 + 1);
         const auto method = line.substr(0, sp1);
-        auto target = sp1 == std::string::npos ? std::string{} : line.substr(sp1 + 1, sp2 - sp1 - 1);
+        auto target =
+            sp1 == std::string::npos ? std::string{} : line.substr(sp1 + 1, sp2 - sp1 - 1);
         target = target.substr(0, target.find('?'));
         if (method != "GET" && method != "HEAD") {
             status = "405 Method Not Allowed";
@@ -86,8 +95,9 @@ asio::awaitable<void> MetricsServer::serve(tcp::socket sock) {
         }
         if (status != "200 OK") type = "text/plain; charset=utf-8";
     }
-    const auto response = fmt::format("HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-                                      status, type, body.size(), body);
+    const auto response = fmt::format(
+        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        status, type, body.size(), body);
     co_await asio::async_write(sock, asio::buffer(response), asio::as_tuple(asio::use_awaitable));
     boost::system::error_code ignore;
     sock.shutdown(tcp::socket::shutdown_both, ignore);

@@ -4,7 +4,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
 #include <functional>
 #include <string>
 
@@ -14,14 +13,14 @@ namespace vscsi::daemon {
 boost::asio::ip::tcp::endpoint parse_listen_address(const std::string& text);
 
 class MetricsServer {
-public:
+  public:
     MetricsServer(boost::asio::any_io_executor ex, const boost::asio::ip::tcp::endpoint& where,
                   std::function<std::string()> render);
     void start();
     void close();
     boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
 
-private:
+  private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket sock);
 

@@ -8,9 +8,10 @@
 namespace vscsi::daemon {
 
 class RateLimiter {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
-    RateLimiter(double per_second, double burst) : rate_(per_second), burst_(burst), tokens_(burst) {}
+    RateLimiter(double per_second, double burst)
+        : rate_(per_second), burst_(burst), tokens_(burst) {}
 
     bool allow(Clock::time_point now) {
         if (last_ != Clock::time_point{}) {
@@ -23,7 +24,7 @@ public:
         return true;
     }
 
-private:
+  private:
     double rate_, burst_, tokens_;
     Clock::time_point last_{};
 };

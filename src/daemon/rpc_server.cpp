@@ -1,14 +1,15 @@
 #include "daemon/rpc_server.hpp"
 
+#include <fmt/core.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <fmt/core.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "daemon/log.hpp"
 #include "daemon/rate_limiter.hpp"
@@ -20,7 +21,9 @@ using local = asio::local::stream_protocol;
 RpcServer::RpcServer(local::acceptor acceptor, Handler handler, RpcLimits limits)
     : acceptor_(std::move(acceptor)), handler_(std::move(handler)), limits_(limits) {}
 
-void RpcServer::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
+void RpcServer::start() {
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+}
 
 void RpcServer::close() {
     boost::system::error_code ec;
@@ -70,7 +73,8 @@ namespace {
 // expression twice, so call sites never build the line in the co_await itself.
 asio::awaitable<bool> write_line(local::socket& sock, std::string& line) {
     line += '\n';
-    auto [ec, n] = co_await asio::async_write(sock, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await asio::async_write(sock, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
     co_return !ec;
 }
 }  // namespace
@@ -86,24 +90,28 @@ asio::awaitable<void> RpcServer::serve_client(local::socket sock) {
     if (!uid || *uid != ::geteuid()) {
         log(LogLevel::warning, "refused a client of uid {}: this daemon serves uid {} only",
             uid ? static_cast<long>(*uid) : -1L, static_cast<long>(::geteuid()));
-        out = encode_error(nullptr, {rpc_code::forbidden, "this vscsi daemon belongs to another user"});
+        out = encode_error(nullptr,
+                           {rpc_code::forbidden, "this vscsi daemon belongs to another user"});
         co_await write_line(sock, out);
         co_return;
     }
     if (*clients_ > limits_.max_clients) {
         out = encode_error(nullptr, {rpc_code::rate_limited,
-                                     fmt::format("too many clients (more than {}): retry shortly", limits_.max_clients)});
+                                     fmt::format("too many clients (more than {}): retry shortly",
+                                                 limits_.max_clients)});
         co_await write_line(sock, out);
         co_return;
     }
     RateLimiter limiter(limits_.requests_per_second, limits_.burst);
     std::string buffer;
     for (;;) {
-        auto [ec, n] = co_await asio::async_read_until(sock, asio::dynamic_buffer(buffer, limits_.max_request_bytes), '\n',
-                                                        asio::as_tuple(asio::use_awaitable));
+        auto [ec, n] = co_await asio::async_read_until(
+            sock, asio::dynamic_buffer(buffer, limits_.max_request_bytes), '\n',
+            asio::as_tuple(asio::use_awaitable));
         if (ec == asio::error::not_found) {  // no newline within the limit
-            out = encode_error(nullptr, {rpc_code::invalid_request,
-                                         fmt::format("request longer than {} bytes", limits_.max_request_bytes)});
+            out = encode_error(
+                nullptr, {rpc_code::invalid_request,
+                          fmt::format("request longer than {} bytes", limits_.max_request_bytes)});
             co_await write_line(sock, out);
             co_return;
         }
@@ -121,7 +129,8 @@ asio::awaitable<void> RpcServer::serve_client(local::socket sock) {
                 std::string r = co_await answer(item);
                 if (!r.empty()) responses.push_back(std::move(r));
             }
-            out = parsed.batch ? encode_batch(responses) : (responses.empty() ? std::string{} : responses.front());
+            out = parsed.batch ? encode_batch(responses)
+                               : (responses.empty() ? std::string{} : responses.front());
         }
         if (out.empty()) continue;
         const bool sent = co_await write_line(sock, out);

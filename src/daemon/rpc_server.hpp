@@ -7,7 +7,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/json/value.hpp>
-
 #include <functional>
 #include <memory>
 
@@ -23,16 +22,17 @@ struct RpcLimits {
 };
 
 class RpcServer {
-public:
+  public:
     // Handlers throw RpcFailure for errors meant for the client.
     using Handler = std::function<boost::asio::awaitable<boost::json::value>(const RpcRequest&)>;
 
-    RpcServer(boost::asio::local::stream_protocol::acceptor acceptor, Handler handler, RpcLimits limits = {});
+    RpcServer(boost::asio::local::stream_protocol::acceptor acceptor, Handler handler,
+              RpcLimits limits = {});
     void start();
     void close();
     std::size_t clients() const { return *clients_; }
 
-private:
+  private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> serve_client(boost::asio::local::stream_protocol::socket sock);
     boost::asio::awaitable<std::string> answer(const RpcItem& item);

@@ -1,15 +1,15 @@
 #include "daemon/serve.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <cstdlib>
 
@@ -49,7 +49,8 @@ int serve(const ServeOptions& opts) {
     // One daemon per data directory: a second one would run every job twice.
     const auto data_lock = FileLock::try_acquire(opts.data_dir / "daemon.lock");
     if (!data_lock) {
-        log(LogLevel::error, "another vscsi daemon already uses {} (see its daemon.lock): not starting a second one",
+        log(LogLevel::error,
+            "another vscsi daemon already uses {} (see its daemon.lock): not starting a second one",
             opts.data_dir.string());
         return 1;
     }
@@ -58,7 +59,8 @@ int serve(const ServeOptions& opts) {
     local::acceptor acceptor(io);
     bool own_socket = false;
     std::filesystem::path socket_path = opts.socket_path;
-    if (int n = listen_fds_from_env([](const char* k) { return std::getenv(k); }, ::getpid()); n > 0) {
+    if (int n = listen_fds_from_env([](const char* k) { return std::getenv(k); }, ::getpid());
+        n > 0) {
         acceptor.assign(local(), 3);  // systemd passed the listening socket
         socket_path = acceptor.local_endpoint().path();
         for (int fd = 4; fd < 3 + n; ++fd) ::close(fd);  // we only use one
@@ -72,7 +74,8 @@ int serve(const ServeOptions& opts) {
         }
         if (std::filesystem::exists(socket_path)) {
             if (someone_listens(socket_path)) {
-                log(LogLevel::error, "a daemon already answers on {}: not starting a second one", socket_path.string());
+                log(LogLevel::error, "a daemon already answers on {}: not starting a second one",
+                    socket_path.string());
                 return 1;
             }
             std::filesystem::remove(socket_path);  // left by a daemon that died
@@ -86,7 +89,9 @@ int serve(const ServeOptions& opts) {
     }
 
     JobManager jobs(io.get_executor(), opts.data_dir);
-    jobs.on_live_jobs_changed = [&] { sd_notify(fmt::format("STATUS=collecting {} job(s)", jobs.live_jobs())); };
+    jobs.on_live_jobs_changed = [&] {
+        sd_notify(fmt::format("STATUS=collecting {} job(s)", jobs.live_jobs()));
+    };
     std::unique_ptr<MetricsServer> metrics;
     bool stopping = false;
     bool stop_jobs = opts.stop_jobs_on_exit;
@@ -96,8 +101,9 @@ int serve(const ServeOptions& opts) {
         if (stopping) return;
         stopping = true;
         sd_notify("STOPPING=1");
-        log(LogLevel::notice, "shutting down: {}", stop_collections ? "stopping every job's collections on its host"
-                                                                     : "running jobs stay resumable");
+        log(LogLevel::notice, "shutting down: {}",
+            stop_collections ? "stopping every job's collections on its host"
+                             : "running jobs stay resumable");
         rpc->close();
         if (metrics) metrics->close();
         asio::co_spawn(io, jobs.shutdown(stop_collections), [&](std::exception_ptr) { io.stop(); });
@@ -107,7 +113,8 @@ int serve(const ServeOptions& opts) {
         const auto& p = req.params;
         auto job_param = [&]() -> std::string {
             const auto* j = p.if_contains("job");
-            if (!j || !j->is_string()) throw RpcFailure(rpc_code::invalid_params, "params.job: missing (a job name)");
+            if (!j || !j->is_string())
+                throw RpcFailure(rpc_code::invalid_params, "params.job: missing (a job name)");
             return std::string(j->as_string());
         };
         if (stopping && req.method != "daemon.status")
@@ -122,22 +129,29 @@ int serve(const ServeOptions& opts) {
             co_return json::object{
                 {"pid", ::getpid()},
                 {"version", VSCSI_VERSION},
-                {"uptime_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()},
+                {"uptime_seconds",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()},
                 {"data_dir", opts.data_dir.string()},
                 {"socket", socket_path.string()},
                 {"config", opts.config_file},
                 {"live_jobs", jobs.live_jobs()},
                 {"clients", rpc->clients()},
-                {"metrics", metrics ? fmt::format("http://{}/metrics", fmt::format("{}:{}", metrics->local_endpoint().address().to_string(),
-                                                                                   metrics->local_endpoint().port()))
-                                    : std::string{}},
+                {"metrics",
+                 metrics ? fmt::format(
+                               "http://{}/metrics",
+                               fmt::format("{}:{}", metrics->local_endpoint().address().to_string(),
+                                           metrics->local_endpoint().port()))
+                         : std::string{}},
                 {"stopping", stopping}};
         }
         if (req.method == "daemon.stop") {
             bool stop_collections = stop_jobs;
-            if (const auto* s = p.if_contains("stop_jobs"); s && s->is_bool()) stop_collections = s->as_bool();
+            if (const auto* s = p.if_contains("stop_jobs"); s && s->is_bool())
+                stop_collections = s->as_bool();
             asio::post(io, [&, stop_collections] { shutdown(stop_collections); });
-            co_return json::object{{"stopping", true}, {"jobs_stopped", stop_collections}, {"live_jobs", jobs.live_jobs()}};
+            co_return json::object{{"stopping", true},
+                                   {"jobs_stopped", stop_collections},
+                                   {"live_jobs", jobs.live_jobs()}};
         }
         throw RpcFailure(rpc_code::method_not_found, fmt::format("no method '{}'", req.method));
     };
@@ -148,17 +162,20 @@ int serve(const ServeOptions& opts) {
 
     if (!opts.metrics_listen.empty()) {
         try {
-            metrics = std::make_unique<MetricsServer>(io.get_executor(), parse_listen_address(opts.metrics_listen), [&] {
-                return jobs.metrics_text(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-            });
+            metrics = std::make_unique<MetricsServer>(
+                io.get_executor(), parse_listen_address(opts.metrics_listen), [&] {
+                    return jobs.metrics_text(
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+                            .count());
+                });
         } catch (const std::exception& e) {
             log(LogLevel::error, "cannot serve metrics on {}: {}", opts.metrics_listen, e.what());
             if (own_socket) std::filesystem::remove(socket_path);
             return 1;
         }
         metrics->start();
-        log(LogLevel::info, "metrics on http://{}:{}/metrics", metrics->local_endpoint().address().to_string(),
-            metrics->local_endpoint().port());
+        log(LogLevel::info, "metrics on http://{}:{}/metrics",
+            metrics->local_endpoint().address().to_string(), metrics->local_endpoint().port());
     }
 
     asio::signal_set signals(io, SIGTERM, SIGINT);
@@ -168,16 +185,18 @@ int serve(const ServeOptions& opts) {
         shutdown(stop_jobs);
     });
     asio::signal_set hup(io, SIGHUP);
-    std::function<void(const boost::system::error_code&, int)> on_hup = [&](const boost::system::error_code& ec, int) {
-        if (!ec) hup.async_wait(on_hup);  // a closed terminal must not stop the jobs
-    };
+    std::function<void(const boost::system::error_code&, int)> on_hup =
+        [&](const boost::system::error_code& ec, int) {
+            if (!ec) hup.async_wait(on_hup);  // a closed terminal must not stop the jobs
+        };
     hup.async_wait(on_hup);
 
     rpc->start();
     const auto resumed = jobs.resume_all();
     log(LogLevel::notice, "vscsi {} serving {} on {} (pid {}), {} job(s) resumed", VSCSI_VERSION,
         opts.data_dir.string(), socket_path.string(), ::getpid(), resumed);
-    sd_notify(fmt::format("READY=1\nSTATUS=collecting {} job(s)\nMAINPID={}", jobs.live_jobs(), ::getpid()));
+    sd_notify(fmt::format("READY=1\nSTATUS=collecting {} job(s)\nMAINPID={}", jobs.live_jobs(),
+                          ::getpid()));
     io.run();
     signals.cancel();
     hup.cancel();

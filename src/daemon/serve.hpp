@@ -11,8 +11,8 @@ struct ServeOptions {
     std::filesystem::path socket_path;  // ignored under socket activation
     std::string metrics_listen;         // empty: no metrics endpoint
     bool stop_jobs_on_exit = false;
-    std::string config_file;            // reported by daemon.status
-    double max_request_rate = 200;      // per client and second (burst: twice that)
+    std::string config_file;        // reported by daemon.status
+    double max_request_rate = 200;  // per client and second (burst: twice that)
 };
 
 // Returns the process exit code.

@@ -4,7 +4,6 @@
 // directory is the user's alone (0700): other users cannot even reach it.
 
 #include <boost/system/error_code.hpp>
-
 #include <filesystem>
 #include <string>
 

@@ -45,7 +45,8 @@ bool sd_notify(const std::string& state) {
     std::memcpy(addr.sun_path, where->data(), where->size());
     if (addr.sun_path[0] == '@') addr.sun_path[0] = '\0';  // abstract namespace
     const auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + where->size());
-    const auto n = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&addr), len);
+    const auto n = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL,
+                            reinterpret_cast<sockaddr*>(&addr), len);
     ::close(fd);
     return n == static_cast<ssize_t>(state.size());
 }

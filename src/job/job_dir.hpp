@@ -6,7 +6,6 @@
 //   analysis/           outputs of `vscsi analyze`
 
 #include <boost/system/error_code.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -22,7 +21,7 @@ namespace vscsi {
 namespace fs = std::filesystem;
 
 class JobDir {
-public:
+  public:
     explicit JobDir(fs::path root) : root_(std::move(root)) {}
 
     const fs::path& root() const { return root_; }
@@ -35,27 +34,30 @@ public:
     fs::path collector_lock() const { return root_ / ".collector.lock"; }
     fs::path sample_path(std::uint64_t seq) const;
 
-    static bool looks_like_job(const fs::path& dir) { return fs::is_regular_file(dir / "job.json"); }
+    static bool looks_like_job(const fs::path& dir) {
+        return fs::is_regular_file(dir / "job.json");
+    }
 
     // Creates samples/ (and the root). Idempotent.
     boost::system::error_code create_layout() const;
 
     JobMeta load_meta() const;  // throws DataError naming job.json and the field
     boost::system::error_code save_meta(const JobMeta& m) const;
-    boost::system::error_code write_sample(const SampleHeader& h, const VscsiStatsOutput& data) const;
+    boost::system::error_code write_sample(const SampleHeader& h,
+                                           const VscsiStatsOutput& data) const;
 
     // Highest sequence number present in samples/ (0 if none): one directory
     // pass keeping only the maximum, so memory does not grow with the job.
     std::uint64_t max_sample_seq() const;
 
-private:
+  private:
     fs::path root_;
 };
 
 // Reads samples one at a time in sequence order; a sample that cannot be read
 // is reported and skipped, never fatal to the rest.
 class SampleCursor {
-public:
+  public:
     explicit SampleCursor(const JobDir& dir);
 
     // False at the end. On a bad sample, fills `problem`, returns true with
@@ -64,7 +66,7 @@ public:
     void rewind() { seq_ = 0; }
     std::uint64_t last_seq() const { return max_; }
 
-private:
+  private:
     const JobDir& dir_;
     std::uint64_t seq_ = 0;
     std::uint64_t max_ = 0;

@@ -1,13 +1,12 @@
 #include "sim/esxi_host_sim.hpp"
 
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
-#include <fmt/core.h>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
 #include <iterator>
@@ -48,7 +47,9 @@ struct HostFailure {
     int code = 1;
 };
 
-[[noreturn]] void die(const std::string& msg, int code = 1) { throw HostFailure{msg, code}; }
+[[noreturn]] void die(const std::string& msg, int code = 1) {
+    throw HostFailure{msg, code};
+}
 
 // The state directory of the host a command runs on.
 struct Session {
@@ -61,7 +62,8 @@ struct Session {
 };
 
 double now_seconds() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 json::value load_json(const fs::path& p, json::value fallback) {
@@ -71,21 +73,26 @@ json::value load_json(const fs::path& p, json::value fallback) {
 }
 
 void save_json(const fs::path& p, const json::value& v) {
-    if (auto ec = write_file_atomic(p, pretty_json(v))) die("cannot write " + p.string() + ": " + ec.message());
+    if (auto ec = write_file_atomic(p, pretty_json(v)))
+        die("cannot write " + p.string() + ": " + ec.message());
 }
 
 std::vector<SizeWeight> sizes(const json::value& v) {
     std::vector<SizeWeight> r;
-    for (const auto& e : v.as_array()) r.push_back({e.as_array()[0].to_number<std::int64_t>(), e.as_array()[1].to_number<double>()});
+    for (const auto& e : v.as_array())
+        r.push_back(
+            {e.as_array()[0].to_number<std::int64_t>(), e.as_array()[1].to_number<double>()});
     return r;
 }
 
 Host load_host(const fs::path& dir) {
     const auto v = load_json(dir / "host.json", nullptr);
-    if (v.is_null()) die("no host.json in " + dir.string() + ": run `vscsi-esxi-sim admin init HOST_JSON`");
+    if (v.is_null())
+        die("no host.json in " + dir.string() + ": run `vscsi-esxi-sim admin init HOST_JSON`");
     Host h;
     const auto& o = v.as_object();
-    if (o.contains("autostop_seconds")) h.autostop_seconds = o.at("autostop_seconds").to_number<double>();
+    if (o.contains("autostop_seconds"))
+        h.autostop_seconds = o.at("autostop_seconds").to_number<double>();
     if (o.contains("hang_seconds")) h.hang_seconds = o.at("hang_seconds").to_number<double>();
     if (o.contains("time_scale")) h.time_scale = o.at("time_scale").to_number<double>();
     for (const auto& vv : o.at("vms").as_array()) {
@@ -105,7 +112,9 @@ Host load_host(const fs::path& dir) {
             disk.backing = std::string(d.at("backing").as_string());
             if (d.contains("rdm")) disk.rdm = std::string(d.at("rdm").as_string());
             const auto& m = d.at("model").as_object();
-            auto num = [&](const char* k, double def) { return m.contains(k) ? m.at(k).to_number<double>() : def; };
+            auto num = [&](const char* k, double def) {
+                return m.contains(k) ? m.at(k).to_number<double>() : def;
+            };
             disk.model.iops = num("iops", 100);
             disk.model.read_fraction = num("read_fraction", 0.7);
             if (m.contains("read_sizes")) disk.model.read_sizes = sizes(m.at("read_sizes"));
@@ -125,22 +134,28 @@ Host load_host(const fs::path& dir) {
 // Exclusive lock over state.json for the whole command: commands of several
 // SSH channels run at once.
 class StateLock {
-public:
-    explicit StateLock(fs::path dir) : dir_(std::move(dir)), fd_(::open((dir_ / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+  public:
+    explicit StateLock(fs::path dir)
+        : dir_(std::move(dir)),
+          fd_(::open((dir_ / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
         if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) die("cannot lock the simulator state");
-        state_ = load_json(dir_ / "state.json", json::object{{"collections", json::object{}}, {"faults", json::object{}}}).as_object();
+        state_ = load_json(dir_ / "state.json", json::object{{"collections", json::object{}},
+                                                             {"faults", json::object{}}})
+                     .as_object();
     }
     ~StateLock() { ::close(fd_); }
     json::object& state() { return state_; }
     void save() { save_json(dir_ / "state.json", state_); }
 
-private:
+  private:
     fs::path dir_;
     int fd_;
     json::object state_;
 };
 
-std::string key(std::int64_t w, std::int64_t h) { return fmt::format("{}:{}", w, h); }
+std::string key(std::int64_t w, std::int64_t h) {
+    return fmt::format("{}:{}", w, h);
+}
 
 // Cumulative histograms of a disk `elapsed` seconds after its collection started.
 DiskHistograms cumulative(const SimVm& vm, const SimDisk& d, double elapsed) {
@@ -151,7 +166,8 @@ DiskHistograms cumulative(const SimVm& vm, const SimDisk& d, double elapsed) {
         auto& h = out.slots[s];
         h.count = 0;
         for (auto& f : h.frequencies) {
-            f = static_cast<std::uint64_t>(std::floor(static_cast<double>(f) / kRateWindow * elapsed));
+            f = static_cast<std::uint64_t>(
+                std::floor(static_cast<double>(f) / kRateWindow * elapsed));
             h.count += f;
         }
         if (h.count == 0) h.min = h.max = h.mean = 0;
@@ -161,7 +177,8 @@ DiskHistograms cumulative(const SimVm& vm, const SimDisk& d, double elapsed) {
         auto& t = out.slots[*slot_of(m, Direction::total)];
         const auto& r = out.slots[*slot_of(m, Direction::read)];
         const auto& w = out.slots[*slot_of(m, Direction::write)];
-        for (std::size_t i = 0; i < t.frequencies.size(); ++i) t.frequencies[i] = r.frequencies[i] + w.frequencies[i];
+        for (std::size_t i = 0; i < t.frequencies.size(); ++i)
+            t.frequencies[i] = r.frequencies[i] + w.frequencies[i];
         t.count = r.count + w.count;
         if (t.count == 0) t.min = t.max = t.mean = 0;
     }
@@ -187,21 +204,33 @@ int vscsistats(Session& s, const std::vector<std::string>& argv) {
     std::string type;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[static_cast<std::size_t>(i)];
-        if (a == "-l" || a == "-s" || a == "-x" || a == "-r") op = a[1];
-        else if (a == "-p" && i + 1 < argc) { op = 'p'; type = argv[static_cast<std::size_t>(++i)]; }
-        else if (a == "-c") csv = true;
-        else if (a == "-w" && i + 1 < argc) wgid = std::stoll(argv[static_cast<std::size_t>(++i)]);
-        else if (a == "-i" && i + 1 < argc) handle = std::stoll(argv[static_cast<std::size_t>(++i)]);
-        else if (a == "-t") die("vscsiStats: -t (SCSI command tracing) is not available on this simulated host");
-        else die(fmt::format("vscsiStats: unknown option {}", a));
+        if (a == "-l" || a == "-s" || a == "-x" || a == "-r")
+            op = a[1];
+        else if (a == "-p" && i + 1 < argc) {
+            op = 'p';
+            type = argv[static_cast<std::size_t>(++i)];
+        } else if (a == "-c")
+            csv = true;
+        else if (a == "-w" && i + 1 < argc)
+            wgid = std::stoll(argv[static_cast<std::size_t>(++i)]);
+        else if (a == "-i" && i + 1 < argc)
+            handle = std::stoll(argv[static_cast<std::size_t>(++i)]);
+        else if (a == "-t")
+            die("vscsiStats: -t (SCSI command tracing) is not available on this simulated host");
+        else
+            die(fmt::format("vscsiStats: unknown option {}", a));
     }
     if (handle >= 0 && wgid < 0) die("vscsiStats: -i requires -w");
     StateLock lock(s.dir);
-    if (take_fault(lock, "fail")) die("vscsiStats: Failed to communicate with the VMkernel (simulated fault)", 1);
+    if (take_fault(lock, "fail"))
+        die("vscsiStats: Failed to communicate with the VMkernel (simulated fault)", 1);
     if (take_fault(lock, "hang")) s.result.hang_seconds = host.hang_seconds;
     if (take_fault(lock, "garbage")) {
-        s.print("Histogram: IO lengths of commands,virtual machine worldGroupID,{},virtual disk handleID\n"
-                   "min,~~~\n\x01\x02 garbage\n", wgid);
+        s.print(
+            "Histogram: IO lengths of commands,virtual machine worldGroupID,{},virtual disk "
+            "handleID\n"
+            "min,~~~\n\x01\x02 garbage\n",
+            wgid);
         return 0;
     }
     if (take_fault(lock, "huge")) {
@@ -213,15 +242,21 @@ int vscsistats(Session& s, const std::vector<std::string>& argv) {
     // Auto-stop: a collection not re-armed for autostop_seconds is gone.
     for (auto it = cols.begin(); it != cols.end();) {
         // Counters run in real time (IOPS stay the model's); only the auto-stop clock is scaled.
-        if ((now - it->value().at("armed").to_number<double>()) * host.time_scale >= host.autostop_seconds) it = cols.erase(it);
-        else ++it;
+        if ((now - it->value().at("armed").to_number<double>()) * host.time_scale >=
+            host.autostop_seconds)
+            it = cols.erase(it);
+        else
+            ++it;
     }
     if (op == 'l') {
         for (const auto& vm : host.vms) {
             if (!vm.powered_on) continue;
-            s.print("Virtual Machine worldGroupID: {}, Virtual Machine Display Name: {}, Virtual Machine Config File: {}, {{\n",
-                       vm.wgid, vm.name, vm.vmx);
-            for (const auto& d : vm.disks) s.print(" Virtual SCSI Disk handleID: {} ({})\n", d.handle, d.label);
+            s.print(
+                "Virtual Machine worldGroupID: {}, Virtual Machine Display Name: {}, Virtual "
+                "Machine Config File: {}, {{\n",
+                vm.wgid, vm.name, vm.vmx);
+            for (const auto& d : vm.disks)
+                s.print(" Virtual SCSI Disk handleID: {} ({})\n", d.handle, d.label);
             s.print("}}\n");
         }
         lock.save();
@@ -233,7 +268,8 @@ int vscsistats(Session& s, const std::vector<std::string>& argv) {
         for (const auto& d : vm.disks)
             if (handle < 0 || d.handle == handle) sel.emplace_back(&vm, &d);
     }
-    if (wgid >= 0 && sel.empty()) die(fmt::format("vscsiStats: Invalid worldGroupID/handleID {}/{}", wgid, handle), 1);
+    if (wgid >= 0 && sel.empty())
+        die(fmt::format("vscsiStats: Invalid worldGroupID/handleID {}/{}", wgid, handle), 1);
     switch (op) {
         case 's':
             for (auto [vm, d] : sel) {
@@ -241,20 +277,27 @@ int vscsistats(Session& s, const std::vector<std::string>& argv) {
                 auto& c = cols[key(vm->wgid, d->handle)];
                 if (!c.is_object()) c = json::object{{"started", now}};
                 c.as_object()["armed"] = now;
-                s.print("vscsiStats: Starting Vscsi stats collection for worldGroup {}, handleID {} ({})\n", vm->wgid, d->handle, d->label);
+                s.print(
+                    "vscsiStats: Starting Vscsi stats collection for worldGroup {}, handleID {} "
+                    "({})\n",
+                    vm->wgid, d->handle, d->label);
             }
             s.print("Success.\n");
             break;
         case 'x':
             for (auto [vm, d] : sel) {
                 cols.erase(key(vm->wgid, d->handle));
-                s.print("vscsiStats: Stopping all Vscsi stats collection for worldGroup {}, handleID {} ({})\n", vm->wgid, d->handle, d->label);
+                s.print(
+                    "vscsiStats: Stopping all Vscsi stats collection for worldGroup {}, handleID "
+                    "{} ({})\n",
+                    vm->wgid, d->handle, d->label);
             }
             s.print("Success.\n");
             break;
         case 'r':
             for (auto [vm, d] : sel)
-                if (auto it = cols.find(key(vm->wgid, d->handle)); it != cols.end()) it->value().as_object()["started"] = now;
+                if (auto it = cols.find(key(vm->wgid, d->handle)); it != cols.end())
+                    it->value().as_object()["started"] = now;
             s.print("Success.\n");
             break;
         case 'p': {
@@ -263,12 +306,17 @@ int vscsistats(Session& s, const std::vector<std::string>& argv) {
             VscsiStatsOutput out;
             for (auto [vm, d] : sel)
                 if (auto it = cols.find(key(vm->wgid, d->handle)); it != cols.end())
-                    out.disks.push_back(cumulative(*vm, *d, now - it->value().at("started").to_number<double>()));
-            if (out.disks.empty()) die(fmt::format("vscsiStats: No stats collection is running for worldGroup {}", wgid), 255);
+                    out.disks.push_back(
+                        cumulative(*vm, *d, now - it->value().at("started").to_number<double>()));
+            if (out.disks.empty())
+                die(fmt::format("vscsiStats: No stats collection is running for worldGroup {}",
+                                wgid),
+                    255);
             s.result.out += format_vscsistats_csv(out);
             break;
         }
-        default: die("vscsiStats: no operation given (-l, -s, -x, -r or -p TYPE)");
+        default:
+            die("vscsiStats: no operation given (-l, -s, -x, -r or -p TYPE)");
     }
     lock.save();
     return 0;
@@ -277,14 +325,18 @@ int vscsistats(Session& s, const std::vector<std::string>& argv) {
 int esxcli(Session& s, const std::vector<std::string>& argv) {
     const int argc = static_cast<int>(argv.size());
     std::string args;
-    for (int i = 1; i < argc; ++i) args += std::string(i > 1 ? " " : "") + argv[static_cast<std::size_t>(i)];
-    if (args != "vm process list") die(fmt::format("Error: Unknown command or namespace {}", args), 1);
+    for (int i = 1; i < argc; ++i)
+        args += std::string(i > 1 ? " " : "") + argv[static_cast<std::size_t>(i)];
+    if (args != "vm process list")
+        die(fmt::format("Error: Unknown command or namespace {}", args), 1);
     for (const auto& vm : load_host(s.dir).vms) {
         if (!vm.powered_on) continue;
         // The world ID is not the worldGroupID, and not vim-cmd's Vmid either.
-        s.print("{}\n   World ID: {}\n   Process ID: 0\n   VMX Cartel ID: {}\n   UUID: 56 4d {:02x} 1e 00 11 22 33-44 55 66 77 88 99 aa bb\n"
-                   "   Display Name: {}\n   Config File: {}\n\n",
-                   vm.name, vm.wgid + 1, vm.wgid - 1, vm.vmid, vm.name, vm.vmx);
+        s.print(
+            "{}\n   World ID: {}\n   Process ID: 0\n   VMX Cartel ID: {}\n   UUID: 56 4d {:02x} 1e "
+            "00 11 22 33-44 55 66 77 88 99 aa bb\n"
+            "   Display Name: {}\n   Config File: {}\n\n",
+            vm.name, vm.wgid + 1, vm.wgid - 1, vm.vmid, vm.name, vm.vmx);
     }
     return 0;
 }
@@ -295,16 +347,20 @@ int vim_cmd(Session& s, const std::vector<std::string>& argv) {
     const std::string cmd = argv[1];
     const auto host = load_host(s.dir);
     if (cmd == "vmsvc/getallvms") {
-        s.print("Vmid   Name                  File                                      Guest OS            Version   Annotation\n");
+        s.print(
+            "Vmid   Name                  File                                      Guest OS       "
+            "     Version   Annotation\n");
         for (const auto& vm : host.vms)
-            s.print("{:<6} {:<21} {:<41} {:<19} vmx-19\n", vm.vmid, vm.name, vm.datastore_path, vm.guest);
+            s.print("{:<6} {:<21} {:<41} {:<19} vmx-19\n", vm.vmid, vm.name, vm.datastore_path,
+                    vm.guest);
         return 0;
     }
     if (cmd == "vmsvc/power.getstate" && argc > 2) {
         const auto id = std::stoll(argv[2]);
         for (const auto& vm : host.vms)
             if (vm.vmid == id) {
-                s.print("Retrieved runtime info\n{}\n", vm.powered_on ? "Powered on" : "Powered off");
+                s.print("Retrieved runtime info\n{}\n",
+                        vm.powered_on ? "Powered on" : "Powered off");
                 return 0;
             }
         die(fmt::format("Unable to find a VM corresponding to \"{}\"", argv[2]));
@@ -314,34 +370,52 @@ int vim_cmd(Session& s, const std::vector<std::string>& argv) {
         for (const auto& vm : host.vms) {
             if (vm.vmid != id) continue;
             // The shape of vim-cmd's dump of vim.vm.VirtualHardware, reduced to what matters.
-            s.print("(vim.vm.VirtualHardware) {{\n   numCPU = 2,\n   device = (vim.vm.device.VirtualDevice) [\n");
+            s.print(
+                "(vim.vm.VirtualHardware) {{\n   numCPU = 2,\n   device = "
+                "(vim.vm.device.VirtualDevice) [\n");
             std::vector<int> buses;
             for (const auto& d : vm.disks) {
                 const int bus = std::stoi(d.label.substr(4, d.label.find(':') - 4));
                 if (std::find(buses.begin(), buses.end(), bus) == buses.end()) buses.push_back(bus);
             }
             for (int bus : buses)
-                s.print("      (vim.vm.device.ParaVirtualSCSIController) {{\n         key = {},\n         deviceInfo = "
-                           "(vim.Description) {{\n            label = \"SCSI controller {}\",\n            summary = "
-                           "\"VMware paravirtual SCSI\"\n         }},\n         controllerKey = 100,\n         unitNumber = {},\n"
-                           "         busNumber = {},\n      }},\n",
-                           1000 + bus, bus, 3 + bus, bus);
+                s.print(
+                    "      (vim.vm.device.ParaVirtualSCSIController) {{\n         key = {},\n      "
+                    "   deviceInfo = "
+                    "(vim.Description) {{\n            label = \"SCSI controller {}\",\n           "
+                    " summary = "
+                    "\"VMware paravirtual SCSI\"\n         }},\n         controllerKey = 100,\n    "
+                    "     unitNumber = {},\n"
+                    "         busNumber = {},\n      }},\n",
+                    1000 + bus, bus, 3 + bus, bus);
             int n = 0;
             for (const auto& d : vm.disks) {
                 const int bus = std::stoi(d.label.substr(4, d.label.find(':') - 4));
                 const int unit = std::stoi(d.label.substr(d.label.find(':') + 1));
-                s.print("      (vim.vm.device.VirtualDisk) {{\n         key = {},\n         deviceInfo = (vim.Description) {{\n"
-                           "            label = \"Hard disk {}\",\n            summary = \"41,943,040 KB\"\n         }},\n",
-                           2000 + n, n + 1);
+                s.print(
+                    "      (vim.vm.device.VirtualDisk) {{\n         key = {},\n         deviceInfo "
+                    "= (vim.Description) {{\n"
+                    "            label = \"Hard disk {}\",\n            summary = \"41,943,040 "
+                    "KB\"\n         }},\n",
+                    2000 + n, n + 1);
                 if (d.rdm.empty())
-                    s.print("         backing = (vim.vm.device.VirtualDisk.FlatVer2BackingInfo) {{\n            fileName = \"{}\",\n"
-                               "            diskMode = \"persistent\",\n         }},\n", d.backing);
+                    s.print(
+                        "         backing = (vim.vm.device.VirtualDisk.FlatVer2BackingInfo) {{\n   "
+                        "         fileName = \"{}\",\n"
+                        "            diskMode = \"persistent\",\n         }},\n",
+                        d.backing);
                 else
-                    s.print("         backing = (vim.vm.device.VirtualDisk.RawDiskMappingVer1BackingInfo) {{\n            fileName = "
-                               "\"{}\",\n            deviceName = \"{}\",\n            compatibilityMode = \"physicalMode\",\n         }},\n",
-                               d.backing, d.rdm);
-                s.print("         controllerKey = {},\n         unitNumber = {},\n         capacityInKB = 41943040,\n      }}{}\n",
-                           1000 + bus, unit, ++n < static_cast<int>(vm.disks.size()) ? "," : "");
+                    s.print(
+                        "         backing = "
+                        "(vim.vm.device.VirtualDisk.RawDiskMappingVer1BackingInfo) {{\n            "
+                        "fileName = "
+                        "\"{}\",\n            deviceName = \"{}\",\n            compatibilityMode "
+                        "= \"physicalMode\",\n         }},\n",
+                        d.backing, d.rdm);
+                s.print(
+                    "         controllerKey = {},\n         unitNumber = {},\n         "
+                    "capacityInKB = 41943040,\n      }}{}\n",
+                    1000 + bus, unit, ++n < static_cast<int>(vm.disks.size()) ? "," : "");
             }
             s.print("   ]\n}}\n");
             return 0;
@@ -381,7 +455,6 @@ int admin(Session& s, const std::vector<std::string>& argv) {
     return 0;
 }
 
-
 template <typename F>
 SimCommandResult guarded(const fs::path& dir, const std::vector<std::string>& argv, F&& run) {
     Session s{dir, {}};
@@ -410,7 +483,8 @@ SimCommandResult run_host_command(const fs::path& state_dir, const std::vector<s
     return r;
 }
 
-SimCommandResult run_admin_command(const fs::path& state_dir, const std::vector<std::string>& argv) {
+SimCommandResult run_admin_command(const fs::path& state_dir,
+                                   const std::vector<std::string>& argv) {
     return guarded(state_dir, argv, admin);
 }
 

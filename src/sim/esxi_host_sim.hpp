@@ -26,19 +26,23 @@ struct SimCommandResult {
     int exit_status = 0;
     std::string out;
     std::string err;
-    double hang_seconds = 0;     // fault "hang": the caller delays the answer this long
-    std::size_t huge_lines = 0;  // fault "huge": the caller streams this many 1 KiB lines after `out`
+    double hang_seconds = 0;  // fault "hang": the caller delays the answer this long
+    std::size_t huge_lines =
+        0;  // fault "huge": the caller streams this many 1 KiB lines after `out`
 };
 
 // argv[0] is vscsiStats, esxcli or vim-cmd. Never throws: failures are exit statuses.
-SimCommandResult run_host_command(const std::filesystem::path& state_dir, const std::vector<std::string>& argv);
+SimCommandResult run_host_command(const std::filesystem::path& state_dir,
+                                  const std::vector<std::string>& argv);
 
 // `admin init HOST_JSON_FILE | reboot | fault KIND N | show` (argv[0] is "admin").
-SimCommandResult run_admin_command(const std::filesystem::path& state_dir, const std::vector<std::string>& argv);
+SimCommandResult run_admin_command(const std::filesystem::path& state_dir,
+                                   const std::vector<std::string>& argv);
 
 // Installs a host description (JSON text) and clears all collections, unless
 // `keep_existing` and the directory already holds a host.
-void init_host(const std::filesystem::path& state_dir, std::string_view host_json, bool keep_existing);
+void init_host(const std::filesystem::path& state_dir, std::string_view host_json,
+               bool keep_existing);
 
 // Splits a command line of plain words (what the collector sends: tool names,
 // options and numbers) on blanks. Quotes and shell syntax are not supported.

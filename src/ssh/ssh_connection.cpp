@@ -1,8 +1,12 @@
 #include "ssh/ssh_connection.hpp"
 
+#include <fmt/core.h>
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,11 +15,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/throw_exception.hpp>
-#include <fmt/core.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-
-#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -37,7 +36,9 @@ std::string home_path(const char* rel) {
     return std::string(h ? h : ".") + "/" + rel;
 }
 
-SshError err(SshError::Kind k, std::string m) { return SshError{k, std::move(m)}; }
+SshError err(SshError::Kind k, std::string m) {
+    return SshError{k, std::move(m)};
+}
 
 }  // namespace
 
@@ -81,7 +82,8 @@ struct SshConnection::Impl {
     asio::awaitable<bool> wait_socket(Clock::time_point deadline) {
         const bool w = ssh_get_poll_flags(s) & SSH_WRITE_PENDING;
         asio::steady_timer t(ex, deadline);
-        auto r = co_await (sock.async_wait(w ? tcp::socket::wait_write : tcp::socket::wait_read, tuple_awaitable) ||
+        auto r = co_await (sock.async_wait(w ? tcp::socket::wait_write : tcp::socket::wait_read,
+                                           tuple_awaitable) ||
                            t.async_wait(tuple_awaitable));
         co_return r.index() == 0;
     }
@@ -104,7 +106,8 @@ struct SshConnection::Impl {
     asio::awaitable<void> pump(std::shared_ptr<Impl> self) {
         while (open) {
             const bool w = ssh_get_poll_flags(s) & SSH_WRITE_PENDING;
-            auto [ec] = co_await sock.async_wait(w ? tcp::socket::wait_write : tcp::socket::wait_read, tuple_awaitable);
+            auto [ec] = co_await sock.async_wait(
+                w ? tcp::socket::wait_write : tcp::socket::wait_read, tuple_awaitable);
             if (!open) break;
             if (ec && ec != asio::error::operation_aborted) {
                 close_reason = "connection lost: " + ec.message();
@@ -124,16 +127,24 @@ struct SshConnection::Impl {
 };
 
 SshConnection::SshConnection(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
-SshConnection::~SshConnection() { close(); }
-bool SshConnection::is_open() const { return impl_->open; }
-const std::string& SshConnection::host() const { return impl_->host; }
-const std::string& SshConnection::fingerprint() const { return impl_->fingerprint; }
+SshConnection::~SshConnection() {
+    close();
+}
+bool SshConnection::is_open() const {
+    return impl_->open;
+}
+const std::string& SshConnection::host() const {
+    return impl_->host;
+}
+const std::string& SshConnection::fingerprint() const {
+    return impl_->fingerprint;
+}
 void SshConnection::close() {
     if (impl_) impl_->release();
 }
 
-asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>> SshConnection::connect(
-    asio::any_io_executor ex, SshParams p) {
+asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
+SshConnection::connect(asio::any_io_executor ex, SshParams p) {
     using K = SshError::Kind;
     auto impl = std::make_shared<Impl>(ex);
     impl->params = p;
@@ -164,22 +175,26 @@ asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
 
     tcp::resolver resolver(ex);
     asio::steady_timer timer(ex, deadline);
-    auto resolved = co_await (resolver.async_resolve(impl->host, std::to_string(port), tuple_awaitable) ||
-                              timer.async_wait(tuple_awaitable));
+    auto resolved =
+        co_await (resolver.async_resolve(impl->host, std::to_string(port), tuple_awaitable) ||
+                  timer.async_wait(tuple_awaitable));
     if (resolved.index() == 1)
         co_return err(K::timeout, fmt::format("resolving {} timed out", impl->host));
     auto [rec, endpoints] = std::get<0>(resolved);
-    if (rec) co_return err(K::resolve, fmt::format("cannot resolve {}: {}", impl->host, rec.message()));
+    if (rec)
+        co_return err(K::resolve, fmt::format("cannot resolve {}: {}", impl->host, rec.message()));
 
     std::string last_error = "no address";
     for (const auto& e : endpoints) {
         boost::system::error_code ignored;
         impl->sock.close(ignored);
-        auto r = co_await (impl->sock.async_connect(e.endpoint(), tuple_awaitable) || timer.async_wait(tuple_awaitable));
+        auto r = co_await (impl->sock.async_connect(e.endpoint(), tuple_awaitable) ||
+                           timer.async_wait(tuple_awaitable));
         if (r.index() == 1)
-            co_return err(K::timeout, fmt::format("connecting to {}:{} timed out after {} s; check the "
-                                                  "address and that SSH is enabled on the host",
-                                                  impl->host, port, p.connect_timeout.count() / 1000));
+            co_return err(K::timeout,
+                          fmt::format("connecting to {}:{} timed out after {} s; check the "
+                                      "address and that SSH is enabled on the host",
+                                      impl->host, port, p.connect_timeout.count() / 1000));
         auto [cec] = std::get<0>(r);
         if (!cec) {
             last_error.clear();
@@ -188,8 +203,9 @@ asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
         last_error = cec.message();
     }
     if (!last_error.empty())
-        co_return err(K::connect, fmt::format("cannot connect to {}:{}: {} (is SSH enabled on the host?)",
-                                              impl->host, port, last_error));
+        co_return err(K::connect,
+                      fmt::format("cannot connect to {}:{}: {} (is SSH enabled on the host?)",
+                                  impl->host, port, last_error));
     // Detect dead peers on idle connections between samples.
     impl->sock.set_option(asio::socket_base::keep_alive(true));
     const int idle = 30, intvl = 10, cnt = 3;
@@ -205,7 +221,8 @@ asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
         if (!co_await impl->wait_socket(deadline))
             co_return err(K::timeout, fmt::format("SSH handshake with {} timed out", impl->host));
     if (rc != SSH_OK)
-        co_return err(K::handshake, fmt::format("SSH handshake with {}:{} failed: {}", impl->host, port, impl->ssh_error()));
+        co_return err(K::handshake, fmt::format("SSH handshake with {}:{} failed: {}", impl->host,
+                                                port, impl->ssh_error()));
 
     // Host key: known, or refused (unknown unless accept-new; changed always).
     ssh_key key = nullptr;
@@ -222,28 +239,33 @@ asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
     }
     const auto hostport = port == 22 ? impl->host : fmt::format("[{}]:{}", impl->host, port);
     switch (ssh_session_is_known_server(s)) {
-        case SSH_KNOWN_HOSTS_OK: break;
+        case SSH_KNOWN_HOSTS_OK:
+            break;
         case SSH_KNOWN_HOSTS_CHANGED:
         case SSH_KNOWN_HOSTS_OTHER:
-            co_return err(K::host_key,
-                          fmt::format("HOST KEY CHANGED for {}: the host now presents {} which does not match "
-                                      "{}. Refusing to connect (this can be an attack). If the host was "
-                                      "reinstalled, remove the old entry with: ssh-keygen -R '{}' -f {}",
-                                      hostport, impl->fingerprint, known, hostport, known));
+            co_return err(
+                K::host_key,
+                fmt::format(
+                    "HOST KEY CHANGED for {}: the host now presents {} which does not match "
+                    "{}. Refusing to connect (this can be an attack). If the host was "
+                    "reinstalled, remove the old entry with: ssh-keygen -R '{}' -f {}",
+                    hostport, impl->fingerprint, known, hostport, known));
         case SSH_KNOWN_HOSTS_UNKNOWN:
         case SSH_KNOWN_HOSTS_NOT_FOUND:
             if (!p.accept_new_host_key)
-                co_return err(K::host_key,
-                              fmt::format("the host key of {} is not in {} (fingerprint {}). Check the "
-                                          "fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_*.pub) "
-                                          "and rerun with --accept-new-host-key to trust it",
-                                          hostport, known, impl->fingerprint));
+                co_return err(
+                    K::host_key,
+                    fmt::format("the host key of {} is not in {} (fingerprint {}). Check the "
+                                "fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_*.pub) "
+                                "and rerun with --accept-new-host-key to trust it",
+                                hostport, known, impl->fingerprint));
             if (ssh_session_update_known_hosts(s) != SSH_OK)
-                co_return err(K::host_key, fmt::format("cannot add {} to {}: {}", hostport, known, impl->ssh_error()));
+                co_return err(K::host_key, fmt::format("cannot add {} to {}: {}", hostport, known,
+                                                       impl->ssh_error()));
             break;
         default:
-            co_return err(K::host_key, fmt::format("cannot check the host key of {} against {}: {}", hostport, known,
-                                                   impl->ssh_error()));
+            co_return err(K::host_key, fmt::format("cannot check the host key of {} against {}: {}",
+                                                   hostport, known, impl->ssh_error()));
     }
 
     // Authentication: agent, key files, then password.
@@ -251,13 +273,15 @@ asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
     auto finish = [&](int r) { return r == SSH_AUTH_SUCCESS; };
     bool ok = false;
     while ((rc = ssh_userauth_none(s, nullptr)) == SSH_AUTH_AGAIN)
-        if (!co_await impl->wait_socket(deadline)) co_return err(K::timeout, "SSH authentication timed out");
+        if (!co_await impl->wait_socket(deadline))
+            co_return err(K::timeout, "SSH authentication timed out");
     ok = finish(rc);
     if (!ok && p.use_agent && std::getenv("SSH_AUTH_SOCK")) {
         tried.push_back("ssh-agent");
         // The agent is local: its exchange is synchronous but short.
         while ((rc = ssh_userauth_agent(s, nullptr)) == SSH_AUTH_AGAIN)
-            if (!co_await impl->wait_socket(deadline)) co_return err(K::timeout, "SSH authentication timed out");
+            if (!co_await impl->wait_socket(deadline))
+                co_return err(K::timeout, "SSH authentication timed out");
         ok = finish(rc);
     }
     for (const auto& kf : p.key_files) {
@@ -280,13 +304,15 @@ asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
         // IdentityFile lines of ~/.ssh/config and the default ~/.ssh/id_* keys.
         tried.push_back("ssh config / default identities");
         while ((rc = ssh_userauth_publickey_auto(s, nullptr, nullptr)) == SSH_AUTH_AGAIN)
-            if (!co_await impl->wait_socket(deadline)) co_return err(K::timeout, "SSH authentication timed out");
+            if (!co_await impl->wait_socket(deadline))
+                co_return err(K::timeout, "SSH authentication timed out");
         ok = finish(rc);
     }
     if (!ok && !p.password.empty()) {
         tried.push_back("password");
         while ((rc = ssh_userauth_password(s, nullptr, p.password.c_str())) == SSH_AUTH_AGAIN)
-            if (!co_await impl->wait_socket(deadline)) co_return err(K::timeout, "SSH authentication timed out");
+            if (!co_await impl->wait_socket(deadline))
+                co_return err(K::timeout, "SSH authentication timed out");
         ok = finish(rc);
     }
     if (!ok) {
@@ -294,9 +320,10 @@ asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
         for (const auto& t : tried) methods += (methods.empty() ? "" : ", ") + t;
         char* user = nullptr;
         ssh_options_get(s, SSH_OPTIONS_USER, &user);
-        auto m = fmt::format("authentication as {}@{} failed (tried: {}). Use --key FILE, ssh-agent, or a "
-                             "password from $VSCSI_SSH_PASSWORD / --password-file",
-                             user ? user : "?", impl->host, methods.empty() ? "nothing" : methods);
+        auto m = fmt::format(
+            "authentication as {}@{} failed (tried: {}). Use --key FILE, ssh-agent, or a "
+            "password from $VSCSI_SSH_PASSWORD / --password-file",
+            user ? user : "?", impl->host, methods.empty() ? "nothing" : methods);
         ssh_string_free_char(user);
         co_return err(K::auth, m);
     }
@@ -320,7 +347,8 @@ struct ChannelNotify {
 
 }  // namespace
 
-asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command, std::chrono::milliseconds timeout) {
+asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command,
+                                                             std::chrono::milliseconds timeout) {
     auto impl = impl_;  // keep alive across suspensions
     collect::CommandOutcome out;
     const auto deadline = Clock::now() + timeout;
@@ -329,7 +357,8 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
         out.transport_error = std::move(why);
         return out;
     };
-    if (!impl->open) co_return fail(impl->close_reason.empty() ? "not connected" : impl->close_reason);
+    if (!impl->open)
+        co_return fail(impl->close_reason.empty() ? "not connected" : impl->close_reason);
     // Declared before the channel guard so that it is destroyed after it.
     auto notify = std::make_unique<ChannelNotify>();
     ssh_channel ch = ssh_channel_new(impl->s);
@@ -351,12 +380,17 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
     notify->conn = impl.get();
     ssh_callbacks_init(&notify->cb);
     notify->cb.userdata = notify.get();
-    notify->cb.channel_data_function = [](ssh_session, ssh_channel, void*, uint32_t, int, void* ud) -> int {
+    notify->cb.channel_data_function = [](ssh_session, ssh_channel, void*, uint32_t, int,
+                                          void* ud) -> int {
         static_cast<ChannelNotify*>(ud)->conn->kick();
         return 0;
     };
-    notify->cb.channel_eof_function = [](ssh_session, ssh_channel, void* ud) { static_cast<ChannelNotify*>(ud)->conn->kick(); };
-    notify->cb.channel_close_function = [](ssh_session, ssh_channel, void* ud) { static_cast<ChannelNotify*>(ud)->conn->kick(); };
+    notify->cb.channel_eof_function = [](ssh_session, ssh_channel, void* ud) {
+        static_cast<ChannelNotify*>(ud)->conn->kick();
+    };
+    notify->cb.channel_close_function = [](ssh_session, ssh_channel, void* ud) {
+        static_cast<ChannelNotify*>(ud)->conn->kick();
+    };
     notify->cb.channel_exit_status_function = [](ssh_session, ssh_channel, int, void* ud) {
         static_cast<ChannelNotify*>(ud)->conn->kick();
     };
@@ -367,7 +401,8 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
         for (;;) {
             // Checked before every libssh call: a suspension may have outlived the session.
             if (!impl->open || !impl->s)
-                co_return impl->close_reason.empty() ? std::string("connection closed") : impl->close_reason;
+                co_return impl->close_reason.empty() ? std::string("connection closed")
+                                                     : impl->close_reason;
             if ((rc = op()) != SSH_AGAIN) break;
             if (!co_await impl->wait_event(deadline))
                 co_return fmt::format("{} timed out after {} s", what, timeout.count() / 1000.0);
@@ -375,8 +410,10 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
         if (rc != SSH_OK) co_return fmt::format("{} failed: {}", what, impl->ssh_error());
         co_return std::nullopt;
     };
-    if (auto e = co_await step([&] { return ssh_channel_open_session(ch); }, "opening a channel")) co_return fail(*e);
-    if (auto e = co_await step([&] { return ssh_channel_request_exec(ch, command.c_str()); }, "starting the command"))
+    if (auto e = co_await step([&] { return ssh_channel_open_session(ch); }, "opening a channel"))
+        co_return fail(*e);
+    if (auto e = co_await step([&] { return ssh_channel_request_exec(ch, command.c_str()); },
+                               "starting the command"))
         co_return fail(*e);
 
     char buf[16384];
@@ -390,10 +427,12 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
             const int n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, is_err);
             if (n > 0) {
                 auto& dst = is_err ? out.err : out.out;
-                if (out.out.size() + out.err.size() + static_cast<std::size_t>(n) > impl->params.max_output_bytes)
-                    co_return fail(fmt::format("the command printed more than {} MiB: stopped reading (raise "
-                                               "the limit if this output is expected)",
-                                               impl->params.max_output_bytes >> 20));
+                if (out.out.size() + out.err.size() + static_cast<std::size_t>(n) >
+                    impl->params.max_output_bytes)
+                    co_return fail(
+                        fmt::format("the command printed more than {} MiB: stopped reading (raise "
+                                    "the limit if this output is expected)",
+                                    impl->params.max_output_bytes >> 20));
                 dst.append(buf, static_cast<std::size_t>(n));
                 progress = true;
             } else if (n == SSH_EOF) {
@@ -407,16 +446,19 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
             }
         }
         if (progress) continue;
-        if (!impl->open) co_return fail(impl->close_reason.empty() ? "connection closed" : impl->close_reason);
+        if (!impl->open)
+            co_return fail(impl->close_reason.empty() ? "connection closed" : impl->close_reason);
         if (!co_await impl->wait_event(deadline))
-            co_return fail(fmt::format("the command did not finish within {} s: {}", timeout.count() / 1000.0, command));
+            co_return fail(fmt::format("the command did not finish within {} s: {}",
+                                       timeout.count() / 1000.0, command));
     }
     int status;
     for (;;) {
         if (!impl->s) co_return fail("connection closed before the exit status arrived");
         if ((status = ssh_channel_get_exit_status(ch)) != -1 || ssh_channel_is_closed(ch)) break;
         if (!impl->open) co_return fail("connection closed before the exit status arrived");
-        if (!co_await impl->wait_event(deadline)) co_return fail("no exit status within the timeout");
+        if (!co_await impl->wait_event(deadline))
+            co_return fail("no exit status within the timeout");
     }
     out.exit_status = status;
     co_return out;

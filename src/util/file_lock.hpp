@@ -9,14 +9,14 @@
 namespace vscsi {
 
 class FileLock {
-public:
+  public:
     // Creates the file if needed; nullopt when another process holds it.
     static std::optional<FileLock> try_acquire(const std::filesystem::path& path);
     FileLock(FileLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
     FileLock& operator=(FileLock&& o) noexcept;
     ~FileLock();
 
-private:
+  private:
     explicit FileLock(int fd) : fd_(fd) {}
     int fd_ = -1;
 };
