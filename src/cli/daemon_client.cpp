@@ -16,6 +16,7 @@
 
 #include "daemon/json_rpc.hpp"
 #include "daemon/socket_path.hpp"
+#include "util/file_io.hpp"
 
 namespace vscsi {
 namespace json = boost::json;
@@ -92,6 +93,17 @@ DaemonClient DaemonClient::connect(const CommandContext& ctx,
     const auto path = socket_path_for(ctx);
     int err = 0;
     if (int fd = try_connect(path, err); fd >= 0) return DaemonClient(fd);
+    // The data directory's daemon may listen elsewhere (started with another
+    // XDG_RUNTIME_DIR, e.g. from a login shell when this is cron): use it.
+    if (ctx.socket.empty()) {
+        std::string recorded;
+        if (!read_file(ctx.data_dir / "daemon.socket", recorded)) {
+            while (!recorded.empty() && (recorded.back() == '\n' || recorded.back() == '\r')) recorded.pop_back();
+            int other_err = 0;
+            if (!recorded.empty() && recorded != path.string())
+                if (int fd = try_connect(recorded, other_err); fd >= 0) return DaemonClient(fd);
+        }
+    }
     if (ctx.no_autostart)
         throw DaemonUnreachable(
             fmt::format("no vscsi daemon answers on {} ({}): start one with `vscsi serve &` or "

@@ -19,6 +19,7 @@
 #include "daemon/rpc_server.hpp"
 #include "daemon/socket_path.hpp"
 #include "daemon/systemd.hpp"
+#include "util/file_io.hpp"
 #include "util/file_lock.hpp"
 #include "vscsi_config.hpp"
 
@@ -192,6 +193,11 @@ int serve(const ServeOptions& opts) {
     hup.async_wait(on_hup);
 
     rpc->start();
+    // Where this data directory's daemon listens, for clients whose default socket
+    // differs (cron has no XDG_RUNTIME_DIR): they find it here instead of starting another.
+    const auto where = opts.data_dir / "daemon.socket";
+    if (auto ec = write_file_atomic(where, socket_path.string() + "\n"))
+        log(LogLevel::warning, "cannot write {}: {}", where.string(), ec.message());
     const auto resumed = jobs.resume_all();
     log(LogLevel::notice, "vscsi {} serving {} on {} (pid {}), {} job(s) resumed", VSCSI_VERSION,
         opts.data_dir.string(), socket_path.string(), ::getpid(), resumed);

@@ -639,3 +639,17 @@ TEST_CASE("the README's first command: vscsi demo runs the whole product on sim:
     CHECK(fio_files == 1);
     CHECK(run(w.vscsi("--no-autostart daemon status")).exit_code == 0);  // left running for the next jobs
 }
+
+TEST_CASE("a client with another runtime dir (cron) finds the data directory's daemon instead of starting one", "[daemon]") {
+    World w;
+    w.call_json("job list");  // a daemon on w.rt
+    const auto pid = w.daemon_pid();
+    const auto other_rt = w.tmp.path() / "cron-rt";
+    std::filesystem::create_directories(other_rt);
+    const auto r = run("env XDG_RUNTIME_DIR=" + shell_quote(other_rt) + " " + vscsi_bin() + " --data-dir " +
+                       shell_quote(w.data) + " --json daemon status");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(json::parse(r.out).at("pid").to_number<long>() == pid);
+    CHECK_FALSE(std::filesystem::exists(other_rt / "vscsi" / "vscsi.sock"));
+}
