@@ -200,6 +200,14 @@ TEST_CASE("daemon: concurrent jobs on two hosts, status, list filters, metrics, 
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.err, Catch::Contains("--force"));
     CHECK(std::filesystem::exists(w.data / "jobs/a1/job.json"));
+    if (run("command -v script").exit_code == 0) {  // util-linux: a terminal for the question
+        const auto no = run("printf 'a2-typo\\n' | script -qec \"" + w.vscsi("job delete a2") + "\" /dev/null");
+        CHECK_THAT(no.out, Catch::Contains("Type its name to confirm") && Catch::Contains("Not deleted"));
+        CHECK(std::filesystem::exists(w.data / "jobs/a2/job.json"));
+        const auto yes = run("printf 'a2\\n' | script -qec \"" + w.vscsi("job delete a2") + "\" /dev/null");
+        CHECK_THAT(yes.out, Catch::Contains("Deleted job 'a2'"));
+        CHECK_FALSE(std::filesystem::exists(w.data / "jobs/a2"));
+    }
     CHECK(run(w.vscsi("job delete a1 --force")).exit_code == 0);
     CHECK_FALSE(std::filesystem::exists(w.data / "jobs/a1"));
     bad = run(w.vscsi("job status a1"));
@@ -652,4 +660,34 @@ TEST_CASE("a client with another runtime dir (cron) finds the data directory's d
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out).at("pid").to_number<long>() == pid);
     CHECK_FALSE(std::filesystem::exists(other_rt / "vscsi" / "vscsi.sock"));
+}
+
+TEST_CASE("serve --stop-jobs-on-exit: SIGTERM stops every job's collections on its host", "[daemon]") {
+    World w;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const auto serve = w.vscsi("serve --stop-jobs-on-exit");
+        ::execl("/bin/sh", "sh", "-c", ("exec " + serve + " 2>" + shell_quote(w.tmp.path() / "serve.log")).c_str(),
+                static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    for (int i = 0; i < 100 && !std::filesystem::exists(w.socket()); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (const char* n : {"t1", "t2"})
+        w.call_json(std::string("job start --host sim:demo --vm sql-prod-01 --samples 100 --interval 1 --name ") + n);
+    for (int i = 0; i < 100 && w.status("t2").at("samples_collected").to_number<int>() < 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WEXITSTATUS(status) == 0);
+    for (const char* n : {"t1", "t2"}) {
+        const auto meta = JobDir(w.data / "jobs" / n).load_meta();
+        CHECK(meta.status == JobStatus::stopped);
+        CHECK(meta.cleanup.vscsistats_stopped);
+        CHECK(meta.collection.samples_collected >= 1);
+    }
+    // Nothing is left to resume: the next daemon leaves them alone.
+    CHECK(w.status("t1").at("status").as_string() == "stopped");
+    CHECK_FALSE(w.status("t1").at("live").as_bool());
 }
