@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "analysis/recommendation_rules.hpp"
+
 namespace vscsi {
 namespace {
 
@@ -125,6 +127,11 @@ AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const Analyze
     else if (r.total.idle())
         r.warnings.push_back("no I/O in the analyzed samples: the VM was idle, there is nothing "
                              "to size (no fio job written)");
+
+    std::vector<DiskProfile> profiles;
+    for (const auto& d : r.disks)
+        profiles.push_back({d.disk.display() + (d.vm_name.empty() ? "" : " of " + d.vm_name), &d.metrics});
+    r.recommendations = recommend(r.total, r.samples_total, profiles);
     return r;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/recommendation.hpp"
 #include "analysis/sample_filter.hpp"
 #include "analysis/workload_metrics.hpp"
 #include "job/job_dir.hpp"
@@ -50,6 +51,7 @@ struct AnalysisResult {
     std::vector<DiskResult> disks;
     PeakSample peak;        // busiest analyzed sample
     std::vector<std::string> warnings;
+    std::vector<Recommendation> recommendations;
 
     std::uint64_t samples_filtered() const { return samples_total - samples_analyzed; }
 };

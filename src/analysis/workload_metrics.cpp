@@ -21,6 +21,28 @@ std::uint64_t ios(const DiskAccumulator& acc, Direction d) {
     return acc.at(Metric::io_length, d).count();
 }
 
+std::vector<BucketShare> shares_of(const HistogramAccumulator& h) {
+    std::vector<BucketShare> shares;
+    std::uint64_t total = 0;
+    for (auto f : h.frequencies()) total += f;
+    for (std::size_t i = 0; total > 0 && i < h.frequencies().size(); ++i) {
+        const auto f = h.frequencies()[i];
+        if (f == 0) continue;
+        BucketShare b;
+        if (i > 0) b.low = h.limits()[i - 1];
+        if (i < h.limits().size()) {
+            b.high = h.limits()[i];
+            b.key = std::to_string(*b.high);
+        } else {
+            b.key = ">" + std::to_string(h.limits().back());
+        }
+        b.count = f;
+        b.percent = 100.0 * static_cast<double>(f) / static_cast<double>(total);
+        shares.push_back(std::move(b));
+    }
+    return shares;
+}
+
 double sequential(std::uint64_t at_plus_one, std::uint64_t total) {
     return total == 0 ? kNaN : 100.0 * static_cast<double>(at_plus_one) / static_cast<double>(total);
 }
@@ -64,28 +86,12 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
         m.throughput_mbps[d] = bytes / secs / 1e6;
         m.mean_io_bytes[d] = n == 0 ? kNaN : bytes / static_cast<double>(n);
         m.max_io_bytes[d] = len.empty() ? kNaN : static_cast<double>(len.max());
-        auto& shares = m.block_sizes[static_cast<std::size_t>(d)];
-        const auto total = len.count();
-        for (std::size_t i = 0; total > 0 && i < len.frequencies().size(); ++i) {
-            const auto f = len.frequencies()[i];
-            if (f == 0) continue;
-            BlockSizeShare b;
-            if (i > 0) b.low = len.limits()[i - 1];
-            if (i < len.limits().size()) {
-                b.high = len.limits()[i];
-                b.key = std::to_string(*b.high);
-            } else {
-                b.key = ">" + std::to_string(len.limits().back());
-            }
-            b.count = f;
-            b.percent = 100.0 * static_cast<double>(f) / static_cast<double>(total);
-            shares.push_back(std::move(b));
-        }
         const auto& seek = acc.at(Metric::seek_distance, d);
         std::uint64_t seek_total = 0;
         for (auto f : seek.frequencies()) seek_total += f;
         m.sequential_percent[d] = sequential(seek.frequency_of_bucket(0, 1), seek_total);
     }
+    for (std::size_t slot = 0; slot < kSlotCount; ++slot) m.distributions[slot] = shares_of(acc.slots[slot]);
     const auto rw = m.ios_read + m.ios_write;
     m.read_percent = rw == 0 ? kNaN : 100.0 * static_cast<double>(m.ios_read) / static_cast<double>(rw);
     m.queue_depth = summarize(acc.at(Metric::outstanding_ios, Direction::total), method, 1.0);
@@ -93,6 +99,15 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
     m.latency_ms_read = summarize(acc.at(Metric::latency, Direction::read), method, 1e-3);
     m.latency_ms_write = summarize(acc.at(Metric::latency, Direction::write), method, 1e-3);
     return m;
+}
+
+double WorkloadMetrics::percent_in(Metric m, Direction d,
+                                   std::initializer_list<std::optional<std::int64_t>> highs) const {
+    double p = 0;
+    for (const auto& b : distribution(m, d))
+        for (const auto& h : highs)
+            if (b.high == h) p += b.percent;
+    return p;
 }
 
 SampleFigures sample_figures(const DiskHistograms& d, double seconds) {

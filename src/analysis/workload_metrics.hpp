@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <string>
@@ -29,7 +30,8 @@ struct PercentileSummary {
     double mean = kNaN, p50 = kNaN, p95 = kNaN, p99 = kNaN;
 };
 
-struct BlockSizeShare {
+// One non-empty bucket of a histogram summed over the analyzed samples.
+struct BucketShare {
     std::optional<std::int64_t> low;   // exclusive; none for the first bucket
     std::optional<std::int64_t> high;  // inclusive; none for the overflow bucket
     std::string key;                   // the bucket limit as text, ">524288" for overflow
@@ -51,16 +53,26 @@ struct WorkloadMetrics {
     PerDirection throughput_mbps;     // count x mean bytes / seconds / 10^6
     PerDirection mean_io_bytes;
     PerDirection max_io_bytes;        // largest IO seen (vscsiStats max)
-    std::array<std::vector<BlockSizeShare>, 3> block_sizes;  // by Direction
+    // Non-empty buckets of every histogram, by slot (see slot_of): the shapes
+    // that recommendations, charts and comparisons read.
+    std::array<std::vector<BucketShare>, kSlotCount> distributions;
     PerDirection sequential_percent;  // share of IOs at seek distance exactly +1 LBN
     PercentileSummary queue_depth;    // outstanding IOs when a new IO is issued
     PercentileSummary latency_ms_read, latency_ms_write, latency_ms_total;
     PercentileMethod percentile_method = PercentileMethod::bucket_upper_bound;
 
     bool idle() const { return ios_total == 0; }
-    const std::vector<BlockSizeShare>& sizes(Direction d) const {
-        return block_sizes[static_cast<std::size_t>(d)];
+    const std::vector<BucketShare>& distribution(Metric m, Direction d) const {
+        static const std::vector<BucketShare> none;
+        const auto s = slot_of(m, d);
+        return s ? distributions[*s] : none;
     }
+    std::vector<BucketShare>& distribution(Metric m, Direction d) {
+        return distributions[*slot_of(m, d)];  // callers pass slots that exist
+    }
+    const std::vector<BucketShare>& sizes(Direction d) const { return distribution(Metric::io_length, d); }
+    // Percent of IOs in buckets whose upper limit is one of `highs` (nullopt = overflow).
+    double percent_in(Metric m, Direction d, std::initializer_list<std::optional<std::int64_t>> highs) const;
 };
 
 WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,

@@ -31,7 +31,7 @@ namespace {
 bool is_power_of_two(std::int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 std::int64_t round_up_512(double v) { return static_cast<std::int64_t>(std::ceil(v / 512.0)) * 512; }
 
-std::string bucket_text(const BlockSizeShare& b) {
+std::string bucket_text(const BucketShare& b) {
     if (!b.high) return fmt::format(">{}", b.low.value_or(0));
     if (!b.low) return fmt::format("<={}", *b.high);
     return fmt::format("({},{}]", *b.low, *b.high);
@@ -75,7 +75,7 @@ int whole(double v, int min) { return std::max(min, static_cast<int>(std::lround
 
 }  // namespace
 
-std::int64_t representative_io_size(const BlockSizeShare& b, double max_observed) {
+std::int64_t representative_io_size(const BucketShare& b, double max_observed) {
     if (!b.high) {  // overflow: nothing bigger than the largest IO seen
         const double floor = static_cast<double>(b.low.value_or(0)) + 512;
         return round_up_512(std::max(std::isfinite(max_observed) ? max_observed : floor, floor));
@@ -89,7 +89,7 @@ std::int64_t representative_io_size(const BlockSizeShare& b, double max_observed
     return std::max<std::int64_t>(512, round_up_512(static_cast<double>(hi)));
 }
 
-std::vector<BsEntry> build_bssplit(const std::vector<BlockSizeShare>& shares, double max_observed,
+std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, double max_observed,
                                    std::vector<std::string>& dropped) {
     struct Cand {
         BsEntry e;

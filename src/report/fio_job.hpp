@@ -33,11 +33,11 @@ struct BsEntry {
 // limits stand for themselves; the "unaligned" buckets (4095, 8191, 16383,
 // 65535) stand for the 512-aligned middle of their range; overflow for the
 // largest IO seen.
-std::int64_t representative_io_size(const BlockSizeShare& b, double max_observed);
+std::int64_t representative_io_size(const BucketShare& b, double max_observed);
 
 // Whole percentages that add up to exactly 100 (largest remainder); sizes
 // whose share rounds to 0 are dropped and listed in `dropped`.
-std::vector<BsEntry> build_bssplit(const std::vector<BlockSizeShare>& shares, double max_observed,
+std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, double max_observed,
                                    std::vector<std::string>& dropped);
 
 std::string fio_size_text(std::int64_t bytes);  // 4096 -> "4k", 3584 -> "3584"

@@ -5,18 +5,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "format/bucket_labels.hpp"
+
 namespace vscsi {
 namespace {
 
-std::string size_label(const BlockSizeShare& b) {
-    if (!b.high) return fmt::format(">{}K", *b.low / 1024);
-    const auto h = *b.high;
-    if (h % 1024 == 0) return fmt::format("{}K", h / 1024);
-    if ((h + 1) % 1024 == 0) return fmt::format("<{}K", (h + 1) / 1024);  // unaligned bucket
-    return fmt::format("{}B", h);
-}
+std::string size_label(const BucketShare& b) { return bucket_label(Metric::io_length, b.high, b.low); }
 
-std::string top_sizes(const std::vector<BlockSizeShare>& v) {
+std::string top_sizes(const std::vector<BucketShare>& v) {
     auto sorted = v;
     std::stable_sort(sorted.begin(), sorted.end(), [](auto& a, auto& b) { return a.percent > b.percent; });
     std::string s;
@@ -60,6 +56,18 @@ std::string human_profile(const WorkloadMetrics& m, std::string_view in) {
     return o;
 }
 
+std::string human_recommendations(const std::vector<Recommendation>& recs) {
+    if (recs.empty()) return {};
+    std::string o = "\nRecommendations:\n";
+    auto out = std::back_inserter(o);
+    for (const auto& r : recs) {
+        fmt::format_to(out, "  [{}] {}{}\n", to_string(r.severity), r.title,
+                       r.scope == "job" ? "" : " (" + r.scope + ")");
+        fmt::format_to(out, "      evidence: {}\n      advice: {}\n", r.evidence, r.advice);
+    }
+    return o;
+}
+
 std::string human_summary(const AnalysisResult& r) {
     std::string o;
     auto out = std::back_inserter(o);
@@ -70,7 +78,7 @@ std::string human_summary(const AnalysisResult& r) {
         fmt::format_to(out, " ({:.1f}%)", 100.0 * static_cast<double>(r.samples_filtered()) /
                                               static_cast<double>(r.samples_total));
     fmt::format_to(out, "\nFilter: {}\n", r.filter.explanation);
-    if (r.total.idle()) return o;
+    if (r.total.idle()) return o + human_recommendations(r.recommendations);
     fmt::format_to(out, "\nPeak Workload Profile ({} disk{}):\n", r.disks.size(), r.disks.size() == 1 ? "" : "s");
     o += human_profile(r.total);
     if (r.peak.seq)
@@ -83,6 +91,7 @@ std::string human_summary(const AnalysisResult& r) {
             o += human_profile(d.metrics, "    ");
         }
     }
+    o += human_recommendations(r.recommendations);
     return o;
 }
 

@@ -8,6 +8,7 @@
 namespace vscsi {
 
 std::string human_profile(const WorkloadMetrics& m, std::string_view indent = "  ");
+std::string human_recommendations(const std::vector<Recommendation>& recs);
 std::string human_summary(const AnalysisResult& r);
 
 }  // namespace vscsi

@@ -23,7 +23,7 @@ json::object pct_summary(const PercentileSummary& s, PercentileMethod m, int dig
             {"percentile_method", to_string(m)}};
 }
 
-json::object size_dist(const std::vector<BlockSizeShare>& v) {
+json::object size_dist(const std::vector<BucketShare>& v) {
     json::object o;
     for (const auto& b : v) o[b.key] = round_to(b.percent, 3);
     return o;
@@ -75,6 +75,14 @@ json::object summary_to_json(const AnalysisResult& r, const std::map<std::string
     json::array warnings;
     for (const auto& w : r.warnings) warnings.emplace_back(w);
     json::object outs;
+    json::array recs;
+    for (const auto& rec : r.recommendations)
+        recs.push_back({{"rule", rec.rule},
+                        {"severity", to_string(rec.severity)},
+                        {"scope", rec.scope},
+                        {"title", rec.title},
+                        {"evidence", rec.evidence},
+                        {"advice", rec.advice}});
     for (const auto& [k, v] : outputs) outs[k] = v;
     return {
         {"job_id", r.job_id},
@@ -93,6 +101,7 @@ json::object summary_to_json(const AnalysisResult& r, const std::map<std::string
                     {"write", round_to(r.peak.iops_write, 3)}}}}},
         {"disks", std::move(disks)},
         {"warnings", std::move(warnings)},
+        {"recommendations", std::move(recs)},
         {"outputs", std::move(outs)},
     };
 }

@@ -43,7 +43,7 @@ TEST_CASE("metrics of the real sample match values computed by hand", "[analysis
     CHECK(m.sequential_percent.write == Approx(100.0 * 213 / 789));
     // Block sizes per direction, keyed by bucket limit
     const auto& w = m.sizes(Direction::write);
-    auto share = [](const std::vector<BlockSizeShare>& v, std::string key) {
+    auto share = [](const std::vector<BucketShare>& v, std::string key) {
         for (const auto& b : v) if (b.key == key) return b.percent;
         return -1.0;
     };

@@ -9,8 +9,8 @@ using namespace vscsi;
 
 namespace {
 
-BlockSizeShare share(std::optional<std::int64_t> lo, std::optional<std::int64_t> hi, double pct) {
-    BlockSizeShare b;
+BucketShare share(std::optional<std::int64_t> lo, std::optional<std::int64_t> hi, double pct) {
+    BucketShare b;
     b.low = lo;
     b.high = hi;
     b.percent = pct;
@@ -115,7 +115,7 @@ TEST_CASE("single-direction workloads use randread/randwrite with single values"
     auto& m = f.result.total;
     m.ios_read = 0;
     m.iops.read = 0;
-    m.block_sizes[1].clear();
+    m.distribution(Metric::io_length, Direction::read).clear();
     const auto job = f.render();
     CHECK(value_of(job, "rw") == "randwrite");
     CHECK(job.find("rwmixread") == std::string::npos);
@@ -126,7 +126,7 @@ TEST_CASE("single-direction workloads use randread/randwrite with single values"
 TEST_CASE("sizes that are not multiples of the smallest one keep bs_unaligned", "[fio]") {
     RealFixture f;
     auto& m = f.result.total;
-    m.block_sizes[1] = {share(4095, 4096, 50), share(4096, 8191, 50)};  // 4k and 6k reads
+    m.distribution(Metric::io_length, Direction::read) = {share(4095, 4096, 50), share(4096, 8191, 50)};  // 4k and 6k reads
     const auto job = f.render();
     CHECK(value_of(job, "bs_unaligned") == "1");  // 6k reads are not a multiple of 4k
     CHECK_THAT(job, Catch::Contains("# read 6k is not a multiple of 4k"));
