@@ -6,12 +6,15 @@
 #include <memory>
 
 #include "analysis/job_analysis.hpp"
+#include "analysis/sample_series.hpp"
+#include "chart/job_charts.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
 #include "job/csv_import.hpp"
 #include "report/csv_export.hpp"
 #include "report/fio_job.hpp"
+#include "report/html_report.hpp"
 #include "report/human_summary.hpp"
 #include "report/ndjson_export.hpp"
 #include "report/summary_json.hpp"
@@ -28,7 +31,9 @@ constexpr const char* kAnalyzeUsage = R"(Usage: vscsi analyze JOB|DIR [options]
 
 Filters idle samples, computes the workload profile of the analyzed samples
 (per disk and for the whole job), writes analysis/summary.json and a fio job
-file that reproduces it. CSV files are imported as a new job first.)";
+file that reproduces it. CSV files are imported as a new job first.
+--visualize draws charts with gnuplot into ANALYSIS_DIR/charts; --report writes
+one self-contained HTML file (ANALYSIS_DIR/report.html) to hand to a customer.)";
 
 // fio splits filename= on ':' (several files); a literal colon must be escaped.
 std::string fio_filename(const std::string& target) {
@@ -92,7 +97,8 @@ int run_analyze(const CommandContext& ctx) {
     std::string filter = "percentile", method = "bucket_upper_bound", rate = "off";
     std::optional<double> threshold;
     double threshold_value = 0;
-    std::string output, output_dir, csv_path, ndjson_path, name;
+    std::string output, output_dir, csv_path, ndjson_path, name, report_path, format = "png";
+    bool visualize = false;
     FioParams fio;
     bool no_direct = false, per_disk = false, cumulative = false;
     double interval = 0;
@@ -112,6 +118,9 @@ int run_analyze(const CommandContext& ctx) {
         ("per-disk", po::bool_switch(&per_disk), "also write one fio job per disk")
         ("csv", po::value(&csv_path)->implicit_value(""), "tidy long-format CSV export [PATH]")
         ("ndjson", po::value(&ndjson_path)->implicit_value(""), "k6-compatible NDJSON export [PATH]")
+        ("visualize", po::bool_switch(&visualize), "draw 3D histogram surfaces and time series (gnuplot) into ANALYSIS_DIR/charts")
+        ("format", po::value(&format)->default_value(format), "chart format: png | svg")
+        ("report", po::value(&report_path)->implicit_value(""), "self-contained HTML report [PATH] (default ANALYSIS_DIR/report.html)")
         ("interval", po::value(&interval), "CSV inputs: seconds each file covers")
         ("cumulative", po::bool_switch(&cumulative), "CSV inputs: files are successive cumulative prints")
         ("name", po::value(&name), "CSV inputs: name of the job to create")
@@ -134,6 +143,9 @@ int run_analyze(const CommandContext& ctx) {
     if (!rm) throw UsageError(fmt::format("--rate '{}' is not off, mean or peak", rate));
     fio.rate = *rm;
     fio.direct = !no_direct;
+    const auto image_format = image_format_from_string(format);
+    if (!image_format) throw UsageError(fmt::format("--format '{}' is not png or svg", format));
+    const bool want_report = vm.count("report") > 0;
     fio.target = fio_filename(fio.target);
     check_fio_size(fio.size);
     if (fio.runtime_seconds == 0) throw UsageError("--runtime must be at least 1 second");
@@ -193,10 +205,42 @@ int run_analyze(const CommandContext& ctx) {
         observers.push_back(nd.get());
     }
 
+    std::unique_ptr<SampleSeriesCollector> series;
+    if (visualize || want_report) {
+        series = std::make_unique<SampleSeriesCollector>();
+        observers.push_back(series.get());
+    }
+
     auto result = analyze_job(dir, meta, opt, observers);
     for (auto& n : notes) result.warnings.insert(result.warnings.begin(), n);
 
+    // Charts first: a missing gnuplot becomes a warning in every output.
+    std::vector<RenderedChart> charts;
+    std::vector<std::string> chart_problems;
+    if (series) {
+        const auto gnuplot = find_gnuplot();
+        const auto specs = job_chart_specs(result, *series, *image_format);
+        if (!gnuplot) {
+            chart_problems.push_back(fmt::format("charts not drawn: gnuplot was not found; {}", kGnuplotInstallHint));
+        } else {
+            for (const auto& spec : specs) {
+                std::string error;
+                if (auto c = render_chart(*gnuplot, spec, *image_format, error)) charts.push_back(std::move(*c));
+                else chart_problems.push_back(error);
+            }
+        }
+        for (const auto& p : chart_problems) result.warnings.push_back(p);
+    }
+
     std::map<std::string, std::string> outputs;
+    if (visualize && !charts.empty()) {
+        const auto chart_dir = out_dir / "charts";
+        fs::create_directories(chart_dir, ec);
+        if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", chart_dir.string(), ec.message()));
+        for (const auto& c : charts)
+            write_output_file((chart_dir / (c.spec.name + "." + std::string(extension(c.format)))).string(), c.image);
+        outputs["charts"] = fmt::format("{} ({} files)", chart_dir.string(), charts.size());
+    }
     if (csv_file) {
         csv_file->commit();
         outputs["csv"] = csv_file->path().string();
@@ -205,10 +249,12 @@ int run_analyze(const CommandContext& ctx) {
         nd_file->commit();
         outputs["ndjson"] = nd_file->path().string();
     }
+    std::string fio_text, fio_path;
     if (!result.total.idle()) {
-        const auto fio_path = output.empty() ? (out_dir / (meta.job_id + ".fio")).string() : output;
+        fio_path = output.empty() ? (out_dir / (meta.job_id + ".fio")).string() : output;
         const auto scope = fmt::format("all {} disk{}", result.disks.size(), result.disks.size() == 1 ? "" : "s");
-        write_output_file(fio_path, render_fio_job({meta.job_id, scope, &result, &result.total}, fio));
+        fio_text = render_fio_job({meta.job_id, scope, &result, &result.total}, fio);
+        write_output_file(fio_path, fio_text);
         outputs["fio"] = fio_path;
         if (per_disk) {
             for (const auto& d : result.disks) {
@@ -220,6 +266,11 @@ int run_analyze(const CommandContext& ctx) {
                 outputs["fio." + d.disk.label + "." + std::to_string(d.disk.handle_id)] = p;
             }
         }
+    }
+    if (want_report) {
+        const auto path = report_path.empty() ? (out_dir / "report.html").string() : report_path;
+        write_output_file(path, render_job_report({&result, &meta, std::move(charts), chart_problems, fio_text, fio_path}));
+        outputs["report"] = path;
     }
     const auto summary_path = (out_dir / "summary.json").string();
     outputs["summary"] = summary_path;
