@@ -1,9 +1,11 @@
 // Generates vscsiStats data from workload models, for the example job and the
 // benchmarks:
 //   vscsi-gen-samples job DIR --samples N --disks D [--interval S] [--idle-every K] [--name NAME]
+//                     [--latency-scale F] [--queue-scale F]   (an "after" job for comparisons)
 //   vscsi-gen-samples csv FILE --disks D            (one big `vscsiStats -p all -c` output)
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -18,7 +20,11 @@ using namespace vscsi;
 namespace {
 
 // Two disk personalities: an OLTP database volume and a log/backup volume.
-WorkloadModel model_for_disk(std::size_t disk, bool idle) {
+struct Scales {
+    double latency = 1, queue = 1;
+};
+
+WorkloadModel model_for_disk(std::size_t disk, bool idle, const Scales& scale = {}) {
     WorkloadModel m;
     if (disk % 2 == 0) {
         m.iops = 2400;
@@ -42,6 +48,9 @@ WorkloadModel model_for_disk(std::size_t disk, bool idle) {
         m.write_latency_us = 700;
     }
     m.iops_jitter = 0.15;
+    m.read_latency_us *= scale.latency;
+    m.write_latency_us *= scale.latency;
+    m.outstanding_mean = std::max(1.0, m.outstanding_mean * scale.queue);
     if (idle) {
         m.iops = 12;
         m.outstanding_mean = 1;
@@ -56,7 +65,7 @@ DiskId disk_id(std::size_t i) {
 
 int usage() {
     fmt::print(stderr, "usage: vscsi-gen-samples job DIR --samples N --disks D [--interval S] "
-                       "[--idle-every K] [--name NAME] [--seed N]\n"
+                       "[--idle-every K] [--name NAME] [--seed N] [--latency-scale F] [--queue-scale F]\n"
                        "       vscsi-gen-samples csv FILE --disks D\n");
     return 2;
 }
@@ -70,6 +79,7 @@ int main(int argc, char** argv) {
     std::uint64_t samples = 10, disks = 1, idle_every = 0, seed = 1;
     double interval = 60;
     std::string name = out.filename().string();
+    Scales scale;
     for (int i = 3; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
         if (k == "--samples") samples = std::stoull(v);
@@ -78,6 +88,8 @@ int main(int argc, char** argv) {
         else if (k == "--idle-every") idle_every = std::stoull(v);
         else if (k == "--name") name = v;
         else if (k == "--seed") seed = std::stoull(v);
+        else if (k == "--latency-scale") scale.latency = std::stod(v);
+        else if (k == "--queue-scale") scale.queue = std::stod(v);
         else return usage();
     }
     if (mode == "csv") {
@@ -123,7 +135,7 @@ int main(int argc, char** argv) {
         const bool idle = idle_every > 0 && s % idle_every == idle_every - 1;
         VscsiStatsOutput o;
         for (std::size_t d = 0; d < disks; ++d)
-            o.disks.push_back(synthesize_interval(model_for_disk(d, idle), disk_id(d), interval, seed * 1000003 + s * 131 + d));
+            o.disks.push_back(synthesize_interval(model_for_disk(d, idle, scale), disk_id(d), interval, seed * 1000003 + s * 131 + d));
         SampleHeader h{s + 1, start + step * static_cast<long long>(s), start + step * static_cast<long long>(s + 1),
                        meta.host.hostname, false};
         if (auto ec = dir.write_sample(h, o)) {

@@ -299,10 +299,14 @@ std::string distribution_overlay_script(Metric m, const WorkloadMetrics& a, std:
     }
     fmt::format_to(out, "set multiplot layout 1,3 title {} font \",13\"\n", gnuplot_quote(title));
     o += "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.9 border rgb \"#555555\"\n"
-         "set xtics rotate by -45 font \",8\" nomirror\nset grid y lc rgb \"#dddddd\"\nset yrange [0:*]\n"
+         "set xtics rotate by -45 font \",8\" nomirror\nset grid y lc rgb \"#dddddd\"\n"
          "set key top right font \",9\"\n";
     fmt::format_to(out, "set xlabel {}\nset ylabel \"% of IOs\"\n", gnuplot_quote(metric_axis_title(m)));
     for (auto d : kAllDirections) {
+        double top = 0;
+        for (const auto* side : {&a, &b})
+            for (const auto& s : side->distribution(m, d)) top = std::max(top, s.percent);
+        fmt::format_to(out, "set yrange [0:{}]\n", num(top > 0 ? std::min(100.0, top * 1.12) + 1 : 1));
         fmt::format_to(out, "set title {} tc rgb \"{}\"\n", gnuplot_quote(direction_title(d)), direction_color(d));
         fmt::format_to(out, "plot ${0} using 2:xtic(1) lc rgb \"{1}\" title {2}, ${0} using 3 lc rgb \"{3}\" title {4}\n",
                        direction_name(d), mid_color(d),

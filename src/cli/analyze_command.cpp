@@ -8,6 +8,7 @@
 #include "analysis/job_analysis.hpp"
 #include "analysis/sample_series.hpp"
 #include "chart/job_charts.hpp"
+#include "cli/analysis_cli_options.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
@@ -94,19 +95,16 @@ private:
 
 int run_analyze(const CommandContext& ctx) {
     std::vector<std::string> inputs;
-    std::string filter = "percentile", method = "bucket_upper_bound", rate = "off";
-    std::optional<double> threshold;
-    double threshold_value = 0;
+    AnalysisCliOptions analysis;
+    std::string rate = "off";
     std::string output, output_dir, csv_path, ndjson_path, name, report_path, format = "png";
     bool visualize = false;
     FioParams fio;
     bool no_direct = false, per_disk = false, cumulative = false;
     double interval = 0;
     po::options_description desc("analyze options");
+    analysis.add_to(desc);
     desc.add_options()
-        ("filter", po::value(&filter)->default_value(filter), "idle filter: percentile | statistical | absolute | auto | none")
-        ("threshold", po::value(&threshold_value), "percentile P (default 75), k for mean-k*sd (default 1), or IOPS for absolute")
-        ("percentile-method", po::value(&method)->default_value(method), "bucket_upper_bound | interpolate")
         ("output,o", po::value(&output), "fio job file (default ANALYSIS_DIR/JOB.fio)")
         ("output-dir", po::value(&output_dir), "where summary.json and exports go (default JOB/analysis)")
         ("target", po::value(&fio.target)->default_value(fio.target), "fio filename: a file or device to test")
@@ -130,15 +128,7 @@ int run_analyze(const CommandContext& ctx) {
     po::variables_map vm;
     if (!parse_subcommand(ctx, kAnalyzeUsage, desc, pos, vm)) return exit_code::ok;
     if (inputs.empty()) throw UsageError("analyze needs a JOB, a job directory or CSV files");
-    if (vm.count("threshold")) threshold = threshold_value;
-
-    AnalyzeOptions opt;
-    const auto fm = filter_method_from_string(filter);
-    if (!fm) throw UsageError(fmt::format("--filter '{}' is not one of percentile, statistical, absolute, auto, none", filter));
-    opt.filter = {*fm, threshold};
-    if (method == "interpolate") opt.percentile_method = PercentileMethod::interpolate;
-    else if (method == "bucket_upper_bound" || method == "upper") opt.percentile_method = PercentileMethod::bucket_upper_bound;
-    else throw UsageError(fmt::format("--percentile-method '{}' is not bucket_upper_bound or interpolate", method));
+    const AnalyzeOptions opt = analysis.resolve(vm);
     const auto rm = rate_mode_from_string(rate);
     if (!rm) throw UsageError(fmt::format("--rate '{}' is not off, mean or peak", rate));
     fio.rate = *rm;

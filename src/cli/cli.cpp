@@ -27,7 +27,9 @@ Usage: vscsi [global options] COMMAND [command options]
 
 Commands:
   analyze JOB|DIR|CSV...   filter idle samples, compute the workload profile, write
-                           analysis/summary.json and a fio job (offline, no daemon)
+                           analysis/summary.json and a fio job (offline, no daemon);
+                           --visualize charts (gnuplot), --report self-contained HTML
+  compare JOB_A JOB_B      every figure side by side, what changed (A -> B); --report HTML
   import FILE.csv...       make a job from hand-collected `vscsiStats -p all -c` files
   host discover HOST       list VMs (name, worldGroupID, power state) and their disks over SSH
   demo                     the whole product on the built-in simulated host sim:demo
@@ -141,6 +143,7 @@ int run_cli(int argc, char** argv) {
             return line.command.empty() && !line.help ? exit_code::usage : exit_code::ok;
         }
         if (line.command == "analyze") return run_analyze(line.ctx);
+        if (line.command == "compare") return run_compare(line.ctx);
         if (line.command == "import") return run_import(line.ctx);
         if (line.command == "host") return run_host(line.ctx);
         if (line.command == "job") return run_job(line.ctx);
