@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 packages=(g++ pkgconf meson ninja-build
           libboost-json1.81-dev libboost-program-options1.81-dev
           libssh-dev libfmt-dev catch2 fio openssh-server openssh-client procps
-          curl prometheus)  # curl and promtool (from prometheus) check the metrics endpoint in tests
+          curl prometheus  # curl and promtool (from prometheus) check the metrics endpoint in tests
+          gnuplot-nox fonts-dejavu-core  # charts (analyze --visualize/--report, compare --report)
+          chromium python3)  # tests load the HTML reports in headless Chromium
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
