@@ -30,7 +30,7 @@ _vscsi() {
         --host) COMPREPLY=($(compgen -W "sim:demo $(compgen -A hostname)" -- "$cur")); return ;;
     esac
     if [ -z "$cmd" ]; then
-        COMPREPLY=($(compgen -W "analyze import host job daemon serve demo version $global" -- "$cur"))
+        COMPREPLY=($(compgen -W "analyze compare import host job daemon serve demo version $global" -- "$cur"))
         return
     fi
     case "$cmd" in
@@ -55,7 +55,14 @@ _vscsi() {
         analyze)
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "--filter --threshold --percentile-method --output --output-dir --target --size
-                                         --runtime --ioengine --no-direct --rate --per-disk --csv --ndjson" -- "$cur"))
+                                         --runtime --ioengine --no-direct --rate --per-disk --csv --ndjson
+                                         --visualize --format --report" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))
+            fi ;;
+        compare)
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--filter --threshold --percentile-method --report --format" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))
             fi ;;

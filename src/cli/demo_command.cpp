@@ -87,7 +87,7 @@ Runs the product end to end against sim:demo, the built-in simulated ESXi
 host (a database VM and a file server): starts the daemon with live metrics if
 none runs, discovers the host, starts a short job in the daemon, kills the
 daemon mid-job to show the job survive it, reads the live metrics, and
-analyzes the job into a workload profile and a fio job.)",
+analyzes the job into a workload profile, a fio job and an HTML report.)",
                           desc, {}, vm))
         return exit_code::ok;
     if (samples < 4 || !(interval >= 1))
@@ -170,8 +170,8 @@ analyzes the job into a workload profile and a fio job.)",
     if (int rc = run_job(sub({"status", name, "--follow"}))) return rc;
     step("vscsi job list --tag purpose=demo");
     if (int rc = run_job(sub({"list", "--tag", "purpose=demo"}))) return rc;
-    step("vscsi analyze " + name);
-    if (int rc = run_analyze(sub({name}))) return rc;
+    step("vscsi analyze " + name + " --report");
+    if (int rc = run_analyze(sub({name, "--report"}))) return rc;
     std::cout << fmt::format(
         "\nThe daemon keeps running for the next jobs: `vscsi daemon status`, `vscsi daemon "
         "stop`.\n"

@@ -645,6 +645,7 @@ TEST_CASE("the README's first command: vscsi demo runs the whole product on sim:
     for (const auto& e : std::filesystem::recursive_directory_iterator(w.data / "jobs"))
         fio_files += e.path().extension() == ".fio";
     CHECK(fio_files == 1);
+    CHECK_THAT(r.out, Catch::Contains("report.html"));
     CHECK(run(w.vscsi("--no-autostart daemon status")).exit_code == 0);  // left running for the next jobs
 }
 
