@@ -64,9 +64,10 @@ DiskId disk_id(std::size_t i) {
 }
 
 int usage() {
-    fmt::print(stderr, "usage: vscsi-gen-samples job DIR --samples N --disks D [--interval S] "
-                       "[--idle-every K] [--name NAME] [--seed N] [--latency-scale F] [--queue-scale F]\n"
-                       "       vscsi-gen-samples csv FILE --disks D\n");
+    fmt::print(stderr,
+               "usage: vscsi-gen-samples job DIR --samples N --disks D [--interval S] "
+               "[--idle-every K] [--name NAME] [--seed N] [--latency-scale F] [--queue-scale F]\n"
+               "       vscsi-gen-samples csv FILE --disks D\n");
     return 2;
 }
 
@@ -82,20 +83,30 @@ int main(int argc, char** argv) {
     Scales scale;
     for (int i = 3; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
-        if (k == "--samples") samples = std::stoull(v);
-        else if (k == "--disks") disks = std::stoull(v);
-        else if (k == "--interval") interval = std::stod(v);
-        else if (k == "--idle-every") idle_every = std::stoull(v);
-        else if (k == "--name") name = v;
-        else if (k == "--seed") seed = std::stoull(v);
-        else if (k == "--latency-scale") scale.latency = std::stod(v);
-        else if (k == "--queue-scale") scale.queue = std::stod(v);
-        else return usage();
+        if (k == "--samples")
+            samples = std::stoull(v);
+        else if (k == "--disks")
+            disks = std::stoull(v);
+        else if (k == "--interval")
+            interval = std::stod(v);
+        else if (k == "--idle-every")
+            idle_every = std::stoull(v);
+        else if (k == "--name")
+            name = v;
+        else if (k == "--seed")
+            seed = std::stoull(v);
+        else if (k == "--latency-scale")
+            scale.latency = std::stod(v);
+        else if (k == "--queue-scale")
+            scale.queue = std::stod(v);
+        else
+            return usage();
     }
     if (mode == "csv") {
         VscsiStatsOutput o;
         for (std::size_t d = 0; d < disks; ++d)
-            o.disks.push_back(synthesize_interval(model_for_disk(d, false), disk_id(d), interval, seed + d));
+            o.disks.push_back(
+                synthesize_interval(model_for_disk(d, false), disk_id(d), interval, seed + d));
         if (auto ec = write_file_atomic(out, format_vscsistats_csv(o))) {
             fmt::print(stderr, "cannot write {}: {}\n", out.string(), ec.message());
             return 1;
@@ -121,9 +132,10 @@ int main(int argc, char** argv) {
     for (std::size_t d = 0; d < disks; ++d) {
         const auto id = disk_id(d);
         if (meta.targets.empty() || meta.targets.back().world_group_id != id.world_group_id)
-            meta.targets.push_back({fmt::format("SQL-Server-{:02}", meta.targets.size() + 1), id.world_group_id,
-                                    fmt::format("/vmfs/volumes/ds1/sql{:02}/sql{:02}.vmx", meta.targets.size() + 1,
-                                                meta.targets.size() + 1),
+            meta.targets.push_back({fmt::format("SQL-Server-{:02}", meta.targets.size() + 1),
+                                    id.world_group_id,
+                                    fmt::format("/vmfs/volumes/ds1/sql{:02}/sql{:02}.vmx",
+                                                meta.targets.size() + 1, meta.targets.size() + 1),
                                     {}});
         meta.targets.back().disks.push_back({id.handle_id, id.label});
     }
@@ -135,9 +147,10 @@ int main(int argc, char** argv) {
         const bool idle = idle_every > 0 && s % idle_every == idle_every - 1;
         VscsiStatsOutput o;
         for (std::size_t d = 0; d < disks; ++d)
-            o.disks.push_back(synthesize_interval(model_for_disk(d, idle, scale), disk_id(d), interval, seed * 1000003 + s * 131 + d));
-        SampleHeader h{s + 1, start + step * static_cast<long long>(s), start + step * static_cast<long long>(s + 1),
-                       meta.host.hostname, false};
+            o.disks.push_back(synthesize_interval(model_for_disk(d, idle, scale), disk_id(d),
+                                                  interval, seed * 1000003 + s * 131 + d));
+        SampleHeader h{s + 1, start + step * static_cast<long long>(s),
+                       start + step * static_cast<long long>(s + 1), meta.host.hostname, false};
         if (auto ec = dir.write_sample(h, o)) {
             fmt::print(stderr, "cannot write sample {}: {}\n", s + 1, ec.message());
             return 1;

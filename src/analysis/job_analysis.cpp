@@ -52,7 +52,8 @@ AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const Analyze
             note_problem(problem);
             continue;
         }
-        activity.push_back(static_cast<float>(sample_total_iops(sample.data, sample.header.seconds())));
+        activity.push_back(
+            static_cast<float>(sample_total_iops(sample.data, sample.header.seconds())));
         if (sample.header.after_gap) ++after_gap;
         if (!r.first_start) r.first_start = sample.header.start;
         r.last_end = sample.header.end;
@@ -111,7 +112,8 @@ AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const Analyze
                                          r.samples_unreadable));
         for (auto& p : problems) r.warnings.push_back("  " + p);
         if (r.samples_unreadable > problems.size())
-            r.warnings.push_back(fmt::format("  ... and {} more", r.samples_unreadable - problems.size()));
+            r.warnings.push_back(
+                fmt::format("  ... and {} more", r.samples_unreadable - problems.size()));
     } else {
         for (auto& p : problems) r.warnings.push_back(p);
     }
@@ -119,18 +121,21 @@ AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const Analyze
         r.warnings.push_back(fmt::format(
             "{} sample(s) follow a gap in collection (connection loss or restart)", after_gap));
     if (!meta.cleanup.vscsistats_stopped && !meta.cleanup.error.empty())
-        r.warnings.push_back(fmt::format("vscsiStats may still run on {}: {} (run `vscsi job "
-                                         "cleanup {}`)",
-                                         meta.host.hostname, meta.cleanup.error, meta.job_id));
+        r.warnings.push_back(
+            fmt::format("vscsiStats may still run on {}: {} (run `vscsi job "
+                        "cleanup {}`)",
+                        meta.host.hostname, meta.cleanup.error, meta.job_id));
     if (r.samples_total == 0)
         r.warnings.push_back("the job has no readable samples: nothing to analyze");
     else if (r.total.idle())
-        r.warnings.push_back("no I/O in the analyzed samples: the VM was idle, there is nothing "
-                             "to size (no fio job written)");
+        r.warnings.push_back(
+            "no I/O in the analyzed samples: the VM was idle, there is nothing "
+            "to size (no fio job written)");
 
     std::vector<DiskProfile> profiles;
     for (const auto& d : r.disks)
-        profiles.push_back({d.disk.display() + (d.vm_name.empty() ? "" : " of " + d.vm_name), &d.metrics});
+        profiles.push_back(
+            {d.disk.display() + (d.vm_name.empty() ? "" : " of " + d.vm_name), &d.metrics});
     r.recommendations = recommend(r.total, r.samples_total, profiles);
     return r;
 }

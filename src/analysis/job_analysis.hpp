@@ -22,7 +22,7 @@ struct AnalyzeOptions {
 
 // Sees every readable sample in order during the second pass (exports).
 class SampleObserver {
-public:
+  public:
     virtual ~SampleObserver() = default;
     virtual void on_sample(const Sample& sample, bool analyzed) = 0;
 };
@@ -49,7 +49,7 @@ struct AnalysisResult {
     std::optional<TimePoint> first_start, last_end;
     WorkloadMetrics total;  // all disks together
     std::vector<DiskResult> disks;
-    PeakSample peak;        // busiest analyzed sample
+    PeakSample peak;  // busiest analyzed sample
     std::vector<std::string> warnings;
     std::vector<Recommendation> recommendations;
 

@@ -21,7 +21,9 @@ std::string signed_points(double p) {
     return fmt::format("{}{:.1f} points", p < 0 ? "\u2212" : "+", std::fabs(p));
 }
 
-std::string value_text(const ProfileFigure& f) { return format_figure(f.value, f.decimals, ""); }
+std::string value_text(const ProfileFigure& f) {
+    return format_figure(f.value, f.decimals, "");
+}
 
 // Ranks changes: relative change, or points / 100 for shares.
 double magnitude(const FigureDelta& d) {
@@ -38,7 +40,8 @@ std::string verdict(const FigureDelta& d) {
 
 }  // namespace
 
-double total_variation_distance(const std::vector<BucketShare>& a, const std::vector<BucketShare>& b) {
+double total_variation_distance(const std::vector<BucketShare>& a,
+                                const std::vector<BucketShare>& b) {
     if (a.empty() || b.empty()) return kNaN;
     std::map<std::string, std::pair<double, double>> p;
     for (const auto& x : a) p[x.key].first += x.percent / 100.0;
@@ -48,7 +51,8 @@ double total_variation_distance(const std::vector<BucketShare>& a, const std::ve
     return d / 2;
 }
 
-Comparison compare_profiles(const WorkloadMetrics& a, const WorkloadMetrics& b, const ComparisonThresholds& t) {
+Comparison compare_profiles(const WorkloadMetrics& a, const WorkloadMetrics& b,
+                            const ComparisonThresholds& t) {
     Comparison c;
     const auto fa = profile_figures(a);
     const auto fb = profile_figures(b);
@@ -61,30 +65,41 @@ Comparison compare_profiles(const WorkloadMetrics& a, const WorkloadMetrics& b, 
         if (std::isfinite(va) && std::isfinite(vb)) {
             d.delta = vb - va;
             if (va != 0) d.delta_percent = 100.0 * d.delta / std::fabs(va);
-            if (fa[i].unit == "%") d.changed = std::fabs(d.delta) >= t.min_points;
-            else if (va == 0) d.changed = vb != 0;
-            else d.changed = std::fabs(d.delta) / std::fabs(va) >= t.min_relative_change;
+            if (fa[i].unit == "%")
+                d.changed = std::fabs(d.delta) >= t.min_points;
+            else if (va == 0)
+                d.changed = vb != 0;
+            else
+                d.changed = std::fabs(d.delta) / std::fabs(va) >= t.min_relative_change;
             // Differences below the printed precision are not changes.
             if (std::fabs(d.delta) < 0.5 * std::pow(10.0, -fa[i].decimals)) d.changed = false;
         } else if (std::isfinite(va) != std::isfinite(vb)) {
             d.changed = true;  // a direction appeared or vanished
         }
-        const auto unit = fa[i].unit.empty() || fa[i].unit == "%" ? std::string(fa[i].unit) : " " + std::string(fa[i].unit);
+        const auto unit = fa[i].unit.empty() || fa[i].unit == "%" ? std::string(fa[i].unit)
+                                                                  : " " + std::string(fa[i].unit);
         std::string how;
-        if (!std::isfinite(va) || !std::isfinite(vb)) how = std::isfinite(vb) ? "new" : "gone";
-        else if (fa[i].unit == "%") how = signed_points(d.delta);
-        else if (std::isfinite(d.delta_percent)) how = signed_percent(d.delta_percent);
-        else how = "from zero";
-        d.statement = fmt::format("{} {} \u2192 {}{}, {}{}", fa[i].label, value_text(fa[i]), value_text(fb[i]),
-                                  fa[i].unit == "%" ? "%" : unit, how, verdict(d));
+        if (!std::isfinite(va) || !std::isfinite(vb))
+            how = std::isfinite(vb) ? "new" : "gone";
+        else if (fa[i].unit == "%")
+            how = signed_points(d.delta);
+        else if (std::isfinite(d.delta_percent))
+            how = signed_percent(d.delta_percent);
+        else
+            how = "from zero";
+        d.statement =
+            fmt::format("{} {} \u2192 {}{}, {}{}", fa[i].label, value_text(fa[i]),
+                        value_text(fb[i]), fa[i].unit == "%" ? "%" : unit, how, verdict(d));
         c.figures.push_back(std::move(d));
     }
     for (const auto& d : c.figures)
         if (d.changed) ranked.push_back(&d);
-    std::stable_sort(ranked.begin(), ranked.end(), [](auto* x, auto* y) { return magnitude(*x) > magnitude(*y); });
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](auto* x, auto* y) { return magnitude(*x) > magnitude(*y); });
     for (const auto* d : ranked) c.changes.push_back(d->statement);
 
-    for (auto m : {Metric::io_length, Metric::seek_distance, Metric::outstanding_ios, Metric::latency, Metric::interarrival}) {
+    for (auto m : {Metric::io_length, Metric::seek_distance, Metric::outstanding_ios,
+                   Metric::latency, Metric::interarrival}) {
         for (auto dir : {Direction::total, Direction::read, Direction::write}) {
             DistributionDelta dd;
             dd.metric = m;
@@ -101,14 +116,17 @@ Comparison compare_profiles(const WorkloadMetrics& a, const WorkloadMetrics& b, 
                 double best = -1;
                 std::string moved;
                 for (const auto& [k, v] : by_key) {
-                    const double pa = v.first ? v.first->percent : 0, pb = v.second ? v.second->percent : 0;
+                    const double pa = v.first ? v.first->percent : 0,
+                                 pb = v.second ? v.second->percent : 0;
                     if (std::fabs(pb - pa) <= best) continue;
                     best = std::fabs(pb - pa);
                     const auto* s = v.first ? v.first : v.second;
-                    moved = fmt::format("{} {:.0f}% \u2192 {:.0f}% of IOs", bucket_label(m, s->high, s->low), pa, pb);
+                    moved = fmt::format("{} {:.0f}% \u2192 {:.0f}% of IOs",
+                                        bucket_label(m, s->high, s->low), pa, pb);
                 }
-                dd.statement = fmt::format("{} distribution ({}) shifted: total variation distance {:.2f}; {}",
-                                           metric_title(m), direction_name(dir), dd.tvd, moved);
+                dd.statement =
+                    fmt::format("{} distribution ({}) shifted: total variation distance {:.2f}; {}",
+                                metric_title(m), direction_name(dir), dd.tvd, moved);
             }
             c.distributions.push_back(std::move(dd));
         }

@@ -24,7 +24,7 @@ struct FigureDelta {
     double delta = kNaN;          // b - a
     double delta_percent = kNaN;  // relative to a; NaN when a is 0 or missing
     bool changed = false;
-    std::string statement;        // e.g. "p99 write latency 22.80 → 9.10 ms, −60% (better)"
+    std::string statement;  // e.g. "p99 write latency 22.80 → 9.10 ms, −60% (better)"
 };
 
 struct DistributionDelta {
@@ -45,6 +45,7 @@ Comparison compare_profiles(const WorkloadMetrics& a, const WorkloadMetrics& b,
                             const ComparisonThresholds& t = {});
 
 // Total variation distance between two bucket distributions (by bucket key).
-double total_variation_distance(const std::vector<BucketShare>& a, const std::vector<BucketShare>& b);
+double total_variation_distance(const std::vector<BucketShare>& a,
+                                const std::vector<BucketShare>& b);
 
 }  // namespace vscsi

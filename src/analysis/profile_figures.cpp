@@ -39,7 +39,8 @@ std::vector<ProfileFigure> profile_figures(const WorkloadMetrics& m) {
 std::string format_figure(double value, int decimals, std::string_view unit) {
     if (!std::isfinite(value)) return "-";
     auto s = fmt::format("{:.{}f}", value, decimals);
-    if (s.find_first_not_of("-0.") == std::string::npos && s[0] == '-') s.erase(0, 1);  // "-0.0" reads as a change
+    if (s.find_first_not_of("-0.") == std::string::npos && s[0] == '-')
+        s.erase(0, 1);  // "-0.0" reads as a change
     // Thousands separators on the integer part: 12345.6 -> 12,345.6
     const auto dot = s.find('.');
     auto int_end = dot == std::string::npos ? s.size() : dot;

@@ -11,7 +11,7 @@ enum class Severity { info, warning, critical };
 std::string_view to_string(Severity s);
 
 struct Recommendation {
-    std::string rule;      // stable id, e.g. "unaligned_io" (documented in README)
+    std::string rule;  // stable id, e.g. "unaligned_io" (documented in README)
     Severity severity = Severity::info;
     std::string scope;     // "job" or the disk it is about
     std::string title;     // one line: what was found

@@ -48,7 +48,8 @@ struct RecommendationThresholds {
 };
 
 // Rules over one disk's (or the job's) profile; scope names it in the output.
-std::vector<Recommendation> recommend_for_profile(const WorkloadMetrics& m, const std::string& scope,
+std::vector<Recommendation> recommend_for_profile(const WorkloadMetrics& m,
+                                                  const std::string& scope,
                                                   const RecommendationThresholds& t = {});
 
 // The job-level view: idle job, then each disk's rules (the whole job's

@@ -8,7 +8,9 @@ namespace {
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
-std::size_t di(Direction d) { return static_cast<std::size_t>(d); }
+std::size_t di(Direction d) {
+    return static_cast<std::size_t>(d);
+}
 
 bool is_charted(std::size_t slot) {
     const auto m = slot_info(slot).metric;
@@ -25,7 +27,8 @@ void add_disk(DiskSeries& s, SeriesPoint& p, const DiskHistograms& d) {
         const auto info = slot_info(slot);
         if (info.metric == Metric::io_length) {
             p.ios[di(info.direction)] += h.count;
-            p.bytes[di(info.direction)] += static_cast<double>(h.count) * static_cast<double>(h.mean);
+            p.bytes[di(info.direction)] +=
+                static_cast<double>(h.count) * static_cast<double>(h.mean);
         }
         if (info.metric == Metric::latency)
             p.latency_max[di(info.direction)] = std::max(p.latency_max[di(info.direction)], h.max);
@@ -82,7 +85,8 @@ std::vector<double> SeriesPoint::rates(std::size_t slot) const {
     return r;
 }
 
-double SeriesPoint::latency_ms(Direction d, double q, const std::vector<std::int64_t>& limits) const {
+double SeriesPoint::latency_ms(Direction d, double q,
+                               const std::vector<std::int64_t>& limits) const {
     const auto& f = freqs[*slot_of(Metric::latency, d)];
     if (f.empty() || limits.empty()) return kNan;
     Histogram h;
@@ -124,7 +128,8 @@ void RunningStats::add(double v) {
     ++n;
 }
 
-std::vector<SeriesPoint> downsample(const std::vector<SeriesPoint>& points, std::size_t max_points) {
+std::vector<SeriesPoint> downsample(const std::vector<SeriesPoint>& points,
+                                    std::size_t max_points) {
     if (max_points == 0 || points.size() <= max_points) return points;
     const std::size_t group = (points.size() + max_points - 1) / max_points;
     std::vector<SeriesPoint> out;
@@ -157,13 +162,17 @@ void SampleSeriesCollector::on_sample(const Sample& sample, bool analyzed) {
         auto p = new_point(sample.header, analyzed);
         add_disk(s, p, d);
         add_disk(all_, total, d);
-        if (analyzed) record_stats(s, p);
-        else ++s.filtered_samples;
+        if (analyzed)
+            record_stats(s, p);
+        else
+            ++s.filtered_samples;
         s.points.push_back(std::move(p));
         bound(s);
     }
-    if (analyzed) record_stats(all_, total);
-    else ++all_.filtered_samples;
+    if (analyzed)
+        record_stats(all_, total);
+    else
+        ++all_.filtered_samples;
     all_.points.push_back(std::move(total));
     bound(all_);
 }

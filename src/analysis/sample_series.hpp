@@ -15,9 +15,10 @@ namespace vscsi {
 
 // The histogram kinds charted over time (closest-of-16 is a total-only variant).
 inline constexpr std::array<Metric, 5> kChartMetrics{Metric::io_length, Metric::seek_distance,
-                                                    Metric::outstanding_ios, Metric::latency,
-                                                    Metric::interarrival};
-inline constexpr std::array<Direction, 3> kAllDirections{Direction::total, Direction::read, Direction::write};
+                                                     Metric::outstanding_ios, Metric::latency,
+                                                     Metric::interarrival};
+inline constexpr std::array<Direction, 3> kAllDirections{Direction::total, Direction::read,
+                                                         Direction::write};
 
 // One sample, or a run of neighbouring samples merged into one.
 struct SeriesPoint {
@@ -25,8 +26,8 @@ struct SeriesPoint {
     TimePoint start{}, end{};
     double seconds = 0;
     std::uint32_t samples = 0, analyzed_samples = 0;
-    std::array<std::uint64_t, 3> ios{};     // by Direction
-    std::array<double, 3> bytes{};          // count x mean of the IO-length histograms
+    std::array<std::uint64_t, 3> ios{};         // by Direction
+    std::array<double, 3> bytes{};              // count x mean of the IO-length histograms
     std::array<std::int64_t, 3> latency_max{};  // µs, bounds the overflow bucket
     std::array<std::vector<std::uint64_t>, kSlotCount> freqs;  // empty: slot absent
 
@@ -48,7 +49,9 @@ struct RunningStats {
            max = -std::numeric_limits<double>::infinity();
     std::uint64_t n = 0;
     void add(double v);
-    double mean() const { return n ? sum / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN(); }
+    double mean() const {
+        return n ? sum / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN();
+    }
 };
 
 struct SeriesStats {
@@ -69,14 +72,14 @@ struct DiskSeries {
 std::vector<SeriesPoint> downsample(const std::vector<SeriesPoint>& points, std::size_t max_points);
 
 class SampleSeriesCollector final : public SampleObserver {
-public:
+  public:
     explicit SampleSeriesCollector(std::size_t max_points = 480) : max_points_(max_points) {}
     void on_sample(const Sample& sample, bool analyzed) override;
 
     const std::vector<DiskSeries>& disks() const { return disks_; }
     const DiskSeries& all_disks() const { return all_; }
 
-private:
+  private:
     DiskSeries& series_for(const DiskId& id);
     void bound(DiskSeries& s) const;
 

@@ -44,7 +44,8 @@ std::vector<BucketShare> shares_of(const HistogramAccumulator& h) {
 }
 
 double sequential(std::uint64_t at_plus_one, std::uint64_t total) {
-    return total == 0 ? kNaN : 100.0 * static_cast<double>(at_plus_one) / static_cast<double>(total);
+    return total == 0 ? kNaN
+                      : 100.0 * static_cast<double>(at_plus_one) / static_cast<double>(total);
 }
 
 }  // namespace
@@ -70,9 +71,8 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
     m.percentile_method = method;
     m.ios_read = ios(acc, Direction::read);
     m.ios_write = ios(acc, Direction::write);
-    m.ios_total = acc.at(Metric::io_length, Direction::total).empty()
-                      ? m.ios_read + m.ios_write
-                      : ios(acc, Direction::total);
+    m.ios_total = acc.at(Metric::io_length, Direction::total).empty() ? m.ios_read + m.ios_write
+                                                                      : ios(acc, Direction::total);
     const double secs = seconds > 0 ? seconds : kNaN;
     for (auto d : kDirections) {
         const auto& len = acc.at(Metric::io_length, d);
@@ -91,9 +91,11 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
         for (auto f : seek.frequencies()) seek_total += f;
         m.sequential_percent[d] = sequential(seek.frequency_of_bucket(0, 1), seek_total);
     }
-    for (std::size_t slot = 0; slot < kSlotCount; ++slot) m.distributions[slot] = shares_of(acc.slots[slot]);
+    for (std::size_t slot = 0; slot < kSlotCount; ++slot)
+        m.distributions[slot] = shares_of(acc.slots[slot]);
     const auto rw = m.ios_read + m.ios_write;
-    m.read_percent = rw == 0 ? kNaN : 100.0 * static_cast<double>(m.ios_read) / static_cast<double>(rw);
+    m.read_percent =
+        rw == 0 ? kNaN : 100.0 * static_cast<double>(m.ios_read) / static_cast<double>(rw);
     m.queue_depth = summarize(acc.at(Metric::outstanding_ios, Direction::total), method, 1.0);
     m.latency_ms_total = summarize(acc.at(Metric::latency, Direction::total), method, 1e-3);
     m.latency_ms_read = summarize(acc.at(Metric::latency, Direction::read), method, 1e-3);
@@ -115,7 +117,8 @@ SampleFigures sample_figures(const DiskHistograms& d, double seconds) {
     for (auto dir : kDirections) {
         if (const auto* h = d.find(Metric::io_length, dir)) {
             f.iops[dir] = static_cast<double>(h->count) / seconds;
-            f.throughput_mbps[dir] = static_cast<double>(h->count) * static_cast<double>(h->mean) / seconds / 1e6;
+            f.throughput_mbps[dir] =
+                static_cast<double>(h->count) * static_cast<double>(h->mean) / seconds / 1e6;
             f.mean_io_bytes[dir] = h->count ? static_cast<double>(h->mean) : kNaN;
         }
         if (const auto* h = d.find(Metric::latency, dir); h && h->count)

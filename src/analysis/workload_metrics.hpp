@@ -41,18 +41,22 @@ struct BucketShare {
 
 struct PerDirection {
     double total = kNaN, read = kNaN, write = kNaN;
-    double& operator[](Direction d) { return d == Direction::read ? read : d == Direction::write ? write : total; }
-    double operator[](Direction d) const { return d == Direction::read ? read : d == Direction::write ? write : total; }
+    double& operator[](Direction d) {
+        return d == Direction::read ? read : d == Direction::write ? write : total;
+    }
+    double operator[](Direction d) const {
+        return d == Direction::read ? read : d == Direction::write ? write : total;
+    }
 };
 
 struct WorkloadMetrics {
     double seconds = 0;
     std::uint64_t ios_total = 0, ios_read = 0, ios_write = 0;
     PerDirection iops;
-    double read_percent = kNaN;       // reads / (reads + writes)
-    PerDirection throughput_mbps;     // count x mean bytes / seconds / 10^6
+    double read_percent = kNaN;    // reads / (reads + writes)
+    PerDirection throughput_mbps;  // count x mean bytes / seconds / 10^6
     PerDirection mean_io_bytes;
-    PerDirection max_io_bytes;        // largest IO seen (vscsiStats max)
+    PerDirection max_io_bytes;  // largest IO seen (vscsiStats max)
     // Non-empty buckets of every histogram, by slot (see slot_of): the shapes
     // that recommendations, charts and comparisons read.
     std::array<std::vector<BucketShare>, kSlotCount> distributions;
@@ -70,9 +74,12 @@ struct WorkloadMetrics {
     std::vector<BucketShare>& distribution(Metric m, Direction d) {
         return distributions[*slot_of(m, d)];  // callers pass slots that exist
     }
-    const std::vector<BucketShare>& sizes(Direction d) const { return distribution(Metric::io_length, d); }
+    const std::vector<BucketShare>& sizes(Direction d) const {
+        return distribution(Metric::io_length, d);
+    }
     // Percent of IOs in buckets whose upper limit is one of `highs` (nullopt = overflow).
-    double percent_in(Metric m, Direction d, std::initializer_list<std::optional<std::int64_t>> highs) const;
+    double percent_in(Metric m, Direction d,
+                      std::initializer_list<std::optional<std::int64_t>> highs) const;
 };
 
 WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,

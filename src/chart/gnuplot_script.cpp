@@ -16,9 +16,12 @@ constexpr std::string_view kShadeColor = "#e6e6e6";
 
 std::string_view light_color(Direction d) {
     switch (d) {
-        case Direction::total: return "#deebf7";
-        case Direction::read: return "#e5f5e0";
-        case Direction::write: return "#fee0d2";
+        case Direction::total:
+            return "#deebf7";
+        case Direction::read:
+            return "#e5f5e0";
+        case Direction::write:
+            return "#fee0d2";
     }
     return "#eeeeee";
 }
@@ -26,27 +29,36 @@ std::string_view light_color(Direction d) {
 // The first profile of a comparison: between light and dark.
 std::string_view mid_color(Direction d) {
     switch (d) {
-        case Direction::total: return "#9ecae1";
-        case Direction::read: return "#a1d99b";
-        case Direction::write: return "#fcae91";
+        case Direction::total:
+            return "#9ecae1";
+        case Direction::read:
+            return "#a1d99b";
+        case Direction::write:
+            return "#fcae91";
     }
     return "#aaaaaa";
 }
 
 std::string_view dark_color(Direction d) {
     switch (d) {
-        case Direction::total: return "#08519c";
-        case Direction::read: return "#006d2c";
-        case Direction::write: return "#a50f15";
+        case Direction::total:
+            return "#08519c";
+        case Direction::read:
+            return "#006d2c";
+        case Direction::write:
+            return "#a50f15";
     }
     return "#333333";
 }
 
 std::string_view direction_title(Direction d) {
     switch (d) {
-        case Direction::total: return "Total";
-        case Direction::read: return "Read";
-        case Direction::write: return "Write";
+        case Direction::total:
+            return "Total";
+        case Direction::read:
+            return "Read";
+        case Direction::write:
+            return "Write";
     }
     return "";
 }
@@ -54,30 +66,38 @@ std::string_view direction_title(Direction d) {
 std::string preamble(ImageFormat f, int width, int height) {
     // noenhanced: VM names may hold ^ _ { } that enhanced text would interpret.
     const auto term = f == ImageFormat::png ? "pngcairo" : "svg";
-    return fmt::format("set encoding utf8\nset terminal {} noenhanced size {},{} font \"DejaVu Sans,10\" "
-                       "background rgb \"white\"\nset output\n",
-                       term, width, height);
+    return fmt::format(
+        "set encoding utf8\nset terminal {} noenhanced size {},{} font \"DejaVu Sans,10\" "
+        "background rgb \"white\"\nset output\n",
+        term, width, height);
 }
 
 // gnuplot reads "NaN" as a missing value.
-std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : "NaN"; }
+std::string num(double v) {
+    return std::isfinite(v) ? fmt::format("{:.6g}", v) : "NaN";
+}
 
 struct TimeAxis {
-    double t0 = 0;      // seconds since epoch of the first sample's start
+    double t0 = 0;  // seconds since epoch of the first sample's start
     double divisor = 60;
     std::string_view unit = "min";
 };
 
-double unix_seconds(TimePoint t) { return static_cast<double>(t.time_since_epoch().count()) / 1000.0; }
+double unix_seconds(TimePoint t) {
+    return static_cast<double>(t.time_since_epoch().count()) / 1000.0;
+}
 
 TimeAxis time_axis(const std::vector<SeriesPoint>& pts) {
     TimeAxis a;
     if (pts.empty()) return a;
     a.t0 = unix_seconds(pts.front().start);
     const double span = unix_seconds(pts.back().end) - a.t0;
-    if (span > 2 * 86400) a = {a.t0, 86400, "days"};
-    else if (span > 3 * 3600) a = {a.t0, 3600, "h"};
-    else if (span < 300) a = {a.t0, 1, "s"};
+    if (span > 2 * 86400)
+        a = {a.t0, 86400, "days"};
+    else if (span > 3 * 3600)
+        a = {a.t0, 3600, "h"};
+    else if (span < 300)
+        a = {a.t0, 1, "s"};
     return a;
 }
 
@@ -89,7 +109,8 @@ std::string bucket_tics(Metric m, const std::vector<std::int64_t>& limits) {
     for (std::size_t i = 0; i <= limits.size(); ++i) {
         const bool near_zero = i < limits.size() && limits[i] >= -1 && limits[i] <= 1;
         if (thin && i % 2 != 0 && !near_zero && i != limits.size()) continue;
-        const auto label = i < limits.size() ? limit_label(m, limits[i]) : ">" + limit_label(m, limits.back());
+        const auto label =
+            i < limits.size() ? limit_label(m, limits[i]) : ">" + limit_label(m, limits.back());
         if (!tics.empty()) tics += ", ";
         tics += fmt::format("{} {}", gnuplot_quote(label), i);
     }
@@ -98,8 +119,12 @@ std::string bucket_tics(Metric m, const std::vector<std::int64_t>& limits) {
 
 }  // namespace
 
-std::string_view extension(ImageFormat f) { return f == ImageFormat::png ? "png" : "svg"; }
-std::string_view mime_type(ImageFormat f) { return f == ImageFormat::png ? "image/png" : "image/svg+xml"; }
+std::string_view extension(ImageFormat f) {
+    return f == ImageFormat::png ? "png" : "svg";
+}
+std::string_view mime_type(ImageFormat f) {
+    return f == ImageFormat::png ? "image/png" : "image/svg+xml";
+}
 std::optional<ImageFormat> image_format_from_string(std::string_view s) {
     if (s == "png") return ImageFormat::png;
     if (s == "svg") return ImageFormat::svg;
@@ -108,9 +133,12 @@ std::optional<ImageFormat> image_format_from_string(std::string_view s) {
 
 std::string_view direction_color(Direction d) {
     switch (d) {
-        case Direction::total: return "#1f5fbf";
-        case Direction::read: return "#1a9641";
-        case Direction::write: return "#d7191c";
+        case Direction::total:
+            return "#1f5fbf";
+        case Direction::read:
+            return "#1a9641";
+        case Direction::write:
+            return "#d7191c";
     }
     return "#000000";
 }
@@ -125,8 +153,8 @@ std::string gnuplot_quote(std::string_view text) {
     return q + "\"";
 }
 
-std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f, std::string_view title,
-                                 std::size_t max_points) {
+std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f,
+                                 std::string_view title, std::size_t max_points) {
     const auto pts = downsample(s.points, max_points);
     const auto axis = time_axis(pts);
     std::string o = preamble(f, 1800, 660);
@@ -149,8 +177,10 @@ std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f, s
             any_filtered = any_filtered || !p.analyzed();
             const double mid = (unix_seconds(p.start) + unix_seconds(p.end)) / 2;
             std::vector<double> ys;
-            if (band) ys = {unix_seconds(p.start), unix_seconds(p.end)};
-            else ys = {mid};
+            if (band)
+                ys = {unix_seconds(p.start), unix_seconds(p.end)};
+            else
+                ys = {mid};
             for (double y : ys) {
                 const double t = (y - axis.t0) / axis.divisor;
                 for (std::size_t i = 0; i < rates.size(); ++i) {
@@ -170,10 +200,12 @@ std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f, s
          "set pm3d depthorder border lc rgb \"#50505050\" lw 0.4\nset pm3d corners2color c1\n"
          "set grid x y z lc rgb \"#dddddd\"\nset border 4095 lc rgb \"#888888\"\n";
     fmt::format_to(out, "set xtics {} font \",7\" offset 0,-0.2\n", bucket_tics(m, limits));
-    fmt::format_to(out, "set xlabel {} rotate parallel offset 0,-1\n", gnuplot_quote(metric_axis_title(m)));
+    fmt::format_to(out, "set xlabel {} rotate parallel offset 0,-1\n",
+                   gnuplot_quote(metric_axis_title(m)));
     fmt::format_to(out, "set ylabel {} rotate parallel\n",
                    gnuplot_quote(fmt::format("time since first sample ({})", axis.unit)));
-    o += "set ytics font \",8\"\nset ztics font \",8\"\nset zlabel \"IOs per second\" rotate by 90 offset 1,0\n";
+    o += "set ytics font \",8\"\nset ztics font \",8\"\nset zlabel \"IOs per second\" rotate by 90 "
+         "offset 1,0\n";
     for (auto d : kAllDirections) {
         const auto slot = *slot_of(m, d);
         bool has_data = false;
@@ -184,10 +216,13 @@ std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f, s
         }
         fmt::format_to(out, "set title {} tc rgb \"{}\" font \",12\"\n",
                        gnuplot_quote(fmt::format("{} ({})", direction_title(d),
-                                                 d == Direction::total ? "blue" : d == Direction::read ? "green" : "red")),
+                                                 d == Direction::total  ? "blue"
+                                                 : d == Direction::read ? "green"
+                                                                        : "red")),
                        direction_color(d));
-        fmt::format_to(out, "set palette defined (0 \"{0}\", 0.999 \"{0}\", 1 \"{1}\", 2 \"{2}\")\n", kFilteredColor,
-                       light_color(d), dark_color(d));
+        fmt::format_to(out,
+                       "set palette defined (0 \"{0}\", 0.999 \"{0}\", 1 \"{1}\", 2 \"{2}\")\n",
+                       kFilteredColor, light_color(d), dark_color(d));
         fmt::format_to(out, "splot ${} using 1:2:3:4 with pm3d notitle\n", direction_name(d));
     }
     o += "unset multiplot\n";
@@ -205,14 +240,18 @@ std::string time_series_chart_script(const DiskSeries& s, ImageFormat f, std::st
     double lat_lo = INFINITY, lat_hi = 0;
     for (const auto& p : pts) {
         const double mid = (unix_seconds(p.start) + unix_seconds(p.end)) / 2;
-        const double l[4] = {p.latency_ms(Direction::read, 0.5, lat_r), p.latency_ms(Direction::read, 0.99, lat_r),
-                             p.latency_ms(Direction::write, 0.5, lat_w), p.latency_ms(Direction::write, 0.99, lat_w)};
+        const double l[4] = {p.latency_ms(Direction::read, 0.5, lat_r),
+                             p.latency_ms(Direction::read, 0.99, lat_r),
+                             p.latency_ms(Direction::write, 0.5, lat_w),
+                             p.latency_ms(Direction::write, 0.99, lat_w)};
         for (double v : l)
-            if (std::isfinite(v) && v > 0) lat_lo = std::min(lat_lo, v), lat_hi = std::max(lat_hi, v);
-        fmt::format_to(out, "{:.3f} {} {} {} {} {} {} {} {} {} {}\n", mid, num(p.iops(Direction::total)),
-                       num(p.iops(Direction::read)), num(p.iops(Direction::write)), num(p.mbps(Direction::total)),
-                       num(p.mbps(Direction::read)), num(p.mbps(Direction::write)), num(l[0]), num(l[1]), num(l[2]),
-                       num(l[3]));
+            if (std::isfinite(v) && v > 0)
+                lat_lo = std::min(lat_lo, v), lat_hi = std::max(lat_hi, v);
+        fmt::format_to(out, "{:.3f} {} {} {} {} {} {} {} {} {} {}\n", mid,
+                       num(p.iops(Direction::total)), num(p.iops(Direction::read)),
+                       num(p.iops(Direction::write)), num(p.mbps(Direction::total)),
+                       num(p.mbps(Direction::read)), num(p.mbps(Direction::write)), num(l[0]),
+                       num(l[1]), num(l[2]), num(l[3]));
     }
     o += "EOD\n";
 
@@ -226,13 +265,16 @@ std::string time_series_chart_script(const DiskSeries& s, ImageFormat f, std::st
         }
         std::size_t j = i;
         while (j + 1 < pts.size() && !pts[j + 1].analyzed()) ++j;
-        fmt::format_to(out, "set object {} rect from {:.3f}, graph 0 to {:.3f}, graph 1 behind fc rgb \"{}\" "
-                            "fs solid 1.0 noborder\n",
-                       obj++, unix_seconds(pts[i].start), unix_seconds(pts[j].end), kShadeColor);
+        fmt::format_to(
+            out,
+            "set object {} rect from {:.3f}, graph 0 to {:.3f}, graph 1 behind fc rgb \"{}\" "
+            "fs solid 1.0 noborder\n",
+            obj++, unix_seconds(pts[i].start), unix_seconds(pts[j].end), kShadeColor);
         any_filtered = true;
         i = j + 1;
     }
-    const bool multi_day = !pts.empty() && unix_seconds(pts.back().end) - unix_seconds(pts.front().start) > 86400;
+    const bool multi_day =
+        !pts.empty() && unix_seconds(pts.back().end) - unix_seconds(pts.front().start) > 86400;
     fmt::format_to(out, "set format x {} timedate\n", multi_day ? "\"%m-%d %H:%M\"" : "\"%H:%M\"");
     o += "unset xlabel\nset grid lc rgb \"#dddddd\"\nset key below horizontal "
          "font \",9\" width 2\nset lmargin 12\nset yrange [0:*]\n";
@@ -241,20 +283,26 @@ std::string time_series_chart_script(const DiskSeries& s, ImageFormat f, std::st
 
     auto stat_title = [](std::string_view what, const RunningStats& r, std::string_view unit) {
         if (r.n == 0) return fmt::format("{}: no data", what);
-        return fmt::format("{}: avg {:.4g} min {:.4g} max {:.4g}{}", what, r.mean(), r.min, r.max, unit);
+        return fmt::format("{}: avg {:.4g} min {:.4g} max {:.4g}{}", what, r.mean(), r.min, r.max,
+                           unit);
     };
     const std::string shade =
-        any_filtered ? fmt::format("NaN with boxes fs solid 1.0 fc rgb \"{}\" title \"filtered out (idle)\", ", kShadeColor)
-                     : "";
+        any_filtered
+            ? fmt::format(
+                  "NaN with boxes fs solid 1.0 fc rgb \"{}\" title \"filtered out (idle)\", ",
+                  kShadeColor)
+            : "";
     const auto& st = s.stats;
-    auto panel = [&](std::string_view ylabel, int col0, const std::array<RunningStats, 3>& stats, std::string_view unit) {
+    auto panel = [&](std::string_view ylabel, int col0, const std::array<RunningStats, 3>& stats,
+                     std::string_view unit) {
         fmt::format_to(out, "set ylabel {}\n", gnuplot_quote(ylabel));
         fmt::format_to(out, "plot {}", shade);
         for (auto d : kAllDirections) {
             const auto i = static_cast<std::size_t>(d);
             if (i) o += ", ";
-            fmt::format_to(out, "$ts using 1:{} with lines lw {} lc rgb \"{}\" title {}", col0 + static_cast<int>(i),
-                           d == Direction::total ? 2.5 : 1.5, direction_color(d),
+            fmt::format_to(out, "$ts using 1:{} with lines lw {} lc rgb \"{}\" title {}",
+                           col0 + static_cast<int>(i), d == Direction::total ? 2.5 : 1.5,
+                           direction_color(d),
                            gnuplot_quote(stat_title(direction_title(d), stats[i], unit)));
         }
         o += "\n";
@@ -263,23 +311,28 @@ std::string time_series_chart_script(const DiskSeries& s, ImageFormat f, std::st
     panel("throughput (MB/s, 10^6 bytes)", 5, st.mbps, " MB/s");
     o += "set ylabel \"latency (ms)\"\n";
     if (lat_hi > 0 && lat_hi / lat_lo > 100) o += "set logscale y\nset yrange [*:*]\n";
-    const auto ri = static_cast<std::size_t>(Direction::read), wi = static_cast<std::size_t>(Direction::write);
+    const auto ri = static_cast<std::size_t>(Direction::read),
+               wi = static_cast<std::size_t>(Direction::write);
     fmt::format_to(out,
                    "plot {}$ts using 1:8 with lines lw 1.5 lc rgb \"{}\" title {}, "
                    "$ts using 1:9 with lines lw 1.5 dt 2 lc rgb \"{}\" title {}, "
                    "$ts using 1:10 with lines lw 1.5 lc rgb \"{}\" title {}, "
                    "$ts using 1:11 with lines lw 1.5 dt 2 lc rgb \"{}\" title {}\n",
                    shade, direction_color(Direction::read),
-                   gnuplot_quote(stat_title("Read p50", st.latency_p50_ms[ri], " ms")), direction_color(Direction::read),
-                   gnuplot_quote(stat_title("Read p99", st.latency_p99_ms[ri], " ms")), direction_color(Direction::write),
-                   gnuplot_quote(stat_title("Write p50", st.latency_p50_ms[wi], " ms")), direction_color(Direction::write),
+                   gnuplot_quote(stat_title("Read p50", st.latency_p50_ms[ri], " ms")),
+                   direction_color(Direction::read),
+                   gnuplot_quote(stat_title("Read p99", st.latency_p99_ms[ri], " ms")),
+                   direction_color(Direction::write),
+                   gnuplot_quote(stat_title("Write p50", st.latency_p50_ms[wi], " ms")),
+                   direction_color(Direction::write),
                    gnuplot_quote(stat_title("Write p99", st.latency_p99_ms[wi], " ms")));
     o += "unset multiplot\n";
     return o;
 }
 
-std::string distribution_overlay_script(Metric m, const WorkloadMetrics& a, std::string_view label_a,
-                                        const WorkloadMetrics& b, std::string_view label_b, ImageFormat f,
+std::string distribution_overlay_script(Metric m, const WorkloadMetrics& a,
+                                        std::string_view label_a, const WorkloadMetrics& b,
+                                        std::string_view label_b, ImageFormat f,
                                         std::string_view title) {
     std::string o = preamble(f, 1800, 560);
     auto out = std::back_inserter(o);
@@ -290,27 +343,37 @@ std::string distribution_overlay_script(Metric m, const WorkloadMetrics& a, std:
     for (auto d : kAllDirections) {
         std::map<double, std::pair<double, double>> rows;
         std::map<double, std::string> labels;
-        for (const auto& s : a.distribution(m, d)) rows[order(s)].first += s.percent, labels[order(s)] = bucket_label(m, s.high, s.low);
-        for (const auto& s : b.distribution(m, d)) rows[order(s)].second += s.percent, labels[order(s)] = bucket_label(m, s.high, s.low);
+        for (const auto& s : a.distribution(m, d))
+            rows[order(s)].first += s.percent, labels[order(s)] = bucket_label(m, s.high, s.low);
+        for (const auto& s : b.distribution(m, d))
+            rows[order(s)].second += s.percent, labels[order(s)] = bucket_label(m, s.high, s.low);
         fmt::format_to(out, "${} << EOD\n", direction_name(d));
-        for (const auto& [k, v] : rows) fmt::format_to(out, "{} {} {}\n", gnuplot_quote(labels[k]), num(v.first), num(v.second));
+        for (const auto& [k, v] : rows)
+            fmt::format_to(out, "{} {} {}\n", gnuplot_quote(labels[k]), num(v.first),
+                           num(v.second));
         if (rows.empty()) o += "\"none\" 0 0\n";
         o += "EOD\n";
     }
     fmt::format_to(out, "set multiplot layout 1,3 title {} font \",13\"\n", gnuplot_quote(title));
-    o += "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.9 border rgb \"#555555\"\n"
+    o += "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.9 "
+         "border rgb \"#555555\"\n"
          "set xtics rotate by -45 font \",8\" nomirror\nset grid y lc rgb \"#dddddd\"\n"
          "set key top right font \",9\"\n";
-    fmt::format_to(out, "set xlabel {}\nset ylabel \"% of IOs\"\n", gnuplot_quote(metric_axis_title(m)));
+    fmt::format_to(out, "set xlabel {}\nset ylabel \"% of IOs\"\n",
+                   gnuplot_quote(metric_axis_title(m)));
     for (auto d : kAllDirections) {
         double top = 0;
         for (const auto* side : {&a, &b})
             for (const auto& s : side->distribution(m, d)) top = std::max(top, s.percent);
-        fmt::format_to(out, "set yrange [0:{}]\n", num(top > 0 ? std::min(100.0, top * 1.12) + 1 : 1));
-        fmt::format_to(out, "set title {} tc rgb \"{}\"\n", gnuplot_quote(direction_title(d)), direction_color(d));
-        fmt::format_to(out, "plot ${0} using 2:xtic(1) lc rgb \"{1}\" title {2}, ${0} using 3 lc rgb \"{3}\" title {4}\n",
-                       direction_name(d), mid_color(d),
-                       gnuplot_quote(label_a), dark_color(d), gnuplot_quote(label_b));
+        fmt::format_to(out, "set yrange [0:{}]\n",
+                       num(top > 0 ? std::min(100.0, top * 1.12) + 1 : 1));
+        fmt::format_to(out, "set title {} tc rgb \"{}\"\n", gnuplot_quote(direction_title(d)),
+                       direction_color(d));
+        fmt::format_to(out,
+                       "plot ${0} using 2:xtic(1) lc rgb \"{1}\" title {2}, ${0} using 3 lc rgb "
+                       "\"{3}\" title {4}\n",
+                       direction_name(d), mid_color(d), gnuplot_quote(label_a), dark_color(d),
+                       gnuplot_quote(label_b));
     }
     o += "unset multiplot\n";
     return o;

@@ -25,8 +25,8 @@ std::string gnuplot_quote(std::string_view text);
 
 // One histogram kind over time, one 3D surface per direction: bucket x time x
 // IOs per second; samples the filter dropped are drawn gray.
-std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f, std::string_view title,
-                                 std::size_t max_points = 120);
+std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f,
+                                 std::string_view title, std::size_t max_points = 120);
 
 // IOPS, MB/s and latency p50/p99 over time, with avg/min/max of the analyzed
 // samples in the key and filtered samples shaded.
@@ -36,8 +36,9 @@ std::string time_series_chart_script(const DiskSeries& s, ImageFormat f, std::st
 // Two profiles' distributions of one histogram kind as clustered bars, one
 // panel per direction (compare): percent of IOs per bucket, buckets that
 // either profile used.
-std::string distribution_overlay_script(Metric m, const WorkloadMetrics& a, std::string_view label_a,
-                                        const WorkloadMetrics& b, std::string_view label_b, ImageFormat f,
+std::string distribution_overlay_script(Metric m, const WorkloadMetrics& a,
+                                        std::string_view label_a, const WorkloadMetrics& b,
+                                        std::string_view label_b, ImageFormat f,
                                         std::string_view title);
 
 }  // namespace vscsi

@@ -19,12 +19,18 @@ std::string file_label(const DiskId& d) {
 
 std::string_view metric_file_name(Metric m) {
     switch (m) {
-        case Metric::io_length: return "iolength";
-        case Metric::seek_distance: return "seekdistance";
-        case Metric::seek_distance_closest16: return "seekdistance16";
-        case Metric::latency: return "latency";
-        case Metric::outstanding_ios: return "outstandingios";
-        case Metric::interarrival: return "interarrival";
+        case Metric::io_length:
+            return "iolength";
+        case Metric::seek_distance:
+            return "seekdistance";
+        case Metric::seek_distance_closest16:
+            return "seekdistance16";
+        case Metric::latency:
+            return "latency";
+        case Metric::outstanding_ios:
+            return "outstandingios";
+        case Metric::interarrival:
+            return "interarrival";
     }
     return "metric";
 }
@@ -44,14 +50,16 @@ std::string_view surface_caption(Metric m) {
             return "Completion time of each IO as the VM saw it (queueing in ESXi included).";
         case Metric::interarrival:
             return "Time between successive IOs: small values are bursts, large ones idle gaps.";
-        case Metric::seek_distance_closest16: break;
+        case Metric::seek_distance_closest16:
+            break;
     }
     return "";
 }
 
 }  // namespace
 
-std::vector<ChartSpec> job_chart_specs(const AnalysisResult& r, const SampleSeriesCollector& series, ImageFormat f) {
+std::vector<ChartSpec> job_chart_specs(const AnalysisResult& r, const SampleSeriesCollector& series,
+                                       ImageFormat f) {
     std::vector<ChartSpec> specs;
     auto vm_of = [&](const DiskId& id) -> std::string {
         for (const auto& d : r.disks)
@@ -60,30 +68,35 @@ std::vector<ChartSpec> job_chart_specs(const AnalysisResult& r, const SampleSeri
     };
     const bool several = series.disks().size() > 1;
     if (several && !series.all_disks().points.empty()) {
-        specs.push_back({"all-disks-timeseries", fmt::format("{}: all {} disks over time", r.job_id, series.disks().size()),
-                         "IOPS, throughput and latency percentiles of every disk together, one point per "
-                         "sample. Gray bands are samples the idle filter left out; the key gives average, "
-                         "minimum and maximum over the analyzed samples.",
-                         "job", time_series_chart_script(series.all_disks(), f,
-                                                         fmt::format("{} - all disks", r.job_id))});
+        specs.push_back(
+            {"all-disks-timeseries",
+             fmt::format("{}: all {} disks over time", r.job_id, series.disks().size()),
+             "IOPS, throughput and latency percentiles of every disk together, one point per "
+             "sample. Gray bands are samples the idle filter left out; the key gives average, "
+             "minimum and maximum over the analyzed samples.",
+             "job",
+             time_series_chart_script(series.all_disks(), f,
+                                      fmt::format("{} - all disks", r.job_id))});
     }
     for (const auto& s : series.disks()) {
         if (s.points.empty()) continue;
         const auto vm = vm_of(s.disk);
         const auto who = s.disk.display() + (vm.empty() ? "" : " of " + vm);
         const auto stem = file_label(s.disk);
-        specs.push_back({stem + "-timeseries", fmt::format("{} over time", who),
-                         "IOPS, throughput (MB/s) and latency p50/p99 per sample: blue total, green read, "
-                         "red write. Gray bands are samples the idle filter left out; the key gives average, "
-                         "minimum and maximum over the analyzed samples.",
-                         who, time_series_chart_script(s, f, fmt::format("{} - {}", r.job_id, who))});
+        specs.push_back(
+            {stem + "-timeseries", fmt::format("{} over time", who),
+             "IOPS, throughput (MB/s) and latency p50/p99 per sample: blue total, green read, "
+             "red write. Gray bands are samples the idle filter left out; the key gives average, "
+             "minimum and maximum over the analyzed samples.",
+             who, time_series_chart_script(s, f, fmt::format("{} - {}", r.job_id, who))});
         for (auto m : kChartMetrics) {
             bool any = false;
             for (auto d : kAllDirections) any = any || s.has_slot(m, d);
             if (!any) continue;
-            specs.push_back({fmt::format("{}-{}-3d", stem, metric_file_name(m)),
-                             fmt::format("{}: {}", metric_title(m), who), std::string(surface_caption(m)), who,
-                             surface_chart_script(s, m, f, fmt::format("{} - {}", metric_title(m), who))});
+            specs.push_back(
+                {fmt::format("{}-{}-3d", stem, metric_file_name(m)),
+                 fmt::format("{}: {}", metric_title(m), who), std::string(surface_caption(m)), who,
+                 surface_chart_script(s, m, f, fmt::format("{} - {}", metric_title(m), who))});
         }
     }
     return specs;
@@ -99,8 +112,8 @@ std::optional<std::string> find_gnuplot() {
     return std::nullopt;
 }
 
-std::optional<RenderedChart> render_chart(const std::string& gnuplot, const ChartSpec& spec, ImageFormat f,
-                                          std::string& error) {
+std::optional<RenderedChart> render_chart(const std::string& gnuplot, const ChartSpec& spec,
+                                          ImageFormat f, std::string& error) {
     const auto run = run_process({gnuplot, "-"}, spec.script, std::chrono::seconds(120));
     if (!run) {
         error = fmt::format("cannot run {}: {}", gnuplot, run.error().message());

@@ -13,7 +13,7 @@
 namespace vscsi {
 
 struct ChartSpec {
-    std::string name;     // file stem, e.g. "scsi0_0-wg2099979-latency-3d"
+    std::string name;  // file stem, e.g. "scsi0_0-wg2099979-latency-3d"
     std::string title;
     std::string caption;  // what to look for (the report prints it under the chart)
     std::string section;  // the disk it belongs to, or "job"
@@ -26,16 +26,18 @@ struct RenderedChart {
     std::string image;  // bytes
 };
 
-std::vector<ChartSpec> job_chart_specs(const AnalysisResult& r, const SampleSeriesCollector& series, ImageFormat f);
+std::vector<ChartSpec> job_chart_specs(const AnalysisResult& r, const SampleSeriesCollector& series,
+                                       ImageFormat f);
 
 // Where gnuplot is: $VSCSI_GNUPLOT if set (an empty or missing path means
 // "not installed", which tests use), else `gnuplot` in PATH.
 std::optional<std::string> find_gnuplot();
 inline constexpr const char* kGnuplotInstallHint =
-    "install gnuplot to draw charts (Debian/Ubuntu: apt-get install gnuplot-nox; RHEL: dnf install gnuplot)";
+    "install gnuplot to draw charts (Debian/Ubuntu: apt-get install gnuplot-nox; RHEL: dnf install "
+    "gnuplot)";
 
 // Runs one chart through gnuplot. On failure returns nullopt and says why in `error`.
-std::optional<RenderedChart> render_chart(const std::string& gnuplot, const ChartSpec& spec, ImageFormat f,
-                                          std::string& error);
+std::optional<RenderedChart> render_chart(const std::string& gnuplot, const ChartSpec& spec,
+                                          ImageFormat f, std::string& error);
 
 }  // namespace vscsi

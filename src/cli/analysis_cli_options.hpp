@@ -3,7 +3,6 @@
 // shared by `analyze` and `compare` so both read jobs the same way.
 
 #include <boost/program_options.hpp>
-
 #include <string>
 
 #include "analysis/job_analysis.hpp"

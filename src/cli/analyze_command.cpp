@@ -1,6 +1,6 @@
-#include <boost/json.hpp>
 #include <fmt/core.h>
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -49,24 +49,28 @@ std::string fio_filename(const std::string& target) {
 }
 
 void check_fio_size(const std::string& size) {
-    // fio sizes: digits with an optional k/m/g/t/p suffix (optionally 'i' and/or 'b'), or a percentage.
+    // fio sizes: digits with an optional k/m/g/t/p suffix (optionally 'i' and/or 'b'), or a
+    // percentage.
     std::size_t i = 0;
     while (i < size.size() && std::isdigit(static_cast<unsigned char>(size[i]))) ++i;
     std::string suffix = size.substr(i);
     for (auto& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    static const std::initializer_list<std::string_view> ok = {"", "k", "m", "g", "t", "p", "kb", "mb", "gb", "tb",
-                                                               "kib", "mib", "gib", "tib", "ki", "mi", "gi", "ti", "%"};
+    static const std::initializer_list<std::string_view> ok = {
+        "",    "k",   "m",   "g",   "t",  "p",  "kb", "mb", "gb", "tb",
+        "kib", "mib", "gib", "tib", "ki", "mi", "gi", "ti", "%"};
     bool good = i > 0;
     if (good) {
         good = false;
         for (auto s : ok) good = good || suffix == s;
     }
-    if (!good) throw UsageError(fmt::format("--size '{}' is not a fio size such as 10G, 512M or 100%", size));
+    if (!good)
+        throw UsageError(
+            fmt::format("--size '{}' is not a fio size such as 10G, 512M or 100%", size));
 }
 
 // Streams an export to PATH.tmp and renames it into place when done.
 class ExportFile {
-public:
+  public:
     explicit ExportFile(fs::path path) : path_(std::move(path)), tmp_(path_.string() + ".tmp") {
         out_.open(tmp_, std::ios::binary | std::ios::trunc);
         if (!out_) throw std::runtime_error(fmt::format("cannot write {}", tmp_.string()));
@@ -86,7 +90,7 @@ public:
     }
     const fs::path& path() const { return path_; }
 
-private:
+  private:
     fs::path path_, tmp_;
     std::ofstream out_;
 };
@@ -104,25 +108,33 @@ int run_analyze(const CommandContext& ctx) {
     double interval = 0;
     po::options_description desc("analyze options");
     analysis.add_to(desc);
-    desc.add_options()
-        ("output,o", po::value(&output), "fio job file (default ANALYSIS_DIR/JOB.fio)")
-        ("output-dir", po::value(&output_dir), "where summary.json and exports go (default JOB/analysis)")
-        ("target", po::value(&fio.target)->default_value(fio.target), "fio filename: a file or device to test")
-        ("size", po::value(&fio.size)->default_value(fio.size), "fio size (e.g. 10G)")
-        ("runtime", po::value(&fio.runtime_seconds)->default_value(fio.runtime_seconds), "fio runtime in seconds")
-        ("ioengine", po::value(&fio.ioengine)->default_value(fio.ioengine), "fio ioengine")
-        ("no-direct", po::bool_switch(&no_direct), "buffered I/O (direct=0), e.g. for tmpfs")
-        ("rate", po::value(&rate)->default_value(rate), "off (flat out) | mean | peak: replay the measured IOPS with rate_iops")
-        ("per-disk", po::bool_switch(&per_disk), "also write one fio job per disk")
-        ("csv", po::value(&csv_path)->implicit_value(""), "tidy long-format CSV export [PATH]")
-        ("ndjson", po::value(&ndjson_path)->implicit_value(""), "k6-compatible NDJSON export [PATH]")
-        ("visualize", po::bool_switch(&visualize), "draw 3D histogram surfaces and time series (gnuplot) into ANALYSIS_DIR/charts")
-        ("format", po::value(&format)->default_value(format), "chart format: png | svg")
-        ("report", po::value(&report_path)->implicit_value(""), "self-contained HTML report [PATH] (default ANALYSIS_DIR/report.html)")
-        ("interval", po::value(&interval), "CSV inputs: seconds each file covers")
-        ("cumulative", po::bool_switch(&cumulative), "CSV inputs: files are successive cumulative prints")
-        ("name", po::value(&name), "CSV inputs: name of the job to create")
-        ("inputs", po::value(&inputs), "job, job directory or CSV files");
+    desc.add_options()("output,o", po::value(&output),
+                       "fio job file (default ANALYSIS_DIR/JOB.fio)")(
+        "output-dir", po::value(&output_dir),
+        "where summary.json and exports go (default JOB/analysis)")(
+        "target", po::value(&fio.target)->default_value(fio.target),
+        "fio filename: a file or device to test")(
+        "size", po::value(&fio.size)->default_value(fio.size), "fio size (e.g. 10G)")(
+        "runtime", po::value(&fio.runtime_seconds)->default_value(fio.runtime_seconds),
+        "fio runtime in seconds")("ioengine", po::value(&fio.ioengine)->default_value(fio.ioengine),
+                                  "fio ioengine")("no-direct", po::bool_switch(&no_direct),
+                                                  "buffered I/O (direct=0), e.g. for tmpfs")(
+        "rate", po::value(&rate)->default_value(rate),
+        "off (flat out) | mean | peak: replay the measured IOPS with rate_iops")(
+        "per-disk", po::bool_switch(&per_disk), "also write one fio job per disk")(
+        "csv", po::value(&csv_path)->implicit_value(""), "tidy long-format CSV export [PATH]")(
+        "ndjson", po::value(&ndjson_path)->implicit_value(""),
+        "k6-compatible NDJSON export [PATH]")(
+        "visualize", po::bool_switch(&visualize),
+        "draw 3D histogram surfaces and time series (gnuplot) into ANALYSIS_DIR/charts")(
+        "format", po::value(&format)->default_value(format), "chart format: png | svg")(
+        "report", po::value(&report_path)->implicit_value(""),
+        "self-contained HTML report [PATH] (default ANALYSIS_DIR/report.html)")(
+        "interval", po::value(&interval), "CSV inputs: seconds each file covers")(
+        "cumulative", po::bool_switch(&cumulative),
+        "CSV inputs: files are successive cumulative prints")(
+        "name", po::value(&name), "CSV inputs: name of the job to create")(
+        "inputs", po::value(&inputs), "job, job directory or CSV files");
     po::positional_options_description pos;
     pos.add("inputs", -1);
     po::variables_map vm;
@@ -146,9 +158,10 @@ int run_analyze(const CommandContext& ctx) {
     if (inputs.size() == 1 && !fs::is_regular_file(inputs[0])) {
         auto p = resolve_job(inputs[0], ctx.data_dir);
         if (!p)
-            throw NotFoundError(fmt::format("no job '{}' (not a job directory, and not in {}); "
-                                            "list the data directory or pass the job's path",
-                                            inputs[0], jobs_dir(ctx.data_dir).string()));
+            throw NotFoundError(
+                fmt::format("no job '{}' (not a job directory, and not in {}); "
+                            "list the data directory or pass the job's path",
+                            inputs[0], jobs_dir(ctx.data_dir).string()));
         job_path = *p;
     } else {
         ImportOptions io;
@@ -166,7 +179,8 @@ int run_analyze(const CommandContext& ctx) {
         for (const auto& w : imported.warnings) notes.push_back(w);
         job_path = imported.dir;
         if (!ctx.json)
-            std::cout << fmt::format("Imported {} CSV file(s) as job '{}'\n", imported.samples, imported.job_id);
+            std::cout << fmt::format("Imported {} CSV file(s) as job '{}'\n", imported.samples,
+                                     imported.job_id);
     }
 
     const JobDir dir(job_path);
@@ -174,10 +188,13 @@ int run_analyze(const CommandContext& ctx) {
     const fs::path out_dir = output_dir.empty() ? dir.analysis_dir() : fs::path(output_dir);
     std::error_code ec;
     fs::create_directories(out_dir, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", out_dir.string(), ec.message()));
+    if (ec)
+        throw std::runtime_error(
+            fmt::format("cannot create {}: {}", out_dir.string(), ec.message()));
 
     if (!ctx.json)
-        std::cout << fmt::format("Analyzing job: {}\nData directory: {}\n", meta.job_id, job_path.string());
+        std::cout << fmt::format("Analyzing job: {}\nData directory: {}\n", meta.job_id,
+                                 job_path.string());
 
     std::unique_ptr<ExportFile> csv_file, nd_file;
     std::unique_ptr<CsvExporter> csv;
@@ -185,12 +202,14 @@ int run_analyze(const CommandContext& ctx) {
     std::vector<SampleObserver*> observers;
     const auto run_id = fmt::format("{}@{}", meta.job_id, format_compact_utc(now_ms()));
     if (vm.count("csv")) {
-        csv_file = std::make_unique<ExportFile>(csv_path.empty() ? out_dir / "histograms.csv" : fs::path(csv_path));
+        csv_file = std::make_unique<ExportFile>(csv_path.empty() ? out_dir / "histograms.csv"
+                                                                 : fs::path(csv_path));
         csv = std::make_unique<CsvExporter>(csv_file->stream(), meta.job_id);
         observers.push_back(csv.get());
     }
     if (vm.count("ndjson")) {
-        nd_file = std::make_unique<ExportFile>(ndjson_path.empty() ? out_dir / "metrics.ndjson" : fs::path(ndjson_path));
+        nd_file = std::make_unique<ExportFile>(ndjson_path.empty() ? out_dir / "metrics.ndjson"
+                                                                   : fs::path(ndjson_path));
         nd = std::make_unique<NdjsonExporter>(nd_file->stream(), meta, run_id);
         observers.push_back(nd.get());
     }
@@ -211,12 +230,15 @@ int run_analyze(const CommandContext& ctx) {
         const auto gnuplot = find_gnuplot();
         const auto specs = job_chart_specs(result, *series, *image_format);
         if (!gnuplot) {
-            chart_problems.push_back(fmt::format("charts not drawn: gnuplot was not found; {}", kGnuplotInstallHint));
+            chart_problems.push_back(
+                fmt::format("charts not drawn: gnuplot was not found; {}", kGnuplotInstallHint));
         } else {
             for (const auto& spec : specs) {
                 std::string error;
-                if (auto c = render_chart(*gnuplot, spec, *image_format, error)) charts.push_back(std::move(*c));
-                else chart_problems.push_back(error);
+                if (auto c = render_chart(*gnuplot, spec, *image_format, error))
+                    charts.push_back(std::move(*c));
+                else
+                    chart_problems.push_back(error);
             }
         }
         for (const auto& p : chart_problems) result.warnings.push_back(p);
@@ -226,9 +248,13 @@ int run_analyze(const CommandContext& ctx) {
     if (visualize && !charts.empty()) {
         const auto chart_dir = out_dir / "charts";
         fs::create_directories(chart_dir, ec);
-        if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", chart_dir.string(), ec.message()));
+        if (ec)
+            throw std::runtime_error(
+                fmt::format("cannot create {}: {}", chart_dir.string(), ec.message()));
         for (const auto& c : charts)
-            write_output_file((chart_dir / (c.spec.name + "." + std::string(extension(c.format)))).string(), c.image);
+            write_output_file(
+                (chart_dir / (c.spec.name + "." + std::string(extension(c.format)))).string(),
+                c.image);
         outputs["charts"] = fmt::format("{} ({} files)", chart_dir.string(), charts.size());
     }
     if (csv_file) {
@@ -242,24 +268,31 @@ int run_analyze(const CommandContext& ctx) {
     std::string fio_text, fio_path;
     if (!result.total.idle()) {
         fio_path = output.empty() ? (out_dir / (meta.job_id + ".fio")).string() : output;
-        const auto scope = fmt::format("all {} disk{}", result.disks.size(), result.disks.size() == 1 ? "" : "s");
+        const auto scope =
+            fmt::format("all {} disk{}", result.disks.size(), result.disks.size() == 1 ? "" : "s");
         fio_text = render_fio_job({meta.job_id, scope, &result, &result.total}, fio);
         write_output_file(fio_path, fio_text);
         outputs["fio"] = fio_path;
         if (per_disk) {
             for (const auto& d : result.disks) {
                 if (d.metrics.idle()) continue;
-                std::string label = d.disk.label.empty() ? std::to_string(d.disk.handle_id) : d.disk.label;
-                for (auto& c : label) if (c == ':') c = '_';
-                const auto p = (out_dir / fmt::format("{}-wg{}-{}.fio", meta.job_id, d.disk.world_group_id, label)).string();
-                write_output_file(p, render_fio_job({meta.job_id, d.disk.display(), &result, &d.metrics}, fio));
+                std::string label =
+                    d.disk.label.empty() ? std::to_string(d.disk.handle_id) : d.disk.label;
+                for (auto& c : label)
+                    if (c == ':') c = '_';
+                const auto p = (out_dir / fmt::format("{}-wg{}-{}.fio", meta.job_id,
+                                                      d.disk.world_group_id, label))
+                                   .string();
+                write_output_file(
+                    p, render_fio_job({meta.job_id, d.disk.display(), &result, &d.metrics}, fio));
                 outputs["fio." + d.disk.label + "." + std::to_string(d.disk.handle_id)] = p;
             }
         }
     }
     if (want_report) {
         const auto path = report_path.empty() ? (out_dir / "report.html").string() : report_path;
-        write_output_file(path, render_job_report({&result, &meta, std::move(charts), chart_problems, fio_text, fio_path}));
+        write_output_file(path, render_job_report({&result, &meta, std::move(charts),
+                                                   chart_problems, fio_text, fio_path}));
         outputs["report"] = path;
     }
     const auto summary_path = (out_dir / "summary.json").string();

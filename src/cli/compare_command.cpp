@@ -34,9 +34,10 @@ struct LoadedJob {
 LoadedJob load(const std::string& name, const CommandContext& ctx, const AnalyzeOptions& opt) {
     const auto p = resolve_job(name, ctx.data_dir);
     if (!p)
-        throw NotFoundError(fmt::format("no job '{}' (not a job directory, and not in {}); run `vscsi job list` "
-                                        "or pass the job's path",
-                                        name, jobs_dir(ctx.data_dir).string()));
+        throw NotFoundError(
+            fmt::format("no job '{}' (not a job directory, and not in {}); run `vscsi job list` "
+                        "or pass the job's path",
+                        name, jobs_dir(ctx.data_dir).string()));
     const JobDir dir(*p);
     LoadedJob j{dir.load_meta(), {}};
     j.result = analyze_job(dir, j.meta, opt);
@@ -45,7 +46,8 @@ LoadedJob load(const std::string& name, const CommandContext& ctx, const Analyze
 
 std::string safe_name(std::string s) {
     for (auto& c : s)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+            c = '_';
     return s;
 }
 
@@ -57,15 +59,16 @@ int run_compare(const CommandContext& ctx) {
     std::string report_path, format = "png";
     po::options_description desc("compare options");
     analysis.add_to(desc);
-    desc.add_options()
-        ("report", po::value(&report_path)->implicit_value(""), "self-contained HTML report [PATH] (default ./compare-A-vs-B.html)")
-        ("format", po::value(&format)->default_value(format), "chart format in the report: png | svg")
-        ("jobs", po::value(&jobs), "the two jobs");
+    desc.add_options()("report", po::value(&report_path)->implicit_value(""),
+                       "self-contained HTML report [PATH] (default ./compare-A-vs-B.html)")(
+        "format", po::value(&format)->default_value(format),
+        "chart format in the report: png | svg")("jobs", po::value(&jobs), "the two jobs");
     po::positional_options_description pos;
     pos.add("jobs", -1);
     po::variables_map vm;
     if (!parse_subcommand(ctx, kCompareUsage, desc, pos, vm)) return exit_code::ok;
-    if (jobs.size() != 2) throw UsageError(fmt::format("compare needs exactly two jobs (got {})", jobs.size()));
+    if (jobs.size() != 2)
+        throw UsageError(fmt::format("compare needs exactly two jobs (got {})", jobs.size()));
     const auto image_format = image_format_from_string(format);
     if (!image_format) throw UsageError(fmt::format("--format '{}' is not png or svg", format));
     const auto opt = analysis.resolve(vm);
@@ -82,15 +85,19 @@ int run_compare(const CommandContext& ctx) {
         if (const auto gnuplot = find_gnuplot()) {
             for (const auto& s : specs) {
                 std::string error;
-                if (auto c = render_chart(*gnuplot, s, *image_format, error)) in.charts.push_back(std::move(*c));
-                else in.chart_problems.push_back(error);
+                if (auto c = render_chart(*gnuplot, s, *image_format, error))
+                    in.charts.push_back(std::move(*c));
+                else
+                    in.chart_problems.push_back(error);
             }
         } else {
-            in.chart_problems.push_back(fmt::format("charts not drawn: gnuplot was not found; {}", kGnuplotInstallHint));
+            in.chart_problems.push_back(
+                fmt::format("charts not drawn: gnuplot was not found; {}", kGnuplotInstallHint));
         }
         for (const auto& p : in.chart_problems) std::cerr << "Warning: " << p << "\n";
         written = report_path.empty()
-                      ? fmt::format("compare-{}-vs-{}.html", safe_name(a.meta.job_id), safe_name(b.meta.job_id))
+                      ? fmt::format("compare-{}-vs-{}.html", safe_name(a.meta.job_id),
+                                    safe_name(b.meta.job_id))
                       : report_path;
         write_output_file(written, render_comparison_report(in));
     }

@@ -98,7 +98,8 @@ DaemonClient DaemonClient::connect(const CommandContext& ctx,
     if (ctx.socket.empty()) {
         std::string recorded;
         if (!read_file(ctx.data_dir / "daemon.socket", recorded)) {
-            while (!recorded.empty() && (recorded.back() == '\n' || recorded.back() == '\r')) recorded.pop_back();
+            while (!recorded.empty() && (recorded.back() == '\n' || recorded.back() == '\r'))
+                recorded.pop_back();
             int other_err = 0;
             if (!recorded.empty() && recorded != path.string())
                 if (int fd = try_connect(recorded, other_err); fd >= 0) return DaemonClient(fd);

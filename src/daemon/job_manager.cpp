@@ -145,12 +145,13 @@ std::shared_ptr<collect::HostLink> JobManager::link_for(const ssh::SshParams& pa
     // Jobs share a connection only when they would log in the same way: a job
     // with the right key must not inherit a connection attempt with a wrong one.
     // (The password enters the key as a hash, which never leaves this map.)
-    const auto key = collect::HostLink::is_simulated(params.host)
-                         ? params.host
-                         : fmt::format("{}@{}:{}|{}|{}|{}|{}|{}|{}", params.user, params.host, params.port,
-                                       fmt::join(params.key_files, ","), params.use_agent, params.known_hosts,
-                                       params.ssh_config, params.accept_new_host_key,
-                                       std::hash<std::string>{}(params.password));
+    const auto key =
+        collect::HostLink::is_simulated(params.host)
+            ? params.host
+            : fmt::format("{}@{}:{}|{}|{}|{}|{}|{}|{}", params.user, params.host, params.port,
+                          fmt::join(params.key_files, ","), params.use_agent, params.known_hosts,
+                          params.ssh_config, params.accept_new_host_key,
+                          std::hash<std::string>{}(params.password));
     auto& link = links_[key];
     if (!link) link = std::make_shared<collect::HostLink>(ex_, params, data_dir_);
     return link;

@@ -15,7 +15,8 @@ namespace vscsi {
 // A single limit, e.g. io_length 4096 -> "4K", 4095 -> "<4K"; latency 15000 -> "15ms".
 std::string limit_label(Metric m, std::int64_t v);
 // A bucket named by its upper limit, or ">LIMIT" for the overflow bucket (no high).
-std::string bucket_label(Metric m, std::optional<std::int64_t> high, std::optional<std::int64_t> low);
+std::string bucket_label(Metric m, std::optional<std::int64_t> high,
+                         std::optional<std::int64_t> low);
 // Axis title with the unit, e.g. "IO length (K = KiB)".
 std::string_view metric_axis_title(Metric m);
 // Display name, e.g. "Seek distance".

@@ -2,7 +2,6 @@
 // `vscsi compare` output: terminal text, JSON and the HTML report. Pure.
 
 #include <boost/json/object.hpp>
-
 #include <string>
 #include <vector>
 
@@ -22,7 +21,8 @@ struct ComparedJob {
 std::string compared_job_line(std::string_view tag, const ComparedJob& j);
 
 std::string human_comparison(const ComparedJob& a, const ComparedJob& b, const Comparison& c);
-boost::json::object comparison_to_json(const ComparedJob& a, const ComparedJob& b, const Comparison& c);
+boost::json::object comparison_to_json(const ComparedJob& a, const ComparedJob& b,
+                                       const Comparison& c);
 
 struct ComparisonReportInput {
     ComparedJob a, b;
@@ -33,6 +33,7 @@ struct ComparisonReportInput {
 std::string render_comparison_report(const ComparisonReportInput& in);
 
 // Overlaid distributions, one chart per histogram kind both jobs have.
-std::vector<ChartSpec> comparison_chart_specs(const ComparedJob& a, const ComparedJob& b, ImageFormat f);
+std::vector<ChartSpec> comparison_chart_specs(const ComparedJob& a, const ComparedJob& b,
+                                              ImageFormat f);
 
 }  // namespace vscsi

@@ -13,9 +13,12 @@ namespace vscsi {
 
 std::string_view to_string(RateMode m) {
     switch (m) {
-        case RateMode::off: return "off";
-        case RateMode::mean: return "mean";
-        case RateMode::peak: return "peak";
+        case RateMode::off:
+            return "off";
+        case RateMode::mean:
+            return "mean";
+        case RateMode::peak:
+            return "peak";
     }
     return "?";
 }
@@ -28,8 +31,12 @@ std::optional<RateMode> rate_mode_from_string(std::string_view s) {
 
 namespace {
 
-bool is_power_of_two(std::int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
-std::int64_t round_up_512(double v) { return static_cast<std::int64_t>(std::ceil(v / 512.0)) * 512; }
+bool is_power_of_two(std::int64_t v) {
+    return v > 0 && (v & (v - 1)) == 0;
+}
+std::int64_t round_up_512(double v) {
+    return static_cast<std::int64_t>(std::ceil(v / 512.0)) * 512;
+}
 
 std::string bucket_text(const BucketShare& b) {
     if (!b.high) return fmt::format(">{}", b.low.value_or(0));
@@ -37,7 +44,9 @@ std::string bucket_text(const BucketShare& b) {
     return fmt::format("({},{}]", *b.low, *b.high);
 }
 
-std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:.1f}%", v) : "n/a"; }
+std::string pct(double v) {
+    return std::isfinite(v) ? fmt::format("{:.1f}%", v) : "n/a";
+}
 
 std::string join_bssplit(const std::vector<BsEntry>& e) {
     std::string s;
@@ -59,7 +68,8 @@ void check_bssplit(const std::vector<BsEntry>& e, std::string_view dir) {
     int sum = 0;
     for (const auto& x : e) {
         if (x.percent <= 0 || x.bytes <= 0 || x.bytes % 512 != 0)
-            throw std::logic_error(fmt::format("bad {} bssplit entry {}/{}", dir, x.bytes, x.percent));
+            throw std::logic_error(
+                fmt::format("bad {} bssplit entry {}/{}", dir, x.bytes, x.percent));
         sum += x.percent;
     }
     if (sum != 100) throw std::logic_error(fmt::format("{} bssplit adds up to {}", dir, sum));
@@ -67,11 +77,16 @@ void check_bssplit(const std::vector<BsEntry>& e, std::string_view dir) {
 
 std::string section_name(std::string_view id) {
     std::string s;
-    for (char c : id) s += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+    for (char c : id)
+        s += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')
+                 ? c
+                 : '_';
     return s.empty() ? "vscsi" : s;
 }
 
-int whole(double v, int min) { return std::max(min, static_cast<int>(std::lround(v))); }
+int whole(double v, int min) {
+    return std::max(min, static_cast<int>(std::lround(v)));
+}
 
 }  // namespace
 
@@ -84,7 +99,8 @@ std::int64_t representative_io_size(const BucketShare& b, double max_observed) {
     if (b.low && is_power_of_two(hi + 1) && hi + 1 > *b.low + 1) {
         // 4095, 8191, 16383, 65535: the sizes between the aligned neighbours.
         const double mid = (static_cast<double>(*b.low) + static_cast<double>(hi)) / 2.0;
-        return std::max<std::int64_t>(512, static_cast<std::int64_t>(std::llround(mid / 512.0)) * 512);
+        return std::max<std::int64_t>(512,
+                                      static_cast<std::int64_t>(std::llround(mid / 512.0)) * 512);
     }
     return std::max<std::int64_t>(512, round_up_512(static_cast<double>(hi)));
 }
@@ -103,7 +119,8 @@ std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, doubl
         const auto bytes = representative_io_size(b, max_observed);
         const double exact = b.percent * 100.0 / total;
         // Two buckets may map to one size (e.g. overflow rounding): merge them.
-        auto it = std::find_if(c.begin(), c.end(), [&](const Cand& x) { return x.e.bytes == bytes; });
+        auto it =
+            std::find_if(c.begin(), c.end(), [&](const Cand& x) { return x.e.bytes == bytes; });
         if (it != c.end()) {
             it->exact += exact;
             it->e.bucket += " " + bucket_text(b);
@@ -121,7 +138,8 @@ std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, doubl
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return (c[a].exact - std::floor(c[a].exact)) > (c[b].exact - std::floor(c[b].exact));
     });
-    for (std::size_t i = 0; assigned < 100 && i < order.size(); ++i, ++assigned) ++c[order[i]].e.percent;
+    for (std::size_t i = 0; assigned < 100 && i < order.size(); ++i, ++assigned)
+        ++c[order[i]].e.percent;
     std::vector<BsEntry> out;
     for (auto& x : c) {
         if (x.e.percent > 0) {
@@ -130,7 +148,8 @@ std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, doubl
             dropped.push_back(fmt::format("{} {:.2f}%", fio_size_text(x.e.bytes), x.exact));
         }
     }
-    std::sort(out.begin(), out.end(), [](const BsEntry& a, const BsEntry& b) { return a.bytes < b.bytes; });
+    std::sort(out.begin(), out.end(),
+              [](const BsEntry& a, const BsEntry& b) { return a.bytes < b.bytes; });
     return out;
 }
 
@@ -144,42 +163,53 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
     const auto& m = *src.metrics;
     const auto& a = *src.analysis;
     if (m.idle())
-        throw std::invalid_argument("no I/O in the analyzed samples: there is no workload to "
-                                    "reproduce (try --filter none, or check the job's samples)");
+        throw std::invalid_argument(
+            "no I/O in the analyzed samples: there is no workload to "
+            "reproduce (try --filter none, or check the job's samples)");
     const bool reads = m.ios_read > 0, writes = m.ios_write > 0;
     if (!reads && !writes)
         throw std::invalid_argument("the samples have IOs but no Read/Write IO-length histograms");
 
     std::vector<std::string> dropped_r, dropped_w;
-    const auto bs_r = reads ? build_bssplit(m.sizes(Direction::read), m.max_io_bytes.read, dropped_r)
-                            : std::vector<BsEntry>{};
-    const auto bs_w = writes ? build_bssplit(m.sizes(Direction::write), m.max_io_bytes.write, dropped_w)
-                             : std::vector<BsEntry>{};
+    const auto bs_r = reads
+                          ? build_bssplit(m.sizes(Direction::read), m.max_io_bytes.read, dropped_r)
+                          : std::vector<BsEntry>{};
+    const auto bs_w =
+        writes ? build_bssplit(m.sizes(Direction::write), m.max_io_bytes.write, dropped_w)
+               : std::vector<BsEntry>{};
     if (reads) check_bssplit(bs_r, "read");
     if (writes) check_bssplit(bs_w, "write");
 
     std::string o;
     auto out = std::back_inserter(o);
-    fmt::format_to(out, "# fio job generated by vscsi {} from vscsiStats histograms\n", VSCSI_VERSION);
-    fmt::format_to(out, "# job: {} ({}), analyzed {}\n", src.job_id, src.scope, format_iso8601(a.analyzed_at));
+    fmt::format_to(out, "# fio job generated by vscsi {} from vscsiStats histograms\n",
+                   VSCSI_VERSION);
+    fmt::format_to(out, "# job: {} ({}), analyzed {}\n", src.job_id, src.scope,
+                   format_iso8601(a.analyzed_at));
     fmt::format_to(out, "# samples: {} of {} analyzed; {}\n", a.samples_analyzed, a.samples_total,
                    a.filter.explanation);
-    fmt::format_to(out, "# measured: {:.1f} IOPS (read {:.1f} / write {:.1f}), {:.3f} MB/s over {:.0f} s\n",
-                   m.iops.total, m.iops.read, m.iops.write, m.throughput_mbps.total, m.seconds);
-    fmt::format_to(out, "# target, size and runtime are parameters (vscsi analyze --target --size "
-                        "--runtime), not measurements.\n\n");
+    fmt::format_to(
+        out, "# measured: {:.1f} IOPS (read {:.1f} / write {:.1f}), {:.3f} MB/s over {:.0f} s\n",
+        m.iops.total, m.iops.read, m.iops.write, m.throughput_mbps.total, m.seconds);
+    fmt::format_to(out,
+                   "# target, size and runtime are parameters (vscsi analyze --target --size "
+                   "--runtime), not measurements.\n\n");
 
-    fmt::format_to(out, "[global]\nioengine={}\ndirect={}\nfilename={}\nsize={}\nruntime={}\n"
-                        "time_based=1\ngroup_reporting=1\nrandrepeat=0\nnumjobs=1\n",
+    fmt::format_to(out,
+                   "[global]\nioengine={}\ndirect={}\nfilename={}\nsize={}\nruntime={}\n"
+                   "time_based=1\ngroup_reporting=1\nrandrepeat=0\nnumjobs=1\n",
                    p.ioengine, p.direct ? 1 : 0, p.target, p.size, p.runtime_seconds);
     // fio's random map trims a random IO to the blocks not yet touched, which
     // shrinks the large sizes of a bssplit (measured: 4k/50:64k/50 gave a 22.7 KB
     // mean instead of 34.8 KB). Without the map every size is issued as written.
-    fmt::format_to(out, "# keep bssplit sizes exact (the random map would trim large IOs)\nnorandommap=1\n\n");
+    fmt::format_to(
+        out, "# keep bssplit sizes exact (the random map would trim large IOs)\nnorandommap=1\n\n");
 
     fmt::format_to(out, "[{}]\n", section_name(src.job_id));
     // Read/write mix
-    fmt::format_to(out, "# read share: {} reads, {} writes = {} reads ('IO lengths of Read/Write commands' counts)\n",
+    fmt::format_to(out,
+                   "# read share: {} reads, {} writes = {} reads ('IO lengths of Read/Write "
+                   "commands' counts)\n",
                    m.ios_read, m.ios_write, pct(m.read_percent));
     if (reads && writes) {
         const int mix = std::clamp(static_cast<int>(std::lround(m.read_percent)), 1, 99);
@@ -191,10 +221,11 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
     auto describe = [&](std::string_view dir, const std::vector<BsEntry>& bs, double measured_mean,
                         const std::vector<std::string>& dropped) {
         std::string line;
-        for (const auto& e : bs) line += fmt::format(" {}={}% {};", fio_size_text(e.bytes), e.percent, e.bucket);
+        for (const auto& e : bs)
+            line += fmt::format(" {}={}% {};", fio_size_text(e.bytes), e.percent, e.bucket);
         fmt::format_to(out, "# {} sizes per vscsiStats bucket:{}\n", dir, line);
-        fmt::format_to(out, "#   mean IO size measured {:.0f} B, this split {:.0f} B\n", measured_mean,
-                       bssplit_mean(bs));
+        fmt::format_to(out, "#   mean IO size measured {:.0f} B, this split {:.0f} B\n",
+                       measured_mean, bssplit_mean(bs));
         if (!dropped.empty()) {
             std::string d;
             for (const auto& x : dropped) d += " " + x;
@@ -215,26 +246,34 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
         const auto smallest = v->front().bytes;  // sorted ascending
         for (const auto& e : *v)
             if (e.bytes % smallest != 0) {
-                unaligned = fmt::format("{} {} is not a multiple of {}", dir, fio_size_text(e.bytes),
-                                        fio_size_text(smallest));
+                unaligned = fmt::format("{} {} is not a multiple of {}", dir,
+                                        fio_size_text(e.bytes), fio_size_text(smallest));
                 break;
             }
         if (!unaligned.empty()) break;
     }
     if (!unaligned.empty())
-        fmt::format_to(out, "# {}: keep sizes exact instead of rounding down\nbs_unaligned=1\n", unaligned);
+        fmt::format_to(out, "# {}: keep sizes exact instead of rounding down\nbs_unaligned=1\n",
+                       unaligned);
     // Sequential vs random
     const double seq_r = m.sequential_percent.read, seq_w = m.sequential_percent.write;
-    fmt::format_to(out, "# sequential share (seek distance exactly +1 LBN in 'distance between successive "
-                        "Read/Write commands'): read {}, write {}\n", pct(seq_r), pct(seq_w));
-    auto rnd = [](double seq) { return std::isfinite(seq) ? std::clamp(100 - whole(seq, 0), 0, 100) : 100; };
+    fmt::format_to(
+        out,
+        "# sequential share (seek distance exactly +1 LBN in 'distance between successive "
+        "Read/Write commands'): read {}, write {}\n",
+        pct(seq_r), pct(seq_w));
+    auto rnd = [](double seq) {
+        return std::isfinite(seq) ? std::clamp(100 - whole(seq, 0), 0, 100) : 100;
+    };
     if (reads && writes)
         fmt::format_to(out, "percentage_random={},{}\n", rnd(seq_r), rnd(seq_w));
     else
         fmt::format_to(out, "percentage_random={}\n", rnd(reads ? seq_r : seq_w));
     // Queue depth
     const auto& q = m.queue_depth;
-    fmt::format_to(out, "# outstanding IOs when a new IO is issued: mean {:.1f} (p50 {:g}, p95 {:g}, p99 {:g}, {})\n",
+    fmt::format_to(out,
+                   "# outstanding IOs when a new IO is issued: mean {:.1f} (p50 {:g}, p95 {:g}, "
+                   "p99 {:g}, {})\n",
                    q.mean, q.p50, q.p95, q.p99, to_string(m.percentile_method));
     fmt::format_to(out, "iodepth={}\n", std::isfinite(q.mean) ? whole(q.mean, 1) : 1);
     // Rate

@@ -19,6 +19,7 @@ std::string html_figure(const RenderedChart& chart);
 // The recommendations as a list with severity badges; a sentence when empty.
 std::string html_recommendations(const std::vector<Recommendation>& recs);
 // A notice box: kind is "warn" or "note".
-std::string html_notice(std::string_view kind, std::string_view heading, const std::vector<std::string>& lines);
+std::string html_notice(std::string_view kind, std::string_view heading,
+                        const std::vector<std::string>& lines);
 
 }  // namespace vscsi

@@ -10,11 +10,14 @@
 namespace vscsi {
 namespace {
 
-std::string size_label(const BucketShare& b) { return bucket_label(Metric::io_length, b.high, b.low); }
+std::string size_label(const BucketShare& b) {
+    return bucket_label(Metric::io_length, b.high, b.low);
+}
 
 std::string top_sizes(const std::vector<BucketShare>& v) {
     auto sorted = v;
-    std::stable_sort(sorted.begin(), sorted.end(), [](auto& a, auto& b) { return a.percent > b.percent; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](auto& a, auto& b) { return a.percent > b.percent; });
     std::string s;
     for (std::size_t i = 0; i < sorted.size() && i < 4; ++i) {
         if (!s.empty()) s += ", ";
@@ -23,34 +26,46 @@ std::string top_sizes(const std::vector<BucketShare>& v) {
     return s.empty() ? "-" : s;
 }
 
-std::string f1(double v) { return std::isfinite(v) ? fmt::format("{:.1f}", v) : "-"; }
-std::string ms(double v) { return std::isfinite(v) ? fmt::format("{:.2f}ms", v) : "-"; }
+std::string f1(double v) {
+    return std::isfinite(v) ? fmt::format("{:.1f}", v) : "-";
+}
+std::string ms(double v) {
+    return std::isfinite(v) ? fmt::format("{:.2f}ms", v) : "-";
+}
 
 }  // namespace
 
 std::string human_profile(const WorkloadMetrics& m, std::string_view in) {
     std::string o;
     auto out = std::back_inserter(o);
-    fmt::format_to(out, "{}IOPS: {} (Read: {} / Write: {})\n", in, f1(m.iops.total), f1(m.iops.read), f1(m.iops.write));
+    fmt::format_to(out, "{}IOPS: {} (Read: {} / Write: {})\n", in, f1(m.iops.total),
+                   f1(m.iops.read), f1(m.iops.write));
     fmt::format_to(out, "{}Throughput: {:.3f} MB/s (Read: {:.3f} / Write: {:.3f})\n", in,
                    m.throughput_mbps.total, m.throughput_mbps.read, m.throughput_mbps.write);
     const double rp = m.read_percent;
-    fmt::format_to(out, "{}Read/Write ratio: {}/{}\n", in, f1(rp), std::isfinite(rp) ? f1(100 - rp) : "-");
-    fmt::format_to(out, "{}Sequential: read {}%, write {}% (Random: read {}%, write {}%)\n", in,
-                   f1(m.sequential_percent.read), f1(m.sequential_percent.write),
-                   std::isfinite(m.sequential_percent.read) ? f1(100 - m.sequential_percent.read) : "-",
-                   std::isfinite(m.sequential_percent.write) ? f1(100 - m.sequential_percent.write) : "-");
-    fmt::format_to(out, "{}Block sizes: read {}; write {}\n", in, top_sizes(m.sizes(Direction::read)),
-                   top_sizes(m.sizes(Direction::write)));
+    fmt::format_to(out, "{}Read/Write ratio: {}/{}\n", in, f1(rp),
+                   std::isfinite(rp) ? f1(100 - rp) : "-");
+    fmt::format_to(
+        out, "{}Sequential: read {}%, write {}% (Random: read {}%, write {}%)\n", in,
+        f1(m.sequential_percent.read), f1(m.sequential_percent.write),
+        std::isfinite(m.sequential_percent.read) ? f1(100 - m.sequential_percent.read) : "-",
+        std::isfinite(m.sequential_percent.write) ? f1(100 - m.sequential_percent.write) : "-");
+    fmt::format_to(out, "{}Block sizes: read {}; write {}\n", in,
+                   top_sizes(m.sizes(Direction::read)), top_sizes(m.sizes(Direction::write)));
     const auto& q = m.queue_depth;
-    fmt::format_to(out, "{}Queue depth: avg={}, p50={}, p95={}, p99={}\n", in, f1(q.mean), f1(q.p50), f1(q.p95), f1(q.p99));
+    fmt::format_to(out, "{}Queue depth: avg={}, p50={}, p95={}, p99={}\n", in, f1(q.mean),
+                   f1(q.p50), f1(q.p95), f1(q.p99));
     const auto& r = m.latency_ms_read;
     const auto& w = m.latency_ms_write;
-    fmt::format_to(out, "{}Read latency:  avg={}, p50={}, p95={}, p99={}\n", in, ms(r.mean), ms(r.p50), ms(r.p95), ms(r.p99));
-    fmt::format_to(out, "{}Write latency: avg={}, p50={}, p95={}, p99={}\n", in, ms(w.mean), ms(w.p50), ms(w.p95), ms(w.p99));
+    fmt::format_to(out, "{}Read latency:  avg={}, p50={}, p95={}, p99={}\n", in, ms(r.mean),
+                   ms(r.p50), ms(r.p95), ms(r.p99));
+    fmt::format_to(out, "{}Write latency: avg={}, p50={}, p95={}, p99={}\n", in, ms(w.mean),
+                   ms(w.p50), ms(w.p95), ms(w.p99));
     if (m.percentile_method == PercentileMethod::bucket_upper_bound)
-        fmt::format_to(out, "{}(percentiles are histogram bucket upper limits; --percentile-method "
-                            "interpolate estimates inside buckets)\n", in);
+        fmt::format_to(out,
+                       "{}(percentiles are histogram bucket upper limits; --percentile-method "
+                       "interpolate estimates inside buckets)\n",
+                       in);
     else
         fmt::format_to(out, "{}(percentiles interpolated inside histogram buckets)\n", in);
     return o;
@@ -75,19 +90,23 @@ std::string human_summary(const AnalysisResult& r) {
     fmt::format_to(out, "Samples: {} found, {} analyzed, {} filtered out", r.samples_total,
                    r.samples_analyzed, r.samples_filtered());
     if (r.samples_total > 0)
-        fmt::format_to(out, " ({:.1f}%)", 100.0 * static_cast<double>(r.samples_filtered()) /
-                                              static_cast<double>(r.samples_total));
+        fmt::format_to(out, " ({:.1f}%)",
+                       100.0 * static_cast<double>(r.samples_filtered()) /
+                           static_cast<double>(r.samples_total));
     fmt::format_to(out, "\nFilter: {}\n", r.filter.explanation);
     if (r.total.idle()) return o + human_recommendations(r.recommendations);
-    fmt::format_to(out, "\nPeak Workload Profile ({} disk{}):\n", r.disks.size(), r.disks.size() == 1 ? "" : "s");
+    fmt::format_to(out, "\nPeak Workload Profile ({} disk{}):\n", r.disks.size(),
+                   r.disks.size() == 1 ? "" : "s");
     o += human_profile(r.total);
     if (r.peak.seq)
-        fmt::format_to(out, "  Busiest sample: #{} at {}: {:.1f} IOPS (read {:.1f} / write {:.1f})\n",
-                       r.peak.seq, format_iso8601(r.peak.start), r.peak.iops_total, r.peak.iops_read,
-                       r.peak.iops_write);
+        fmt::format_to(out,
+                       "  Busiest sample: #{} at {}: {:.1f} IOPS (read {:.1f} / write {:.1f})\n",
+                       r.peak.seq, format_iso8601(r.peak.start), r.peak.iops_total,
+                       r.peak.iops_read, r.peak.iops_write);
     if (r.disks.size() > 1) {
         for (const auto& d : r.disks) {
-            fmt::format_to(out, "\nDisk {}{}:\n", d.disk.display(), d.vm_name.empty() ? "" : " of " + d.vm_name);
+            fmt::format_to(out, "\nDisk {}{}:\n", d.disk.display(),
+                           d.vm_name.empty() ? "" : " of " + d.vm_name);
             o += human_profile(d.metrics, "    ");
         }
     }

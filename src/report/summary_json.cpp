@@ -9,10 +9,14 @@ namespace vscsi {
 namespace json = boost::json;
 namespace {
 
-json::value num(double v, int digits = 3) { return json::value(round_to(v, digits)); }
+json::value num(double v, int digits = 3) {
+    return json::value(round_to(v, digits));
+}
 
 json::object per_dir(const PerDirection& p, int digits = 3) {
-    return {{"total", num(p.total, digits)}, {"read", num(p.read, digits)}, {"write", num(p.write, digits)}};
+    return {{"total", num(p.total, digits)},
+            {"read", num(p.read, digits)},
+            {"write", num(p.write, digits)}};
 }
 
 json::object pct_summary(const PercentileSummary& s, PercentileMethod m, int digits) {
@@ -45,7 +49,8 @@ json::object metrics_to_json(const WorkloadMetrics& m) {
          {{"read", size_dist(m.sizes(Direction::read))},
           {"write", size_dist(m.sizes(Direction::write))},
           {"total", size_dist(m.sizes(Direction::total))},
-          {"unit", "percent of IOs per IO-length bucket, keyed by the bucket's upper limit in bytes"}}},
+          {"unit",
+           "percent of IOs per IO-length bucket, keyed by the bucket's upper limit in bytes"}}},
         {"sequential_percent", per_dir(m.sequential_percent)},
         {"queue_depth", pct_summary(m.queue_depth, method, 3)},
         {"latency_ms",
@@ -56,7 +61,8 @@ json::object metrics_to_json(const WorkloadMetrics& m) {
     };
 }
 
-json::object summary_to_json(const AnalysisResult& r, const std::map<std::string, std::string>& outputs) {
+json::object summary_to_json(const AnalysisResult& r,
+                             const std::map<std::string, std::string>& outputs) {
     json::object filter{{"method", to_string(r.filter.method)},
                         {"threshold", round_to(r.filter.threshold, 3)},
                         {"cutoff_iops", round_to(r.filter.cutoff_iops, 3)},
@@ -90,15 +96,17 @@ json::object summary_to_json(const AnalysisResult& r, const std::map<std::string
         {"vscsi_version", VSCSI_VERSION},
         {"filter", std::move(filter)},
         {"period",
-         {{"first_sample_start", r.first_start ? json::value(format_iso8601(*r.first_start)) : nullptr},
+         {{"first_sample_start",
+           r.first_start ? json::value(format_iso8601(*r.first_start)) : nullptr},
           {"last_sample_end", r.last_end ? json::value(format_iso8601(*r.last_end)) : nullptr}}},
         {"metrics", metrics_to_json(r.total)},
         {"peak",
          {{"sample", r.peak.seq},
           {"start", r.peak.seq ? json::value(format_iso8601(r.peak.start)) : nullptr},
-          {"iops", {{"total", round_to(r.peak.iops_total, 3)},
-                    {"read", round_to(r.peak.iops_read, 3)},
-                    {"write", round_to(r.peak.iops_write, 3)}}}}},
+          {"iops",
+           {{"total", round_to(r.peak.iops_total, 3)},
+            {"read", round_to(r.peak.iops_read, 3)},
+            {"write", round_to(r.peak.iops_write, 3)}}}}},
         {"disks", std::move(disks)},
         {"warnings", std::move(warnings)},
         {"recommendations", std::move(recs)},

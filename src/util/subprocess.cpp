@@ -18,10 +18,12 @@ namespace {
 
 namespace sys = boost::system;
 
-sys::error_code last_error() { return {errno, sys::system_category()}; }
+sys::error_code last_error() {
+    return {errno, sys::system_category()};
+}
 
 class Fd {
-public:
+  public:
     Fd() = default;
     explicit Fd(int fd) : fd_(fd) {}
     Fd(const Fd&) = delete;
@@ -33,7 +35,7 @@ public:
         fd_ = fd;
     }
 
-private:
+  private:
     int fd_ = -1;
 };
 
@@ -95,13 +97,16 @@ sys::result<ProcessResult> run_process(const std::vector<std::string>& argv, std
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     char buf[65536];
     while (out_parent.get() >= 0 || err_parent.get() >= 0) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             r.timed_out = true;
             ::kill(pid, SIGKILL);
             break;
         }
-        pollfd fds[3] = {{in_parent.get(), POLLOUT, 0}, {out_parent.get(), POLLIN, 0}, {err_parent.get(), POLLIN, 0}};
+        pollfd fds[3] = {{in_parent.get(), POLLOUT, 0},
+                         {out_parent.get(), POLLIN, 0},
+                         {err_parent.get(), POLLIN, 0}};
         if (::poll(fds, 3, static_cast<int>(left.count())) < 0) {
             if (errno == EINTR) continue;
             ::kill(pid, SIGKILL);
@@ -109,24 +114,30 @@ sys::result<ProcessResult> run_process(const std::vector<std::string>& argv, std
             return last_error();
         }
         if (fds[0].revents & (POLLOUT | POLLERR | POLLHUP)) {
-            const auto n = ::send(in_parent.get(), input.data() + written, input.size() - written, MSG_NOSIGNAL);
+            const auto n = ::send(in_parent.get(), input.data() + written, input.size() - written,
+                                  MSG_NOSIGNAL);
             if (n > 0) written += static_cast<std::size_t>(n);
-            if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) in_parent.reset();
+            if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size())
+                in_parent.reset();
         }
         for (int i : {1, 2}) {
             if (!(fds[i].revents & (POLLIN | POLLERR | POLLHUP))) continue;
             auto& fd = i == 1 ? out_parent : err_parent;
             const auto n = ::read(fd.get(), buf, sizeof buf);
-            if (n > 0) (i == 1 ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
-            else if (n == 0 || (errno != EAGAIN && errno != EINTR)) fd.reset();
+            if (n > 0)
+                (i == 1 ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
+            else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+                fd.reset();
         }
     }
     in_parent.reset();
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+    if (WIFEXITED(status))
+        r.exit_code = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        r.signal = WTERMSIG(status);
     return r;
 }
 

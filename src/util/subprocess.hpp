@@ -3,7 +3,6 @@
 // captured, without a shell and without temp files.
 
 #include <boost/system/result.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -25,7 +24,8 @@ struct ProcessResult {
 // argv[0] is looked up in PATH unless it contains a '/'. Errors: the program
 // cannot be started (not found, not executable) or the pipes fail; a program
 // that runs and fails is a ProcessResult with its exit code and stderr.
-boost::system::result<ProcessResult> run_process(const std::vector<std::string>& argv, std::string_view input,
+boost::system::result<ProcessResult> run_process(const std::vector<std::string>& argv,
+                                                 std::string_view input,
                                                  std::chrono::milliseconds timeout);
 
 // PATH lookup of an executable; nullopt when none is found.

@@ -1,14 +1,13 @@
 // The daemon end to end: the real `vscsi` binary as daemon and clients, real
 // OpenSSH on 127.0.0.1 in front of the simulated ESXi host, curl and promtool
 // for the metrics, raw socket clients for malformed input.
-#include <catch2/catch.hpp>
-
-#include <boost/json.hpp>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <poll.h>
 
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 #include <thread>
@@ -37,18 +36,23 @@ struct World {
         if (auto pid = daemon_pid()) ::kill(pid, SIGKILL);
     }
     std::string vscsi(const std::string& args) const {
-        return "env XDG_RUNTIME_DIR=" + shell_quote(rt) + " " + vscsi_bin() + " --data-dir " + shell_quote(data) + " " + args;
+        return "env XDG_RUNTIME_DIR=" + shell_quote(rt) + " " + vscsi_bin() + " --data-dir " +
+               shell_quote(data) + " " + args;
     }
     std::filesystem::path socket() const { return rt / "vscsi" / "vscsi.sock"; }
     std::string log() const {
-        return std::filesystem::exists(data / "daemon.log") ? read_text(data / "daemon.log") : std::string{};
+        return std::filesystem::exists(data / "daemon.log") ? read_text(data / "daemon.log")
+                                                            : std::string{};
     }
     // The daemon holding the data directory's lock, if one runs.
     pid_t daemon_pid() const {
         if (!std::filesystem::exists(data / "daemon.lock")) return 0;
         const auto text = read_text(data / "daemon.lock");
         const pid_t pid = text.empty() ? 0 : static_cast<pid_t>(std::stol(text));
-        return pid > 0 && ::kill(pid, 0) == 0 && run("flock -n " + shell_quote(data / "daemon.lock") + " true").exit_code != 0 ? pid : 0;
+        return pid > 0 && ::kill(pid, 0) == 0 &&
+                       run("flock -n " + shell_quote(data / "daemon.lock") + " true").exit_code != 0
+                   ? pid
+                   : 0;
     }
     json::object call_json(const std::string& args) const {
         const auto r = run(vscsi("--json " + args));
@@ -60,8 +64,10 @@ struct World {
 };
 
 std::string ssh_args(const SshdFixture& sshd) {
-    return " --port " + std::to_string(sshd.port()) + " --user " + sshd.user() + " --key " + shell_quote(sshd.client_key()) +
-           " --known-hosts " + shell_quote(sshd.dir() / "known_hosts") + " --accept-new-host-key --ssh-config none --no-agent";
+    return " --port " + std::to_string(sshd.port()) + " --user " + sshd.user() + " --key " +
+           shell_quote(sshd.client_key()) + " --known-hosts " +
+           shell_quote(sshd.dir() / "known_hosts") +
+           " --accept-new-host-key --ssh-config none --no-agent";
 }
 
 // Polls until every job is no longer running (or the deadline passes).
@@ -89,7 +95,8 @@ void check_samples_intact(const std::filesystem::path& job_dir, std::uint64_t ex
         INFO(dir.sample_path(seq));
         REQUIRE(std::filesystem::exists(dir.sample_path(seq)));
         Sample s;
-        REQUIRE_FALSE(decode_sample(read_text(dir.sample_path(seq)), dir.sample_path(seq).string(), s));
+        REQUIRE_FALSE(
+            decode_sample(read_text(dir.sample_path(seq)), dir.sample_path(seq).string(), s));
         CHECK(s.header.seq == seq);
         CHECK(s.header.end > s.header.start);
         if (previous && !s.header.after_gap) CHECK(s.header.start == previous->header.end);
@@ -101,7 +108,7 @@ void check_samples_intact(const std::filesystem::path& job_dir, std::uint64_t ex
 
 // A raw client on the daemon's socket, for what the real client never sends.
 class RawClient {
-public:
+  public:
     explicit RawClient(const std::filesystem::path& socket) {
         fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_un addr{};
@@ -135,19 +142,22 @@ public:
         }
     }
 
-private:
+  private:
     int fd_ = -1;
     std::string buf_;
 };
 
 }  // namespace
 
-TEST_CASE("daemon: concurrent jobs on two hosts, status, list filters, metrics, stop, delete", "[daemon]") {
+TEST_CASE("daemon: concurrent jobs on two hosts, status, list filters, metrics, stop, delete",
+          "[daemon]") {
     SshdFixture host_a, host_b;
     World w;
-    const auto start = [&](const SshdFixture& h, const std::string& vm, const std::string& name, int samples, const std::string& extra) {
-        return w.call_json("job start --host 127.0.0.1 --vm " + vm + " --samples " + std::to_string(samples) +
-                           " --interval 1 --name " + name + extra + ssh_args(h));
+    const auto start = [&](const SshdFixture& h, const std::string& vm, const std::string& name,
+                           int samples, const std::string& extra) {
+        return w.call_json("job start --host 127.0.0.1 --vm " + vm + " --samples " +
+                           std::to_string(samples) + " --interval 1 --name " + name + extra +
+                           ssh_args(h));
     };
     // The first client finds no daemon and starts one.
     const auto a1 = start(host_a, "SQL-Server-01", "a1", 4, " --tag site=lab --tag tier=db");
@@ -164,7 +174,8 @@ TEST_CASE("daemon: concurrent jobs on two hosts, status, list filters, metrics, 
     CHECK(st.at("live").as_bool());
     CHECK(st.at("host").as_string() == "127.0.0.1");
     const auto text = run(w.vscsi("job status b2"));
-    CHECK_THAT(text.out, Catch::Contains("Status: running") && Catch::Contains("Expected completion:") &&
+    CHECK_THAT(text.out, Catch::Contains("Status: running") &&
+                             Catch::Contains("Expected completion:") &&
                              Catch::Contains("VM: web, app (prod)"));
 
     wait_finished(w, {"a1", "a2", "b1"}, 60);
@@ -201,10 +212,13 @@ TEST_CASE("daemon: concurrent jobs on two hosts, status, list filters, metrics, 
     CHECK_THAT(bad.err, Catch::Contains("--force"));
     CHECK(std::filesystem::exists(w.data / "jobs/a1/job.json"));
     if (run("command -v script").exit_code == 0) {  // util-linux: a terminal for the question
-        const auto no = run("printf 'a2-typo\\n' | script -qec \"" + w.vscsi("job delete a2") + "\" /dev/null");
-        CHECK_THAT(no.out, Catch::Contains("Type its name to confirm") && Catch::Contains("Not deleted"));
+        const auto no =
+            run("printf 'a2-typo\\n' | script -qec \"" + w.vscsi("job delete a2") + "\" /dev/null");
+        CHECK_THAT(no.out,
+                   Catch::Contains("Type its name to confirm") && Catch::Contains("Not deleted"));
         CHECK(std::filesystem::exists(w.data / "jobs/a2/job.json"));
-        const auto yes = run("printf 'a2\\n' | script -qec \"" + w.vscsi("job delete a2") + "\" /dev/null");
+        const auto yes =
+            run("printf 'a2\\n' | script -qec \"" + w.vscsi("job delete a2") + "\" /dev/null");
         CHECK_THAT(yes.out, Catch::Contains("Deleted job 'a2'"));
         CHECK_FALSE(std::filesystem::exists(w.data / "jobs/a2"));
     }
@@ -228,44 +242,62 @@ TEST_CASE("daemon: concurrent jobs on two hosts, status, list filters, metrics, 
     CHECK(std::filesystem::exists(w.data / "jobs/b1/analysis/b1.fio"));
 
     // Unknown VMs and unreachable hosts are errors for the client, not the daemon.
-    bad = run(w.vscsi("job start --host 127.0.0.1 --vm no-such-vm --samples 2 --interval 1" + ssh_args(host_a)));
+    bad = run(w.vscsi("job start --host 127.0.0.1 --vm no-such-vm --samples 2 --interval 1" +
+                      ssh_args(host_a)));
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.err, Catch::Contains("no-such-vm"));
-    bad = run(w.vscsi("job start --host 127.0.0.1 --port 1 --vm x --samples 2 --interval 1 --connect-timeout 2 --no-agent --ssh-config none"));
+    bad =
+        run(w.vscsi("job start --host 127.0.0.1 --port 1 --vm x --samples 2 --interval 1 "
+                    "--connect-timeout 2 --no-agent --ssh-config none"));
     CHECK(bad.exit_code == 1);
     CHECK(w.call_json("daemon status").at("live_jobs").to_number<int>() == 0);
 }
 
-TEST_CASE("daemon: metrics over HTTP in Prometheus format, checked by curl and promtool", "[daemon][metrics]") {
+TEST_CASE("daemon: metrics over HTTP in Prometheus format, checked by curl and promtool",
+          "[daemon][metrics]") {
     SshdFixture host;
     World w;
     const auto port = free_port();
     const auto serve = w.vscsi("serve --metrics-listen 127.0.0.1:" + std::to_string(port));
     const pid_t pid = ::fork();
     if (pid == 0) {
-        ::execl("/bin/sh", "sh", "-c", ("exec " + serve + " 2>" + shell_quote(w.tmp.path() / "serve.log")).c_str(), static_cast<char*>(nullptr));
+        ::execl("/bin/sh", "sh", "-c",
+                ("exec " + serve + " 2>" + shell_quote(w.tmp.path() / "serve.log")).c_str(),
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
-    for (int i = 0; i < 100 && !std::filesystem::exists(w.socket()); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    w.call_json("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 30 --interval 1 --name m1" + ssh_args(host));
+    for (int i = 0; i < 100 && !std::filesystem::exists(w.socket()); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    w.call_json(
+        "job start --host 127.0.0.1 --vm SQL-Server-01 --samples 30 --interval 1 --name m1" +
+        ssh_args(host));
     for (int i = 0; i < 100 && w.status("m1").at("samples_collected").to_number<int>() < 2; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const auto url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
     const auto r = run("curl -sS -i " + url);
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::StartsWith("HTTP/1.1 200 OK") && Catch::Contains("text/plain; version=0.0.4"));
-    CHECK_THAT(r.out, Catch::Contains("vscsi_job_state{job=\"m1\",host=\"127.0.0.1\",state=\"running\"} 1"));
-    CHECK_THAT(r.out, Catch::Contains("vscsi_last_sample_iops{job=\"m1\",host=\"127.0.0.1\",disk=\"scsi0:0\""));
-    CHECK_THAT(r.out, Catch::Contains("vscsi_latency_seconds_bucket{job=\"m1\"") && Catch::Contains("le=\"+Inf\"}"));
-    CHECK_THAT(r.out, Catch::Contains("vscsi_io_length_bytes_count{") && Catch::Contains("vscsi_io_length_bytes_sum{"));
-    CHECK(run("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:" + std::to_string(port) + "/nope").out == "404");
+    CHECK_THAT(r.out, Catch::StartsWith("HTTP/1.1 200 OK") &&
+                          Catch::Contains("text/plain; version=0.0.4"));
+    CHECK_THAT(r.out, Catch::Contains(
+                          "vscsi_job_state{job=\"m1\",host=\"127.0.0.1\",state=\"running\"} 1"));
+    CHECK_THAT(r.out, Catch::Contains(
+                          "vscsi_last_sample_iops{job=\"m1\",host=\"127.0.0.1\",disk=\"scsi0:0\""));
+    CHECK_THAT(r.out, Catch::Contains("vscsi_latency_seconds_bucket{job=\"m1\"") &&
+                          Catch::Contains("le=\"+Inf\"}"));
+    CHECK_THAT(r.out, Catch::Contains("vscsi_io_length_bytes_count{") &&
+                          Catch::Contains("vscsi_io_length_bytes_sum{"));
+    CHECK(run("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:" + std::to_string(port) +
+              "/nope")
+              .out == "404");
     if (run("command -v promtool").exit_code == 0) {
         const auto p = run("curl -s " + url + " | promtool check metrics");
         INFO(p.out << p.err);
         CHECK(p.exit_code == 0);
     } else {
-        WARN("promtool not installed (Debian package prometheus): the exposition format was checked by curl only");
+        WARN(
+            "promtool not installed (Debian package prometheus): the exposition format was checked "
+            "by curl only");
     }
     // SIGTERM: the job stays running in job.json, to be resumed.
     ::kill(pid, SIGTERM);
@@ -283,7 +315,8 @@ TEST_CASE("daemon: metrics over HTTP in Prometheus format, checked by curl and p
     CHECK_THAT(w.log(), Catch::Contains("resuming"));
 }
 
-TEST_CASE("daemon SIGKILLed 20 times at random moments: every job finishes, no sample lost or torn", "[daemon][crash]") {
+TEST_CASE("daemon SIGKILLed 20 times at random moments: every job finishes, no sample lost or torn",
+          "[daemon][crash]") {
     SshdFixture host_a, host_b;
     World w;
     const std::uint64_t samples = 14;
@@ -292,8 +325,9 @@ TEST_CASE("daemon SIGKILLed 20 times at random moments: every job finishes, no s
     for (const auto* h : {&host_a, &host_b}) {
         for (const char* vm : {"SQL-Server-01", "'web, app (prod)'"}) {
             const auto name = "k" + std::to_string(++n);
-            w.call_json("job start --host 127.0.0.1 --vm " + std::string(vm) + " --samples " + std::to_string(samples) +
-                        " --interval 1 --give-up-after 600 --name " + name + ssh_args(*h));
+            w.call_json("job start --host 127.0.0.1 --vm " + std::string(vm) + " --samples " +
+                        std::to_string(samples) + " --interval 1 --give-up-after 600 --name " +
+                        name + ssh_args(*h));
             jobs.push_back(name);
         }
     }
@@ -306,7 +340,8 @@ TEST_CASE("daemon SIGKILLed 20 times at random moments: every job finishes, no s
         const auto pid = w.daemon_pid();
         REQUIRE(pid > 0);
         ::kill(pid, SIGKILL);
-        for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         for (const auto& j : jobs) {
             const JobDir dir(w.data / "jobs" / j);
             (void)dir.load_meta();  // job.json always parses
@@ -334,9 +369,12 @@ TEST_CASE("daemon SIGKILLed 20 times at random moments: every job finishes, no s
     CHECK_THAT(host_b.sim_state(), Catch::Contains("\"collections\": {}"));
 }
 
-TEST_CASE("a job whose end time passed while no daemon ran is finished with what it has", "[daemon][resume]") {
+TEST_CASE("a job whose end time passed while no daemon ran is finished with what it has",
+          "[daemon][resume]") {
     World w;
-    w.call_json("job start --host sim:demo --vm sql-prod-01 --samples 50 --interval 1 --give-up-after 2 --name late");
+    w.call_json(
+        "job start --host sim:demo --vm sql-prod-01 --samples 50 --interval 1 --give-up-after 2 "
+        "--name late");
     for (int i = 0; i < 100 && w.status("late").at("samples_collected").to_number<int>() < 2; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     ::kill(w.daemon_pid(), SIGKILL);
@@ -355,14 +393,19 @@ TEST_CASE("a job whose end time passed while no daemon ran is finished with what
     CHECK(dir.max_sample_seq() == on_disk);
 }
 
-TEST_CASE("cleanup after a failed stop, and a foreground collector is never resumed under it", "[daemon][cleanup]") {
+TEST_CASE("cleanup after a failed stop, and a foreground collector is never resumed under it",
+          "[daemon][cleanup]") {
     SshdFixture host;
     World w;
     // A foreground job holds its lock: a daemon starting meanwhile leaves it alone.
-    const auto fg = w.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 4 --interval 1 --name fg --foreground" + ssh_args(host));
+    const auto fg = w.vscsi(
+        "job start --host 127.0.0.1 --vm SQL-Server-01 --samples 4 --interval 1 --name fg "
+        "--foreground" +
+        ssh_args(host));
     const pid_t pid = ::fork();
     if (pid == 0) {
-        ::execl("/bin/sh", "sh", "-c", ("exec " + fg + " >/dev/null 2>&1").c_str(), static_cast<char*>(nullptr));
+        ::execl("/bin/sh", "sh", "-c", ("exec " + fg + " >/dev/null 2>&1").c_str(),
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
     for (int i = 0; i < 100 && !std::filesystem::exists(w.data / "jobs/fg/job.json"); ++i)
@@ -375,7 +418,10 @@ TEST_CASE("cleanup after a failed stop, and a foreground collector is never resu
     check_samples_intact(w.data / "jobs/fg", 4);
 
     // Every vscsiStats command fails from now on: the stop cannot stop anything.
-    w.call_json("job start --host 127.0.0.1 --vm SQL-Server-01 --disk scsi0:1 --samples 30 --interval 1 --name dirty" + ssh_args(host));
+    w.call_json(
+        "job start --host 127.0.0.1 --vm SQL-Server-01 --disk scsi0:1 --samples 30 --interval 1 "
+        "--name dirty" +
+        ssh_args(host));
     for (int i = 0; i < 100 && w.status("dirty").at("samples_collected").to_number<int>() < 1; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     REQUIRE(host.admin("fault fail 1000") == 0);
@@ -384,7 +430,8 @@ TEST_CASE("cleanup after a failed stop, and a foreground collector is never resu
     CHECK_FALSE(st.at("cleanup").at("vscsistats_stopped").as_bool());
     const auto text = run(w.vscsi("job status dirty")).out;
     CHECK_THAT(text, Catch::Contains("WARNING: vscsiStats may still be running on 127.0.0.1") &&
-                         Catch::Contains("Run: vscsiStats -x -w 2099979 -i 8195") && Catch::Contains("vscsi job cleanup dirty"));
+                         Catch::Contains("Run: vscsiStats -x -w 2099979 -i 8195") &&
+                         Catch::Contains("vscsi job cleanup dirty"));
     const auto listed = run(w.vscsi("job list")).out;
     CHECK_THAT(listed, Catch::Contains("[!] vscsiStats may still run"));
     auto c = run(w.vscsi("job cleanup dirty"));
@@ -400,9 +447,11 @@ TEST_CASE("cleanup after a failed stop, and a foreground collector is never resu
     CHECK_THAT(c.out, Catch::Contains("nothing to clean up"));
 }
 
-TEST_CASE("malformed, oversized and flooding clients get JSON-RPC errors; the daemon carries on", "[daemon][fuzz]") {
+TEST_CASE("malformed, oversized and flooding clients get JSON-RPC errors; the daemon carries on",
+          "[daemon][fuzz]") {
     World w;
-    CHECK(run(w.vscsi("--no-autostart job list")).exit_code == 4);  // nothing runs, and nothing was started
+    CHECK(run(w.vscsi("--no-autostart job list")).exit_code ==
+          4);  // nothing runs, and nothing was started
     CHECK_FALSE(std::filesystem::exists(w.socket()));
     w.call_json("job list");  // starts the daemon
     auto code_of = [](const std::string& line) {
@@ -419,11 +468,15 @@ TEST_CASE("malformed, oversized and flooding clients get JSON-RPC errors; the da
             {"\"job.list\"", -32600},
             {"[]", -32600},
             {R"({"jsonrpc":"2.0","id":1,"method":"job.status"})", -32602},
-            {R"({"jsonrpc":"2.0","id":1,"method":"job.status","params":{"job":"../../etc"}})", -32602},
+            {R"({"jsonrpc":"2.0","id":1,"method":"job.status","params":{"job":"../../etc"}})",
+             -32602},
             {R"({"jsonrpc":"2.0","id":1,"method":"job.status","params":{"job":42}})", -32602},
-            {R"({"jsonrpc":"2.0","id":1,"method":"job.start","params":{"host":"sim:demo","vms":"x"}})", -32602},
-            {R"({"jsonrpc":"2.0","id":1,"method":"job.start","params":{"host":"sim:demo","vms":["sql-prod-01"],"samples":-4,"interval":1}})", -32602},
-            {R"({"jsonrpc":"2.0","id":1,"method":"job.start","params":{"host":"sim:demo","vms":["sql-prod-01"],"samples":2,"interval":0.001}})", -32602},
+            {R"({"jsonrpc":"2.0","id":1,"method":"job.start","params":{"host":"sim:demo","vms":"x"}})",
+             -32602},
+            {R"({"jsonrpc":"2.0","id":1,"method":"job.start","params":{"host":"sim:demo","vms":["sql-prod-01"],"samples":-4,"interval":1}})",
+             -32602},
+            {R"({"jsonrpc":"2.0","id":1,"method":"job.start","params":{"host":"sim:demo","vms":["sql-prod-01"],"samples":2,"interval":0.001}})",
+             -32602},
             {R"({"jsonrpc":"2.0","id":1,"method":"job.list","params":{"status":[7]}})", -32602},
             {R"({"jsonrpc":"2.0","id":1,"method":"rm -rf"})", -32601},
             {R"({"jsonrpc":"2.0","id":1,"method":"job.stop","params":{"job":"nope"}})", -32001},
@@ -448,31 +501,39 @@ TEST_CASE("malformed, oversized and flooding clients get JSON-RPC errors; the da
             CHECK(code_of(reply) == -32700);
         }
         // A batch mixing good and bad requests, and a notification that gets no answer.
-        REQUIRE(c.send(R"([{"jsonrpc":"2.0","id":"a","method":"daemon.status"},{"jsonrpc":"2.0","id":"b","method":"x"}])" "\n"
-                       R"({"jsonrpc":"2.0","method":"daemon.status"})" "\n"
-                       R"({"jsonrpc":"2.0","id":9,"method":"daemon.status"})" "\n"));
+        REQUIRE(c.send(
+            R"([{"jsonrpc":"2.0","id":"a","method":"daemon.status"},{"jsonrpc":"2.0","id":"b","method":"x"}])"
+            "\n"
+            R"({"jsonrpc":"2.0","method":"daemon.status"})"
+            "\n"
+            R"({"jsonrpc":"2.0","id":9,"method":"daemon.status"})"
+            "\n"));
         const auto batch = json::parse(c.line()).as_array();
         REQUIRE(batch.size() == 2);
         CHECK(batch[0].at("result").at("pid").to_number<long>() == w.daemon_pid());
         CHECK(batch[1].at("error").at("code").to_number<int>() == -32601);
         CHECK(json::parse(c.line()).at("id").to_number<int>() == 9);
     }
-    {   // Flooding: beyond the burst, requests are refused with rate_limited, not queued.
+    {  // Flooding: beyond the burst, requests are refused with rate_limited, not queued.
         RawClient c(w.socket());
         std::string flood;
-        for (int i = 0; i < 1500; ++i) flood += R"({"jsonrpc":"2.0","id":1,"method":"daemon.status"})" "\n";
+        for (int i = 0; i < 1500; ++i)
+            flood += R"({"jsonrpc":"2.0","id":1,"method":"daemon.status"})"
+                     "\n";
         REQUIRE(c.send(flood));
         int limited = 0, answered = 0;
         for (int i = 0; i < 1500; ++i) {
             const auto l = c.line();
             REQUIRE_FALSE(l.empty());
-            if (l.find("-32005") != std::string::npos) ++limited;
-            else ++answered;
+            if (l.find("-32005") != std::string::npos)
+                ++limited;
+            else
+                ++answered;
         }
         CHECK(limited > 0);
         CHECK(answered >= 400);
     }
-    {   // A request without a newline within 1 MiB: an error, then the connection is closed.
+    {  // A request without a newline within 1 MiB: an error, then the connection is closed.
         RawClient c(w.socket());
         c.send(std::string(1100 * 1024, 'a'));
         const auto l = c.line();
@@ -480,7 +541,7 @@ TEST_CASE("malformed, oversized and flooding clients get JSON-RPC errors; the da
         CHECK_THAT(l, Catch::Contains("longer than"));
         CHECK(c.line(2000).empty());
     }
-    {   // Clients that connect and vanish mid-request.
+    {  // Clients that connect and vanish mid-request.
         for (int i = 0; i < 50; ++i) {
             RawClient c(w.socket());
             c.send(R"({"jsonrpc":"2.0","id":1,"meth)");
@@ -493,27 +554,34 @@ TEST_CASE("malformed, oversized and flooding clients get JSON-RPC errors; the da
 
 TEST_CASE("another user's uid cannot use the daemon (SO_PEERCRED)", "[daemon][uid]") {
     if (::geteuid() != 0) {
-        WARN("not root: cannot run a daemon as another uid here; the socket directory is 0700 and the daemon "
-             "checks SO_PEERCRED (covered when the suite runs as root, as CI does)");
+        WARN(
+            "not root: cannot run a daemon as another uid here; the socket directory is 0700 and "
+            "the daemon "
+            "checks SO_PEERCRED (covered when the suite runs as root, as CI does)");
         return;
     }
     // The daemon runs as nobody (65534); root, a different uid, is the stranger.
     World w;
     std::filesystem::create_directories(w.data);
-    for (const auto& p : {w.tmp.path(), w.rt, w.data}) REQUIRE(::chown(p.c_str(), 65534, 65534) == 0);
+    for (const auto& p : {w.tmp.path(), w.rt, w.data})
+        REQUIRE(::chown(p.c_str(), 65534, 65534) == 0);
     const auto serve = w.vscsi("serve");
     const pid_t pid = ::fork();
     if (pid == 0) {
         if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(126);
         ::setenv("HOME", w.tmp.path().c_str(), 1);
-        ::execl("/bin/sh", "sh", "-c", ("exec " + serve + " 2>" + shell_quote(w.tmp.path() / "serve.log")).c_str(), static_cast<char*>(nullptr));
+        ::execl("/bin/sh", "sh", "-c",
+                ("exec " + serve + " 2>" + shell_quote(w.tmp.path() / "serve.log")).c_str(),
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
-    for (int i = 0; i < 100 && !std::filesystem::exists(w.socket()); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 100 && !std::filesystem::exists(w.socket()); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     REQUIRE(std::filesystem::exists(w.socket()));
     {
         RawClient c(w.socket());  // root passes the directory permissions, not the uid check
-        c.send(R"({"jsonrpc":"2.0","id":1,"method":"job.list"})" "\n");
+        c.send(R"({"jsonrpc":"2.0","id":1,"method":"job.list"})"
+               "\n");
         const auto l = c.line();
         CHECK_THAT(l, Catch::Contains("-32006") && Catch::Contains("another user"));
         CHECK(c.line(2000).empty());  // and the connection is closed
@@ -526,7 +594,8 @@ TEST_CASE("another user's uid cannot use the daemon (SO_PEERCRED)", "[daemon][ui
     CHECK_THAT(read_text(w.tmp.path() / "serve.log"), Catch::Contains("refused a client of uid 0"));
 }
 
-TEST_CASE("systemd: socket activation, sd_notify READY/STOPPING and journal priorities", "[daemon][systemd]") {
+TEST_CASE("systemd: socket activation, sd_notify READY/STOPPING and journal priorities",
+          "[daemon][systemd]") {
     World w;
     std::filesystem::create_directories(w.rt / "vscsi");
     // The notify socket systemd would listen on.
@@ -552,7 +621,8 @@ TEST_CASE("systemd: socket activation, sd_notify READY/STOPPING and journal prio
         ::setenv("LISTEN_PID", std::to_string(::getpid()).c_str(), 1);  // exec keeps the pid
         ::setenv("NOTIFY_SOCKET", notify_path.c_str(), 1);
         ::setenv("JOURNAL_STREAM", "8:12345", 1);
-        ::execl("/bin/sh", "sh", "-c", ("exec " + serve + " 2>" + shell_quote(log)).c_str(), static_cast<char*>(nullptr));
+        ::execl("/bin/sh", "sh", "-c", ("exec " + serve + " 2>" + shell_quote(log)).c_str(),
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
     ::close(listener);
@@ -567,7 +637,8 @@ TEST_CASE("systemd: socket activation, sd_notify READY/STOPPING and journal prio
     CHECK_THAT(ready, Catch::Contains("READY=1") && Catch::Contains("STATUS=collecting 0 job(s)"));
     // The socket systemd made is served as is.
     CHECK(w.call_json("daemon status").at("socket").as_string() == w.socket().string());
-    w.call_json("job start --host sim:demo --vm sql-prod-01 --samples 1 --interval 1 --name sd --wait");
+    w.call_json(
+        "job start --host sim:demo --vm sql-prod-01 --samples 1 --interval 1 --name sd --wait");
     CHECK_THAT(receive(5000), Catch::Contains("STATUS=collecting 1 job(s)"));
     CHECK_THAT(receive(5000), Catch::Contains("STATUS=collecting 0 job(s)"));
     ::kill(pid, SIGTERM);
@@ -580,14 +651,19 @@ TEST_CASE("systemd: socket activation, sd_notify READY/STOPPING and journal prio
     CHECK_THAT(journal, Catch::StartsWith("<6>socket-activated") && Catch::Contains("\n<5>"));
 }
 
-TEST_CASE("config file: data dir, profiles and option defaults; a bad one names file, line and key", "[daemon][config]") {
+TEST_CASE("config file: data dir, profiles and option defaults; a bad one names file, line and key",
+          "[daemon][config]") {
     World w;
     const auto cfg = w.tmp.path() / "config";
     const auto data2 = w.tmp.path() / "from-config";
-    write_text(cfg, "data-dir = " + data2.string() + "\n[job]\ngive-up-after = 77\n[profile.tiny]\nsamples = 2\ninterval = 1\n");
+    write_text(cfg, "data-dir = " + data2.string() +
+                        "\n[job]\ngive-up-after = 77\n[profile.tiny]\nsamples = 2\ninterval = 1\n");
     // --data-dir on the command line wins over the file; here the file decides.
-    const auto cmd = "env XDG_RUNTIME_DIR=" + shell_quote(w.rt) + " " + vscsi_bin() + " --config " + shell_quote(cfg) + " ";
-    auto r = run(cmd + "--json job start --host sim:demo --vm sql-prod-01 --profile tiny --name cfgjob --wait");
+    const auto cmd = "env XDG_RUNTIME_DIR=" + shell_quote(w.rt) + " " + vscsi_bin() + " --config " +
+                     shell_quote(cfg) + " ";
+    auto r = run(
+        cmd +
+        "--json job start --host sim:demo --vm sql-prod-01 --profile tiny --name cfgjob --wait");
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     const auto st = json::parse(r.out).as_object();
@@ -605,14 +681,18 @@ TEST_CASE("config file: data dir, profiles and option defaults; a bad one names 
                           Catch::Contains("'soon' is not a number"));
     r = run(cmd + "job start --host sim:demo --vm x --profile nope --no-autostart");
     CHECK(r.exit_code == 5);  // the config is read before anything else
-    r = run("env XDG_RUNTIME_DIR=" + shell_quote(w.rt) + " " + vscsi_bin() + " --config /nonexistent/vscsi.conf job list");
+    r = run("env XDG_RUNTIME_DIR=" + shell_quote(w.rt) + " " + vscsi_bin() +
+            " --config /nonexistent/vscsi.conf job list");
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains("/nonexistent/vscsi.conf"));
 }
 
-TEST_CASE("a running job that cannot be resumed is failed visibly and can still be cleaned up", "[daemon][resume]") {
+TEST_CASE("a running job that cannot be resumed is failed visibly and can still be cleaned up",
+          "[daemon][resume]") {
     World w;
-    w.call_json("job start --host sim:demo --vm sql-prod-01 --disk scsi0:0 --samples 50 --interval 1 --name noplan");
+    w.call_json(
+        "job start --host sim:demo --vm sql-prod-01 --disk scsi0:0 --samples 50 --interval 1 "
+        "--name noplan");
     for (int i = 0; i < 100 && w.status("noplan").at("samples_collected").to_number<int>() < 1; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     ::kill(w.daemon_pid(), SIGKILL);
@@ -632,50 +712,63 @@ TEST_CASE("a running job that cannot be resumed is failed visibly and can still 
     CHECK(w.status("noplan").at("cleanup").at("vscsistats_stopped").as_bool());
 }
 
-TEST_CASE("the README's first command: vscsi demo runs the whole product on sim:demo", "[daemon][demo]") {
+TEST_CASE("the README's first command: vscsi demo runs the whole product on sim:demo",
+          "[daemon][demo]") {
     World w;
     const auto r = run(w.vscsi("demo --samples 6"));
     INFO(r.out << r.err << w.log());
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("VM \"sql-prod-01\"  worldGroupID 1048576"));
-    CHECK_THAT(r.out, Catch::Contains("a daemon crash: kill -9") && Catch::Contains("1 job(s) running again"));
-    CHECK_THAT(r.out, Catch::Contains("vscsi_job_state{job=\"demo-") && Catch::Contains("vscsi_last_sample_iops{"));
-    CHECK_THAT(r.out, Catch::Contains("completed 6/6 samples") && Catch::Contains("Peak Workload Profile"));
+    CHECK_THAT(r.out, Catch::Contains("a daemon crash: kill -9") &&
+                          Catch::Contains("1 job(s) running again"));
+    CHECK_THAT(r.out, Catch::Contains("vscsi_job_state{job=\"demo-") &&
+                          Catch::Contains("vscsi_last_sample_iops{"));
+    CHECK_THAT(r.out, Catch::Contains("completed 6/6 samples") &&
+                          Catch::Contains("Peak Workload Profile"));
     std::size_t fio_files = 0;
     for (const auto& e : std::filesystem::recursive_directory_iterator(w.data / "jobs"))
         fio_files += e.path().extension() == ".fio";
     CHECK(fio_files == 1);
     CHECK_THAT(r.out, Catch::Contains("report.html"));
-    CHECK(run(w.vscsi("--no-autostart daemon status")).exit_code == 0);  // left running for the next jobs
+    CHECK(run(w.vscsi("--no-autostart daemon status")).exit_code ==
+          0);  // left running for the next jobs
 }
 
-TEST_CASE("a client with another runtime dir (cron) finds the data directory's daemon instead of starting one", "[daemon]") {
+TEST_CASE(
+    "a client with another runtime dir (cron) finds the data directory's daemon instead of "
+    "starting one",
+    "[daemon]") {
     World w;
     w.call_json("job list");  // a daemon on w.rt
     const auto pid = w.daemon_pid();
     const auto other_rt = w.tmp.path() / "cron-rt";
     std::filesystem::create_directories(other_rt);
-    const auto r = run("env XDG_RUNTIME_DIR=" + shell_quote(other_rt) + " " + vscsi_bin() + " --data-dir " +
-                       shell_quote(w.data) + " --json daemon status");
+    const auto r = run("env XDG_RUNTIME_DIR=" + shell_quote(other_rt) + " " + vscsi_bin() +
+                       " --data-dir " + shell_quote(w.data) + " --json daemon status");
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out).at("pid").to_number<long>() == pid);
     CHECK_FALSE(std::filesystem::exists(other_rt / "vscsi" / "vscsi.sock"));
 }
 
-TEST_CASE("serve --stop-jobs-on-exit: SIGTERM stops every job's collections on its host", "[daemon]") {
+TEST_CASE("serve --stop-jobs-on-exit: SIGTERM stops every job's collections on its host",
+          "[daemon]") {
     World w;
     const pid_t pid = ::fork();
     if (pid == 0) {
         const auto serve = w.vscsi("serve --stop-jobs-on-exit");
-        ::execl("/bin/sh", "sh", "-c", ("exec " + serve + " 2>" + shell_quote(w.tmp.path() / "serve.log")).c_str(),
+        ::execl("/bin/sh", "sh", "-c",
+                ("exec " + serve + " 2>" + shell_quote(w.tmp.path() / "serve.log")).c_str(),
                 static_cast<char*>(nullptr));
         ::_exit(127);
     }
     for (int i = 0; i < 100 && !std::filesystem::exists(w.socket()); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     for (const char* n : {"t1", "t2"})
-        w.call_json(std::string("job start --host sim:demo --vm sql-prod-01 --samples 100 --interval 1 --name ") + n);
+        w.call_json(
+            std::string(
+                "job start --host sim:demo --vm sql-prod-01 --samples 100 --interval 1 --name ") +
+            n);
     for (int i = 0; i < 100 && w.status("t2").at("samples_collected").to_number<int>() < 1; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     ::kill(pid, SIGTERM);

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "analysis/histogram_accumulator.hpp"
@@ -44,7 +43,8 @@ TEST_CASE("metrics of the real sample match values computed by hand", "[analysis
     // Block sizes per direction, keyed by bucket limit
     const auto& w = m.sizes(Direction::write);
     auto share = [](const std::vector<BucketShare>& v, std::string key) {
-        for (const auto& b : v) if (b.key == key) return b.percent;
+        for (const auto& b : v)
+            if (b.key == key) return b.percent;
         return -1.0;
     };
     CHECK(share(w, "4096") == Approx(100.0 * 607 / 789));
@@ -82,7 +82,8 @@ TEST_CASE("accumulator sums samples and refuses other bucket limits", "[analysis
     REQUIRE(a.add(h));
     CHECK(a.count() == 2 * 793);
     CHECK(a.mean() == Approx(392));
-    CHECK(a.percentile(0.5, PercentileMethod::bucket_upper_bound) == Approx(100));  // rank 793 of 1586; 806 at <=100
+    CHECK(a.percentile(0.5, PercentileMethod::bucket_upper_bound) ==
+          Approx(100));  // rank 793 of 1586; 806 at <=100
     auto other = h;
     other.limits[0] = 2;
     CHECK_FALSE(a.add(other));
@@ -110,7 +111,8 @@ TEST_CASE("statistical, absolute and none filters", "[analysis][filter]") {
     auto a = decide_filter({FilterMethod::absolute, 150.0}, iops);
     CHECK(a.keeps(500));
     CHECK_FALSE(a.keeps(100));
-    CHECK_THROWS_WITH(decide_filter({FilterMethod::absolute, std::nullopt}, iops), Catch::Contains("--threshold"));
+    CHECK_THROWS_WITH(decide_filter({FilterMethod::absolute, std::nullopt}, iops),
+                      Catch::Contains("--threshold"));
     auto n = decide_filter({FilterMethod::none, std::nullopt}, iops);
     CHECK(n.keeps(0));
 }
@@ -189,5 +191,6 @@ TEST_CASE("the workload model produces consistent vscsiStats histograms", "[anal
     // The text round-trips through the parser.
     VscsiStatsOutput o;
     o.disks.push_back(d);
-    CHECK(format_vscsistats_csv(parse_vscsistats_csv_or_throw(format_vscsistats_csv(o))) == format_vscsistats_csv(o));
+    CHECK(format_vscsistats_csv(parse_vscsistats_csv_or_throw(format_vscsistats_csv(o))) ==
+          format_vscsistats_csv(o));
 }

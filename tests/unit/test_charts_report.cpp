@@ -1,7 +1,6 @@
 // The pure side of charts, reports and comparisons: gnuplot programs and HTML
 // as text, the per-sample series, figure deltas.
 #include <catch2/catch.hpp>
-
 #include <regex>
 
 #include "analysis/job_comparison.hpp"
@@ -28,8 +27,10 @@ const TimePoint kStart = *parse_iso8601("2026-11-02T08:00:00Z");
 Sample make_sample(std::uint64_t seq, const WorkloadModel& m, double seconds = 60) {
     Sample s;
     s.header.seq = seq;
-    s.header.start = kStart + std::chrono::milliseconds(static_cast<long long>((seq - 1) * seconds * 1000));
-    s.header.end = s.header.start + std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+    s.header.start =
+        kStart + std::chrono::milliseconds(static_cast<long long>((seq - 1) * seconds * 1000));
+    s.header.end =
+        s.header.start + std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
     s.data.disks.push_back(synthesize_interval(m, kDisk, seconds, seq));
     return s;
 }
@@ -110,17 +111,21 @@ TEST_CASE("the series keeps every sample's histograms and bounds memory by mergi
     for (const auto& p : b.points) ios += p.ios[0], samples += p.samples;
     CHECK(samples == 1000);
     std::uint64_t expected = 0;
-    for (std::size_t i = 1; i <= 1000; ++i) expected += make_sample(i, busy()).data.disks[0].slots[slot].count;
+    for (std::size_t i = 1; i <= 1000; ++i)
+        expected += make_sample(i, busy()).data.disks[0].slots[slot].count;
     CHECK(ios == expected);
     CHECK(downsample(b.points, 50).size() <= 50);
 }
 
-TEST_CASE("surface script: three direction surfaces, colors, units, filtered samples gray", "[charts]") {
+TEST_CASE("surface script: three direction surfaces, colors, units, filtered samples gray",
+          "[charts]") {
     const auto c = collect(12, 4);
-    const auto script = surface_chart_script(c.disks()[0], Metric::io_length, ImageFormat::png, "IO length - scsi0:0");
+    const auto script = surface_chart_script(c.disks()[0], Metric::io_length, ImageFormat::png,
+                                             "IO length - scsi0:0");
     CHECK_THAT(script, Contains("set terminal pngcairo noenhanced"));
     CHECK(count(script, "splot $") == 3);
-    for (auto color : {"#08519c", "#006d2c", "#a50f15"}) CHECK_THAT(script, Contains(color));  // blue, green, red
+    for (auto color : {"#08519c", "#006d2c", "#a50f15"})
+        CHECK_THAT(script, Contains(color));  // blue, green, red
     CHECK_THAT(script, Contains("\"<4K\" 3"));
     CHECK_THAT(script, Contains("\">512K\" 17"));
     CHECK_THAT(script, Contains("gray: samples filtered out as idle"));
@@ -128,9 +133,11 @@ TEST_CASE("surface script: three direction surfaces, colors, units, filtered sam
     CHECK_THAT(script, Contains("time since first sample (min)"));
     // 12 points x 18 buckets per direction, color 0.5 (gray) on the 3 idle samples' rows.
     const std::regex row(R"(\n(\d+) [\d.]+ [\d.e+-]+ 0\.5\n)");
-    CHECK(std::distance(std::sregex_iterator(script.begin(), script.end(), row), std::sregex_iterator()) > 0);
+    CHECK(std::distance(std::sregex_iterator(script.begin(), script.end(), row),
+                        std::sregex_iterator()) > 0);
 
-    const auto seek = surface_chart_script(c.disks()[0], Metric::seek_distance, ImageFormat::svg, "seek");
+    const auto seek =
+        surface_chart_script(c.disks()[0], Metric::seek_distance, ImageFormat::svg, "seek");
     CHECK_THAT(seek, Contains("set terminal svg"));
     CHECK_THAT(seek, Contains("\"+1\""));
     CHECK_THAT(seek, Contains("\"-1\""));
@@ -138,20 +145,24 @@ TEST_CASE("surface script: three direction surfaces, colors, units, filtered sam
     const auto lat = surface_chart_script(c.disks()[0], Metric::latency, ImageFormat::png, "lat");
     CHECK_THAT(lat, Contains("\"100\u00b5s\""));
     CHECK_THAT(lat, Contains("\"15ms\""));
-    const auto all_busy = surface_chart_script(collect(3, 0).disks()[0], Metric::io_length, ImageFormat::png, "t");
+    const auto all_busy =
+        surface_chart_script(collect(3, 0).disks()[0], Metric::io_length, ImageFormat::png, "t");
     CHECK_THAT(all_busy, !Contains("gray"));
 }
 
-TEST_CASE("a single sample becomes a band; a missing direction leaves its panel empty", "[charts]") {
+TEST_CASE("a single sample becomes a band; a missing direction leaves its panel empty",
+          "[charts]") {
     auto c = collect(1, 0);
     auto s = c.disks()[0];
     const auto script = surface_chart_script(s, Metric::io_length, ImageFormat::png, "one");
     // Two rows (start and end of the interval) of 18 buckets per direction.
-    const auto block = script.substr(script.find("$total << EOD"), script.find("EOD\n$read") - script.find("$total << EOD"));
+    const auto block = script.substr(script.find("$total << EOD"),
+                                     script.find("EOD\n$read") - script.find("$total << EOD"));
     CHECK(count(block, "\n") == 1 + 2 * 18 + 2);
     s.limits[*slot_of(Metric::io_length, Direction::read)].clear();
     for (auto& p : s.points) p.freqs[*slot_of(Metric::io_length, Direction::read)].clear();
-    CHECK_THAT(surface_chart_script(s, Metric::io_length, ImageFormat::png, "x"), Contains("set multiplot next"));
+    CHECK_THAT(surface_chart_script(s, Metric::io_length, ImageFormat::png, "x"),
+               Contains("set multiplot next"));
 }
 
 TEST_CASE("time series script: avg/min/max in the key, filtered runs shaded", "[charts]") {
@@ -163,7 +174,8 @@ TEST_CASE("time series script: avg/min/max in the key, filtered runs shaded", "[
     CHECK(std::regex_search(script, stat));
     CHECK_THAT(script, Contains("Write p99: avg"));
     CHECK_THAT(script, Contains("timedate"));
-    const auto busy_only = time_series_chart_script(collect(3, 0).disks()[0], ImageFormat::svg, "ts");
+    const auto busy_only =
+        time_series_chart_script(collect(3, 0).disks()[0], ImageFormat::svg, "ts");
     CHECK_THAT(busy_only, !Contains("filtered out"));
 }
 
@@ -198,12 +210,14 @@ TEST_CASE("the HTML report is self-contained and escapes what users typed", "[re
     r.disks.push_back({kDisk, "<script>alert(1)</script>", r.total});
     r.samples_total = r.samples_analyzed = 1;
     r.warnings.push_back("job 'x' is stopped with 3 of 10 samples");
-    r.recommendations.push_back({"unaligned_io", Severity::warning, "job", "10% unaligned", "<8K 10%", "check alignment"});
+    r.recommendations.push_back(
+        {"unaligned_io", Severity::warning, "job", "10% unaligned", "<8K 10%", "check alignment"});
     JobMeta meta;
     meta.job_id = r.job_id;
     meta.targets.push_back({"<script>alert(1)</script>", 2099979, "", {}});
     RenderedChart chart{{"c1", "Chart & title", "caption", "job", ""}, ImageFormat::png, "\x89PNG"};
-    const auto html = render_job_report({&r, &meta, {chart}, {}, "[global]\nrw=randrw\n", "/tmp/j.fio"});
+    const auto html =
+        render_job_report({&r, &meta, {chart}, {}, "[global]\nrw=randrw\n", "/tmp/j.fio"});
     CHECK_THAT(html, Contains("<!DOCTYPE html>"));
     CHECK_THAT(html, Contains("Content-Security-Policy"));
     CHECK_THAT(html, Contains("default-src 'none'"));
@@ -221,12 +235,14 @@ TEST_CASE("the HTML report is self-contained and escapes what users typed", "[re
     CHECK_THAT(html, !Contains("http://"));
     CHECK_THAT(html, !Contains("https://"));
     // Missing charts are explained, not silently absent.
-    const auto no_charts = render_job_report({&r, &meta, {}, {"charts not drawn: gnuplot was not found"}, "", ""});
+    const auto no_charts =
+        render_job_report({&r, &meta, {}, {"charts not drawn: gnuplot was not found"}, "", ""});
     CHECK_THAT(no_charts, Contains("gnuplot was not found"));
     CHECK_THAT(no_charts, Contains("No fio job"));
 }
 
-TEST_CASE("compare: figure deltas, statements of what changed, distribution distance", "[compare]") {
+TEST_CASE("compare: figure deltas, statements of what changed, distribution distance",
+          "[compare]") {
     WorkloadModel before = busy(), after = busy();
     before.write_latency_us = 20000;
     after.write_latency_us = 2000;
@@ -244,17 +260,20 @@ TEST_CASE("compare: figure deltas, statements of what changed, distribution dist
     REQUIRE(p99w != nullptr);
     CHECK(p99w->changed);
     CHECK(p99w->delta < 0);
-    const std::regex statement("p99 write latency [0-9.]+ \u2192 [0-9.]+ ms, \u2212[0-9]+% \\(better\\)");
+    const std::regex statement(
+        "p99 write latency [0-9.]+ \u2192 [0-9.]+ ms, \u2212[0-9]+% \\(better\\)");
     CHECK(std::regex_search(p99w->statement, statement));
     bool read_share = false;
-    for (const auto& s : c.changes) read_share = read_share || s.find("read share 70.0 \u2192 50.0%, \u221220.0 points") == 0;
+    for (const auto& s : c.changes)
+        read_share = read_share || s.find("read share 70.0 \u2192 50.0%, \u221220.0 points") == 0;
     CHECK(read_share);
     // Same workload: nothing changed.
     CHECK(compare_profiles(a, a).changes.empty());
     // A distribution that moved is named with the bucket that moved most.
     bool latency_shift = false;
     for (const auto& d : c.distributions)
-        if (d.metric == Metric::latency && d.direction == Direction::write) latency_shift = d.changed && d.tvd > 0.5;
+        if (d.metric == Metric::latency && d.direction == Direction::write)
+            latency_shift = d.changed && d.tvd > 0.5;
     CHECK(latency_shift);
 }
 
@@ -267,7 +286,7 @@ TEST_CASE("total variation distance", "[compare]") {
     };
     CHECK(total_variation_distance({share("4096", 100)}, {share("4096", 100)}) == Approx(0));
     CHECK(total_variation_distance({share("4096", 100)}, {share("8192", 100)}) == Approx(1));
-    CHECK(total_variation_distance({share("4096", 50), share("8192", 50)}, {share("4096", 80), share("8192", 20)}) ==
-          Approx(0.3));
+    CHECK(total_variation_distance({share("4096", 50), share("8192", 50)},
+                                   {share("4096", 80), share("8192", 20)}) == Approx(0.3));
     CHECK(std::isnan(total_variation_distance({}, {share("4096", 100)})));
 }

@@ -46,19 +46,21 @@ std::string value_of(const std::string& job, const std::string& key) {
 TEST_CASE("each vscsiStats IO-length bucket maps to a size fio can issue", "[fio]") {
     CHECK(representative_io_size(share(std::nullopt, 512, 1), 0) == 512);
     CHECK(representative_io_size(share(4095, 4096, 1), 0) == 4096);
-    CHECK(representative_io_size(share(2048, 4095, 1), 0) == 3072);    // unaligned: between 2k and 4k
+    CHECK(representative_io_size(share(2048, 4095, 1), 0) == 3072);  // unaligned: between 2k and 4k
     CHECK(representative_io_size(share(4096, 8191, 1), 0) == 6144);
     CHECK(representative_io_size(share(8192, 16383, 1), 0) == 12288);
     CHECK(representative_io_size(share(49152, 65535, 1), 0) == 57344);
     CHECK(representative_io_size(share(32768, 49152, 1), 0) == 49152);
-    CHECK(representative_io_size(share(524288, std::nullopt, 1), 1048576) == 1048576);  // overflow: largest seen
-    CHECK(representative_io_size(share(524288, std::nullopt, 1), 600000) == 600064);    // rounded up to 512
+    CHECK(representative_io_size(share(524288, std::nullopt, 1), 1048576) ==
+          1048576);  // overflow: largest seen
+    CHECK(representative_io_size(share(524288, std::nullopt, 1), 600000) ==
+          600064);  // rounded up to 512
 }
 
 TEST_CASE("bssplit percentages are whole, positive and add up to 100", "[fio]") {
     std::vector<std::string> dropped;
-    const auto e = build_bssplit({share(std::nullopt, 512, 33.4), share(4095, 4096, 33.3), share(8191, 8192, 33.2),
-                                  share(16384, 32768, 0.1)},
+    const auto e = build_bssplit({share(std::nullopt, 512, 33.4), share(4095, 4096, 33.3),
+                                  share(8191, 8192, 33.2), share(16384, 32768, 0.1)},
                                  0, dropped);
     int sum = 0;
     for (const auto& x : e) {
@@ -126,7 +128,8 @@ TEST_CASE("single-direction workloads use randread/randwrite with single values"
 TEST_CASE("sizes that are not multiples of the smallest one keep bs_unaligned", "[fio]") {
     RealFixture f;
     auto& m = f.result.total;
-    m.distribution(Metric::io_length, Direction::read) = {share(4095, 4096, 50), share(4096, 8191, 50)};  // 4k and 6k reads
+    m.distribution(Metric::io_length, Direction::read) = {
+        share(4095, 4096, 50), share(4096, 8191, 50)};  // 4k and 6k reads
     const auto job = f.render();
     CHECK(value_of(job, "bs_unaligned") == "1");  // 6k reads are not a multiple of 4k
     CHECK_THAT(job, Catch::Contains("# read 6k is not a multiple of 4k"));

@@ -1,7 +1,6 @@
 // Each rule: data that triggers it and data that does not.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <functional>
 
 #include "analysis/recommendation_rules.hpp"
@@ -14,7 +13,8 @@ using namespace vscsi;
 
 namespace {
 
-WorkloadMetrics metrics_of(const WorkloadModel& model, const std::function<void(DiskHistograms&)>& tweak = {}) {
+WorkloadMetrics metrics_of(const WorkloadModel& model,
+                           const std::function<void(DiskHistograms&)>& tweak = {}) {
     auto d = synthesize_interval(model, {1, 8194, "scsi0:0"}, 60.0, 7);
     if (tweak) tweak(d);
     DiskAccumulator acc;
@@ -56,7 +56,8 @@ const Recommendation& find(const std::vector<Recommendation>& v, const std::stri
 }
 
 // Replaces one histogram by `shares` (bucket upper limit -> weight) of `count` IOs.
-void set_histogram(DiskHistograms& d, Metric m, Direction dir, const std::vector<std::pair<std::int64_t, double>>& shares) {
+void set_histogram(DiskHistograms& d, Metric m, Direction dir,
+                   const std::vector<std::pair<std::int64_t, double>>& shares) {
     auto* h = d.find(m, dir);
     REQUIRE(h != nullptr);
     std::fill(h->frequencies.begin(), h->frequencies.end(), 0);
@@ -107,7 +108,8 @@ TEST_CASE("unaligned_io: IO lengths in the 4095/8191/16383/65535 buckets", "[rec
     CHECK(u.evidence.find("<8K") != std::string::npos);
     auto heavy = healthy();
     heavy.read_sizes = {{3072, 1}};  // every read 3 KiB: (2048, 4095]
-    CHECK(find(recommend_for_profile(metrics_of(heavy), "job"), "unaligned_io").severity == Severity::critical);
+    CHECK(find(recommend_for_profile(metrics_of(heavy), "job"), "unaligned_io").severity ==
+          Severity::critical);
     auto aligned = healthy();
     aligned.read_sizes = {{4096, 0.5}, {65536, 0.5}};
     aligned.write_sizes = {{16384, 1}};
@@ -150,26 +152,32 @@ TEST_CASE("high latency per direction: p99 and mean thresholds", "[recommendatio
     CHECK_FALSE(has(recommend_for_profile(metrics_of(healthy()), "job"), "high_read_latency"));
 }
 
-TEST_CASE("sequential_streams_broken: sequential per direction, random together", "[recommendations]") {
+TEST_CASE("sequential_streams_broken: sequential per direction, random together",
+          "[recommendations]") {
     auto streams = healthy();
     streams.read_sequential = 0.9;
     streams.write_sequential = 0.9;
     // Untouched, the device-wide histogram is the sum of the directions: no finding.
-    CHECK_FALSE(has(recommend_for_profile(metrics_of(streams), "job"), "sequential_streams_broken"));
+    CHECK_FALSE(
+        has(recommend_for_profile(metrics_of(streams), "job"), "sequential_streams_broken"));
     // Reads and writes interleave: each stream is sequential, the device sees random.
     const auto broken = metrics_of(streams, [](DiskHistograms& d) {
-        set_histogram(d, Metric::seek_distance, Direction::total, {{1, 0.2}, {100000, 0.4}, {-100000, 0.4}});
+        set_histogram(d, Metric::seek_distance, Direction::total,
+                      {{1, 0.2}, {100000, 0.4}, {-100000, 0.4}});
     });
     const auto r = recommend_for_profile(broken, "job");
     REQUIRE(has(r, "sequential_streams_broken"));
-    CHECK(find(r, "sequential_streams_broken").title.find("interleaved reads and writes") != std::string::npos);
+    CHECK(find(r, "sequential_streams_broken").title.find("interleaved reads and writes") !=
+          std::string::npos);
     // Many streams: the closest of the last 16 IOs is the next block, the previous IO is not.
     const auto many = metrics_of(healthy(), [](DiskHistograms& d) {
-        set_histogram(d, Metric::seek_distance_closest16, Direction::total, {{1, 0.8}, {500000, 0.2}});
+        set_histogram(d, Metric::seek_distance_closest16, Direction::total,
+                      {{1, 0.8}, {500000, 0.2}});
     });
     const auto m = recommend_for_profile(many, "job");
     REQUIRE(has(m, "sequential_streams_broken"));
-    CHECK(find(m, "sequential_streams_broken").evidence.find("closest of the last 16 IOs 80.0%") != std::string::npos);
+    CHECK(find(m, "sequential_streams_broken").evidence.find("closest of the last 16 IOs 80.0%") !=
+          std::string::npos);
 }
 
 TEST_CASE("small_random_writes: write-heavy, small and random", "[recommendations]") {
@@ -195,7 +203,8 @@ TEST_CASE("rules on the real ESXi sample", "[recommendations]") {
     REQUIRE(acc.add(out.disks.at(0)).empty());
     const auto m = compute_metrics(acc, 60.0, PercentileMethod::bucket_upper_bound);
     const auto r = recommend(m, 1, {{"scsi0:0", &m}});
-    // 13 of 793 IOs in the 2049-4095 byte bucket (1.6%), 789 writes of mostly 4 KiB, 27% sequential.
+    // 13 of 793 IOs in the 2049-4095 byte bucket (1.6%), 789 writes of mostly 4 KiB, 27%
+    // sequential.
     REQUIRE(has(r, "unaligned_io"));
     CHECK(find(r, "unaligned_io").evidence.find("<4K 1.6% (13 IOs)") != std::string::npos);
     CHECK(has(r, "small_random_writes"));
