@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 
 #include "format/bucket_labels.hpp"
 #include "util/subprocess.hpp"
@@ -127,6 +129,38 @@ std::optional<RenderedChart> render_chart(const std::string& gnuplot, const Char
         return std::nullopt;
     }
     return RenderedChart{spec, f, std::move(run->out)};
+}
+
+std::vector<RenderedChart> render_charts(const std::vector<ChartSpec>& specs, ImageFormat f,
+                                         std::vector<std::string>& problems) {
+    const auto found = find_gnuplot();
+    if (!found) {
+        problems.push_back(
+            fmt::format("charts not drawn: gnuplot was not found; {}", kGnuplotInstallHint));
+        return {};
+    }
+    const auto& gnuplot = *found;
+    std::vector<std::optional<RenderedChart>> done(specs.size());
+    std::vector<std::string> errors(specs.size());
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (auto i = next++; i < specs.size(); i = next++)
+            done[i] = render_chart(gnuplot, specs[i], f, errors[i]);
+    };
+    const auto n =
+        std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), specs.size());
+    std::vector<std::thread> threads;
+    for (std::size_t t = 1; t < n; ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    std::vector<RenderedChart> out;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        if (done[i])
+            out.push_back(std::move(*done[i]));
+        else
+            problems.push_back(std::move(errors[i]));
+    }
+    return out;
 }
 
 }  // namespace vscsi

@@ -40,4 +40,10 @@ inline constexpr const char* kGnuplotInstallHint =
 std::optional<RenderedChart> render_chart(const std::string& gnuplot, const ChartSpec& spec,
                                           ImageFormat f, std::string& error);
 
+// Renders every chart with find_gnuplot(), several gnuplot processes at a time
+// (one per core); results keep the order of `specs`. Failures, or a missing
+// gnuplot with how to install it, are added to `problems`.
+std::vector<RenderedChart> render_charts(const std::vector<ChartSpec>& specs, ImageFormat f,
+                                         std::vector<std::string>& problems);
+
 }  // namespace vscsi

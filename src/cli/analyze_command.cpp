@@ -227,20 +227,8 @@ int run_analyze(const CommandContext& ctx) {
     std::vector<RenderedChart> charts;
     std::vector<std::string> chart_problems;
     if (series) {
-        const auto gnuplot = find_gnuplot();
-        const auto specs = job_chart_specs(result, *series, *image_format);
-        if (!gnuplot) {
-            chart_problems.push_back(
-                fmt::format("charts not drawn: gnuplot was not found; {}", kGnuplotInstallHint));
-        } else {
-            for (const auto& spec : specs) {
-                std::string error;
-                if (auto c = render_chart(*gnuplot, spec, *image_format, error))
-                    charts.push_back(std::move(*c));
-                else
-                    chart_problems.push_back(error);
-            }
-        }
+        charts = render_charts(job_chart_specs(result, *series, *image_format), *image_format,
+                               chart_problems);
         for (const auto& p : chart_problems) result.warnings.push_back(p);
     }
 

@@ -81,19 +81,8 @@ int run_compare(const CommandContext& ctx) {
     std::string written;
     if (vm.count("report")) {
         ComparisonReportInput in{ca, cb, &comparison, {}, {}};
-        const auto specs = comparison_chart_specs(ca, cb, *image_format);
-        if (const auto gnuplot = find_gnuplot()) {
-            for (const auto& s : specs) {
-                std::string error;
-                if (auto c = render_chart(*gnuplot, s, *image_format, error))
-                    in.charts.push_back(std::move(*c));
-                else
-                    in.chart_problems.push_back(error);
-            }
-        } else {
-            in.chart_problems.push_back(
-                fmt::format("charts not drawn: gnuplot was not found; {}", kGnuplotInstallHint));
-        }
+        in.charts = render_charts(comparison_chart_specs(ca, cb, *image_format), *image_format,
+                                  in.chart_problems);
         for (const auto& p : in.chart_problems) std::cerr << "Warning: " << p << "\n";
         written = report_path.empty()
                       ? fmt::format("compare-{}-vs-{}.html", safe_name(a.meta.job_id),
