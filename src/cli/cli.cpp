@@ -30,7 +30,9 @@ Commands:
                            analysis/summary.json and a fio job (offline, no daemon);
                            --visualize charts (gnuplot), --report self-contained HTML
   compare JOB_A JOB_B      every figure side by side, what changed (A -> B); --report HTML
+  validate JOB             run the job's fio job, re-measure it, score it against the profile
   import FILE.csv...       make a job from hand-collected `vscsiStats -p all -c` files
+  import fio IOLOG [LAT]   make a job from fio's per-I/O logs (any fio run, re-measured)
   host discover HOST       list VMs (name, worldGroupID, power state) and their disks over SSH
   demo                     the whole product on the built-in simulated host sim:demo
   job start --host H --vm VM [--profile P]
@@ -52,7 +54,8 @@ Global options (before or after the command):
   -v, --verbose    more detail (repeat for more)
   -h, --help       help (`vscsi COMMAND --help` for a command)
 
-Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 daemon unreachable, 5 bad input data.
+Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 daemon unreachable, 5 bad input data,
+6 validation out of tolerance.
 )";
 
 // Pulls the global options out of the command line wherever they appear, so
@@ -144,6 +147,7 @@ int run_cli(int argc, char** argv) {
         }
         if (line.command == "analyze") return run_analyze(line.ctx);
         if (line.command == "compare") return run_compare(line.ctx);
+        if (line.command == "validate") return run_validate(line.ctx);
         if (line.command == "import") return run_import(line.ctx);
         if (line.command == "host") return run_host(line.ctx);
         if (line.command == "job") return run_job(line.ctx);

@@ -35,6 +35,7 @@ class NotFoundError : public std::runtime_error {
 
 int run_analyze(const CommandContext& ctx);
 int run_compare(const CommandContext& ctx);
+int run_validate(const CommandContext& ctx);
 int run_import(const CommandContext& ctx);
 int run_host(const CommandContext& ctx);
 int run_job(const CommandContext& ctx);

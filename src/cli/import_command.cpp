@@ -7,22 +7,86 @@
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
 #include "job/csv_import.hpp"
+#include "job/fio_import.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
 namespace po = boost::program_options;
 
 namespace {
+
 constexpr const char* kImportUsage = R"(Usage: vscsi import FILE.csv... --interval SECONDS [options]
 
 Makes a job from `vscsiStats -p all -c` output files collected by hand, one file
 per sample, in time order. vscsiStats counters are cumulative since the
 collection was started (-s) or reset (-r): if you reset after each print, each
 file is one interval (the default); if the counters kept running, pass
---cumulative and vscsi takes the differences between successive files.)";
+--cumulative and vscsi takes the differences between successive files.
+
+       vscsi import fio IOLOG [NAME_lat.1.log] [options]
+
+Makes a job from one fio job's per-I/O logs (write_iolog=FILE, and
+write_lat_log=NAME with log_offset=1): every I/O is re-measured into vscsiStats
+histograms with ESXi's buckets, so the run is analyzed, charted and compared
+like an ESXi one.)";
+
+void print_import_result(const CommandContext& ctx, const ImportResult& r) {
+    if (ctx.json) {
+        boost::json::array warnings;
+        for (const auto& w : r.warnings) warnings.emplace_back(w);
+        std::cout << compact_json(boost::json::object{{"job_id", r.job_id},
+                                                      {"path", r.dir.string()},
+                                                      {"samples", r.samples},
+                                                      {"warnings", std::move(warnings)}})
+                  << "\n";
+    } else {
+        for (const auto& w : r.warnings) std::cerr << "Warning: " << w << "\n";
+        std::cout << fmt::format("Imported {} sample(s) into job '{}' at {}\nNext: vscsi analyze {}\n",
+                                 r.samples, r.job_id, r.dir.string(), r.job_id);
+    }
 }
 
+std::optional<TimePoint> start_option(const std::string& start) {
+    if (start.empty()) return std::nullopt;
+    auto t = parse_iso8601(start);
+    if (!t) throw UsageError(fmt::format("--start '{}' is not ISO 8601 (e.g. 2026-01-31T12:00:00Z)", start));
+    return t;
+}
+
+int run_import_fio(const CommandContext& ctx) {
+    FioImportOptions o;
+    std::vector<std::string> files, tags;
+    std::string start;
+    po::options_description desc("import fio options");
+    desc.add_options()
+        ("interval", po::value(&o.interval_seconds), "seconds per sample (default: a twentieth of the run, >= 1)")
+        ("name", po::value(&o.name), "job name (default fio-YYYYmmdd-HHMMSS)")
+        ("start", po::value(&start), "wall-clock start of the fio run, ISO 8601 (default: from the logs' mtime)")
+        ("host", po::value(&o.host), "where fio ran (for reports)")
+        ("tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")
+        ("files", po::value(&files), "fio logs");
+    po::positional_options_description pos;
+    pos.add("files", -1);
+    po::variables_map vm;
+    CommandContext sub = ctx;
+    sub.args.erase(sub.args.begin());  // "fio"
+    if (!parse_subcommand(sub, kImportUsage, desc, pos, vm)) return exit_code::ok;
+    for (const auto& f : files) {
+        if (!std::filesystem::is_regular_file(f)) throw NotFoundError(fmt::format("no such file: {}", f));
+        o.files.emplace_back(f);
+    }
+    if (vm.count("interval") && !(o.interval_seconds > 0)) throw UsageError("--interval must be > 0 seconds");
+    o.start = start_option(start);
+    o.tags = parse_tags(tags);
+    o.data_dir = ctx.data_dir;
+    print_import_result(ctx, import_fio_logs(o));
+    return exit_code::ok;
+}
+
+}  // namespace
+
 int run_import(const CommandContext& ctx) {
+    if (!ctx.args.empty() && ctx.args.front() == "fio") return run_import_fio(ctx);
     ImportOptions o;
     std::vector<std::string> files, tags;
     std::string start;
@@ -44,26 +108,10 @@ int run_import(const CommandContext& ctx) {
         if (!std::filesystem::is_regular_file(f)) throw NotFoundError(fmt::format("no such file: {}", f));
         o.files.emplace_back(f);
     }
-    if (!start.empty()) {
-        o.start = parse_iso8601(start);
-        if (!o.start) throw UsageError(fmt::format("--start '{}' is not ISO 8601 (e.g. 2026-01-31T12:00:00Z)", start));
-    }
+    o.start = start_option(start);
     o.tags = parse_tags(tags);
     o.data_dir = ctx.data_dir;
-    const auto r = import_csv_files(o);
-    if (ctx.json) {
-        boost::json::array warnings;
-        for (const auto& w : r.warnings) warnings.emplace_back(w);
-        std::cout << compact_json(boost::json::object{{"job_id", r.job_id},
-                                                      {"path", r.dir.string()},
-                                                      {"samples", r.samples},
-                                                      {"warnings", std::move(warnings)}})
-                  << "\n";
-    } else {
-        for (const auto& w : r.warnings) std::cerr << "Warning: " << w << "\n";
-        std::cout << fmt::format("Imported {} sample(s) into job '{}' at {}\nNext: vscsi analyze {}\n",
-                                 r.samples, r.job_id, r.dir.string(), r.job_id);
-    }
+    print_import_result(ctx, import_csv_files(o));
     return exit_code::ok;
 }
 

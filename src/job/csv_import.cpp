@@ -1,13 +1,13 @@
 #include "job/csv_import.hpp"
 
 #include <fmt/core.h>
-#include <unistd.h>
 
 #include <stdexcept>
 
 #include "analysis/interval_delta.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "job/job_dir.hpp"
+#include "job/staged_job.hpp"
 #include "util/file_io.hpp"
 
 namespace vscsi {
@@ -21,34 +21,6 @@ TimePoint default_start(const ImportOptions& o) {
     const auto interval = std::chrono::milliseconds(static_cast<long long>(o.interval_seconds * 1000));
     return std::chrono::time_point_cast<std::chrono::milliseconds>(sys) - interval;
 }
-
-void add_targets(JobMeta& meta, const VscsiStatsOutput& data, const std::string& vm) {
-    for (const auto& d : data.disks) {
-        Target* t = nullptr;
-        for (auto& x : meta.targets)
-            if (x.world_group_id == d.disk.world_group_id) t = &x;
-        if (!t) {
-            t = &meta.targets.emplace_back();
-            t->world_group_id = d.disk.world_group_id;
-        }
-        bool known = false;
-        for (const auto& x : t->disks) known = known || x.handle_id == d.disk.handle_id;
-        if (!known) t->disks.push_back({d.disk.handle_id, d.disk.label});
-    }
-    if (!vm.empty() && meta.targets.size() == 1) meta.targets.front().vm_name = vm;
-}
-
-// Removes the temporary job directory unless the import completed.
-struct TempDirGuard {
-    fs::path path;
-    bool keep = false;
-    ~TempDirGuard() {
-        if (!keep && !path.empty()) {
-            std::error_code ec;
-            fs::remove_all(path, ec);
-        }
-    }
-};
 
 [[noreturn]] void io_fail(const std::string& what, const fs::path& p, boost::system::error_code ec) {
     throw std::runtime_error(fmt::format("cannot {} {}: {}", what, p.string(), ec.message()));
@@ -64,22 +36,8 @@ ImportResult import_csv_files(const ImportOptions& o) {
     const auto now = now_ms();
     ImportResult res;
     res.job_id = o.name.empty() ? "import-" + format_compact_utc(now) : o.name;
-    if (auto why = invalid_job_name_reason(res.job_id)) throw std::invalid_argument(*why);
-    const auto jobs = jobs_dir(o.data_dir);
-    res.dir = jobs / res.job_id;
-    if (fs::exists(res.dir))
-        throw std::runtime_error(fmt::format("job '{}' already exists at {}: choose another --name, "
-                                             "or delete it first",
-                                             res.job_id, res.dir.string()));
-    std::error_code fec;
-    fs::create_directories(jobs, fec);
-    if (fec) throw std::runtime_error(fmt::format("cannot create {}: {}", jobs.string(), fec.message()));
-
-    TempDirGuard guard{jobs / fmt::format(".import-{}-{}", res.job_id, ::getpid())};
-    fs::remove_all(guard.path, fec);
-    const JobDir tmp(guard.path);
-    if (auto ec = tmp.create_layout()) io_fail("create", guard.path, ec);
-    fs::create_directories(tmp.raw_dir(), fec);
+    StagedJob staged(o.data_dir, res.job_id);
+    res.dir = staged.final_dir();
 
     JobMeta meta;
     meta.job_id = res.job_id;
@@ -101,8 +59,7 @@ ImportResult import_csv_files(const ImportOptions& o) {
         popt.source = file.string();
         if (auto e = parse_vscsistats_csv(text, cur, popt)) throw DataError(std::move(*e));
         // Keep the original bytes: the raw text is the evidence.
-        const auto raw_name = fmt::format("{:04}-{}", i + 1, file.filename().string());
-        if (auto ec = write_file_atomic(tmp.raw_dir() / raw_name, text)) io_fail("write", tmp.raw_dir() / raw_name, ec);
+        staged.write_raw(fmt::format("{:04}-{}", i + 1, file.filename().string()), text);
 
         const VscsiStatsOutput* data = &cur;
         if (o.cumulative && i > 0) {
@@ -120,7 +77,7 @@ ImportResult import_csv_files(const ImportOptions& o) {
         h.start = start0 + step * static_cast<long long>(i);
         h.end = h.start + step;
         h.origin = file.filename().string();
-        if (auto ec = tmp.write_sample(h, *data)) io_fail("write", tmp.sample_path(h.seq), ec);
+        staged.write_sample(h, *data);
         add_targets(meta, cur, o.vm);
         if (o.cumulative) std::swap(prev, cur);
         ++res.samples;
@@ -128,11 +85,7 @@ ImportResult import_csv_files(const ImportOptions& o) {
     meta.collection.started_at = start0;
     meta.collection.completed_at = start0 + step * static_cast<long long>(o.files.size());
     meta.collection.samples_collected = meta.collection.samples_expected = res.samples;
-    if (auto ec = tmp.save_meta(meta)) io_fail("write", tmp.job_json(), ec);
-    fs::rename(guard.path, res.dir, fec);
-    if (fec) throw std::runtime_error(fmt::format("cannot move the imported job into {}: {}", res.dir.string(), fec.message()));
-    guard.keep = true;
-    sync_directory(jobs);
+    staged.commit(meta);
     return res;
 }
 

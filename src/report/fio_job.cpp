@@ -153,6 +153,19 @@ std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, doubl
     return out;
 }
 
+BurstPlan burst_plan(double mean_outstanding, double iops, bool rate_limited) {
+    BurstPlan b;
+    if (!rate_limited || !std::isfinite(mean_outstanding) || mean_outstanding < 1.5 || !(iops > 0)) return b;
+    // IO k of a burst finds k in flight (itself included): the mean over a burst of n is (1+n)/2.
+    b.size = std::clamp(static_cast<int>(std::lround(2 * mean_outstanding - 1)), 2, 256);
+    // Think a little less than a burst period so that fio's rate limiter, not
+    // the think time, sets the average: with the full period the bursts' own
+    // duration made the run 5% slow (measured 1593 vs 1675 read IOPS); at 90%
+    // it held the rate within 1% and kept 91% of the burst concurrency.
+    b.period_us = std::max<std::int64_t>(1, std::llround(0.9 * b.size / iops * 1e6));
+    return b;
+}
+
 std::string fio_size_text(std::int64_t bytes) {
     if (bytes % (1024 * 1024) == 0) return fmt::format("{}m", bytes / (1024 * 1024));
     if (bytes % 1024 == 0) return fmt::format("{}k", bytes / 1024);
@@ -275,18 +288,33 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
                    "# outstanding IOs when a new IO is issued: mean {:.1f} (p50 {:g}, p95 {:g}, "
                    "p99 {:g}, {})\n",
                    q.mean, q.p50, q.p95, q.p99, to_string(m.percentile_method));
-    fmt::format_to(out, "iodepth={}\n", std::isfinite(q.mean) ? whole(q.mean, 1) : 1);
+    double r = m.iops.read, w = m.iops.write;
+    if (p.rate == RateMode::peak) {
+        r = a.peak.iops_read;
+        w = a.peak.iops_write;
+    }
+    const auto bursts = burst_plan(q.mean, (reads ? r : 0) + (writes ? w : 0), p.rate != RateMode::off);
+    if (bursts.size > 1) {
+        // At a replayed rate a faster device completes each IO before the next
+        // arrives and the queue never builds: issue IOs in bursts instead, so
+        // that each one finds as many in flight as on the measured disk
+        // (measured on a 2392-IOPS profile with 8 outstanding: steady pacing
+        // re-measured 1.0 outstanding, bursts 7.3 at the same IOPS +-1%).
+        fmt::format_to(out,
+                       "# replayed at the measured rate, a steady stream would keep ~1 IO in flight on a fast "
+                       "device:\n#   bursts of {0} IOs (mean outstanding (1+{0})/2 = {1:.1f}) every {2} us\n"
+                       "iodepth={0}\nthinktime={2}\nthinktime_blocks={0}\nthinktime_blocks_type=issue\n",
+                       bursts.size, (1.0 + bursts.size) / 2, bursts.period_us);
+    } else {
+        fmt::format_to(out, "iodepth={}\n", std::isfinite(q.mean) ? whole(q.mean, 1) : 1);
+    }
     // Rate
     if (p.rate != RateMode::off) {
-        double r = m.iops.read, w = m.iops.write;
-        if (p.rate == RateMode::peak) {
-            r = a.peak.iops_read;
-            w = a.peak.iops_write;
+        if (p.rate == RateMode::peak)
             fmt::format_to(out, "# rate: busiest analyzed sample #{} starting {}\n", a.peak.seq,
                            format_iso8601(a.peak.start));
-        } else {
+        else
             fmt::format_to(out, "# rate: mean of the analyzed samples\n");
-        }
         // Poisson pacing counts IOs, not bytes: linear pacing would convert
         // rate_iops via the smallest block size and miss with mixed sizes.
         if (reads && writes)
@@ -295,6 +323,11 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
             fmt::format_to(out, "rate_iops={}\n", whole(reads ? r : w, 1));
         fmt::format_to(out, "rate_process=poisson\n");
     }
+    if (!p.log_prefix.empty())
+        fmt::format_to(out,
+                       "# per-I/O logs: issue order and times (iolog), latency with offsets (lat log)\n"
+                       "write_iolog={0}.iolog\nwrite_lat_log={0}\nlog_offset=1\n",
+                       p.log_prefix);
     return o;
 }
 

@@ -21,6 +21,9 @@ struct FioParams {
     std::string ioengine = "libaio";
     bool direct = true;
     RateMode rate = RateMode::off;  // off: flat out; mean/peak: replay measured IOPS
+    // Non-empty: fio also writes per-I/O logs PREFIX.iolog and PREFIX_lat.1.log
+    // (vscsi validate re-measures the run from them).
+    std::string log_prefix;
 };
 
 struct BsEntry {
@@ -41,6 +44,15 @@ std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, doubl
                                    std::vector<std::string>& dropped);
 
 std::string fio_size_text(std::int64_t bytes);  // 4096 -> "4k", 3584 -> "3584"
+
+// How a rate-limited replay keeps the measured concurrency: `size` IOs issued
+// back to back (iodepth and thinktime_blocks) every `period_us` (thinktime).
+// size 1 means steady pacing (not rate-limited, or no concurrency to keep).
+struct BurstPlan {
+    int size = 1;
+    std::int64_t period_us = 0;
+};
+BurstPlan burst_plan(double mean_outstanding, double iops, bool rate_limited);  // 4096 -> "4k", 3584 -> "3584"
 
 struct FioSource {
     std::string job_id;

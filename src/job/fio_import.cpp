@@ -1,0 +1,135 @@
+#include "job/fio_import.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "job/staged_job.hpp"
+#include "util/file_io.hpp"
+
+namespace vscsi {
+namespace {
+
+bool is_clat_or_slat(const fs::path& p) {
+    const auto n = p.filename().string();
+    return n.find("_clat.") != std::string::npos || n.find("_slat.") != std::string::npos;
+}
+
+}  // namespace
+
+IoTrace load_fio_trace(const std::vector<fs::path>& files) {
+    if (files.empty()) throw std::invalid_argument("no fio logs given: vscsi import fio IOLOG [NAME_lat.1.log]");
+    std::optional<FioIolog> iolog;
+    std::vector<FioLatEntry> lat, part;
+    bool have_lat = false;
+    std::vector<std::string> notes;
+    std::string text;
+    for (const auto& f : files) {
+        if (auto ec = read_file(f, text))
+            throw std::runtime_error(fmt::format("cannot read {}: {}", f.string(), ec.message()));
+        switch (detect_fio_log(text)) {
+            case FioLogKind::iolog: {
+                if (iolog)
+                    throw std::invalid_argument(fmt::format(
+                        "{}: a second iolog; give one fio job's logs (its write_iolog file and its _lat log)",
+                        f.string()));
+                FioIolog io;
+                if (auto e = parse_fio_iolog(text, f.string(), io)) throw DataError(std::move(*e));
+                iolog = std::move(io);
+                break;
+            }
+            case FioLogKind::latency:
+                if (is_clat_or_slat(f)) {
+                    notes.push_back(fmt::format("{}: completion/submission latency log left out; the total "
+                                                "latency (_lat) log is the one vscsiStats' latency matches",
+                                                f.string()));
+                    break;
+                }
+                if (auto e = parse_fio_lat_log(text, f.string(), part)) throw DataError(std::move(*e));
+                lat.insert(lat.end(), part.begin(), part.end());
+                have_lat = true;
+                break;
+            case FioLogKind::other:
+                throw DataError(ParseError{f.string(), 1, "format",
+                                           "neither a fio iolog ('fio version 3 iolog') nor a per-I/O latency log "
+                                           "('time_ms, value_ns, ddir, bs, offset'); write them with "
+                                           "write_iolog=FILE, write_lat_log=NAME and log_offset=1"});
+        }
+    }
+    if (!iolog && !have_lat)
+        throw std::invalid_argument("no usable log: give the iolog (write_iolog) and/or the _lat log (write_lat_log)");
+    if (have_lat && !iolog) std::stable_sort(lat.begin(), lat.end(), [](auto& a, auto& b) { return a.complete_ms < b.complete_ms; });
+    auto trace = build_io_trace(iolog ? &*iolog : nullptr, have_lat ? &lat : nullptr);
+    trace.warnings.insert(trace.warnings.begin(), notes.begin(), notes.end());
+    if (trace.ios.empty()) throw std::invalid_argument("the fio logs hold no reads or writes");
+    return trace;
+}
+
+double auto_interval_seconds(const IoTrace& trace) {
+    if (trace.ios.empty()) return 1;
+    const double span = static_cast<double>(trace.ios.back().issue_us - trace.ios.front().issue_us) / 1e6;
+    return std::max(1.0, std::round(span / 20));
+}
+
+ImportResult import_fio_logs(const FioImportOptions& o) {
+    auto trace = load_fio_trace(o.files);
+    const double interval = o.interval_seconds > 0 ? o.interval_seconds : auto_interval_seconds(trace);
+    const auto interval_us = static_cast<std::uint64_t>(std::llround(interval * 1e6));
+    if (interval_us < 1000) throw std::invalid_argument("--interval must be at least 0.001 seconds");
+    const auto now = now_ms();
+    ImportResult res;
+    res.job_id = o.name.empty() ? "fio-" + format_compact_utc(now) : o.name;
+    StagedJob staged(o.data_dir, res.job_id);
+    res.dir = staged.final_dir();
+    res.warnings = trace.warnings;
+
+    // Trace time 0 is fio's start; by default the newest log was written when fio ended.
+    TimePoint start = now;
+    if (o.start) {
+        start = *o.start;
+    } else {
+        std::error_code ec;
+        std::optional<fs::file_time_type> newest;
+        for (const auto& f : o.files) {
+            const auto t = fs::last_write_time(f, ec);
+            if (!ec && (!newest || t > *newest)) newest = t;
+        }
+        if (newest) start = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::file_clock::to_sys(*newest));
+        start -= std::chrono::milliseconds(trace.ios.back().complete_us / 1000);
+    }
+
+    JobMeta meta;
+    meta.job_id = res.job_id;
+    meta.created_at = meta.updated_at = now;
+    meta.status = JobStatus::completed;
+    meta.source = "fio";
+    meta.host.hostname = o.host;
+    meta.tags = o.tags;
+    const auto intervals = trace_histograms(trace, interval_us, start);
+    meta.profile = {"fio", intervals.size(), interval};
+    std::string text;
+    if (o.keep_raw)
+        for (std::size_t i = 0; i < o.files.size(); ++i) {
+            if (auto ec = read_file(o.files[i], text))
+                throw std::runtime_error(fmt::format("cannot read {}: {}", o.files[i].string(), ec.message()));
+            staged.write_raw(fmt::format("{:02}-{}", i + 1, o.files[i].filename().string()), text);
+        }
+    for (std::size_t i = 0; i < intervals.size(); ++i) {
+        SampleHeader h;
+        h.seq = i + 1;
+        h.start = intervals[i].start;
+        h.end = intervals[i].end;
+        h.origin = "fio";
+        staged.write_sample(h, intervals[i].data);
+        add_targets(meta, intervals[i].data, "fio");
+        ++res.samples;
+    }
+    meta.collection.started_at = intervals.empty() ? start : intervals.front().start;
+    meta.collection.completed_at = intervals.empty() ? start : intervals.back().end;
+    meta.collection.samples_collected = meta.collection.samples_expected = res.samples;
+    staged.commit(meta);
+    return res;
+}
+
+}  // namespace vscsi

@@ -1,0 +1,76 @@
+#include "job/staged_job.hpp"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+#include "util/file_io.hpp"
+
+namespace vscsi {
+namespace {
+
+[[noreturn]] void io_fail(const std::string& what, const fs::path& p, boost::system::error_code ec) {
+    throw std::runtime_error(fmt::format("cannot {} {}: {}", what, p.string(), ec.message()));
+}
+
+}  // namespace
+
+StagedJob::StagedJob(const fs::path& data_dir, const std::string& job_id)
+    : job_id_(job_id),
+      jobs_(jobs_dir(data_dir)),
+      final_(jobs_ / job_id),
+      staging_(jobs_ / fmt::format(".import-{}-{}", job_id, ::getpid())),
+      dir_(staging_) {
+    if (auto why = invalid_job_name_reason(job_id_)) throw std::invalid_argument(*why);
+    if (fs::exists(final_))
+        throw std::runtime_error(fmt::format("job '{}' already exists at {}: choose another --name, or delete it first",
+                                             job_id_, final_.string()));
+    std::error_code ec;
+    fs::create_directories(jobs_, ec);
+    if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", jobs_.string(), ec.message()));
+    fs::remove_all(staging_, ec);
+    if (auto e = dir_.create_layout()) io_fail("create", staging_, e);
+    fs::create_directories(dir_.raw_dir(), ec);
+}
+
+StagedJob::~StagedJob() {
+    if (committed_) return;
+    std::error_code ec;
+    fs::remove_all(staging_, ec);
+}
+
+void StagedJob::write_sample(const SampleHeader& h, const VscsiStatsOutput& data) {
+    if (auto ec = dir_.write_sample(h, data)) io_fail("write", dir_.sample_path(h.seq), ec);
+}
+
+void StagedJob::write_raw(const std::string& name, std::string_view bytes) {
+    if (auto ec = write_file_atomic(dir_.raw_dir() / name, bytes)) io_fail("write", dir_.raw_dir() / name, ec);
+}
+
+void StagedJob::commit(const JobMeta& meta) {
+    if (auto ec = dir_.save_meta(meta)) io_fail("write", dir_.job_json(), ec);
+    std::error_code ec;
+    fs::rename(staging_, final_, ec);
+    if (ec) throw std::runtime_error(fmt::format("cannot move the imported job into {}: {}", final_.string(), ec.message()));
+    committed_ = true;
+    sync_directory(jobs_);
+}
+
+void add_targets(JobMeta& meta, const VscsiStatsOutput& data, const std::string& vm) {
+    for (const auto& d : data.disks) {
+        Target* t = nullptr;
+        for (auto& x : meta.targets)
+            if (x.world_group_id == d.disk.world_group_id) t = &x;
+        if (!t) {
+            t = &meta.targets.emplace_back();
+            t->world_group_id = d.disk.world_group_id;
+        }
+        bool known = false;
+        for (const auto& x : t->disks) known = known || x.handle_id == d.disk.handle_id;
+        if (!known) t->disks.push_back({d.disk.handle_id, d.disk.label});
+    }
+    if (!vm.empty() && meta.targets.size() == 1) meta.targets.front().vm_name = vm;
+}
+
+}  // namespace vscsi
