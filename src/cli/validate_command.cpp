@@ -50,6 +50,7 @@ int run_validate(const CommandContext& ctx) {
     fio.runtime_seconds = 30;
     bool no_direct = false, strict = false, allow_device = false, keep_target = false;
     double interval = 0;
+    FidelityTolerances tol;
     po::options_description desc("validate options");
     analysis.add_to(desc);
     desc.add_options()
@@ -61,6 +62,12 @@ int run_validate(const CommandContext& ctx) {
         ("rate", po::value(&rate)->default_value(rate), "mean | peak: replay that IOPS (scored); off: flat out (IOPS not scored)")
         ("interval", po::value(&interval), "seconds per re-measured sample (default: a twentieth of the run)")
         ("strict", po::bool_switch(&strict), "also score the interarrival distribution")
+        ("max-size-tvd", po::value(&tol.size_tvd)->default_value(tol.size_tvd), "tolerance: IO-size distribution per direction (TVD)")
+        ("max-read-points", po::value(&tol.read_points)->default_value(tol.read_points), "tolerance: read share (points)")
+        ("max-sequential-points", po::value(&tol.sequential_points)->default_value(tol.sequential_points), "tolerance: sequential share per direction (points)")
+        ("max-outstanding-dev", po::value(&tol.outstanding_rel)->default_value(tol.outstanding_rel), "tolerance: mean outstanding IOs (fraction)")
+        ("max-iops-dev", po::value(&tol.iops_rel)->default_value(tol.iops_rel), "tolerance: IOPS per direction when rate-limited (fraction)")
+        ("max-interarrival-tvd", po::value(&tol.interarrival_tvd)->default_value(tol.interarrival_tvd), "tolerance: interarrival distribution (TVD, scored with --strict)")
         ("allow-device-writes", po::bool_switch(&allow_device), "let fio write to a block device (destroys its data)")
         ("keep-target", po::bool_switch(&keep_target), "keep the default target file after the run")
         ("job", po::value(&job), "the job to validate");
@@ -75,6 +82,9 @@ int run_validate(const CommandContext& ctx) {
     fio.rate = *rm;
     fio.direct = !no_direct;
     if (fio.runtime_seconds == 0) throw UsageError("--runtime must be at least 1 second");
+    for (double t : {tol.size_tvd, tol.read_points, tol.sequential_points, tol.outstanding_rel, tol.iops_rel,
+                     tol.interarrival_tvd})
+        if (!(t >= 0)) throw UsageError("tolerances must be >= 0");
 
     const auto path = resolve_job(job, ctx.data_dir);
     if (!path)
@@ -149,7 +159,7 @@ int run_validate(const CommandContext& ctx) {
     const JobDir synth_dir(imported.dir);
     const auto synthetic = analyze_job(synth_dir, synth_dir.load_meta(), all);
 
-    const auto score = score_fidelity(measured.total, synthetic.total, fio.rate != RateMode::off, strict);
+    const auto score = score_fidelity(measured.total, synthetic.total, fio.rate != RateMode::off, strict, tol);
     auto report = fidelity_to_json(score);
     report["job_id"] = meta.job_id;
     report["run_dir"] = run_dir.string();

@@ -135,3 +135,37 @@ TEST_CASE("sizes that are not multiples of the smallest one keep bs_unaligned", 
     CHECK_THAT(job, Catch::Contains("# read 6k is not a multiple of 4k"));
     CHECK_THAT(value_of(job, "bssplit"), Catch::StartsWith("4k/50:6k/50,"));
 }
+
+TEST_CASE("a rate-limited replay keeps the measured concurrency with bursts", "[fio]") {
+    // Mean outstanding 8 at 2400 IOPS: bursts of 15 (mean (1+15)/2 = 8), 90% of a burst period apart.
+    const auto b = burst_plan(8.0, 2400, true);
+    CHECK(b.size == 15);
+    CHECK(b.period_us == 5625);
+    CHECK(burst_plan(8.0, 2400, false).size == 1);  // flat out: iodepth alone keeps the queue
+    CHECK(burst_plan(1.2, 2400, true).size == 1);   // no concurrency to keep
+    CHECK(burst_plan(1000, 10, true).size == 256);  // capped
+
+    RealFixture f;  // mean outstanding 3.0, busiest sample 13.2 IOPS
+    FioParams p;
+    p.rate = RateMode::peak;
+    const auto job = f.render(p);
+    CHECK(value_of(job, "iodepth") == "5");
+    CHECK(value_of(job, "thinktime_blocks") == "5");
+    CHECK(value_of(job, "thinktime_blocks_type") == "issue");
+    CHECK(value_of(job, "thinktime") == std::to_string(burst_plan(3.0, 793 / 60.0, true).period_us));
+    // Flat out: plain iodepth, no think time.
+    const auto flat = f.render();
+    CHECK(value_of(flat, "iodepth") == "3");
+    CHECK(flat.find("thinktime") == std::string::npos);
+}
+
+TEST_CASE("validation runs ask fio for per-I/O logs", "[fio]") {
+    RealFixture f;
+    FioParams p;
+    p.log_prefix = "/runs/1/run";
+    const auto job = f.render(p);
+    CHECK(value_of(job, "write_iolog") == "/runs/1/run.iolog");
+    CHECK(value_of(job, "write_lat_log") == "/runs/1/run");
+    CHECK(value_of(job, "log_offset") == "1");
+    CHECK(f.render().find("write_iolog") == std::string::npos);
+}

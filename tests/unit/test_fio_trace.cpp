@@ -1,0 +1,211 @@
+// fio's per-I/O logs (real ones, tests/fixtures/fio) re-measured as vscsiStats
+// histograms, and the fidelity score built on them.
+#include <catch2/catch.hpp>
+
+#include "analysis/fidelity_score.hpp"
+#include "analysis/fio_trace.hpp"
+#include "fixtures.hpp"
+#include "format/fio_logs.hpp"
+#include "sim/workload_model.hpp"
+
+using namespace vscsi;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::string fio_fixture(const std::string& name) { return test::read_text(test::fixtures_dir() / "fio" / name); }
+
+IoTrace real_trace(const std::string& job) {
+    FioIolog io;
+    REQUIRE_FALSE(parse_fio_iolog(fio_fixture(job + ".iolog"), job + ".iolog", io));
+    std::vector<FioLatEntry> lat;
+    REQUIRE_FALSE(parse_fio_lat_log(fio_fixture(job + "_lat.1.log"), job + "_lat.1.log", lat));
+    return build_io_trace(&io, &lat);
+}
+
+const Histogram& hist(const TraceInterval& iv, Metric m, Direction d) {
+    const auto* h = iv.data.disks.at(0).find(m, d);
+    REQUIRE(h != nullptr);
+    return *h;
+}
+
+std::uint64_t in_bucket(const Histogram& h, std::int64_t limit) {
+    for (std::size_t i = 0; i < h.limits.size(); ++i)
+        if (h.limits[i] == limit) return h.frequencies[i];
+    FAIL("no bucket " << limit);
+    return 0;
+}
+
+const TimePoint kBase = *parse_iso8601("2026-11-24T08:00:00Z");
+
+}  // namespace
+
+TEST_CASE("fio log kinds are told apart by content", "[fio]") {
+    CHECK(detect_fio_log(fio_fixture("seqwrite.iolog")) == FioLogKind::iolog);
+    CHECK(detect_fio_log(fio_fixture("seqwrite_lat.1.log")) == FioLogKind::latency);
+    CHECK(detect_fio_log(fio_fixture("seqwrite.fio")) == FioLogKind::other);
+}
+
+TEST_CASE("a real sequential-write run (psync, 4 KiB, 1000 IOPS) re-measured", "[fio]") {
+    // tests/fixtures/fio/seqwrite.fio: rw=write bs=4k iodepth=1 number_ios=50 rate_iops=1000
+    const auto t = real_trace("seqwrite");
+    REQUIRE(t.ios.size() == 50);
+    CHECK(t.has_latency);
+    CHECK(t.exact_issue_times);
+    CHECK(t.warnings.empty());
+    REQUIRE(t.files == std::vector<std::string>{"/data/target.dat"});
+    const auto iv = trace_histograms(t, 1'000'000, kBase);
+    REQUIRE(iv.size() == 1);
+    const auto& d = iv[0].data.disks.at(0);
+    CHECK(d.disk.label == "/data/target.dat");
+    const auto& len = hist(iv[0], Metric::io_length, Direction::write);
+    CHECK(len.count == 50);
+    CHECK(in_bucket(len, 4096) == 50);
+    CHECK(hist(iv[0], Metric::io_length, Direction::read).count == 0);
+    const auto& seek = hist(iv[0], Metric::seek_distance, Direction::write);
+    CHECK(seek.count == 49);  // the first write has no predecessor
+    CHECK(in_bucket(seek, 1) == 49);  // every next write starts right after the previous one
+    const auto& gap = hist(iv[0], Metric::interarrival, Direction::write);
+    CHECK(gap.count == 49);
+    CHECK(gap.mean >= 900);  // rate_iops=1000: about 1000 us apart
+    CHECK(gap.mean <= 1100);
+    const auto& qd = hist(iv[0], Metric::outstanding_ios, Direction::write);
+    CHECK(qd.count == 50);
+    CHECK(qd.max == 1);  // synchronous engine: never more than the new IO itself
+    CHECK(hist(iv[0], Metric::latency, Direction::write).count == 50);
+    CHECK(hist(iv[0], Metric::io_length, Direction::total).count == 50);
+    // The interval ends with the trace, not a whole second later.
+    CHECK(seconds_between(iv[0].start, iv[0].end) < 0.1);
+}
+
+TEST_CASE("a real random-read run (libaio, 8 KiB, iodepth 4) re-measured", "[fio]") {
+    const auto t = real_trace("randread");
+    REQUIRE(t.ios.size() == 40);
+    const auto iv = trace_histograms(t, 1'000'000, kBase);
+    REQUIRE(iv.size() == 1);
+    const auto& len = hist(iv[0], Metric::io_length, Direction::read);
+    CHECK(in_bucket(len, 8192) == 40);
+    CHECK(in_bucket(hist(iv[0], Metric::seek_distance, Direction::read), 1) <= 2);  // random
+    const auto& qd = hist(iv[0], Metric::outstanding_ios, Direction::read);
+    CHECK(qd.mean >= 3);  // fio keeps 4 in flight after the first IOs
+    CHECK(qd.mean <= 5);
+    CHECK(hist(iv[0], Metric::io_length, Direction::write).count == 0);
+}
+
+TEST_CASE("seek distance, closest of 16, outstanding IOs and interval cuts on a hand-made trace", "[fio]") {
+    IoTrace t;
+    t.files = {"f"};
+    t.has_latency = true;
+    // read LBN 0-7 at 0 us (done at 400), write LBN 100-107 at 100 (done 300),
+    // read LBN 8-15 at 1500 (done 1600): sequential for reads, not for the disk.
+    t.ios = {{0, 400, 0, 4096, 0, FioDir::read},
+             {100, 300, 100 * 512, 4096, 0, FioDir::write},
+             {1500, 1600, 8 * 512, 4096, 0, FioDir::read}};
+    const auto iv = trace_histograms(t, 1000, kBase);
+    REQUIRE(iv.size() == 2);
+    CHECK(hist(iv[0], Metric::io_length, Direction::total).count == 2);
+    CHECK(hist(iv[1], Metric::io_length, Direction::total).count == 1);
+    // The second interval still knows the first one's reads.
+    const auto& seek_r = hist(iv[1], Metric::seek_distance, Direction::read);
+    CHECK(seek_r.count == 1);
+    CHECK(seek_r.min == 1);
+    const auto& seek_t = hist(iv[1], Metric::seek_distance, Direction::total);
+    CHECK(seek_t.min == 8 - 107);
+    CHECK(hist(iv[1], Metric::seek_distance_closest16, Direction::total).min == 1);
+    // The write was issued while the first read was in flight: 2 outstanding.
+    CHECK(hist(iv[0], Metric::outstanding_ios, Direction::total).max == 2);
+    CHECK(hist(iv[0], Metric::outstanding_ios, Direction::write).max == 1);  // no other write in flight
+    CHECK(hist(iv[1], Metric::interarrival, Direction::read).min == 1500);
+    CHECK(hist(iv[0], Metric::latency, Direction::read).max == 400);
+}
+
+TEST_CASE("logs are paired I/O by I/O; what cannot be paired is said", "[fio]") {
+    FioIolog io;
+    REQUIRE_FALSE(parse_fio_iolog(fio_fixture("seqwrite.iolog"), "x", io));
+    std::vector<FioLatEntry> lat;
+    REQUIRE_FALSE(parse_fio_lat_log(fio_fixture("randread_lat.1.log"), "y", lat));
+    const auto t = build_io_trace(&io, &lat);
+    REQUIRE(t.warnings.size() == 1);
+    CHECK_THAT(t.warnings[0], Contains("40 latency-log line(s) had no I/O") && Contains("50 I/O(s) had no latency"));
+    const auto lat_only = build_io_trace(nullptr, &lat);
+    CHECK_THAT(lat_only.warnings.at(0), Contains("approximate"));
+    CHECK(std::is_sorted(lat_only.ios.begin(), lat_only.ios.end(),
+                         [](auto& a, auto& b) { return a.issue_us < b.issue_us; }));
+    const auto io_only = build_io_trace(&io, nullptr);
+    CHECK_FALSE(io_only.has_latency);
+    const auto iv = trace_histograms(io_only, 1'000'000, kBase);
+    CHECK(iv.at(0).data.disks.at(0).find(Metric::latency, Direction::total) == nullptr);
+    CHECK(iv.at(0).data.disks.at(0).find(Metric::interarrival, Direction::total) != nullptr);
+}
+
+TEST_CASE("bad fio logs: file, line and field named", "[fio]") {
+    FioIolog io;
+    auto e = parse_fio_iolog("fio version 2 iolog\n", "a.log", io);
+    REQUIRE(e);
+    CHECK(e->line == 1);
+    CHECK(e->field == "header");
+    e = parse_fio_iolog("fio version 3 iolog\n10 f add\n20 f read 4096\n", "a.log", io);
+    REQUIRE(e);
+    CHECK(e->line == 3);
+    CHECK(e->field == "offset");
+    e = parse_fio_iolog("fio version 3 iolog\n10 f read 0 4096\n5 f read 0 4096\n", "a.log", io);
+    REQUIRE(e);
+    CHECK(e->line == 3);
+    CHECK_THAT(e->reason, Contains("backwards"));
+    e = parse_fio_iolog("fio version 3 iolog\n10 f write 0 x\n", "a.log", io);
+    REQUIRE(e);
+    CHECK(e->field == "length");
+    CHECK_THAT(e->message(), Contains("a.log") && Contains("2"));
+
+    std::vector<FioLatEntry> lat;
+    e = parse_fio_lat_log("0, 100, 0, 4096\n", "b_lat.1.log", lat);
+    REQUIRE(e);
+    CHECK(e->field == "offset");
+    CHECK_THAT(e->reason, Contains("log_offset=1"));
+    e = parse_fio_lat_log("0, 100, 0, 4096, 0, 0\n1, 100, 7, 4096, 0, 0\n", "b_lat.1.log", lat);
+    REQUIRE(e);
+    CHECK(e->line == 2);
+    CHECK(e->field == "ddir");
+    e = parse_fio_lat_log("", "b_lat.1.log", lat);
+    REQUIRE(e);
+}
+
+TEST_CASE("fidelity score: tolerances, what is scored, and why it failed", "[fio][validate]") {
+    WorkloadModel w;
+    w.iops = 1000;
+    auto metrics = [](const WorkloadModel& m) {
+        DiskAccumulator acc;
+        REQUIRE(acc.add(synthesize_interval(m, {0, 1, "f"}, 60, 5)).empty());
+        return compute_metrics(acc, 60, PercentileMethod::bucket_upper_bound);
+    };
+    const auto a = metrics(w);
+    const auto same = score_fidelity(a, a, true);
+    CHECK(same.pass);
+    for (const auto& r : same.rows) CHECK(r.pass);
+
+    auto other = w;
+    other.read_fraction = 0.65;  // 5 points fewer reads
+    const auto off = score_fidelity(a, metrics(other), true);
+    CHECK_FALSE(off.pass);
+    bool named = false;
+    for (const auto& n : off.notes) named = named || n.find("read share (%) is off by -5.0 pt") != std::string::npos;
+    CHECK(named);
+
+    auto slower = w;
+    slower.iops = 800;  // -20% IOPS: fails only when the run was rate-limited
+    CHECK_FALSE(score_fidelity(a, metrics(slower), true).pass);
+    const auto flat_out = score_fidelity(a, metrics(slower), false);
+    CHECK(flat_out.pass);
+    CHECK_FALSE(flat_out.rows[0].scored);
+
+    FidelityTolerances strict_sizes;
+    strict_sizes.size_tvd = 0.0;
+    auto sizes = w;
+    sizes.read_sizes = {{8192, 0.9}, {4096, 0.1}};
+    CHECK_FALSE(score_fidelity(a, metrics(sizes), true, false, strict_sizes).pass);
+    // The interarrival distribution is scored only when asked to.
+    bool interarrival_scored = false;
+    for (const auto& r : score_fidelity(a, a, true, true).rows)
+        if (r.key == "interarrival.total") interarrival_scored = r.scored;
+    CHECK(interarrival_scored);
+}
