@@ -126,7 +126,8 @@ TEST_CASE("queue_depth_saturation: IOs issued at the 32/64 queue limits", "[reco
     const auto some = metrics_of(healthy(), [](DiskHistograms& d) {
         set_histogram(d, Metric::outstanding_ios, Direction::total, {{4, 0.9}, {32, 0.1}});
     });
-    const auto& q = find(recommend_for_profile(some, "job"), "queue_depth_saturation");
+    const auto some_recs = recommend_for_profile(some, "job");
+    const auto& q = find(some_recs, "queue_depth_saturation");
     CHECK(q.severity == Severity::warning);
     CHECK(q.evidence.find("29-32: 10.0%") != std::string::npos);
     CHECK_FALSE(has(recommend_for_profile(metrics_of(healthy()), "job"), "queue_depth_saturation"));
@@ -147,7 +148,8 @@ TEST_CASE("high latency per direction: p99 and mean thresholds", "[recommendatio
     CHECK(w.evidence.find("write") != std::string::npos);
     auto moderate = healthy();
     moderate.read_latency_us = 6000;  // p99 in the (15, 30] ms bucket
-    const auto& rd = find(recommend_for_profile(metrics_of(moderate), "job"), "high_read_latency");
+    const auto moderate_recs = recommend_for_profile(metrics_of(moderate), "job");
+    const auto& rd = find(moderate_recs, "high_read_latency");
     CHECK(rd.severity == Severity::warning);
     CHECK_FALSE(has(recommend_for_profile(metrics_of(healthy()), "job"), "high_read_latency"));
 }
