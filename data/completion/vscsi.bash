@@ -30,7 +30,7 @@ _vscsi() {
         --host) COMPREPLY=($(compgen -W "sim:demo $(compgen -A hostname)" -- "$cur")); return ;;
     esac
     if [ -z "$cmd" ]; then
-        COMPREPLY=($(compgen -W "analyze compare import host job daemon serve demo version $global" -- "$cur"))
+        COMPREPLY=($(compgen -W "analyze compare validate import host job daemon serve demo version $global" -- "$cur"))
         return
     fi
     case "$cmd" in
@@ -66,7 +66,16 @@ _vscsi() {
             else
                 COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))
             fi ;;
-        import) COMPREPLY=($(compgen -f -X '!*.csv' -- "$cur") $(compgen -d -- "$cur")) ;;
+        import) COMPREPLY=($(compgen -W "fio" -- "$cur") $(compgen -f -- "$cur") $(compgen -d -- "$cur")) ;;
+        validate)
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--target --size --runtime --ioengine --no-direct --rate --interval --strict
+                                         --filter --threshold --percentile-method --max-size-tvd --max-read-points
+                                         --max-sequential-points --max-outstanding-dev --max-iops-dev
+                                         --max-interarrival-tvd --allow-device-writes --keep-target" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))
+            fi ;;
     esac
 }
 complete -F _vscsi vscsi

@@ -18,7 +18,8 @@ FidelityRow make_row(std::string key, std::string label, double m = kNaN, double
     return r;
 }
 
-FidelityRow relative_row(std::string key, std::string label, double m, double s, double tol, bool scored) {
+FidelityRow relative_row(std::string key, std::string label, double m, double s, double tol,
+                         bool scored) {
     auto r = make_row(std::move(key), std::move(label), m, s);
     r.tolerance = tol;
     r.tolerance_text = fmt::format("\u00b1{:g}%", tol * 100);
@@ -72,38 +73,50 @@ FidelityRow tvd_row(std::string key, std::string label, const std::vector<Bucket
 
 }  // namespace
 
-FidelityScore score_fidelity(const WorkloadMetrics& m, const WorkloadMetrics& s, bool rate_limited, bool strict,
-                             const FidelityTolerances& t) {
+FidelityScore score_fidelity(const WorkloadMetrics& m, const WorkloadMetrics& s, bool rate_limited,
+                             bool strict, const FidelityTolerances& t) {
     FidelityScore f;
     const bool reads = m.ios_read > 0, writes = m.ios_write > 0;
-    f.rows.push_back(relative_row("iops.read", "read IOPS", m.iops.read, s.iops.read, t.iops_rel, rate_limited));
-    f.rows.push_back(relative_row("iops.write", "write IOPS", m.iops.write, s.iops.write, t.iops_rel, rate_limited));
+    f.rows.push_back(
+        relative_row("iops.read", "read IOPS", m.iops.read, s.iops.read, t.iops_rel, rate_limited));
+    f.rows.push_back(relative_row("iops.write", "write IOPS", m.iops.write, s.iops.write,
+                                  t.iops_rel, rate_limited));
     if (!rate_limited)
-        f.notes.push_back("IOPS are not scored: the run went flat out (use --rate mean or peak to replay the "
-                          "measured rate)");
-    f.rows.push_back(points_row("read_percent", "read share (%)", m.read_percent, s.read_percent, t.read_points));
+        f.notes.push_back(
+            "IOPS are not scored: the run went flat out (use --rate mean or peak to replay the "
+            "measured rate)");
+    f.rows.push_back(points_row("read_percent", "read share (%)", m.read_percent, s.read_percent,
+                                t.read_points));
     if (reads || s.ios_read > 0)
-        f.rows.push_back(tvd_row("io_size.read", "read IO-size distribution", m.sizes(Direction::read),
-                                 s.sizes(Direction::read), t.size_tvd, true));
+        f.rows.push_back(tvd_row("io_size.read", "read IO-size distribution",
+                                 m.sizes(Direction::read), s.sizes(Direction::read), t.size_tvd,
+                                 true));
     if (writes || s.ios_write > 0)
-        f.rows.push_back(tvd_row("io_size.write", "write IO-size distribution", m.sizes(Direction::write),
-                                 s.sizes(Direction::write), t.size_tvd, true));
+        f.rows.push_back(tvd_row("io_size.write", "write IO-size distribution",
+                                 m.sizes(Direction::write), s.sizes(Direction::write), t.size_tvd,
+                                 true));
     if (reads || s.ios_read > 0)
-        f.rows.push_back(points_row("sequential_percent.read", "sequential reads (%)", m.sequential_percent.read,
-                                    s.sequential_percent.read, t.sequential_points));
+        f.rows.push_back(points_row("sequential_percent.read", "sequential reads (%)",
+                                    m.sequential_percent.read, s.sequential_percent.read,
+                                    t.sequential_points));
     if (writes || s.ios_write > 0)
-        f.rows.push_back(points_row("sequential_percent.write", "sequential writes (%)", m.sequential_percent.write,
-                                    s.sequential_percent.write, t.sequential_points));
-    f.rows.push_back(relative_row("queue_depth.mean", "mean outstanding IOs", m.queue_depth.mean, s.queue_depth.mean,
-                                  t.outstanding_rel, true));
+        f.rows.push_back(points_row("sequential_percent.write", "sequential writes (%)",
+                                    m.sequential_percent.write, s.sequential_percent.write,
+                                    t.sequential_points));
+    f.rows.push_back(relative_row("queue_depth.mean", "mean outstanding IOs", m.queue_depth.mean,
+                                  s.queue_depth.mean, t.outstanding_rel, true));
     f.rows.push_back(tvd_row("interarrival.total", "interarrival distribution",
                              m.distribution(Metric::interarrival, Direction::total),
-                             s.distribution(Metric::interarrival, Direction::total), t.interarrival_tvd, strict));
-    if (!strict) f.notes.push_back("the interarrival distribution is reported, not scored (--strict scores it)");
+                             s.distribution(Metric::interarrival, Direction::total),
+                             t.interarrival_tvd, strict));
+    if (!strict)
+        f.notes.push_back(
+            "the interarrival distribution is reported, not scored (--strict scores it)");
     for (const auto& r : f.rows) {
         if (!r.scored || r.pass) continue;
         f.pass = false;
-        f.notes.push_back(fmt::format("{} is off by {} (tolerance {})", r.label, r.deviation_text, r.tolerance_text));
+        f.notes.push_back(fmt::format("{} is off by {} (tolerance {})", r.label, r.deviation_text,
+                                      r.tolerance_text));
     }
     return f;
 }

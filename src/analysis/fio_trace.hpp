@@ -27,8 +27,8 @@ struct IoRecord {
 
 struct IoTrace {
     std::vector<std::string> files;
-    std::vector<IoRecord> ios;  // in issue order
-    bool has_latency = false;   // latency and outstanding IOs are known
+    std::vector<IoRecord> ios;       // in issue order
+    bool has_latency = false;        // latency and outstanding IOs are known
     bool exact_issue_times = false;  // from the iolog (µs), not derived from ms completion times
     std::vector<std::string> warnings;
 };
@@ -47,6 +47,7 @@ struct TraceInterval {
 // Cuts the trace into intervals of `interval_us` from its first issue and
 // histograms each. `base` is the wall-clock time of trace time 0. Files become
 // disks with world group 0, handle = 1 + file index, label = the file name.
-std::vector<TraceInterval> trace_histograms(const IoTrace& trace, std::uint64_t interval_us, TimePoint base);
+std::vector<TraceInterval> trace_histograms(const IoTrace& trace, std::uint64_t interval_us,
+                                            TimePoint base);
 
 }  // namespace vscsi

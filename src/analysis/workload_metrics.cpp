@@ -90,6 +90,8 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
         std::uint64_t seek_total = 0;
         for (auto f : seek.frequencies()) seek_total += f;
         m.sequential_percent[d] = sequential(seek.frequency_of_bucket(0, 1), seek_total);
+        const auto& gaps = acc.at(Metric::interarrival, d);
+        m.interarrival_mean_us[d] = gaps.empty() ? kNaN : gaps.mean();
     }
     for (std::size_t slot = 0; slot < kSlotCount; ++slot)
         m.distributions[slot] = shares_of(acc.slots[slot]);

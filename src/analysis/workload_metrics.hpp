@@ -60,8 +60,9 @@ struct WorkloadMetrics {
     // Non-empty buckets of every histogram, by slot (see slot_of): the shapes
     // that recommendations, charts and comparisons read.
     std::array<std::vector<BucketShare>, kSlotCount> distributions;
-    PerDirection sequential_percent;  // share of IOs at seek distance exactly +1 LBN
-    PercentileSummary queue_depth;    // outstanding IOs when a new IO is issued
+    PerDirection sequential_percent;    // share of IOs at seek distance exactly +1 LBN
+    PerDirection interarrival_mean_us;  // vscsiStats' mean time between successive IOs
+    PercentileSummary queue_depth;      // outstanding IOs when a new IO is issued
     PercentileSummary latency_ms_read, latency_ms_write, latency_ms_total;
     PercentileMethod percentile_method = PercentileMethod::bucket_upper_bound;
 

@@ -201,7 +201,8 @@ std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f,
     // there is to see (and triple the image size).
     o += pts.size() <= 60 ? "set pm3d depthorder border lc rgb \"#50505050\" lw 0.4\n"
                           : "set pm3d depthorder noborder\n";
-    o += "set pm3d corners2color c1\nset grid x y z lc rgb \"#dddddd\"\nset border 4095 lc rgb \"#888888\"\n";
+    o += "set pm3d corners2color c1\nset grid x y z lc rgb \"#dddddd\"\nset border 4095 lc rgb "
+         "\"#888888\"\n";
     fmt::format_to(out, "set xtics {} font \",7\" offset 0,-0.2\n", bucket_tics(m, limits));
     fmt::format_to(out, "set xlabel {} rotate parallel offset 0,-1\n",
                    gnuplot_quote(metric_axis_title(m)));

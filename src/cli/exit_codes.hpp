@@ -8,5 +8,5 @@ inline constexpr int usage = 2;               // bad command line
 inline constexpr int not_found = 3;           // job, file or host entry does not exist
 inline constexpr int daemon_unreachable = 4;  // reserved for daemon clients
 inline constexpr int bad_data = 5;            // input data is malformed (file:line says where)
-inline constexpr int out_of_tolerance = 6;    // vscsi validate: the synthetic run misses the profile
+inline constexpr int out_of_tolerance = 6;  // vscsi validate: the synthetic run misses the profile
 }  // namespace vscsi::exit_code

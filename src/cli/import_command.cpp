@@ -1,6 +1,6 @@
-#include <boost/json.hpp>
 #include <fmt/core.h>
 
+#include <boost/json.hpp>
 #include <iostream>
 
 #include "cli/command_context.hpp"
@@ -41,15 +41,18 @@ void print_import_result(const CommandContext& ctx, const ImportResult& r) {
                   << "\n";
     } else {
         for (const auto& w : r.warnings) std::cerr << "Warning: " << w << "\n";
-        std::cout << fmt::format("Imported {} sample(s) into job '{}' at {}\nNext: vscsi analyze {}\n",
-                                 r.samples, r.job_id, r.dir.string(), r.job_id);
+        std::cout << fmt::format(
+            "Imported {} sample(s) into job '{}' at {}\nNext: vscsi analyze {}\n", r.samples,
+            r.job_id, r.dir.string(), r.job_id);
     }
 }
 
 std::optional<TimePoint> start_option(const std::string& start) {
     if (start.empty()) return std::nullopt;
     auto t = parse_iso8601(start);
-    if (!t) throw UsageError(fmt::format("--start '{}' is not ISO 8601 (e.g. 2026-01-31T12:00:00Z)", start));
+    if (!t)
+        throw UsageError(
+            fmt::format("--start '{}' is not ISO 8601 (e.g. 2026-01-31T12:00:00Z)", start));
     return t;
 }
 
@@ -58,13 +61,14 @@ int run_import_fio(const CommandContext& ctx) {
     std::vector<std::string> files, tags;
     std::string start;
     po::options_description desc("import fio options");
-    desc.add_options()
-        ("interval", po::value(&o.interval_seconds), "seconds per sample (default: a twentieth of the run, >= 1)")
-        ("name", po::value(&o.name), "job name (default fio-YYYYmmdd-HHMMSS)")
-        ("start", po::value(&start), "wall-clock start of the fio run, ISO 8601 (default: from the logs' mtime)")
-        ("host", po::value(&o.host), "where fio ran (for reports)")
-        ("tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")
-        ("files", po::value(&files), "fio logs");
+    desc.add_options()("interval", po::value(&o.interval_seconds),
+                       "seconds per sample (default: a twentieth of the run, >= 1)")(
+        "name", po::value(&o.name), "job name (default fio-YYYYmmdd-HHMMSS)")(
+        "start", po::value(&start),
+        "wall-clock start of the fio run, ISO 8601 (default: from the logs' mtime)")(
+        "host", po::value(&o.host), "where fio ran (for reports)")(
+        "tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")(
+        "files", po::value(&files), "fio logs");
     po::positional_options_description pos;
     pos.add("files", -1);
     po::variables_map vm;
@@ -72,10 +76,12 @@ int run_import_fio(const CommandContext& ctx) {
     sub.args.erase(sub.args.begin());  // "fio"
     if (!parse_subcommand(sub, kImportUsage, desc, pos, vm)) return exit_code::ok;
     for (const auto& f : files) {
-        if (!std::filesystem::is_regular_file(f)) throw NotFoundError(fmt::format("no such file: {}", f));
+        if (!std::filesystem::is_regular_file(f))
+            throw NotFoundError(fmt::format("no such file: {}", f));
         o.files.emplace_back(f);
     }
-    if (vm.count("interval") && !(o.interval_seconds > 0)) throw UsageError("--interval must be > 0 seconds");
+    if (vm.count("interval") && !(o.interval_seconds > 0))
+        throw UsageError("--interval must be > 0 seconds");
     o.start = start_option(start);
     o.tags = parse_tags(tags);
     o.data_dir = ctx.data_dir;
@@ -91,21 +97,23 @@ int run_import(const CommandContext& ctx) {
     std::vector<std::string> files, tags;
     std::string start;
     po::options_description desc("import options");
-    desc.add_options()
-        ("interval", po::value(&o.interval_seconds)->required(), "seconds each file covers")
-        ("name", po::value(&o.name), "job name (default import-YYYYmmdd-HHMMSS)")
-        ("cumulative", po::bool_switch(&o.cumulative), "files are successive cumulative prints")
-        ("start", po::value(&start), "start of the first interval, ISO 8601 (default: first file's mtime - interval)")
-        ("host", po::value(&o.host), "ESXi host the files came from (for reports)")
-        ("vm", po::value(&o.vm), "VM name (for reports)")
-        ("tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")
-        ("files", po::value(&files), "input files");
+    desc.add_options()("interval", po::value(&o.interval_seconds)->required(),
+                       "seconds each file covers")("name", po::value(&o.name),
+                                                   "job name (default import-YYYYmmdd-HHMMSS)")(
+        "cumulative", po::bool_switch(&o.cumulative), "files are successive cumulative prints")(
+        "start", po::value(&start),
+        "start of the first interval, ISO 8601 (default: first file's mtime - interval)")(
+        "host", po::value(&o.host), "ESXi host the files came from (for reports)")(
+        "vm", po::value(&o.vm), "VM name (for reports)")("tag", po::value(&tags)->composing(),
+                                                         "KEY=VALUE label, repeatable")(
+        "files", po::value(&files), "input files");
     po::positional_options_description pos;
     pos.add("files", -1);
     po::variables_map vm;
     if (!parse_subcommand(ctx, kImportUsage, desc, pos, vm)) return exit_code::ok;
     for (const auto& f : files) {
-        if (!std::filesystem::is_regular_file(f)) throw NotFoundError(fmt::format("no such file: {}", f));
+        if (!std::filesystem::is_regular_file(f))
+            throw NotFoundError(fmt::format("no such file: {}", f));
         o.files.emplace_back(f);
     }
     o.start = start_option(start);

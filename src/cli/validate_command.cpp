@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kValidateUsage = R"(Usage: vscsi validate JOB [--target FILE|DEV] [--size 1G] [--runtime 30] [options]
+constexpr const char* kValidateUsage =
+    R"(Usage: vscsi validate JOB [--target FILE|DEV] [--size 1G] [--runtime 30] [options]
 
 Closes the loop: runs the job's fio job (replaying the measured IOPS) with
 per-I/O logging, re-measures the run with the same histograms vscsiStats uses,
@@ -53,24 +54,37 @@ int run_validate(const CommandContext& ctx) {
     FidelityTolerances tol;
     po::options_description desc("validate options");
     analysis.add_to(desc);
-    desc.add_options()
-        ("target", po::value(&target), "file or device fio works on (default: a file in the run directory, removed after)")
-        ("size", po::value(&fio.size)->default_value(fio.size), "fio size")
-        ("runtime", po::value(&fio.runtime_seconds)->default_value(fio.runtime_seconds), "seconds fio runs")
-        ("ioengine", po::value(&fio.ioengine)->default_value(fio.ioengine), "fio ioengine")
-        ("no-direct", po::bool_switch(&no_direct), "buffered I/O (direct=0), e.g. for tmpfs")
-        ("rate", po::value(&rate)->default_value(rate), "mean | peak: replay that IOPS (scored); off: flat out (IOPS not scored)")
-        ("interval", po::value(&interval), "seconds per re-measured sample (default: a twentieth of the run)")
-        ("strict", po::bool_switch(&strict), "also score the interarrival distribution")
-        ("max-size-tvd", po::value(&tol.size_tvd)->default_value(tol.size_tvd), "tolerance: IO-size distribution per direction (TVD)")
-        ("max-read-points", po::value(&tol.read_points)->default_value(tol.read_points), "tolerance: read share (points)")
-        ("max-sequential-points", po::value(&tol.sequential_points)->default_value(tol.sequential_points), "tolerance: sequential share per direction (points)")
-        ("max-outstanding-dev", po::value(&tol.outstanding_rel)->default_value(tol.outstanding_rel), "tolerance: mean outstanding IOs (fraction)")
-        ("max-iops-dev", po::value(&tol.iops_rel)->default_value(tol.iops_rel), "tolerance: IOPS per direction when rate-limited (fraction)")
-        ("max-interarrival-tvd", po::value(&tol.interarrival_tvd)->default_value(tol.interarrival_tvd), "tolerance: interarrival distribution (TVD, scored with --strict)")
-        ("allow-device-writes", po::bool_switch(&allow_device), "let fio write to a block device (destroys its data)")
-        ("keep-target", po::bool_switch(&keep_target), "keep the default target file after the run")
-        ("job", po::value(&job), "the job to validate");
+    desc.add_options()(
+        "target", po::value(&target),
+        "file or device fio works on (default: a file in the run directory, removed after)")(
+        "size", po::value(&fio.size)->default_value(fio.size), "fio size")(
+        "runtime", po::value(&fio.runtime_seconds)->default_value(fio.runtime_seconds),
+        "seconds fio runs")("ioengine", po::value(&fio.ioengine)->default_value(fio.ioengine),
+                            "fio ioengine")("no-direct", po::bool_switch(&no_direct),
+                                            "buffered I/O (direct=0), e.g. for tmpfs")(
+        "rate", po::value(&rate)->default_value(rate),
+        "mean | peak: replay that IOPS (scored); off: flat out (IOPS not scored)")(
+        "interval", po::value(&interval),
+        "seconds per re-measured sample (default: a twentieth of the run)")(
+        "strict", po::bool_switch(&strict), "also score the interarrival distribution")(
+        "max-size-tvd", po::value(&tol.size_tvd)->default_value(tol.size_tvd),
+        "tolerance: IO-size distribution per direction (TVD)")(
+        "max-read-points", po::value(&tol.read_points)->default_value(tol.read_points),
+        "tolerance: read share (points)")(
+        "max-sequential-points",
+        po::value(&tol.sequential_points)->default_value(tol.sequential_points),
+        "tolerance: sequential share per direction (points)")(
+        "max-outstanding-dev", po::value(&tol.outstanding_rel)->default_value(tol.outstanding_rel),
+        "tolerance: mean outstanding IOs (fraction)")(
+        "max-iops-dev", po::value(&tol.iops_rel)->default_value(tol.iops_rel),
+        "tolerance: IOPS per direction when rate-limited (fraction)")(
+        "max-interarrival-tvd",
+        po::value(&tol.interarrival_tvd)->default_value(tol.interarrival_tvd),
+        "tolerance: interarrival distribution (TVD, scored with --strict)")(
+        "allow-device-writes", po::bool_switch(&allow_device),
+        "let fio write to a block device (destroys its data)")(
+        "keep-target", po::bool_switch(&keep_target), "keep the default target file after the run")(
+        "job", po::value(&job), "the job to validate");
     po::positional_options_description pos;
     pos.add("job", 1);
     po::variables_map vm;
@@ -82,37 +96,43 @@ int run_validate(const CommandContext& ctx) {
     fio.rate = *rm;
     fio.direct = !no_direct;
     if (fio.runtime_seconds == 0) throw UsageError("--runtime must be at least 1 second");
-    for (double t : {tol.size_tvd, tol.read_points, tol.sequential_points, tol.outstanding_rel, tol.iops_rel,
-                     tol.interarrival_tvd})
+    for (double t : {tol.size_tvd, tol.read_points, tol.sequential_points, tol.outstanding_rel,
+                     tol.iops_rel, tol.interarrival_tvd})
         if (!(t >= 0)) throw UsageError("tolerances must be >= 0");
 
     const auto path = resolve_job(job, ctx.data_dir);
     if (!path)
-        throw NotFoundError(fmt::format("no job '{}' (not a job directory, and not in {}); run `vscsi job list`",
-                                        job, jobs_dir(ctx.data_dir).string()));
+        throw NotFoundError(
+            fmt::format("no job '{}' (not a job directory, and not in {}); run `vscsi job list`",
+                        job, jobs_dir(ctx.data_dir).string()));
     const JobDir dir(*path);
     const auto meta = dir.load_meta();
     const auto measured = analyze_job(dir, meta, opt);
     if (measured.total.idle())
-        throw std::runtime_error(fmt::format("job '{}' has no I/O in its analyzed samples: nothing to validate "
-                                             "(try --filter none)",
-                                             meta.job_id));
+        throw std::runtime_error(
+            fmt::format("job '{}' has no I/O in its analyzed samples: nothing to validate "
+                        "(try --filter none)",
+                        meta.job_id));
 
     const auto run_dir = *path / "validation" / format_compact_utc(now_ms());
     std::error_code ec;
     fs::create_directories(run_dir, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", run_dir.string(), ec.message()));
+    if (ec)
+        throw std::runtime_error(
+            fmt::format("cannot create {}: {}", run_dir.string(), ec.message()));
     const bool default_target = target.empty();
     const fs::path target_path = default_target ? run_dir / "target.dat" : fs::path(target);
     if (!default_target) {
         if (is_block_device(target_path) && !allow_device)
-            throw UsageError(fmt::format("{} is a block device: the fio job writes to it and destroys its data; "
-                                         "pass --allow-device-writes if that is intended",
-                                         target_path.string()));
+            throw UsageError(
+                fmt::format("{} is a block device: the fio job writes to it and destroys its data; "
+                            "pass --allow-device-writes if that is intended",
+                            target_path.string()));
         if (fs::is_regular_file(target_path) && fs::file_size(target_path, ec) > 0 && !allow_device)
-            throw UsageError(fmt::format("{} exists and fio would overwrite it; remove it, name a new file, or "
-                                         "pass --allow-device-writes",
-                                         target_path.string()));
+            throw UsageError(
+                fmt::format("{} exists and fio would overwrite it; remove it, name a new file, or "
+                            "pass --allow-device-writes",
+                            target_path.string()));
     }
     std::string escaped;
     for (char c : target_path.string()) {
@@ -122,27 +142,32 @@ int run_validate(const CommandContext& ctx) {
     fio.target = escaped;
     fio.log_prefix = (run_dir / "run").string();
     const auto job_file = run_dir / (meta.job_id + ".fio");
-    write_output_file(job_file.string(),
-                      render_fio_job({meta.job_id, "validation run", &measured, &measured.total}, fio));
+    write_output_file(
+        job_file.string(),
+        render_fio_job({meta.job_id, "validation run", &measured, &measured.total}, fio));
 
     if (!ctx.json)
-        std::cout << fmt::format("Validating job {}: running {} for {} s on {}{}\n", meta.job_id, job_file.string(),
-                                 fio.runtime_seconds, target_path.string(),
+        std::cout << fmt::format("Validating job {}: running {} for {} s on {}{}\n", meta.job_id,
+                                 job_file.string(), fio.runtime_seconds, target_path.string(),
                                  fio.rate == RateMode::off ? " (flat out)"
-                                                           : fmt::format(" (replaying the {} IOPS)", to_string(fio.rate)));
+                                                           : fmt::format(" (replaying the {} IOPS)",
+                                                                         to_string(fio.rate)));
     const auto fio_json = run_dir / "fio.json";
-    const auto run = run_process({fio_program(), "--output-format=json", "--output=" + fio_json.string(), job_file.string()},
-                                 {}, std::chrono::seconds(fio.runtime_seconds + 300));
+    const auto run = run_process(
+        {fio_program(), "--output-format=json", "--output=" + fio_json.string(), job_file.string()},
+        {}, std::chrono::seconds(fio.runtime_seconds + 300));
     if (default_target && !keep_target) fs::remove(target_path, ec);
     if (!run)
-        throw std::runtime_error(fmt::format("cannot run {}: {} (install fio: apt-get install fio)", fio_program(),
-                                             run.error().message()));
+        throw std::runtime_error(fmt::format("cannot run {}: {} (install fio: apt-get install fio)",
+                                             fio_program(), run.error().message()));
     if (!run->ok()) {
         auto err = run->err;
         while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-        throw std::runtime_error(fmt::format(
-            "fio failed (exit {}{}): {}\nThe job file is {}; on tmpfs or file systems without O_DIRECT pass --no-direct",
-            run->exit_code, run->timed_out ? ", timed out" : "", err.empty() ? "no message" : err, job_file.string()));
+        throw std::runtime_error(
+            fmt::format("fio failed (exit {}{}): {}\nThe job file is {}; on tmpfs or file systems "
+                        "without O_DIRECT pass --no-direct",
+                        run->exit_code, run->timed_out ? ", timed out" : "",
+                        err.empty() ? "no message" : err, job_file.string()));
     }
 
     FioImportOptions imp;
@@ -159,7 +184,8 @@ int run_validate(const CommandContext& ctx) {
     const JobDir synth_dir(imported.dir);
     const auto synthetic = analyze_job(synth_dir, synth_dir.load_meta(), all);
 
-    const auto score = score_fidelity(measured.total, synthetic.total, fio.rate != RateMode::off, strict, tol);
+    const auto score =
+        score_fidelity(measured.total, synthetic.total, fio.rate != RateMode::off, strict, tol);
     auto report = fidelity_to_json(score);
     report["job_id"] = meta.job_id;
     report["run_dir"] = run_dir.string();
@@ -175,11 +201,12 @@ int run_validate(const CommandContext& ctx) {
         std::cout << compact_json(report) << "\n";
     } else {
         for (const auto& w : imported.warnings) std::cerr << "Warning: " << w << "\n";
-        std::cout << fmt::format("Re-measured {} samples of the run ({} IOPS)\n\n", synthetic.samples_total,
+        std::cout << fmt::format("Re-measured {} samples of the run ({} IOPS)\n\n",
+                                 synthetic.samples_total,
                                  fmt::format("{:.1f}", synthetic.total.iops.total));
         std::cout << human_fidelity(score);
-        std::cout << fmt::format("\nRun directory: {}\nCompare in full: vscsi compare {} {}\n", run_dir.string(),
-                                 path->string(), imported.dir.string());
+        std::cout << fmt::format("\nRun directory: {}\nCompare in full: vscsi compare {} {}\n",
+                                 run_dir.string(), path->string(), imported.dir.string());
     }
     return score.pass ? exit_code::ok : exit_code::out_of_tolerance;
 }

@@ -33,6 +33,10 @@ struct FioIologEntry {
 struct FioIolog {
     std::vector<std::string> files;  // in order of first appearance
     std::vector<FioIologEntry> ios;  // reads, writes and trims only
+    // Stonewalled jobs sharing one write_iolog each append a header and count
+    // time from their own start: each later segment is placed after the end of
+    // the one before it.
+    std::size_t segments = 0;
 };
 
 struct FioLatEntry {
@@ -48,7 +52,8 @@ enum class FioLogKind { iolog, latency, other };
 // Tells the two log kinds apart by content (first line), not by name.
 FioLogKind detect_fio_log(std::string_view text);
 
-std::optional<ParseError> parse_fio_iolog(std::string_view text, const std::string& source, FioIolog& out);
+std::optional<ParseError> parse_fio_iolog(std::string_view text, const std::string& source,
+                                          FioIolog& out);
 // Lines without an offset column (log_offset=0) are an error that says to set log_offset=1.
 std::optional<ParseError> parse_fio_lat_log(std::string_view text, const std::string& source,
                                             std::vector<FioLatEntry>& out);

@@ -18,21 +18,26 @@ TimePoint default_start(const ImportOptions& o) {
     const auto mtime = fs::last_write_time(o.files.front(), ec);
     if (ec) return now_ms();
     const auto sys = std::chrono::file_clock::to_sys(mtime);
-    const auto interval = std::chrono::milliseconds(static_cast<long long>(o.interval_seconds * 1000));
+    const auto interval =
+        std::chrono::milliseconds(static_cast<long long>(o.interval_seconds * 1000));
     return std::chrono::time_point_cast<std::chrono::milliseconds>(sys) - interval;
 }
 
-[[noreturn]] void io_fail(const std::string& what, const fs::path& p, boost::system::error_code ec) {
+[[noreturn]] void io_fail(const std::string& what, const fs::path& p,
+                          boost::system::error_code ec) {
     throw std::runtime_error(fmt::format("cannot {} {}: {}", what, p.string(), ec.message()));
 }
 
 }  // namespace
 
 ImportResult import_csv_files(const ImportOptions& o) {
-    if (o.files.empty()) throw std::invalid_argument("no CSV files given: vscsi import FILE.csv... --interval SECONDS");
+    if (o.files.empty())
+        throw std::invalid_argument(
+            "no CSV files given: vscsi import FILE.csv... --interval SECONDS");
     if (!(o.interval_seconds > 0))
-        throw std::invalid_argument("--interval SECONDS is required and must be > 0: the time each "
-                                    "file covers (vscsiStats itself records no time)");
+        throw std::invalid_argument(
+            "--interval SECONDS is required and must be > 0: the time each "
+            "file covers (vscsiStats itself records no time)");
     const auto now = now_ms();
     ImportResult res;
     res.job_id = o.name.empty() ? "import-" + format_compact_utc(now) : o.name;
@@ -67,9 +72,10 @@ ImportResult import_csv_files(const ImportOptions& o) {
             if (auto err = subtract_cumulative(prev, cur, interval, rep))
                 throw DataError(ParseError{file.string(), 0, "", *err});
             if (rep.counters_reset)
-                res.warnings.push_back(fmt::format("{}: {}; taken as a reset (the file covers the "
-                                                   "time since the reset)",
-                                                   file.string(), rep.detail));
+                res.warnings.push_back(
+                    fmt::format("{}: {}; taken as a reset (the file covers the "
+                                "time since the reset)",
+                                file.string(), rep.detail));
             data = &interval;
         }
         SampleHeader h;

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
@@ -18,12 +20,32 @@ bool is_clat_or_slat(const fs::path& p) {
 
 }  // namespace
 
-IoTrace load_fio_trace(const std::vector<fs::path>& files) {
-    if (files.empty()) throw std::invalid_argument("no fio logs given: vscsi import fio IOLOG [NAME_lat.1.log]");
+// fio numbers each job's latency log NAME_lat.N.log; jobs run in that order.
+std::uint64_t job_number(const fs::path& p) {
+    const auto n = p.filename().string();
+    const auto dot = n.rfind(".log");
+    const auto start = dot == std::string::npos ? std::string::npos : n.rfind('.', dot - 1);
+    std::uint64_t v = 0;
+    if (start == std::string::npos) return 0;
+    for (auto i = start + 1; i < dot; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(n[i]))) return 0;
+        v = v * 10 + static_cast<std::uint64_t>(n[i] - '0');
+    }
+    return v;
+}
+
+IoTrace load_fio_trace(const std::vector<fs::path>& given) {
+    if (given.empty())
+        throw std::invalid_argument("no fio logs given: vscsi import fio IOLOG [NAME_lat.1.log]");
+    auto files = given;
+    std::stable_sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+        return job_number(a) < job_number(b);
+    });
     std::optional<FioIolog> iolog;
     std::vector<FioLatEntry> lat, part;
     bool have_lat = false;
     std::vector<std::string> notes;
+    std::vector<std::pair<fs::path, std::vector<FioLatEntry>>> lat_parts;  // in job order
     std::string text;
     for (const auto& f : files) {
         if (auto ec = read_file(f, text))
@@ -31,9 +53,10 @@ IoTrace load_fio_trace(const std::vector<fs::path>& files) {
         switch (detect_fio_log(text)) {
             case FioLogKind::iolog: {
                 if (iolog)
-                    throw std::invalid_argument(fmt::format(
-                        "{}: a second iolog; give one fio job's logs (its write_iolog file and its _lat log)",
-                        f.string()));
+                    throw std::invalid_argument(
+                        fmt::format("{}: a second iolog; give one fio job's logs (its write_iolog "
+                                    "file and its _lat log)",
+                                    f.string()));
                 FioIolog io;
                 if (auto e = parse_fio_iolog(text, f.string(), io)) throw DataError(std::move(*e));
                 iolog = std::move(io);
@@ -41,25 +64,42 @@ IoTrace load_fio_trace(const std::vector<fs::path>& files) {
             }
             case FioLogKind::latency:
                 if (is_clat_or_slat(f)) {
-                    notes.push_back(fmt::format("{}: completion/submission latency log left out; the total "
-                                                "latency (_lat) log is the one vscsiStats' latency matches",
-                                                f.string()));
+                    notes.push_back(
+                        fmt::format("{}: completion/submission latency log left out; the total "
+                                    "latency (_lat) log is the one vscsiStats' latency matches",
+                                    f.string()));
                     break;
                 }
-                if (auto e = parse_fio_lat_log(text, f.string(), part)) throw DataError(std::move(*e));
-                lat.insert(lat.end(), part.begin(), part.end());
+                if (auto e = parse_fio_lat_log(text, f.string(), part))
+                    throw DataError(std::move(*e));
+                lat_parts.emplace_back(f, std::move(part));
                 have_lat = true;
                 break;
             case FioLogKind::other:
-                throw DataError(ParseError{f.string(), 1, "format",
-                                           "neither a fio iolog ('fio version 3 iolog') nor a per-I/O latency log "
-                                           "('time_ms, value_ns, ddir, bs, offset'); write them with "
-                                           "write_iolog=FILE, write_lat_log=NAME and log_offset=1"});
+                throw DataError(ParseError{
+                    f.string(), 1, "format",
+                    "neither a fio iolog ('fio version 3 iolog') nor a per-I/O latency log "
+                    "('time_ms, value_ns, ddir, bs, offset'); write them with "
+                    "write_iolog=FILE, write_lat_log=NAME and log_offset=1"});
         }
     }
+    for (auto& [f, entries] : lat_parts) {
+        if (!lat.empty()) {
+            // Another job's log counts from that job's start: without an iolog
+            // to give exact times, place it after the previous one (stonewall).
+            const auto after = lat.back().complete_ms + 1;
+            for (auto& e : entries) e.complete_ms += after;
+            if (!iolog)
+                notes.push_back(fmt::format(
+                    "{}: taken to run after the previous job's log (stonewall)", f.string()));
+        }
+        std::stable_sort(entries.begin(), entries.end(),
+                         [](auto& a, auto& b) { return a.complete_ms < b.complete_ms; });
+        lat.insert(lat.end(), entries.begin(), entries.end());
+    }
     if (!iolog && !have_lat)
-        throw std::invalid_argument("no usable log: give the iolog (write_iolog) and/or the _lat log (write_lat_log)");
-    if (have_lat && !iolog) std::stable_sort(lat.begin(), lat.end(), [](auto& a, auto& b) { return a.complete_ms < b.complete_ms; });
+        throw std::invalid_argument(
+            "no usable log: give the iolog (write_iolog) and/or the _lat log (write_lat_log)");
     auto trace = build_io_trace(iolog ? &*iolog : nullptr, have_lat ? &lat : nullptr);
     trace.warnings.insert(trace.warnings.begin(), notes.begin(), notes.end());
     if (trace.ios.empty()) throw std::invalid_argument("the fio logs hold no reads or writes");
@@ -68,15 +108,18 @@ IoTrace load_fio_trace(const std::vector<fs::path>& files) {
 
 double auto_interval_seconds(const IoTrace& trace) {
     if (trace.ios.empty()) return 1;
-    const double span = static_cast<double>(trace.ios.back().issue_us - trace.ios.front().issue_us) / 1e6;
+    const double span =
+        static_cast<double>(trace.ios.back().issue_us - trace.ios.front().issue_us) / 1e6;
     return std::max(1.0, std::round(span / 20));
 }
 
 ImportResult import_fio_logs(const FioImportOptions& o) {
     auto trace = load_fio_trace(o.files);
-    const double interval = o.interval_seconds > 0 ? o.interval_seconds : auto_interval_seconds(trace);
+    const double interval =
+        o.interval_seconds > 0 ? o.interval_seconds : auto_interval_seconds(trace);
     const auto interval_us = static_cast<std::uint64_t>(std::llround(interval * 1e6));
-    if (interval_us < 1000) throw std::invalid_argument("--interval must be at least 0.001 seconds");
+    if (interval_us < 1000)
+        throw std::invalid_argument("--interval must be at least 0.001 seconds");
     const auto now = now_ms();
     ImportResult res;
     res.job_id = o.name.empty() ? "fio-" + format_compact_utc(now) : o.name;
@@ -95,7 +138,9 @@ ImportResult import_fio_logs(const FioImportOptions& o) {
             const auto t = fs::last_write_time(f, ec);
             if (!ec && (!newest || t > *newest)) newest = t;
         }
-        if (newest) start = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::file_clock::to_sys(*newest));
+        if (newest)
+            start = std::chrono::time_point_cast<std::chrono::milliseconds>(
+                std::chrono::file_clock::to_sys(*newest));
         start -= std::chrono::milliseconds(trace.ios.back().complete_us / 1000);
     }
 
@@ -112,7 +157,8 @@ ImportResult import_fio_logs(const FioImportOptions& o) {
     if (o.keep_raw)
         for (std::size_t i = 0; i < o.files.size(); ++i) {
             if (auto ec = read_file(o.files[i], text))
-                throw std::runtime_error(fmt::format("cannot read {}: {}", o.files[i].string(), ec.message()));
+                throw std::runtime_error(
+                    fmt::format("cannot read {}: {}", o.files[i].string(), ec.message()));
             staged.write_raw(fmt::format("{:02}-{}", i + 1, o.files[i].filename().string()), text);
         }
     for (std::size_t i = 0; i < intervals.size(); ++i) {

@@ -22,7 +22,7 @@ struct FioImportOptions {
     std::string host;                          // where fio ran (for reports)
     std::map<std::string, std::string> tags;
     std::filesystem::path data_dir;
-    bool keep_raw = true;                      // copy the logs into the job's raw/ (evidence)
+    bool keep_raw = true;  // copy the logs into the job's raw/ (evidence)
 };
 
 // Reads and pairs the logs (throws DataError naming file:line:field on bad

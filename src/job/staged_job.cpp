@@ -10,7 +10,8 @@
 namespace vscsi {
 namespace {
 
-[[noreturn]] void io_fail(const std::string& what, const fs::path& p, boost::system::error_code ec) {
+[[noreturn]] void io_fail(const std::string& what, const fs::path& p,
+                          boost::system::error_code ec) {
     throw std::runtime_error(fmt::format("cannot {} {}: {}", what, p.string(), ec.message()));
 }
 
@@ -24,11 +25,13 @@ StagedJob::StagedJob(const fs::path& data_dir, const std::string& job_id)
       dir_(staging_) {
     if (auto why = invalid_job_name_reason(job_id_)) throw std::invalid_argument(*why);
     if (fs::exists(final_))
-        throw std::runtime_error(fmt::format("job '{}' already exists at {}: choose another --name, or delete it first",
-                                             job_id_, final_.string()));
+        throw std::runtime_error(
+            fmt::format("job '{}' already exists at {}: choose another --name, or delete it first",
+                        job_id_, final_.string()));
     std::error_code ec;
     fs::create_directories(jobs_, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot create {}: {}", jobs_.string(), ec.message()));
+    if (ec)
+        throw std::runtime_error(fmt::format("cannot create {}: {}", jobs_.string(), ec.message()));
     fs::remove_all(staging_, ec);
     if (auto e = dir_.create_layout()) io_fail("create", staging_, e);
     fs::create_directories(dir_.raw_dir(), ec);
@@ -45,14 +48,17 @@ void StagedJob::write_sample(const SampleHeader& h, const VscsiStatsOutput& data
 }
 
 void StagedJob::write_raw(const std::string& name, std::string_view bytes) {
-    if (auto ec = write_file_atomic(dir_.raw_dir() / name, bytes)) io_fail("write", dir_.raw_dir() / name, ec);
+    if (auto ec = write_file_atomic(dir_.raw_dir() / name, bytes))
+        io_fail("write", dir_.raw_dir() / name, ec);
 }
 
 void StagedJob::commit(const JobMeta& meta) {
     if (auto ec = dir_.save_meta(meta)) io_fail("write", dir_.job_json(), ec);
     std::error_code ec;
     fs::rename(staging_, final_, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot move the imported job into {}: {}", final_.string(), ec.message()));
+    if (ec)
+        throw std::runtime_error(
+            fmt::format("cannot move the imported job into {}: {}", final_.string(), ec.message()));
     committed_ = true;
     sync_directory(jobs_);
 }

@@ -12,7 +12,7 @@
 namespace vscsi {
 
 class StagedJob {
-public:
+  public:
     // Throws std::invalid_argument on a bad name, std::runtime_error when the
     // job exists or the directory cannot be made.
     StagedJob(const std::filesystem::path& data_dir, const std::string& job_id);
@@ -24,11 +24,12 @@ public:
     const std::filesystem::path& final_dir() const { return final_; }
     // Both throw std::runtime_error naming the file.
     void write_sample(const SampleHeader& h, const VscsiStatsOutput& data);
-    void write_raw(const std::string& name, std::string_view bytes);  // the input, verbatim (evidence)
+    void write_raw(const std::string& name,
+                   std::string_view bytes);  // the input, verbatim (evidence)
     // Saves job.json and moves the job into place.
     void commit(const JobMeta& meta);
 
-private:
+  private:
     std::string job_id_;
     std::filesystem::path jobs_, final_, staging_;
     JobDir dir_;

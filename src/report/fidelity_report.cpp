@@ -9,23 +9,29 @@
 namespace vscsi {
 namespace {
 
-std::string value(double v) { return std::isfinite(v) ? fmt::format("{:.2f}", v) : "-"; }
+std::string value(double v) {
+    return std::isfinite(v) ? fmt::format("{:.2f}", v) : "-";
+}
 
 }  // namespace
 
 std::string human_fidelity(const FidelityScore& s) {
     std::string o;
     auto out = std::back_inserter(o);
-    fmt::format_to(out, "  {:<28} {:>11} {:>11} {:>13} {:>10}  {}\n", "figure", "measured", "synthetic", "deviation",
-                   "tolerance", "verdict");
+    fmt::format_to(out, "  {:<28} {:>11} {:>11} {:>13} {:>10}  {}\n", "figure", "measured",
+                   "synthetic", "deviation", "tolerance", "verdict");
     for (const auto& r : s.rows) {
         const bool dist = r.key.rfind("io_size", 0) == 0 || r.key.rfind("interarrival", 0) == 0;
-        fmt::format_to(out, "  {:<28} {:>11} {:>11} {:>13} {:>10}  {}\n", r.label, dist ? "" : value(r.measured),
-                       dist ? "" : value(r.synthetic), r.deviation_text, r.tolerance_text,
-                       !r.scored ? "(not scored)" : r.pass ? "ok" : "OUT");
+        fmt::format_to(out, "  {:<28} {:>11} {:>11} {:>13} {:>10}  {}\n", r.label,
+                       dist ? "" : value(r.measured), dist ? "" : value(r.synthetic),
+                       r.deviation_text, r.tolerance_text,
+                       !r.scored ? "(not scored)"
+                       : r.pass  ? "ok"
+                                 : "OUT");
     }
-    fmt::format_to(out, "\nVerdict: {}\n", s.pass ? "PASS - every scored figure is within tolerance"
-                                                   : "FAIL - the synthetic run does not reproduce the profile");
+    fmt::format_to(out, "\nVerdict: {}\n",
+                   s.pass ? "PASS - every scored figure is within tolerance"
+                          : "FAIL - the synthetic run does not reproduce the profile");
     for (const auto& n : s.notes) fmt::format_to(out, "  - {}\n", n);
     return o;
 }

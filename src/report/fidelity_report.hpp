@@ -2,7 +2,6 @@
 // `vscsi validate` output: the score table as text and JSON. Pure.
 
 #include <boost/json/object.hpp>
-
 #include <string>
 
 #include "analysis/fidelity_score.hpp"

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "analysis/job_comparison.hpp"
+#include "format/bucket_limits.hpp"
 #include "vscsi_config.hpp"
 
 namespace vscsi {
@@ -153,9 +155,42 @@ std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, doubl
     return out;
 }
 
-BurstPlan burst_plan(double mean_outstanding, double iops, bool rate_limited) {
+ArrivalShape arrival_shape(const WorkloadMetrics& m) {
+    ArrivalShape a;
+    const auto& measured = m.distribution(Metric::interarrival, Direction::total);
+    const double mu = m.interarrival_mean_us.total;
+    if (measured.empty() || !(mu > 0)) return a;
+    // The bucket shares exponential gaps with the same mean would have.
+    std::vector<BucketShare> poisson;
+    const auto limits = esxi_bucket_limits(Metric::interarrival);
+    double below = 0;
+    for (std::size_t i = 0; i <= limits.size(); ++i) {
+        const double cdf =
+            i < limits.size() ? 1 - std::exp(-static_cast<double>(limits[i]) / mu) : 1.0;
+        BucketShare b;
+        b.key = i < limits.size() ? std::to_string(limits[i]) : ">" + std::to_string(limits.back());
+        b.percent = 100 * (cdf - below);
+        below = cdf;
+        poisson.push_back(std::move(b));
+    }
+    a.poisson_distance = total_variation_distance(measured, poisson);
+    for (const auto& b : measured)
+        if (b.high) a.modal_percent = std::max(a.modal_percent, b.percent);
+    return a;
+}
+
+BurstPlan burst_plan(double mean_outstanding, double iops, double mean_latency_ms,
+                     bool rate_limited) {
     BurstPlan b;
-    if (!rate_limited || !std::isfinite(mean_outstanding) || mean_outstanding < 1.5 || !(iops > 0)) return b;
+    if (!rate_limited || !std::isfinite(mean_outstanding) || mean_outstanding < 1.5 || !(iops > 0))
+        return b;
+    // An arriving IO finds on average the time-average queue (Poisson arrivals
+    // see time averages) plus itself. Within 1.5x of that, latency explains the
+    // queue: measured flat out at 16 in flight, bursts halved the replayed IOPS.
+    if (std::isfinite(mean_latency_ms) && mean_latency_ms > 0) {
+        b.little_queue = iops * mean_latency_ms / 1000.0;
+        if (mean_outstanding <= 1.5 * (b.little_queue + 1)) return b;
+    }
     // IO k of a burst finds k in flight (itself included): the mean over a burst of n is (1+n)/2.
     b.size = std::clamp(static_cast<int>(std::lround(2 * mean_outstanding - 1)), 2, 256);
     // Think a little less than a burst period so that fio's rate limiter, not
@@ -293,18 +328,23 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
         r = a.peak.iops_read;
         w = a.peak.iops_write;
     }
-    const auto bursts = burst_plan(q.mean, (reads ? r : 0) + (writes ? w : 0), p.rate != RateMode::off);
+    const auto bursts = burst_plan(q.mean, (reads ? r : 0) + (writes ? w : 0),
+                                   m.latency_ms_total.mean, p.rate != RateMode::off);
     if (bursts.size > 1) {
         // At a replayed rate a faster device completes each IO before the next
         // arrives and the queue never builds: issue IOs in bursts instead, so
         // that each one finds as many in flight as on the measured disk
         // (measured on a 2392-IOPS profile with 8 outstanding: steady pacing
         // re-measured 1.0 outstanding, bursts 7.3 at the same IOPS +-1%).
-        fmt::format_to(out,
-                       "# replayed at the measured rate, a steady stream would keep ~1 IO in flight on a fast "
-                       "device:\n#   bursts of {0} IOs (mean outstanding (1+{0})/2 = {1:.1f}) every {2} us\n"
-                       "iodepth={0}\nthinktime={2}\nthinktime_blocks={0}\nthinktime_blocks_type=issue\n",
-                       bursts.size, (1.0 + bursts.size) / 2, bursts.period_us);
+        fmt::format_to(
+            out,
+            "# replayed at the measured rate, a steady stream would keep ~1 IO in flight on a fast "
+            "device;\n#   the measured {0:.1f} outstanding is more than the disk's latency "
+            "explains "
+            "({1:.1f} = IOPS x mean latency):\n#   bursts of {2} IOs (mean outstanding (1+{2})/2 = "
+            "{3:.1f}) every {4} us\niodepth={2}\nthinktime={4}\nthinktime_blocks={2}\n"
+            "thinktime_blocks_type=issue\n",
+            q.mean, bursts.little_queue, bursts.size, (1.0 + bursts.size) / 2, bursts.period_us);
     } else {
         fmt::format_to(out, "iodepth={}\n", std::isfinite(q.mean) ? whole(q.mean, 1) : 1);
     }
@@ -315,19 +355,56 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
                            format_iso8601(a.peak.start));
         else
             fmt::format_to(out, "# rate: mean of the analyzed samples\n");
-        // Poisson pacing counts IOs, not bytes: linear pacing would convert
-        // rate_iops via the smallest block size and miss with mixed sizes.
-        if (reads && writes)
-            fmt::format_to(out, "rate_iops={},{}\n", whole(r, 1), whole(w, 1));
-        else
-            fmt::format_to(out, "rate_iops={}\n", whole(reads ? r : w, 1));
-        fmt::format_to(out, "rate_process=poisson\n");
+        const auto shape = arrival_shape(m);
+        if (bursts.size == 1 && shape.steady()) {
+            // Evenly spaced arrivals (a paced stream: backup, replication,
+            // media): linear pacing keeps them even, Poisson would scatter them.
+            // Linear pacing converts rate_iops to bytes with the smallest size,
+            // so with mixed sizes the rate is given in bytes (IOPS x mean size).
+            fmt::format_to(out,
+                           "# arrivals are paced, not random: interarrival times {:.2f} (TVD) from "
+                           "Poisson gaps "
+                           "of the same mean, {:.0f}% in one bucket: linear pacing\n",
+                           shape.poisson_distance, shape.modal_percent);
+            const bool single_sizes = bs_r.size() <= 1 && bs_w.size() <= 1;
+            if (single_sizes) {
+                if (reads && writes)
+                    fmt::format_to(out, "rate_iops={},{}\n", whole(r, 1), whole(w, 1));
+                else
+                    fmt::format_to(out, "rate_iops={}\n", whole(reads ? r : w, 1));
+            } else {
+                const auto bytes = [](double iops, const std::vector<BsEntry>& bs) {
+                    return std::max<std::int64_t>(1, std::llround(iops * bssplit_mean(bs)));
+                };
+                fmt::format_to(
+                    out, "# rate in bytes/s = IOPS x mean size of the bssplit (mixed sizes)\n");
+                if (reads && writes)
+                    fmt::format_to(out, "rate={},{}\n", bytes(r, bs_r), bytes(w, bs_w));
+                else
+                    fmt::format_to(out, "rate={}\n", reads ? bytes(r, bs_r) : bytes(w, bs_w));
+            }
+            fmt::format_to(out, "rate_process=linear\n");
+        } else {
+            if (std::isfinite(shape.poisson_distance))
+                fmt::format_to(out,
+                               "# arrivals: interarrival times {:.2f} (TVD) from Poisson gaps of "
+                               "the same mean\n",
+                               shape.poisson_distance);
+            // Poisson pacing counts IOs, not bytes: linear pacing would convert
+            // rate_iops via the smallest block size and miss with mixed sizes.
+            if (reads && writes)
+                fmt::format_to(out, "rate_iops={},{}\n", whole(r, 1), whole(w, 1));
+            else
+                fmt::format_to(out, "rate_iops={}\n", whole(reads ? r : w, 1));
+            fmt::format_to(out, "rate_process=poisson\n");
+        }
     }
     if (!p.log_prefix.empty())
-        fmt::format_to(out,
-                       "# per-I/O logs: issue order and times (iolog), latency with offsets (lat log)\n"
-                       "write_iolog={0}.iolog\nwrite_lat_log={0}\nlog_offset=1\n",
-                       p.log_prefix);
+        fmt::format_to(
+            out,
+            "# per-I/O logs: issue order and times (iolog), latency with offsets (lat log)\n"
+            "write_iolog={0}.iolog\nwrite_lat_log={0}\nlog_offset=1\n",
+            p.log_prefix);
     return o;
 }
 

@@ -47,12 +47,33 @@ std::string fio_size_text(std::int64_t bytes);  // 4096 -> "4k", 3584 -> "3584"
 
 // How a rate-limited replay keeps the measured concurrency: `size` IOs issued
 // back to back (iodepth and thinktime_blocks) every `period_us` (thinktime).
-// size 1 means steady pacing (not rate-limited, or no concurrency to keep).
+// size 1 means steady pacing: not rate-limited, no concurrency to keep, or a
+// queue that the disk's own latency explains (Little's law: IOPS x mean
+// latency), which a replay rebuilds by itself on a disk as slow and should not
+// fake on a faster one.
 struct BurstPlan {
     int size = 1;
     std::int64_t period_us = 0;
+    double little_queue = 0;  // IOPS x mean latency: the queue the latency explains
 };
-BurstPlan burst_plan(double mean_outstanding, double iops, bool rate_limited);  // 4096 -> "4k", 3584 -> "3584"
+BurstPlan burst_plan(double mean_outstanding, double iops, double mean_latency_ms,
+                     bool rate_limited);
+
+// Whether the measured arrivals are paced (evenly spaced: backup, media,
+// replication streams) or random. Exponential (Poisson) gaps with the
+// measured mean give each interarrival bucket a share; arrivals at least
+// kPacedDistance (TVD) away from that with at least kPacedModalPercent in one
+// bounded bucket are paced, and the replay paces linearly.
+inline constexpr double kPacedDistance = 0.25;
+inline constexpr double kPacedModalPercent = 50.0;
+struct ArrivalShape {
+    double poisson_distance = kNaN;
+    double modal_percent = 0;
+    bool steady() const {
+        return poisson_distance >= kPacedDistance && modal_percent >= kPacedModalPercent;
+    }
+};
+ArrivalShape arrival_shape(const WorkloadMetrics& m);
 
 struct FioSource {
     std::string job_id;

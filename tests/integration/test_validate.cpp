@@ -1,9 +1,8 @@
 // `vscsi import fio` on real fio runs with known parameters, and `vscsi
 // validate` end to end: the generated job run by the real fio, re-measured,
 // scored.
-#include <catch2/catch.hpp>
-
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 
 #include "process.hpp"
 
@@ -17,39 +16,53 @@ std::string env_or(const char* name, const char* fallback) {
     const char* v = std::getenv(name);
     return v && *v ? v : fallback;
 }
-std::string fio_bin() { return env_or("FIO_BIN", "fio"); }
-std::string gen_samples() { return env_or("VSCSI_GEN_SAMPLES", "vscsi-gen-samples"); }
+std::string fio_bin() {
+    return env_or("FIO_BIN", "fio");
+}
+std::string gen_samples() {
+    return env_or("VSCSI_GEN_SAMPLES", "vscsi-gen-samples");
+}
 
 json::object analyze_json(const fs::path& data, const std::string& job) {
-    const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " --json analyze " + job + " --filter none");
+    const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " --json analyze " + job +
+                       " --filter none");
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     return json::parse(r.out).as_object();
 }
 
-double num(const json::value& v) { return v.to_number<double>(); }
+double num(const json::value& v) {
+    return v.to_number<double>();
+}
 
 }  // namespace
 
-TEST_CASE("import fio: a real fio run with known parameters is re-measured as vscsiStats histograms", "[fio][import]") {
+TEST_CASE(
+    "import fio: a real fio run with known parameters is re-measured as vscsiStats histograms",
+    "[fio][import]") {
     ScratchDir tmp;
     const auto job = tmp.path() / "known.fio";
     // 70% reads, 4 KiB random reads, 64 KiB sequential writes, 8 in flight.
-    write_text(job, "[known]\nioengine=libaio\ndirect=1\nfilename=" + (tmp.path() / "t.dat").string() +
-                        "\nsize=128M\nrw=randrw\nrwmixread=70\nbs=4k,64k\npercentage_random=100,0\n"
-                        "iodepth=8\nnumber_ios=3000\nnorandommap=1\nrandrepeat=0\n"
-                        "write_iolog=" + (tmp.path() / "known.iolog").string() + "\nwrite_lat_log=" +
-                        (tmp.path() / "known").string() + "\nlog_offset=1\n");
+    write_text(job,
+               "[known]\nioengine=libaio\ndirect=1\nfilename=" + (tmp.path() / "t.dat").string() +
+                   "\nsize=128M\nrw=randrw\nrwmixread=70\nbs=4k,64k\npercentage_random=100,0\n"
+                   "iodepth=8\nnumber_ios=3000\nnorandommap=1\nrandrepeat=0\n"
+                   "write_iolog=" +
+                   (tmp.path() / "known.iolog").string() +
+                   "\nwrite_lat_log=" + (tmp.path() / "known").string() + "\nlog_offset=1\n");
     const auto f = run(fio_bin() + " " + shell_quote(job));
     INFO(f.err);
     REQUIRE(f.exit_code == 0);
     const auto data = tmp.path() / "data";
-    const auto imp = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import fio " +
-                         shell_quote(tmp.path() / "known.iolog") + " " + shell_quote(tmp.path() / "known_lat.1.log") +
-                         " " + shell_quote(tmp.path() / "known_clat.1.log") + " --name known --interval 0.05");
+    const auto imp =
+        run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import fio " +
+            shell_quote(tmp.path() / "known.iolog") + " " +
+            shell_quote(tmp.path() / "known_lat.1.log") + " " +
+            shell_quote(tmp.path() / "known_clat.1.log") + " --name known --interval 0.05");
     INFO(imp.out << imp.err);
     REQUIRE(imp.exit_code == 0);
-    CHECK_THAT(imp.err, Catch::Contains("known_clat.1.log: completion/submission latency log left out"));
+    CHECK_THAT(imp.err,
+               Catch::Contains("known_clat.1.log: completion/submission latency log left out"));
     const auto s = analyze_json(data, "known");
     const auto& m = s.at("metrics").as_object();
     CHECK(num(m.at("ios").at("total")) == 3000);
@@ -63,27 +76,35 @@ TEST_CASE("import fio: a real fio run with known parameters is re-measured as vs
     // The logs are kept as evidence; the samples are vscsiStats CSV.
     CHECK(fs::exists(data / "jobs" / "known" / "raw" / "01-known.iolog"));
     const auto sample = read_text(data / "jobs" / "known" / "samples" / "sample-000001.csv");
-    CHECK_THAT(sample, Catch::Contains("Histogram: IO lengths of Read commands,virtual machine worldGroupID,0"));
+    CHECK_THAT(
+        sample,
+        Catch::Contains("Histogram: IO lengths of Read commands,virtual machine worldGroupID,0"));
 
     // Bad input: file and line named, exit 5, no job left behind.
     write_text(tmp.path() / "bad_lat.1.log", "0, 100, 0, 4096, 0, 0\n1, 100, 9, 4096, 0, 0\n");
     const auto bad = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import fio " +
                          shell_quote(tmp.path() / "bad_lat.1.log") + " --name bad");
     CHECK(bad.exit_code == 5);
-    CHECK_THAT(bad.err, Catch::Contains("bad_lat.1.log") && Catch::Contains("2") && Catch::Contains("ddir"));
+    CHECK_THAT(bad.err,
+               Catch::Contains("bad_lat.1.log") && Catch::Contains("2") && Catch::Contains("ddir"));
     CHECK_FALSE(fs::exists(data / "jobs" / "bad"));
-    const auto other = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import fio " + shell_quote(job));
+    const auto other =
+        run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import fio " + shell_quote(job));
     CHECK(other.exit_code == 5);
     CHECK_THAT(other.err, Catch::Contains("log_offset=1"));
 }
 
-TEST_CASE("validate: the generated job, run by fio and re-measured, lands within tolerance", "[fio][validate]") {
+TEST_CASE("validate: the generated job, run by fio and re-measured, lands within tolerance",
+          "[fio][validate]") {
     ScratchDir tmp;
     const auto job = tmp.path() / "oltp";
-    REQUIRE(run(gen_samples() + " job " + shell_quote(job) + " --samples 6 --disks 1").exit_code == 0);
-    const auto r = run(vscsi_bin() + " validate " + shell_quote(job) + " --runtime 6 --size 64M --filter none");
+    REQUIRE(run(gen_samples() + " job " + shell_quote(job) + " --samples 6 --disks 1").exit_code ==
+            0);
+    const auto r = run(vscsi_bin() + " validate " + shell_quote(job) +
+                       " --runtime 6 --size 64M --filter none");
     INFO(r.out << r.err);
-    CHECK_THAT(r.out, Catch::Contains("mean outstanding IOs") && Catch::Contains("read IO-size distribution"));
+    CHECK_THAT(r.out, Catch::Contains("mean outstanding IOs") &&
+                          Catch::Contains("read IO-size distribution"));
     CHECK_THAT(r.out, Catch::Contains("Verdict: PASS"));
     REQUIRE(r.exit_code == 0);
     std::vector<fs::path> runs;
@@ -97,19 +118,22 @@ TEST_CASE("validate: the generated job, run by fio and re-measured, lands within
     CHECK_THAT(read_text(runs[0] / "oltp.fio"), Catch::Contains("thinktime_blocks="));
 
     // Tolerances of zero cannot be met: exit 6 and the figures that missed are named.
-    const auto tight = run(vscsi_bin() + " --json validate " + shell_quote(job) +
-                           " --runtime 3 --size 64M --filter none --max-size-tvd 0 --max-sequential-points 0");
+    const auto tight =
+        run(vscsi_bin() + " --json validate " + shell_quote(job) +
+            " --runtime 3 --size 64M --filter none --max-size-tvd 0 --max-sequential-points 0");
     INFO(tight.out << tight.err);
     REQUIRE(tight.exit_code == 6);
     const auto t = json::parse(tight.out).as_object();
     CHECK_FALSE(t.at("pass").as_bool());
     bool named = false;
-    for (const auto& n : t.at("notes").as_array()) named = named || std::string(n.as_string()).find("is off by") != std::string::npos;
+    for (const auto& n : t.at("notes").as_array())
+        named = named || std::string(n.as_string()).find("is off by") != std::string::npos;
     CHECK(named);
 
     // fio is never pointed at data it would destroy without being told.
     write_text(tmp.path() / "precious.dat", "do not overwrite");
-    const auto refuse = run(vscsi_bin() + " validate " + shell_quote(job) + " --target " + shell_quote(tmp.path() / "precious.dat"));
+    const auto refuse = run(vscsi_bin() + " validate " + shell_quote(job) + " --target " +
+                            shell_quote(tmp.path() / "precious.dat"));
     CHECK(refuse.exit_code == 2);
     CHECK_THAT(refuse.err, Catch::Contains("would overwrite"));
     CHECK(read_text(tmp.path() / "precious.dat") == "do not overwrite");

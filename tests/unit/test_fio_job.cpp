@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "analysis/workload_metrics.hpp"
 #include "fixtures.hpp"
@@ -137,13 +138,17 @@ TEST_CASE("sizes that are not multiples of the smallest one keep bs_unaligned", 
 }
 
 TEST_CASE("a rate-limited replay keeps the measured concurrency with bursts", "[fio]") {
-    // Mean outstanding 8 at 2400 IOPS: bursts of 15 (mean (1+15)/2 = 8), 90% of a burst period apart.
-    const auto b = burst_plan(8.0, 2400, true);
+    // Mean outstanding 8 at 2400 IOPS and 1 ms: latency explains 2.4 in flight, the rest is
+    // bursty arrival: bursts of 15 (mean (1+15)/2 = 8), 90% of a burst period apart.
+    const auto b = burst_plan(8.0, 2400, 1.0, true);
     CHECK(b.size == 15);
     CHECK(b.period_us == 5625);
-    CHECK(burst_plan(8.0, 2400, false).size == 1);  // flat out: iodepth alone keeps the queue
-    CHECK(burst_plan(1.2, 2400, true).size == 1);   // no concurrency to keep
-    CHECK(burst_plan(1000, 10, true).size == 256);  // capped
+    CHECK(b.little_queue == Approx(2.4));
+    CHECK(burst_plan(8.0, 2400, 1.0, false).size == 1);   // flat out: iodepth alone keeps the queue
+    CHECK(burst_plan(1.2, 2400, 1.0, true).size == 1);    // no concurrency to keep
+    CHECK(burst_plan(1000, 10, kNaN, true).size == 256);  // capped; no latency known
+    // 16 in flight at 76,000 IOPS and 0.21 ms: Little's law explains the queue (device-bound).
+    CHECK(burst_plan(16, 76000, 0.21, true).size == 1);
 
     RealFixture f;  // mean outstanding 3.0, busiest sample 13.2 IOPS
     FioParams p;
@@ -152,7 +157,9 @@ TEST_CASE("a rate-limited replay keeps the measured concurrency with bursts", "[
     CHECK(value_of(job, "iodepth") == "5");
     CHECK(value_of(job, "thinktime_blocks") == "5");
     CHECK(value_of(job, "thinktime_blocks_type") == "issue");
-    CHECK(value_of(job, "thinktime") == std::to_string(burst_plan(3.0, 793 / 60.0, true).period_us));
+    CHECK(value_of(job, "thinktime") ==
+          std::to_string(
+              burst_plan(3.0, 793 / 60.0, f.result.total.latency_ms_total.mean, true).period_us));
     // Flat out: plain iodepth, no think time.
     const auto flat = f.render();
     CHECK(value_of(flat, "iodepth") == "3");
@@ -168,4 +175,47 @@ TEST_CASE("validation runs ask fio for per-I/O logs", "[fio]") {
     CHECK(value_of(job, "write_lat_log") == "/runs/1/run");
     CHECK(value_of(job, "log_offset") == "1");
     CHECK(f.render().find("write_iolog") == std::string::npos);
+}
+
+TEST_CASE("paced arrivals are replayed with linear pacing, random ones with Poisson", "[fio]") {
+    // Interarrival buckets (us): 1 10 100 500 1000 5000 15000 30000 50000 100000 and overflow.
+    auto with_gaps = [](std::vector<BucketShare> gaps, double mean_us) {
+        RealFixture f;
+        f.result.total.distribution(Metric::interarrival, Direction::total) = std::move(gaps);
+        f.result.total.interarrival_mean_us.total = mean_us;
+        f.result.total.queue_depth.mean = 1.0;  // no bursts: pacing alone decides the arrivals
+        return f;
+    };
+    auto key = [](std::int64_t hi, double pct) {
+        auto b = share(std::nullopt, hi, pct);
+        b.key = std::to_string(hi);
+        return b;
+    };
+    // A paced stream: every gap about 800 us.
+    auto paced = with_gaps({key(1000, 100)}, 800);
+    const auto shape = arrival_shape(paced.result.total);
+    CHECK(shape.steady());
+    CHECK(shape.modal_percent == Approx(100));
+    FioParams p;
+    p.rate = RateMode::mean;
+    auto job = paced.render(p);
+    CHECK(value_of(job, "rate_process") == "linear");
+    // The real sample's writes have mixed sizes: the rate goes in bytes (IOPS x mean size).
+    CHECK(job.find("\nrate=") != std::string::npos);
+    CHECK(job.find("\nrate_iops=") == std::string::npos);
+    // Exponential gaps with a 1000 us mean, bucket by bucket: Poisson.
+    std::vector<BucketShare> expo;
+    double below = 0;
+    for (std::int64_t hi : {1, 10, 100, 500, 1000, 5000, 15000, 30000, 50000, 100000}) {
+        const double cdf = 1 - std::exp(-hi / 1000.0);
+        expo.push_back(key(hi, 100 * (cdf - below)));
+        below = cdf;
+    }
+    auto random = with_gaps(expo, 1000);
+    CHECK_FALSE(arrival_shape(random.result.total).steady());
+    CHECK(arrival_shape(random.result.total).poisson_distance < 0.01);
+    CHECK(value_of(random.render(p), "rate_process") == "poisson");
+    // Rare arrivals (all > 100 ms) say nothing about pacing.
+    auto rare = with_gaps({share(100000, std::nullopt, 100)}, 400000);
+    CHECK_FALSE(arrival_shape(rare.result.total).steady());
 }

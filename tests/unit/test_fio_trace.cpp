@@ -13,7 +13,9 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::string fio_fixture(const std::string& name) { return test::read_text(test::fixtures_dir() / "fio" / name); }
+std::string fio_fixture(const std::string& name) {
+    return test::read_text(test::fixtures_dir() / "fio" / name);
+}
 
 IoTrace real_trace(const std::string& job) {
     FioIolog io;
@@ -63,7 +65,7 @@ TEST_CASE("a real sequential-write run (psync, 4 KiB, 1000 IOPS) re-measured", "
     CHECK(in_bucket(len, 4096) == 50);
     CHECK(hist(iv[0], Metric::io_length, Direction::read).count == 0);
     const auto& seek = hist(iv[0], Metric::seek_distance, Direction::write);
-    CHECK(seek.count == 49);  // the first write has no predecessor
+    CHECK(seek.count == 49);          // the first write has no predecessor
     CHECK(in_bucket(seek, 1) == 49);  // every next write starts right after the previous one
     const auto& gap = hist(iv[0], Metric::interarrival, Direction::write);
     CHECK(gap.count == 49);
@@ -92,7 +94,8 @@ TEST_CASE("a real random-read run (libaio, 8 KiB, iodepth 4) re-measured", "[fio
     CHECK(hist(iv[0], Metric::io_length, Direction::write).count == 0);
 }
 
-TEST_CASE("seek distance, closest of 16, outstanding IOs and interval cuts on a hand-made trace", "[fio]") {
+TEST_CASE("seek distance, closest of 16, outstanding IOs and interval cuts on a hand-made trace",
+          "[fio]") {
     IoTrace t;
     t.files = {"f"};
     t.has_latency = true;
@@ -114,7 +117,8 @@ TEST_CASE("seek distance, closest of 16, outstanding IOs and interval cuts on a 
     CHECK(hist(iv[1], Metric::seek_distance_closest16, Direction::total).min == 1);
     // The write was issued while the first read was in flight: 2 outstanding.
     CHECK(hist(iv[0], Metric::outstanding_ios, Direction::total).max == 2);
-    CHECK(hist(iv[0], Metric::outstanding_ios, Direction::write).max == 1);  // no other write in flight
+    CHECK(hist(iv[0], Metric::outstanding_ios, Direction::write).max ==
+          1);  // no other write in flight
     CHECK(hist(iv[1], Metric::interarrival, Direction::read).min == 1500);
     CHECK(hist(iv[0], Metric::latency, Direction::read).max == 400);
 }
@@ -126,7 +130,8 @@ TEST_CASE("logs are paired I/O by I/O; what cannot be paired is said", "[fio]") 
     REQUIRE_FALSE(parse_fio_lat_log(fio_fixture("randread_lat.1.log"), "y", lat));
     const auto t = build_io_trace(&io, &lat);
     REQUIRE(t.warnings.size() == 1);
-    CHECK_THAT(t.warnings[0], Contains("40 latency-log line(s) had no I/O") && Contains("50 I/O(s) had no latency"));
+    CHECK_THAT(t.warnings[0], Contains("40 latency-log line(s) had no I/O") &&
+                                  Contains("50 I/O(s) had no latency"));
     const auto lat_only = build_io_trace(nullptr, &lat);
     CHECK_THAT(lat_only.warnings.at(0), Contains("approximate"));
     CHECK(std::is_sorted(lat_only.ios.begin(), lat_only.ios.end(),
@@ -188,7 +193,8 @@ TEST_CASE("fidelity score: tolerances, what is scored, and why it failed", "[fio
     const auto off = score_fidelity(a, metrics(other), true);
     CHECK_FALSE(off.pass);
     bool named = false;
-    for (const auto& n : off.notes) named = named || n.find("read share (%) is off by -5.0 pt") != std::string::npos;
+    for (const auto& n : off.notes)
+        named = named || n.find("read share (%) is off by -5.0 pt") != std::string::npos;
     CHECK(named);
 
     auto slower = w;
