@@ -356,7 +356,11 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
         else
             fmt::format_to(out, "# rate: mean of the analyzed samples\n");
         const auto shape = arrival_shape(m);
-        if (bursts.size == 1 && shape.steady()) {
+        // With IOs overlapping (a queue), arrivals follow completions rather
+        // than a clock: linear pacing there dissolved the queue (measured: 16
+        // outstanding flat out replayed as 9.4; Poisson kept 15.6).
+        const bool overlapping = std::isfinite(q.mean) && q.mean >= 1.5;
+        if (bursts.size == 1 && !overlapping && shape.steady()) {
             // Evenly spaced arrivals (a paced stream: backup, replication,
             // media): linear pacing keeps them even, Poisson would scatter them.
             // Linear pacing converts rate_iops to bytes with the smallest size,

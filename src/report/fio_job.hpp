@@ -63,7 +63,8 @@ BurstPlan burst_plan(double mean_outstanding, double iops, double mean_latency_m
 // replication streams) or random. Exponential (Poisson) gaps with the
 // measured mean give each interarrival bucket a share; arrivals at least
 // kPacedDistance (TVD) away from that with at least kPacedModalPercent in one
-// bounded bucket are paced, and the replay paces linearly.
+// bounded bucket are paced, and the replay paces linearly (unless IOs overlap:
+// then arrivals follow completions, and Poisson arrivals rebuild the queue).
 inline constexpr double kPacedDistance = 0.25;
 inline constexpr double kPacedModalPercent = 50.0;
 struct ArrivalShape {
