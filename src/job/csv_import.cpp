@@ -44,13 +44,7 @@ ImportResult import_csv_files(const ImportOptions& o) {
     StagedJob staged(o.data_dir, res.job_id);
     res.dir = staged.final_dir();
 
-    JobMeta meta;
-    meta.job_id = res.job_id;
-    meta.created_at = meta.updated_at = now;
-    meta.status = JobStatus::completed;
-    meta.source = "import";
-    meta.host.hostname = o.host;
-    meta.tags = o.tags;
+    auto meta = imported_job_meta(res.job_id, "import", now, o.host, o.tags);
     meta.profile = {"import", o.files.size(), o.interval_seconds};
 
     const auto start0 = o.start.value_or(default_start(o));
@@ -88,9 +82,8 @@ ImportResult import_csv_files(const ImportOptions& o) {
         if (o.cumulative) std::swap(prev, cur);
         ++res.samples;
     }
-    meta.collection.started_at = start0;
-    meta.collection.completed_at = start0 + step * static_cast<long long>(o.files.size());
-    meta.collection.samples_collected = meta.collection.samples_expected = res.samples;
+    set_imported_collection(meta, start0, start0 + step * static_cast<long long>(o.files.size()),
+                            res.samples);
     staged.commit(meta);
     return res;
 }

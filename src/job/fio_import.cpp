@@ -144,13 +144,7 @@ ImportResult import_fio_logs(const FioImportOptions& o) {
         start -= std::chrono::milliseconds(trace.ios.back().complete_us / 1000);
     }
 
-    JobMeta meta;
-    meta.job_id = res.job_id;
-    meta.created_at = meta.updated_at = now;
-    meta.status = JobStatus::completed;
-    meta.source = "fio";
-    meta.host.hostname = o.host;
-    meta.tags = o.tags;
+    auto meta = imported_job_meta(res.job_id, "fio", now, o.host, o.tags);
     const auto intervals = trace_histograms(trace, interval_us, start);
     meta.profile = {"fio", intervals.size(), interval};
     std::string text;
@@ -171,9 +165,8 @@ ImportResult import_fio_logs(const FioImportOptions& o) {
         add_targets(meta, intervals[i].data, "fio");
         ++res.samples;
     }
-    meta.collection.started_at = intervals.empty() ? start : intervals.front().start;
-    meta.collection.completed_at = intervals.empty() ? start : intervals.back().end;
-    meta.collection.samples_collected = meta.collection.samples_expected = res.samples;
+    set_imported_collection(meta, intervals.empty() ? start : intervals.front().start,
+                            intervals.empty() ? start : intervals.back().end, res.samples);
     staged.commit(meta);
     return res;
 }

@@ -63,6 +63,24 @@ void StagedJob::commit(const JobMeta& meta) {
     sync_directory(jobs_);
 }
 
+JobMeta imported_job_meta(const std::string& job_id, std::string source, TimePoint now,
+                          const std::string& host, const std::map<std::string, std::string>& tags) {
+    JobMeta meta;
+    meta.job_id = job_id;
+    meta.created_at = meta.updated_at = now;
+    meta.status = JobStatus::completed;
+    meta.source = std::move(source);
+    meta.host.hostname = host;
+    meta.tags = tags;
+    return meta;
+}
+
+void set_imported_collection(JobMeta& meta, TimePoint start, TimePoint end, std::uint64_t samples) {
+    meta.collection.started_at = start;
+    meta.collection.completed_at = end;
+    meta.collection.samples_collected = meta.collection.samples_expected = samples;
+}
+
 void add_targets(JobMeta& meta, const VscsiStatsOutput& data, const std::string& vm) {
     for (const auto& d : data.disks) {
         Target* t = nullptr;

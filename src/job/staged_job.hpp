@@ -4,6 +4,7 @@
 // behind and a reader never sees half a job.
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "job/job_dir.hpp"
@@ -35,6 +36,12 @@ class StagedJob {
     JobDir dir_;
     bool committed_ = false;
 };
+
+// job.json of an imported job: complete as soon as it exists.
+JobMeta imported_job_meta(const std::string& job_id, std::string source, TimePoint now,
+                          const std::string& host, const std::map<std::string, std::string>& tags);
+// Records the period the samples cover and that all of them are there.
+void set_imported_collection(JobMeta& meta, TimePoint start, TimePoint end, std::uint64_t samples);
 
 // Adds the disks of `data` to meta.targets (one target per world group);
 // names the VM when there is exactly one.
