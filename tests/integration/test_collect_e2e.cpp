@@ -195,7 +195,18 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     Env env{sshd, tmp.path() / "data"};
     const auto log = tmp.path() / "job.log";
     const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 50 --interval 1 --name killed --foreground" + env.ssh_args()), log);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3300));
+    // Kill it once it has written two samples (on a loaded machine the SSH
+    // login alone can take seconds), in the middle of the third interval.
+    const auto samples_dir = env.data / "jobs/killed/samples";
+    auto written = [&] {
+        std::size_t n = 0;
+        std::error_code ec;
+        for (std::filesystem::directory_iterator it(samples_dir, ec), end; !ec && it != end; it.increment(ec))
+            n += it->path().filename().string().front() != '.';
+        return n;
+    };
+    for (int i = 0; i < 600 && written() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     ::kill(pid, SIGKILL);
     wait_exit(pid);
     const auto job = env.data / "jobs/killed";
