@@ -64,6 +64,19 @@ std::string host_json_with(const std::filesystem::path& dir, const std::string& 
     return p.string();
 }
 
+// Waits (up to 30 s) until the job has written `n` samples: a fixed sleep is
+// not enough when a loaded machine makes the SSH login alone take seconds.
+void wait_for_samples(const std::filesystem::path& job_dir, std::size_t n) {
+    auto written = [&] {
+        std::size_t k = 0;
+        std::error_code ec;
+        for (std::filesystem::directory_iterator it(job_dir / "samples", ec), end; !ec && it != end; it.increment(ec))
+            k += it->path().filename().string().front() != '.';
+        return k;
+    };
+    for (int i = 0; i < 600 && written() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
 }  // namespace
 
 TEST_CASE("discover lists VMs, IDs, power states and disks", "[e2e]") {
@@ -125,7 +138,8 @@ TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O",
     Env env{sshd, tmp.path() / "data"};
     const auto log = tmp.path() / "job.log";
     const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 6 --interval 1 --name web --foreground" + env.ssh_args()), log);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    wait_for_samples(env.data / "jobs/web", 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     sshd.kill_all();
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     sshd.restart();
@@ -178,7 +192,8 @@ TEST_CASE("a simulated host reboot is detected and collection restarts", "[e2e]"
     Env env{sshd, tmp.path() / "data"};
     const auto log = tmp.path() / "job.log";
     const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --name rb --foreground" + env.ssh_args()), log);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2300));
+    wait_for_samples(env.data / "jobs/rb", 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     REQUIRE(sshd.admin("reboot") == 0);
     const int rc = wait_exit(pid);
     INFO(read_text(log));
@@ -195,17 +210,7 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     Env env{sshd, tmp.path() / "data"};
     const auto log = tmp.path() / "job.log";
     const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 50 --interval 1 --name killed --foreground" + env.ssh_args()), log);
-    // Kill it once it has written two samples (on a loaded machine the SSH
-    // login alone can take seconds), in the middle of the third interval.
-    const auto samples_dir = env.data / "jobs/killed/samples";
-    auto written = [&] {
-        std::size_t n = 0;
-        std::error_code ec;
-        for (std::filesystem::directory_iterator it(samples_dir, ec), end; !ec && it != end; it.increment(ec))
-            n += it->path().filename().string().front() != '.';
-        return n;
-    };
-    for (int i = 0; i < 600 && written() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    wait_for_samples(env.data / "jobs/killed", 2);  // then kill it in the middle of the third interval
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     ::kill(pid, SIGKILL);
     wait_exit(pid);
@@ -254,7 +259,8 @@ TEST_CASE("SIGTERM stops the job cleanly: vscsiStats stopped, partial data kept"
     Env env{sshd, tmp.path() / "data"};
     const auto log = tmp.path() / "job.log";
     const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --disk scsi0:1 --samples 50 --interval 1 --name term --foreground" + env.ssh_args()), log);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2600));
+    wait_for_samples(env.data / "jobs/term", 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
     ::kill(pid, SIGTERM);
     const int rc = wait_exit(pid);
     INFO(read_text(log));
