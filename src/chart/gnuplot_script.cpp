@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -14,53 +15,21 @@ namespace {
 constexpr std::string_view kFilteredColor = "#c8c8c8";
 constexpr std::string_view kShadeColor = "#e6e6e6";
 
-std::string_view light_color(Direction d) {
-    switch (d) {
-        case Direction::total:
-            return "#deebf7";
-        case Direction::read:
-            return "#e5f5e0";
-        case Direction::write:
-            return "#fee0d2";
-    }
-    return "#eeeeee";
+// The vmdamentals convention, per direction: a line color, a light and a dark
+// end for surface palettes, and a middle tone for the first job of a comparison.
+struct DirectionStyle {
+    std::string_view title, color_name, line, light, mid, dark;
+};
+constexpr std::array<DirectionStyle, 3> kStyles{{
+    {"Total", "blue", "#1f5fbf", "#deebf7", "#9ecae1", "#08519c"},
+    {"Read", "green", "#1a9641", "#e5f5e0", "#a1d99b", "#006d2c"},
+    {"Write", "red", "#d7191c", "#fee0d2", "#fcae91", "#a50f15"},
+}};
+const DirectionStyle& style(Direction d) {
+    return kStyles[static_cast<std::size_t>(d)];
 }
-
-// The first profile of a comparison: between light and dark.
-std::string_view mid_color(Direction d) {
-    switch (d) {
-        case Direction::total:
-            return "#9ecae1";
-        case Direction::read:
-            return "#a1d99b";
-        case Direction::write:
-            return "#fcae91";
-    }
-    return "#aaaaaa";
-}
-
-std::string_view dark_color(Direction d) {
-    switch (d) {
-        case Direction::total:
-            return "#08519c";
-        case Direction::read:
-            return "#006d2c";
-        case Direction::write:
-            return "#a50f15";
-    }
-    return "#333333";
-}
-
 std::string_view direction_title(Direction d) {
-    switch (d) {
-        case Direction::total:
-            return "Total";
-        case Direction::read:
-            return "Read";
-        case Direction::write:
-            return "Write";
-    }
-    return "";
+    return style(d).title;
 }
 
 std::string preamble(ImageFormat f, int width, int height) {
@@ -132,15 +101,7 @@ std::optional<ImageFormat> image_format_from_string(std::string_view s) {
 }
 
 std::string_view direction_color(Direction d) {
-    switch (d) {
-        case Direction::total:
-            return "#1f5fbf";
-        case Direction::read:
-            return "#1a9641";
-        case Direction::write:
-            return "#d7191c";
-    }
-    return "#000000";
+    return style(d).line;
 }
 
 std::string gnuplot_quote(std::string_view text) {
@@ -218,15 +179,13 @@ std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f,
             fmt::format_to(out, "set multiplot next\n");
             continue;
         }
-        fmt::format_to(out, "set title {} tc rgb \"{}\" font \",12\"\n",
-                       gnuplot_quote(fmt::format("{} ({})", direction_title(d),
-                                                 d == Direction::total  ? "blue"
-                                                 : d == Direction::read ? "green"
-                                                                        : "red")),
-                       direction_color(d));
+        fmt::format_to(
+            out, "set title {} tc rgb \"{}\" font \",12\"\n",
+            gnuplot_quote(fmt::format("{} ({})", direction_title(d), style(d).color_name)),
+            direction_color(d));
         fmt::format_to(out,
                        "set palette defined (0 \"{0}\", 0.999 \"{0}\", 1 \"{1}\", 2 \"{2}\")\n",
-                       kFilteredColor, light_color(d), dark_color(d));
+                       kFilteredColor, style(d).light, style(d).dark);
         fmt::format_to(out, "splot ${} using 1:2:3:4 with pm3d notitle\n", direction_name(d));
     }
     o += "unset multiplot\n";
@@ -376,7 +335,7 @@ std::string distribution_overlay_script(Metric m, const WorkloadMetrics& a,
         fmt::format_to(out,
                        "plot ${0} using 2:xtic(1) lc rgb \"{1}\" title {2}, ${0} using 3 lc rgb "
                        "\"{3}\" title {4}\n",
-                       direction_name(d), mid_color(d), gnuplot_quote(label_a), dark_color(d),
+                       direction_name(d), style(d).mid, gnuplot_quote(label_a), style(d).dark,
                        gnuplot_quote(label_b));
     }
     o += "unset multiplot\n";
