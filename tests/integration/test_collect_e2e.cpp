@@ -172,14 +172,15 @@ TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O",
 
 TEST_CASE("auto-stop: re-armed in time there is no gap; too late, the restart is marked", "[e2e]") {
     ScratchDir tmp;
-    // 30 simulated minutes pass in 2.5 real seconds
-    SshdFixture sshd(host_json_with(tmp.path(), "\"autostop_seconds\": 1800", "\"autostop_seconds\": 1800, \"time_scale\": 720"));
+    // 30 simulated minutes pass in 5 real seconds: re-arming every 1.5 s leaves
+    // 3.5 s for a late sample on a loaded machine (1 s was not always enough).
+    SshdFixture sshd(host_json_with(tmp.path(), "\"autostop_seconds\": 1800", "\"autostop_seconds\": 1800, \"time_scale\": 360"));
     Env env{sshd, tmp.path() / "data"};
     auto r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --rearm-every 1.5 --name rearmed --foreground" + env.ssh_args()));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(load(env.data / "jobs/rearmed/job.json").at("gaps").to_number<int>() == 0);
-    r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --rearm-every 100 --name late --foreground" + env.ssh_args()));
+    r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 8 --interval 1 --rearm-every 100 --name late --foreground" + env.ssh_args()));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(load(env.data / "jobs/late/job.json").at("gaps").to_number<int>() >= 1);
