@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "collect/job_runner.hpp"
+#include "ssh/ssh_host.hpp"
 #include "util/file_io.hpp"
 
 using namespace vscsi;
@@ -46,12 +47,12 @@ int main(int argc, char** argv) {
     const auto interval = std::chrono::milliseconds(cfg.at("interval_ms").to_number<long long>());
     const std::filesystem::path data = std::string(cfg.at("data_dir").as_string());
     asio::io_context io;
-    std::vector<std::unique_ptr<collect::HostLink>> links;
+    std::vector<std::unique_ptr<ssh::SshHost>> links;
     std::vector<std::unique_ptr<collect::JobRunner>> runners;
     std::size_t disks = 0;
     for (const auto& hv : cfg.at("hosts").as_array()) {
         const auto& h = hv.as_object();
-        ssh::SshParams p;
+        host::SshParams p;
         p.host = "127.0.0.1";
         p.port = h.at("port").to_number<unsigned>();
         p.user = std::string(h.at("user").as_string());
@@ -60,7 +61,7 @@ int main(int argc, char** argv) {
         p.accept_new_host_key = true;
         p.use_agent = false;
         p.ssh_config = "none";
-        links.push_back(std::make_unique<collect::HostLink>(io.get_executor(), p));
+        links.push_back(std::make_unique<ssh::SshHost>(io.get_executor(), p));
         for (const auto& vv : h.at("vms").as_array()) {
             const auto& v = vv.as_object();
             const auto wgid = v.at("world_group_id").to_number<std::int64_t>();

@@ -21,19 +21,19 @@ DiskAccumulator& accumulator_for(std::vector<DiskSlot>& disks, const DiskId& id)
     return disks.back().acc;
 }
 
-std::string vm_name_for(const JobMeta& meta, std::int64_t wgid) {
-    for (const auto& t : meta.targets)
-        if (t.world_group_id == wgid) return t.vm_name;
-    return {};
+std::string vm_name_for(const AnalysisSubject& subject, std::int64_t wgid) {
+    const auto it = subject.vm_names.find(wgid);
+    return it == subject.vm_names.end() ? std::string{} : it->second;
 }
 
 }  // namespace
 
-AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const AnalyzeOptions& options,
-                           std::span<SampleObserver* const> observers) {
+AnalysisResult analyze_samples(SampleSource& samples, const AnalysisSubject& subject,
+                               const AnalyzeOptions& options, TimePoint analyzed_at,
+                               std::span<SampleObserver* const> observers) {
     AnalysisResult r;
-    r.job_id = meta.job_id;
-    r.analyzed_at = now_ms();
+    r.job_id = subject.job_id;
+    r.analyzed_at = analyzed_at;
     std::vector<std::string> problems;
     auto note_problem = [&](const ParseError& e) {
         ++r.samples_unreadable;
@@ -42,14 +42,11 @@ AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const Analyze
 
     // Pass 1: one activity figure per sample.
     std::vector<float> activity;
-    SampleCursor cursor(dir);
     Sample sample;
-    bool ok = false;
-    ParseError problem;
     std::uint64_t after_gap = 0;
-    while (cursor.next(sample, ok, problem)) {
-        if (!ok) {
-            note_problem(problem);
+    for (auto got = samples.next(sample); !got || *got; got = samples.next(sample)) {
+        if (!got) {
+            note_problem(got.error());
             continue;
         }
         activity.push_back(
@@ -65,9 +62,9 @@ AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const Analyze
     std::vector<DiskSlot> disks;
     double analyzed_seconds = 0;
     std::size_t index = 0;
-    cursor.rewind();
-    while (cursor.next(sample, ok, problem)) {
-        if (!ok) continue;  // counted in pass 1
+    samples.rewind();
+    for (auto got = samples.next(sample); !got || *got; got = samples.next(sample)) {
+        if (!got) continue;  // counted in pass 1
         const double secs = sample.header.seconds();
         const bool analyzed = index < activity.size() && r.filter.keeps(activity[index]);
         ++index;
@@ -94,19 +91,12 @@ AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const Analyze
     DiskAccumulator all;
     for (const auto& d : disks) {
         all.merge(d.acc);
-        r.disks.push_back({d.disk, vm_name_for(meta, d.disk.world_group_id),
+        r.disks.push_back({d.disk, vm_name_for(subject, d.disk.world_group_id),
                            compute_metrics(d.acc, analyzed_seconds, options.percentile_method)});
     }
     r.total = compute_metrics(all, analyzed_seconds, options.percentile_method);
 
     // Warnings a sizing engineer must see before trusting the numbers.
-    if (meta.status != JobStatus::completed ||
-        meta.collection.samples_collected < meta.collection.samples_expected)
-        r.warnings.push_back(fmt::format(
-            "job '{}' is {} with {} of {} samples: the analysis covers partial data and may miss "
-            "the peak",
-            meta.job_id, to_string(meta.status), meta.collection.samples_collected,
-            meta.collection.samples_expected));
     if (r.samples_unreadable > 0) {
         r.warnings.push_back(fmt::format("{} sample file(s) could not be read and were skipped:",
                                          r.samples_unreadable));
@@ -120,11 +110,6 @@ AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const Analyze
     if (after_gap > 0)
         r.warnings.push_back(fmt::format(
             "{} sample(s) follow a gap in collection (connection loss or restart)", after_gap));
-    if (!meta.cleanup.vscsistats_stopped && !meta.cleanup.error.empty())
-        r.warnings.push_back(
-            fmt::format("vscsiStats may still run on {}: {} (run `vscsi job "
-                        "cleanup {}`)",
-                        meta.host.hostname, meta.cleanup.error, meta.job_id));
     if (r.samples_total == 0)
         r.warnings.push_back("the job has no readable samples: nothing to analyze");
     else if (r.total.idle())

@@ -2,8 +2,10 @@
 // Streams a job's samples twice - once for the per-sample activity the filter
 // needs, once to accumulate the analyzed samples - so memory stays flat in
 // the number of samples (one float per sample is kept for the filter).
+// Pure: the samples come from a SampleSource, the analysis time is given.
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -11,7 +13,7 @@
 #include "analysis/recommendation.hpp"
 #include "analysis/sample_filter.hpp"
 #include "analysis/workload_metrics.hpp"
-#include "job/job_dir.hpp"
+#include "analysis/sample_source.hpp"
 
 namespace vscsi {
 
@@ -56,7 +58,14 @@ struct AnalysisResult {
     std::uint64_t samples_filtered() const { return samples_total - samples_analyzed; }
 };
 
-AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const AnalyzeOptions& options,
-                           std::span<SampleObserver* const> observers = {});
+// What analysis knows of a job besides its samples.
+struct AnalysisSubject {
+    std::string job_id;
+    std::map<std::int64_t, std::string> vm_names;  // by worldGroupID
+};
+
+AnalysisResult analyze_samples(SampleSource& samples, const AnalysisSubject& subject,
+                               const AnalyzeOptions& options, TimePoint analyzed_at,
+                               std::span<SampleObserver* const> observers = {});
 
 }  // namespace vscsi

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "app/job_analysis.hpp"
 #include "analysis/job_analysis.hpp"
 #include "analysis/sample_series.hpp"
 #include "chart/job_charts.hpp"
@@ -12,7 +13,7 @@
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
-#include "job/csv_import.hpp"
+#include "app/csv_import.hpp"
 #include "report/csv_export.hpp"
 #include "report/fio_job.hpp"
 #include "report/html_report.hpp"
@@ -220,7 +221,7 @@ int run_analyze(const CommandContext& ctx) {
         observers.push_back(series.get());
     }
 
-    auto result = analyze_job(dir, meta, opt, observers);
+    auto result = app::analyze_job(dir, meta, opt, observers);
     for (auto& n : notes) result.warnings.insert(result.warnings.begin(), n);
 
     // Charts first: a missing gnuplot becomes a warning in every output.

@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "app/job_analysis.hpp"
 #include "analysis/job_comparison.hpp"
 #include "chart/job_charts.hpp"
 #include "cli/analysis_cli_options.hpp"
@@ -40,7 +41,7 @@ LoadedJob load(const std::string& name, const CommandContext& ctx, const Analyze
                         name, jobs_dir(ctx.data_dir).string()));
     const JobDir dir(*p);
     LoadedJob j{dir.load_meta(), {}};
-    j.result = analyze_job(dir, j.meta, opt);
+    j.result = app::analyze_job(dir, j.meta, opt);
     return j;
 }
 

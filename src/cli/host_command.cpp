@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <iostream>
 
+#include "app/host_connector.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/ssh_cli_options.hpp"
@@ -40,7 +41,8 @@ int run_host(const CommandContext& ctx) {
     if (host.empty()) throw UsageError("host discover needs a HOST");
 
     asio::io_context io;
-    collect::HostLink link(io.get_executor(), ssh.to_params(host), ctx.data_dir);
+    const auto shell = app::connect_host(io.get_executor(), ssh.to_params(host), ctx.data_dir);
+    auto& link = *shell;
     std::optional<HostInventory> inv;
     std::exception_ptr error;
     asio::co_spawn(io, fetch_inventory(link), [&](std::exception_ptr e, HostInventory r) {

@@ -6,8 +6,8 @@
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
-#include "job/csv_import.hpp"
-#include "job/fio_import.hpp"
+#include "app/csv_import.hpp"
+#include "app/fio_import.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {

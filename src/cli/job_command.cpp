@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "analysis/workload_metrics.hpp"
+#include "app/host_connector.hpp"
 #include "cli/command_context.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
@@ -83,14 +84,16 @@ void print_finished_foreground(const CommandContext& ctx, const collect::JobRunn
 
 int start_foreground(const CommandContext& ctx, StartOptions& o) {
     asio::io_context io;
-    collect::HostLink link(io.get_executor(), o.ssh.to_params(o.host), ctx.data_dir);
+    const auto params = o.ssh.to_params(o.host);
+    const auto shell = app::connect_host(io.get_executor(), params, ctx.data_dir);
+    auto& link = *shell;
     int rc = exit_code::failure;
     std::exception_ptr error;
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
             const auto inv = co_await fetch_inventory(link);
-            auto job = collect::create_job(ctx.data_dir, o.req, inv.listing, link.params(),
+            auto job = collect::create_job(ctx.data_dir, o.req, inv.listing, params,
                                            inv.fingerprint);
             const auto lock = FileLock::try_acquire(
                 job.dir.collector_lock());  // a daemon must not resume it under us

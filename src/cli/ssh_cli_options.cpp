@@ -32,8 +32,8 @@ void SshCliOptions::add_to(po::options_description& desc) {
         "seconds to connect and log in");
 }
 
-ssh::SshParams SshCliOptions::to_params(const std::string& host) const {
-    ssh::SshParams p;
+host::SshParams SshCliOptions::to_params(const std::string& host) const {
+    host::SshParams p;
     p.host = host;
     p.user = user;
     p.port = port;

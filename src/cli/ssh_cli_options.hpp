@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ssh/ssh_params.hpp"
+#include "host/ssh_params.hpp"
 
 namespace vscsi {
 
@@ -20,7 +20,7 @@ struct SshCliOptions {
     double connect_timeout = 15;
 
     void add_to(boost::program_options::options_description& desc);
-    ssh::SshParams to_params(const std::string& host) const;  // throws UsageError
+    host::SshParams to_params(const std::string& host) const;  // throws UsageError
     // For the daemon's job.start/job.cleanup; holds the password when there is
     // one (the socket is the user's own; the daemon keeps it in memory only).
     boost::json::object to_json(const std::string& host) const;

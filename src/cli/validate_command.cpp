@@ -3,12 +3,13 @@
 
 #include <iostream>
 
+#include "app/job_analysis.hpp"
 #include "analysis/fidelity_score.hpp"
 #include "cli/analysis_cli_options.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
-#include "job/fio_import.hpp"
+#include "app/fio_import.hpp"
 #include "job/job_dir.hpp"
 #include "report/fidelity_report.hpp"
 #include "report/fio_job.hpp"
@@ -107,7 +108,7 @@ int run_validate(const CommandContext& ctx) {
                         job, jobs_dir(ctx.data_dir).string()));
     const JobDir dir(*path);
     const auto meta = dir.load_meta();
-    const auto measured = analyze_job(dir, meta, opt);
+    const auto measured = app::analyze_job(dir, meta, opt);
     if (measured.total.idle())
         throw std::runtime_error(
             fmt::format("job '{}' has no I/O in its analyzed samples: nothing to validate "
@@ -182,7 +183,7 @@ int run_validate(const CommandContext& ctx) {
     all.filter = {FilterMethod::none, std::nullopt};
     all.percentile_method = opt.percentile_method;
     const JobDir synth_dir(imported.dir);
-    const auto synthetic = analyze_job(synth_dir, synth_dir.load_meta(), all);
+    const auto synthetic = app::analyze_job(synth_dir, synth_dir.load_meta(), all);
 
     const auto score =
         score_fidelity(measured.total, synthetic.total, fio.rate != RateMode::off, strict, tol);

@@ -138,10 +138,9 @@ Action CollectorFsm::persisted(TimePoint now) {
     }
 }
 
-Action CollectorFsm::transport_failure(TimePoint now, const CommandOutcome& r) {
-    note_error(
-        fmt::format("{}: {}", format_iso8601(now),
-                    r.transport_error.empty() ? "command did not complete" : r.transport_error));
+Action CollectorFsm::transport_failure(TimePoint now, const host::HostError& r) {
+    note_error(fmt::format("{}: {}", format_iso8601(now),
+                           r.message.empty() ? "command did not complete" : r.message));
     if (r.fatal || now - last_success_ >= config_.give_up_after) {
         if (!r.fatal)
             note_error(fmt::format(
@@ -168,8 +167,9 @@ Action CollectorFsm::transport_failure(TimePoint now, const CommandOutcome& r) {
     return wait_until(now + wait);
 }
 
-Action CollectorFsm::command_done(TimePoint now, CommandOutcome r) {
-    if (!r.delivered) return transport_failure(now, r);
+Action CollectorFsm::command_done(TimePoint now, const host::CommandResult& result) {
+    if (!result) return transport_failure(now, result.error());
+    const auto& r = *result;
     last_success_ = now;
     backoff_ = config_.backoff_initial;
     auto& rec = progress_.collections[index_];
@@ -244,7 +244,7 @@ Action CollectorFsm::unexpected(TimePoint now, std::string_view event) {
     return a;
 }
 
-Action CollectorFsm::on_print(TimePoint now, const CommandOutcome& r) {
+Action CollectorFsm::on_print(TimePoint now, const host::CommandOutput& r) {
     const auto& target = config_.collections[index_];
     auto& rec = progress_.collections[index_];
     // The interval ends when the first print of the tick returned (late after a retry, too).

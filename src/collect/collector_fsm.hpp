@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "collect/vscsistats_commands.hpp"
+#include "host/host_shell.hpp"
 #include "job/job_meta.hpp"
 #include "job/sample_file.hpp"
 
@@ -42,15 +43,6 @@ struct CollectorConfig {
     // The job's end time passed while nobody collected: stop the collections
     // and finish with what is on disk.
     bool finish_now = false;
-};
-
-struct CommandOutcome {
-    bool delivered = true;  // false: the command never completed (connection lost, timeout)
-    int exit_status = 0;
-    std::string out;
-    std::string err;
-    std::string transport_error;
-    bool fatal = false;  // not delivered, and retrying cannot help (host key, authentication)
 };
 
 enum class ActionType { exec, wait_until, write_sample, persist, done };
@@ -88,7 +80,7 @@ class CollectorFsm {
     // Events. Each returns the next action.
     Action start(TimePoint now);  // first: persists the plan before starting anything
     Action persisted(TimePoint now);
-    Action command_done(TimePoint now, CommandOutcome outcome);
+    Action command_done(TimePoint now, const host::CommandResult& outcome);
     Action timer_fired(TimePoint now);
     Action sample_written(TimePoint now, bool ok, const std::string& error);
     // Takes effect at the next event; a driver waiting on a timer fires it early.
@@ -120,9 +112,9 @@ class CollectorFsm {
     Action begin_stopping(JobStatus final_status);
     Action after_sample(TimePoint now);
     Action next_tick_wait(TimePoint now);
-    Action on_print(TimePoint now, const CommandOutcome& r);
+    Action on_print(TimePoint now, const host::CommandOutput& r);
     Action finish_printing(TimePoint now);
-    Action transport_failure(TimePoint now, const CommandOutcome& r);
+    Action transport_failure(TimePoint now, const host::HostError& r);
     void note_error(std::string e);
     Action unexpected(TimePoint now, std::string_view event);
     Action persist() {

@@ -15,21 +15,23 @@ namespace vscsi {
 using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
-const collect::CommandOutcome& checked(const collect::CommandOutcome& o, const char* what) {
-    if (!o.delivered) throw std::runtime_error(fmt::format("{}: {}", what, o.transport_error));
-    if (o.exit_status != 0)
-        throw std::runtime_error(fmt::format("`{}` failed (exit {}): {}", what, o.exit_status,
-                                             o.err.empty() ? o.out : o.err));
-    return o;
+const host::CommandOutput& checked(const host::CommandResult& r, const char* what) {
+    if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message));
+    if (r->exit_status != 0)
+        throw std::runtime_error(fmt::format("`{}` failed (exit {}): {}", what, r->exit_status,
+                                             r->err.empty() ? r->out : r->err));
+    return *r;
 }
+
+bool succeeded(const host::CommandResult& r) { return r && r->exit_status == 0; }
 }  // namespace
 
-boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link) {
-    if (auto e = co_await link.ensure_connected()) throw std::runtime_error(e->message);
+boost::asio::awaitable<HostInventory> fetch_inventory(host::HostShell& link) {
+    if (auto c = co_await link.connect(); !c) throw std::runtime_error(c.error().message);
     constexpr auto t = std::chrono::seconds(60);
     auto [l, e, v] =
-        co_await (link.exec("vscsiStats -l", t) && link.exec("esxcli vm process list", t) &&
-                  link.exec("vim-cmd vmsvc/getallvms", t));
+        co_await (link.run("vscsiStats -l", t) && link.run("esxcli vm process list", t) &&
+                  link.run("vim-cmd vmsvc/getallvms", t));
     HostInventory inv;
     inv.fingerprint = link.fingerprint();
     if (auto err = parse_vscsistats_listing(checked(l, "vscsiStats -l").out, inv.listing))
@@ -37,14 +39,14 @@ boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link) {
     std::vector<EsxcliVm> running;
     std::vector<VimCmdVm> registered;
     // esxcli/vim-cmd only add names and power states: -l alone is enough to collect.
-    if (e.delivered && e.exit_status == 0)
-        if (auto err = parse_esxcli_vm_process_list(e.out, running)) throw DataError(*err);
-    if (v.delivered && v.exit_status == 0)
-        if (auto err = parse_vim_cmd_getallvms(v.out, registered)) throw DataError(*err);
+    if (succeeded(e))
+        if (auto err = parse_esxcli_vm_process_list(e->out, running)) throw DataError(*err);
+    if (succeeded(v))
+        if (auto err = parse_vim_cmd_getallvms(v->out, registered)) throw DataError(*err);
     inv.vms = join_inventory(inv.listing, running, registered);
     // Backing files and RDM LUNs: one channel per powered-on VM, all at once.
     // Only the numeric Vmid goes into the command.
-    std::vector<collect::CommandOutcome> devices(inv.vms.size());
+    std::vector<host::CommandResult> devices(inv.vms.size(), host::HostError{});
     std::size_t pending = 0;
     boost::asio::steady_timer done(co_await boost::asio::this_coro::executor,
                                    boost::asio::steady_timer::time_point::max());
@@ -54,7 +56,7 @@ boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link) {
         boost::asio::co_spawn(
             co_await boost::asio::this_coro::executor,
             [&, i]() -> boost::asio::awaitable<void> {
-                devices[i] = co_await link.exec(
+                devices[i] = co_await link.run(
                     fmt::format("vim-cmd vmsvc/device.getdevices {}", *inv.vms[i].vmid), t);
                 if (--pending == 0) done.cancel();
             },
@@ -63,10 +65,9 @@ boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link) {
     if (pending > 0) co_await done.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     for (std::size_t i = 0; i < inv.vms.size(); ++i) {
         const auto& d = devices[i];
-        if (!d.delivered || d.exit_status != 0 || d.out.empty())
-            continue;  // backing is a nice-to-have
+        if (!succeeded(d) || d->out.empty()) continue;  // backing is a nice-to-have
         std::vector<DeviceDisk> disks;
-        if (auto err = parse_vim_cmd_devices(d.out, disks)) throw DataError(*err);
+        if (auto err = parse_vim_cmd_devices(d->out, disks)) throw DataError(*err);
         attach_backing(inv.vms[i].disks, disks);
     }
     co_return inv;

@@ -5,7 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
-#include "collect/host_link.hpp"
+#include "host/host_shell.hpp"
 #include "format/esxi_inventory.hpp"
 
 namespace vscsi {
@@ -17,7 +17,7 @@ struct HostInventory {
 };
 
 // Throws std::runtime_error (connection, command) or DataError (output).
-boost::asio::awaitable<HostInventory> fetch_inventory(collect::HostLink& link);
+boost::asio::awaitable<HostInventory> fetch_inventory(host::HostShell& link);
 boost::json::object inventory_to_json(const HostInventory& inv);
 
 }  // namespace vscsi

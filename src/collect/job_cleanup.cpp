@@ -29,17 +29,18 @@ std::vector<CollectionTarget> collections_not_stopped(const JobMeta& meta) {
     return pending;
 }
 
-boost::asio::awaitable<CleanupResult> cleanup_job(HostLink& link, const JobDir& dir,
+boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const JobDir& dir,
                                                   JobMeta& meta) {
     CleanupResult r;
     const auto pending = collections_not_stopped(meta);
     r.attempted = pending.size();
     for (const auto& t : pending) {
-        const auto out = co_await link.exec(stop_command(t), std::chrono::seconds(60));
-        if (!out.delivered || out.exit_status != 0)
-            r.failures.push_back(fmt::format(
-                "{}: {}", stop_command(t),
-                out.delivered ? (out.err.empty() ? out.out : out.err) : out.transport_error));
+        const auto out = co_await link.run(stop_command(t), std::chrono::seconds(60));
+        if (!out)
+            r.failures.push_back(fmt::format("{}: {}", stop_command(t), out.error().message));
+        else if (out->exit_status != 0)
+            r.failures.push_back(fmt::format("{}: {}", stop_command(t),
+                                             out->err.empty() ? out->out : out->err));
     }
     if (auto it = meta.extra.find("collections");
         it != meta.extra.end() && it->value().is_array()) {

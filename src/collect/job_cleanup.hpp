@@ -5,7 +5,8 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "collect/host_link.hpp"
+#include "collect/vscsistats_commands.hpp"
+#include "host/host_shell.hpp"
 #include "job/job_dir.hpp"
 
 namespace vscsi::collect {
@@ -19,6 +20,6 @@ std::vector<CollectionTarget> collections_not_stopped(const JobMeta& meta);
 
 // Runs the stop commands, records the outcome in `meta` and saves job.json.
 // Throws std::runtime_error when job.json cannot be written.
-boost::asio::awaitable<CleanupResult> cleanup_job(HostLink& link, const JobDir& dir, JobMeta& meta);
+boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const JobDir& dir, JobMeta& meta);
 
 }  // namespace vscsi::collect

@@ -7,14 +7,14 @@
 
 #include "collect/collector_fsm.hpp"
 #include "job/job_meta.hpp"
-#include "ssh/ssh_params.hpp"
+#include "host/ssh_params.hpp"
 
 namespace vscsi::collect {
 
 struct JobPlan {
     CollectorConfig collector;  // the resume fields (samples_done...) are not stored
     Millis command_timeout{120'000};
-    ssh::SshParams ssh;  // password always empty here
+    host::SshParams ssh;  // password always empty here
 };
 
 boost::json::object plan_to_json(const JobPlan& p);

@@ -11,7 +11,7 @@ namespace vscsi::collect {
 namespace asio = boost::asio;
 
 JobRunner::JobRunner(asio::any_io_executor ex, JobDir dir, JobMeta meta, CollectorConfig config,
-                     HostLink& link, std::chrono::milliseconds command_timeout)
+                     host::HostShell& link, std::chrono::milliseconds command_timeout)
     : dir_(std::move(dir)),
       meta_(std::move(meta)),
       fsm_(std::move(config)),
@@ -41,9 +41,9 @@ asio::awaitable<JobStatus> JobRunner::run() {
     for (;;) {
         switch (action.type) {
             case ActionType::exec: {
-                auto outcome = co_await link_.exec(action.command, command_timeout_);
+                auto outcome = co_await link_.run(action.command, command_timeout_);
                 if (meta_.host.fingerprint.empty()) meta_.host.fingerprint = link_.fingerprint();
-                action = fsm_.command_done(now_ms(), std::move(outcome));
+                action = fsm_.command_done(now_ms(), outcome);
                 break;
             }
             case ActionType::wait_until: {

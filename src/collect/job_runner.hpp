@@ -1,6 +1,6 @@
 #pragma once
 // The thin async shell around CollectorFsm: performs its actions (commands
-// over the host link, timers, atomic sample and job.json writes) and feeds the
+// on the host, timers, atomic sample and job.json writes) and feeds the
 // outcomes back. All policy lives in the state machine.
 
 #include <boost/asio/awaitable.hpp>
@@ -8,7 +8,7 @@
 #include <functional>
 
 #include "collect/collector_fsm.hpp"
-#include "collect/host_link.hpp"
+#include "host/host_shell.hpp"
 #include "job/job_dir.hpp"
 
 namespace vscsi::collect {
@@ -16,7 +16,7 @@ namespace vscsi::collect {
 class JobRunner {
   public:
     JobRunner(boost::asio::any_io_executor ex, JobDir dir, JobMeta meta, CollectorConfig config,
-              HostLink& link, std::chrono::milliseconds command_timeout);
+              host::HostShell& link, std::chrono::milliseconds command_timeout);
 
     boost::asio::awaitable<JobStatus> run();
     // Stops at the next step: a pending wait ends at once, a running command finishes first.
@@ -34,7 +34,7 @@ class JobRunner {
     JobDir dir_;
     JobMeta meta_;
     CollectorFsm fsm_;
-    HostLink& link_;
+    host::HostShell& link_;
     std::chrono::milliseconds command_timeout_;
     boost::asio::steady_timer timer_;
     bool persist_failed_ = false;

@@ -22,7 +22,7 @@ std::string default_job_name(const std::string& vm_name, TimePoint now) {
 }
 
 NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req,
-                  const VscsiStatsListing& listing, const ssh::SshParams& ssh,
+                  const VscsiStatsListing& listing, const host::SshParams& ssh,
                   const std::string& fingerprint) {
     if (req.samples == 0 || !(req.interval_seconds >= 1))
         throw std::invalid_argument("give --profile, or --samples N and --interval S (S >= 1)");

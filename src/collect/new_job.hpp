@@ -37,7 +37,7 @@ struct NewJob {
 // taken name, bad numbers) and std::runtime_error when the directory cannot
 // be written. `ssh` is recorded without its password.
 NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req,
-                  const VscsiStatsListing& listing, const ssh::SshParams& ssh,
+                  const VscsiStatsListing& listing, const host::SshParams& ssh,
                   const std::string& fingerprint);
 
 std::string default_job_name(const std::string& vm_name, TimePoint now);

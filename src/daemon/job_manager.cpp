@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 
+#include "app/host_connector.hpp"
 #include "collect/host_inventory.hpp"
 #include "collect/job_cleanup.hpp"
 #include "collect/new_job.hpp"
@@ -27,7 +28,7 @@ namespace fs = std::filesystem;
 struct JobManager::Live {
     JobDir dir;
     FileLock lock;  // this daemon collects the job
-    std::shared_ptr<collect::HostLink> link;
+    std::shared_ptr<host::HostShell> link;
     std::unique_ptr<collect::JobRunner> runner;
 };
 
@@ -78,8 +79,8 @@ std::vector<std::string> get_strings(const json::object& o, const char* key) {
     return out;
 }
 
-ssh::SshParams ssh_params_from(const json::object& params, const std::string& host) {
-    ssh::SshParams p;
+host::SshParams ssh_params_from(const json::object& params, const std::string& host) {
+    host::SshParams p;
     p.host = host;
     const auto* sv = find(params, "ssh");
     if (!sv) return p;
@@ -141,19 +142,9 @@ JobManager::~JobManager() {
     for (auto& [key, link] : links_) link->close();
 }
 
-std::shared_ptr<collect::HostLink> JobManager::link_for(const ssh::SshParams& params) {
-    // Jobs share a connection only when they would log in the same way: a job
-    // with the right key must not inherit a connection attempt with a wrong one.
-    // (The password enters the key as a hash, which never leaves this map.)
-    const auto key =
-        collect::HostLink::is_simulated(params.host)
-            ? params.host
-            : fmt::format("{}@{}:{}|{}|{}|{}|{}|{}|{}", params.user, params.host, params.port,
-                          fmt::join(params.key_files, ","), params.use_agent, params.known_hosts,
-                          params.ssh_config, params.accept_new_host_key,
-                          std::hash<std::string>{}(params.password));
-    auto& link = links_[key];
-    if (!link) link = std::make_shared<collect::HostLink>(ex_, params, data_dir_);
+std::shared_ptr<host::HostShell> JobManager::link_for(const host::SshParams& params) {
+    auto& link = links_[app::host_link_key(params)];
+    if (!link) link = app::connect_host(ex_, params, data_dir_);
     return link;
 }
 
@@ -271,10 +262,8 @@ std::size_t JobManager::resume_all() {
             m.host = meta.host.hostname;
             SampleCursor cursor(dir);
             Sample sample;
-            bool ok = false;
-            ParseError problem;
-            while (cursor.next(sample, ok, problem))
-                if (ok) add_sample(m, sample);
+            for (auto r = cursor.next(sample); !r || *r; r = cursor.next(sample))
+                if (r) add_sample(m, sample);  // unreadable samples are named by analyze
             live->runner = std::make_unique<collect::JobRunner>(
                 ex_, dir, std::move(meta), std::move(cfg), *live->link, plan.command_timeout);
             launch(std::move(live));
@@ -330,7 +319,6 @@ asio::awaitable<json::object> JobManager::start(const json::object& params) {
         throw RpcFailure(rpc_code::invalid_params, e.what());
     }
     auto& job = *created;
-    if (job.plan.ssh.user.empty()) job.meta.host.username = link->params().user;
     log(LogLevel::info, "job {} started: {} sample(s) every {:g} s on {}", job.meta.job_id,
         req.samples, req.interval_seconds, host);
     auto lock = FileLock::try_acquire(job.dir.collector_lock());
@@ -508,7 +496,7 @@ asio::awaitable<json::object> JobManager::cleanup(const json::object& params) {
     if (collect::collections_not_stopped(meta).empty())
         co_return json::object{
             {"job_id", job}, {"stopped", 0}, {"failed", 0}, {"manual_commands", json::array{}}};
-    ssh::SshParams p;
+    host::SshParams p;
     try {
         p = collect::plan_from_meta(meta, dir.job_json().string()).ssh;
     } catch (const DataError&) {

@@ -13,7 +13,8 @@
 #include <map>
 #include <memory>
 
-#include "collect/host_link.hpp"
+#include "host/host_shell.hpp"
+#include "host/ssh_params.hpp"
 #include "collect/job_runner.hpp"
 #include "daemon/job_index.hpp"
 #include "daemon/metrics_text.hpp"
@@ -45,7 +46,7 @@ class JobManager {
 
   private:
     struct Live;
-    std::shared_ptr<collect::HostLink> link_for(const ssh::SshParams& params);
+    std::shared_ptr<host::HostShell> link_for(const host::SshParams& params);
     void launch(std::unique_ptr<Live> job);
     JobDir dir_of(const std::string& job) const;  // throws RpcFailure not_found
     void note_sample(Live& job, const Sample& s);
@@ -53,7 +54,7 @@ class JobManager {
 
     boost::asio::any_io_executor ex_;
     std::filesystem::path data_dir_;
-    std::map<std::string, std::shared_ptr<collect::HostLink>> links_;
+    std::map<std::string, std::shared_ptr<host::HostShell>> links_;
     std::map<std::string, std::unique_ptr<Live>> live_;
     std::map<std::string, JobMetricsView>
         metrics_;  // also for jobs that ended since the daemon started

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <ostream>
+
 namespace vscsi {
 
 std::string ParseError::message() const {
@@ -11,6 +13,12 @@ std::string ParseError::message() const {
     return fmt::format("{}: {}: {}", where, field, reason);
 }
 
+std::ostream& operator<<(std::ostream& os, const ParseError& e) { return os << e.message(); }
+
 DataError::DataError(ParseError e) : std::runtime_error(e.message()), error_(std::move(e)) {}
+
+void throw_exception_from_error(const ParseError& e, const boost::source_location&) {
+    throw DataError(e);
+}
 
 }  // namespace vscsi

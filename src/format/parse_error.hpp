@@ -2,7 +2,9 @@
 // A format error that names where it happened, so users can open the file at
 // the line and see what vscsi did not expect.
 
+#include <boost/assert/source_location.hpp>
 #include <cstddef>
+#include <iosfwd>
 #include <stdexcept>
 #include <string>
 
@@ -16,6 +18,7 @@ struct ParseError {
 
     std::string message() const;
 };
+std::ostream& operator<<(std::ostream& os, const ParseError& e);
 
 // Thrown where a command must abort on bad data; carries the ParseError.
 class DataError : public std::runtime_error {
@@ -26,5 +29,8 @@ public:
 private:
     ParseError error_;
 };
+
+// boost::system::result<T, ParseError>::value() throws DataError.
+[[noreturn]] void throw_exception_from_error(const ParseError& e, const boost::source_location& loc);
 
 }  // namespace vscsi

@@ -52,21 +52,13 @@ std::uint64_t JobDir::max_sample_seq() const {
 
 SampleCursor::SampleCursor(const JobDir& dir) : dir_(dir), max_(dir.max_sample_seq()) {}
 
-bool SampleCursor::next(Sample& out, bool& ok, ParseError& problem) {
+boost::system::result<bool, ParseError> SampleCursor::next(Sample& out) {
     while (seq_ < max_) {
         const auto path = dir_.sample_path(++seq_);
         const auto ec = read_file(path, buffer_);
         if (ec == boost::system::errc::no_such_file_or_directory) continue;  // a gap in numbering
-        ok = false;
-        if (ec) {
-            problem = ParseError{path.string(), 0, "", "cannot read: " + ec.message()};
-            return true;
-        }
-        if (auto e = decode_sample(buffer_, path.string(), out)) {
-            problem = std::move(*e);
-            return true;
-        }
-        ok = true;
+        if (ec) return ParseError{path.string(), 0, "", "cannot read: " + ec.message()};
+        if (auto e = decode_sample(buffer_, path.string(), out)) return std::move(*e);
         return true;
     }
     return false;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/sample_source.hpp"
 #include "format/parse_error.hpp"
 #include "job/job_meta.hpp"
 #include "job/sample_file.hpp"
@@ -56,14 +57,12 @@ class JobDir {
 
 // Reads samples one at a time in sequence order; a sample that cannot be read
 // is reported and skipped, never fatal to the rest.
-class SampleCursor {
+class SampleCursor final : public SampleSource {
   public:
     explicit SampleCursor(const JobDir& dir);
 
-    // False at the end. On a bad sample, fills `problem`, returns true with
-    // `ok` false so callers can count and report it.
-    bool next(Sample& out, bool& ok, ParseError& problem);
-    void rewind() { seq_ = 0; }
+    boost::system::result<bool, ParseError> next(Sample& out) override;
+    void rewind() override { seq_ = 0; }
     std::uint64_t last_seq() const { return max_; }
 
   private:

@@ -8,28 +8,12 @@
 #include <string>
 #include <string_view>
 
-#include "format/histogram.hpp"
+#include "analysis/sample.hpp"
 #include "format/parse_error.hpp"
-#include "util/time.hpp"
 
 namespace vscsi {
 
 inline constexpr int kSampleFormatVersion = 1;
-
-struct SampleHeader {
-    std::uint64_t seq = 0;  // 1-based, in collection order
-    TimePoint start{};
-    TimePoint end{};
-    std::string origin;      // where the data came from (host or imported file)
-    bool after_gap = false;  // the previous interval was lost (reconnect, reboot)
-
-    double seconds() const { return seconds_between(start, end); }
-};
-
-struct Sample {
-    SampleHeader header;
-    VscsiStatsOutput data;
-};
 
 std::string encode_sample(const SampleHeader& h, const VscsiStatsOutput& data);
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "analysis/job_analysis.hpp"
+#include "job/job_meta.hpp"
 
 namespace vscsi {
 

@@ -347,18 +347,17 @@ struct ChannelNotify {
 
 }  // namespace
 
-asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command,
-                                                             std::chrono::milliseconds timeout) {
+asio::awaitable<ExecResult> SshConnection::exec(std::string command,
+                                                std::chrono::milliseconds timeout) {
     auto impl = impl_;  // keep alive across suspensions
-    collect::CommandOutcome out;
+    ExecOutput out;
     const auto deadline = Clock::now() + timeout;
-    auto fail = [&](std::string why) {
-        out.delivered = false;
-        out.transport_error = std::move(why);
-        return out;
+    auto fail = [](std::string why, SshError::Kind kind = SshError::Kind::channel) {
+        return ExecResult(SshError{kind, std::move(why)});
     };
     if (!impl->open)
-        co_return fail(impl->close_reason.empty() ? "not connected" : impl->close_reason);
+        co_return fail(impl->close_reason.empty() ? "not connected" : impl->close_reason,
+                       SshError::Kind::closed);
     // Declared before the channel guard so that it is destroyed after it.
     auto notify = std::make_unique<ChannelNotify>();
     ssh_channel ch = ssh_channel_new(impl->s);
@@ -419,7 +418,7 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
     char buf[16384];
     bool out_eof = false, err_eof = false;
     while (!(out_eof && err_eof)) {
-        if (!impl->s) co_return fail("connection closed");
+        if (!impl->s) co_return fail("connection closed", SshError::Kind::closed);
         bool progress = false;
         for (int is_err = 0; is_err < 2; ++is_err) {
             bool& eof = is_err ? err_eof : out_eof;
@@ -447,21 +446,23 @@ asio::awaitable<collect::CommandOutcome> SshConnection::exec(std::string command
         }
         if (progress) continue;
         if (!impl->open)
-            co_return fail(impl->close_reason.empty() ? "connection closed" : impl->close_reason);
+            co_return fail(impl->close_reason.empty() ? "connection closed" : impl->close_reason,
+                           SshError::Kind::closed);
         if (!co_await impl->wait_event(deadline))
             co_return fail(fmt::format("the command did not finish within {} s: {}",
-                                       timeout.count() / 1000.0, command));
+                                       timeout.count() / 1000.0, command),
+                           SshError::Kind::timeout);
     }
     int status;
     for (;;) {
-        if (!impl->s) co_return fail("connection closed before the exit status arrived");
+        if (!impl->s) co_return fail("connection closed before the exit status arrived", SshError::Kind::closed);
         if ((status = ssh_channel_get_exit_status(ch)) != -1 || ssh_channel_is_closed(ch)) break;
-        if (!impl->open) co_return fail("connection closed before the exit status arrived");
+        if (!impl->open) co_return fail("connection closed before the exit status arrived", SshError::Kind::closed);
         if (!co_await impl->wait_event(deadline))
-            co_return fail("no exit status within the timeout");
+            co_return fail("no exit status within the timeout", SshError::Kind::timeout);
     }
     out.exit_status = status;
-    co_return out;
+    co_return ExecResult(std::move(out));
 }
 
 }  // namespace vscsi::ssh

@@ -13,10 +13,11 @@
 #include <ostream>
 #include <string>
 
-#include "collect/collector_fsm.hpp"
-#include "ssh/ssh_params.hpp"
+#include "host/ssh_params.hpp"
 
 namespace vscsi::ssh {
+
+using host::SshParams;
 
 struct SshError {
     enum class Kind { resolve, connect, timeout, handshake, host_key, auth, channel, closed };
@@ -25,6 +26,15 @@ struct SshError {
 };
 [[noreturn]] void throw_exception_from_error(const SshError& e, const boost::source_location& loc);
 inline std::ostream& operator<<(std::ostream& os, const SshError& e) { return os << e.message; }
+
+// A command that ran to its end, whatever its exit status.
+struct ExecOutput {
+    int exit_status = 0;
+    std::string out;
+    std::string err;
+};
+// Errors: the command did not complete (connection lost, timeout, output over the limit).
+using ExecResult = boost::system::result<ExecOutput, SshError>;
 
 class SshConnection : public std::enable_shared_from_this<SshConnection> {
 public:
@@ -35,10 +45,8 @@ public:
     static boost::asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
     connect(boost::asio::any_io_executor ex, SshParams params);
 
-    // Runs one command. Transport problems (connection lost, timeout, output
-    // over the limit) come back as outcome.delivered == false with the reason.
-    boost::asio::awaitable<collect::CommandOutcome> exec(std::string command,
-                                                         std::chrono::milliseconds timeout);
+    boost::asio::awaitable<ExecResult> exec(std::string command,
+                                            std::chrono::milliseconds timeout);
 
     bool is_open() const;
     const std::string& host() const;

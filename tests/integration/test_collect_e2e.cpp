@@ -158,11 +158,11 @@ TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O",
     const JobDir dir(job);
     SampleCursor cur(dir);
     Sample s;
-    bool ok;
-    ParseError err;
     double seconds = 0, ios = 0;
-    while (cur.next(s, ok, err)) {
-        REQUIRE(ok);
+    for (;;) {
+        const auto r = cur.next(s);
+        REQUIRE(r);
+        if (!*r) break;
         seconds += s.header.seconds();
         ios += sample_total_iops(s.data, s.header.seconds()) * s.header.seconds();
     }

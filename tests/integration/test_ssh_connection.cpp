@@ -10,7 +10,9 @@
 
 #include "format/vscsistats_csv.hpp"
 #include "format/vscsistats_listing.hpp"
+#include "sim/in_process_host.hpp"
 #include "ssh/ssh_connection.hpp"
+#include "ssh/ssh_host.hpp"
 #include "sshd_fixture.hpp"
 
 using namespace vscsi;
@@ -36,8 +38,8 @@ auto run_co(F f) {
     return std::move(*out);
 }
 
-ssh::SshParams params(const SshdFixture& sshd, const std::filesystem::path& known_hosts) {
-    ssh::SshParams p;
+host::SshParams params(const SshdFixture& sshd, const std::filesystem::path& known_hosts) {
+    host::SshParams p;
     p.host = "127.0.0.1";
     p.port = sshd.port();
     p.user = sshd.user();
@@ -49,21 +51,23 @@ ssh::SshParams params(const SshdFixture& sshd, const std::filesystem::path& know
     return p;
 }
 
+std::string why(const ssh::ExecResult& r) { return r ? r->err : r.error().message; }
+
 }  // namespace
 
 TEST_CASE("exec through real sshd: discovery output and many channels at once", "[ssh]") {
     SshdFixture sshd;
     auto p = params(sshd, sshd.dir() / "known_hosts");
     p.accept_new_host_key = true;
-    const auto results = run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<collect::CommandOutcome>> {
+    const auto results = run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<ssh::ExecResult>> {
         auto c = co_await ssh::SshConnection::connect(ex, p);
         if (!c) throw std::runtime_error(c.error().message);
         auto conn = *c;
-        std::vector<collect::CommandOutcome> out;
+        std::vector<ssh::ExecResult> out;
         out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));
         out.push_back(co_await conn->exec("vscsiStats -s -w 2099979", std::chrono::seconds(10)));
         // 20 prints in flight on one connection, one thread
-        std::vector<collect::CommandOutcome> prints(20);
+        std::vector<ssh::ExecResult> prints(20, ssh::SshError{});
         int done = 0;
         for (auto& slot : prints)
             asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
@@ -80,30 +84,30 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
         co_return out;
     });
     REQUIRE(results.size() == 23);
-    INFO(results[0].transport_error << results[0].err);
-    REQUIRE(results[0].delivered);
-    CHECK(results[0].exit_status == 0);
+    INFO(why(results[0]));
+    REQUIRE(results[0].has_value());
+    CHECK(results[0]->exit_status == 0);
     VscsiStatsListing listing;
-    REQUIRE_FALSE(parse_vscsistats_listing(results[0].out, listing));
+    REQUIRE_FALSE(parse_vscsistats_listing(results[0]->out, listing));
     REQUIRE(listing.vms.size() == 2);
     CHECK(listing.vms[1].display_name == "web, app (prod)");
-    CHECK(results[1].exit_status == 0);
+    CHECK(results[1]->exit_status == 0);
     for (std::size_t i = 2; i < 22; ++i) {
-        INFO("print " << i << ": " << results[i].transport_error << results[i].err);
-        REQUIRE(results[i].delivered);
-        CHECK(results[i].exit_status == 0);
+        INFO("print " << i << ": " << why(results[i]));
+        REQUIRE(results[i].has_value());
+        CHECK(results[i]->exit_status == 0);
         VscsiStatsOutput o;
-        CHECK_FALSE(parse_vscsistats_csv(results[i].out, o));
+        CHECK_FALSE(parse_vscsistats_csv(results[i]->out, o));
         CHECK(o.disks.size() == 2);
     }
-    CHECK(results[22].exit_status == 3);
-    CHECK(results[22].err == "to-stderr\n");
+    CHECK(results[22]->exit_status == 3);
+    CHECK(results[22]->err == "to-stderr\n");
     CHECK_THAT(read_text(sshd.dir() / "known_hosts"), Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
 }
 
 TEST_CASE("host keys: unknown refused unless accepted, changed always refused", "[ssh]") {
     SshdFixture sshd;
-    auto connect = [&](ssh::SshParams p) {
+    auto connect = [&](host::SshParams p) {
         return run_co([&](asio::any_io_executor ex) -> asio::awaitable<Result> { co_return co_await ssh::SshConnection::connect(ex, p); });
     };
     SECTION("unknown") {
@@ -150,11 +154,11 @@ TEST_CASE("bounded output, command timeouts and a dropped connection", "[ssh]") 
     p.accept_new_host_key = true;
     p.max_output_bytes = 1u << 20;
     REQUIRE(sshd.admin("fault huge 1") == 0);
-    const auto results = run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<collect::CommandOutcome>> {
+    const auto results = run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<ssh::ExecResult>> {
         auto c = co_await ssh::SshConnection::connect(ex, p);
         if (!c) throw std::runtime_error(c.error().message);
         auto conn = *c;
-        std::vector<collect::CommandOutcome> out;
+        std::vector<ssh::ExecResult> out;
         out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(30)));      // huge
         if (sshd.admin("fault hang 1") != 0) throw std::runtime_error("cannot arm the hang fault");
         out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(1)));       // hangs 3 s
@@ -163,13 +167,55 @@ TEST_CASE("bounded output, command timeouts and a dropped connection", "[ssh]") 
         out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));
         co_return out;
     });
-    CHECK_FALSE(results[0].delivered);
-    CHECK_THAT(results[0].transport_error, Catch::Contains("more than 1 MiB"));
-    CHECK_FALSE(results[1].delivered);
-    CHECK_THAT(results[1].transport_error, Catch::Contains("did not finish within 1 s"));
-    INFO(results[2].transport_error);
-    CHECK(results[2].delivered);
-    CHECK(results[2].exit_status == 0);
-    CHECK_FALSE(results[3].delivered);
-    CHECK_FALSE(results[4].delivered);
+    CHECK_FALSE(results[0].has_value());
+    CHECK_THAT(why(results[0]), Catch::Contains("more than 1 MiB"));
+    CHECK_FALSE(results[1].has_value());
+    CHECK_THAT(why(results[1]), Catch::Contains("did not finish within 1 s"));
+    INFO(why(results[2]));
+    CHECK(results[2].has_value());
+    CHECK(results[2]->exit_status == 0);
+    CHECK_FALSE(results[3].has_value());
+    CHECK_FALSE(results[4].has_value());
+}
+
+// collect sees hosts only through host::HostShell: the SSH implementation and
+// the in-process simulator must answer the same faults the same way.
+TEST_CASE("host shells over SSH and in-process honour the simulator's faults alike", "[ssh]") {
+    SshdFixture sshd;
+    auto p = params(sshd, sshd.dir() / "known_hosts");
+    p.accept_new_host_key = true;
+    p.max_output_bytes = 1u << 20;
+    auto run_faults = [&](auto make_shell) {
+        return run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<host::CommandResult>> {
+            std::unique_ptr<host::HostShell> shell = make_shell(ex);
+            std::vector<host::CommandResult> out;
+            if (sshd.admin("fault huge 1") != 0) throw std::runtime_error("cannot arm the huge fault");
+            out.push_back(co_await shell->run("vscsiStats -l", std::chrono::seconds(30)));
+            if (sshd.admin("fault hang 1") != 0) throw std::runtime_error("cannot arm the hang fault");
+            out.push_back(co_await shell->run("vscsiStats -l", std::chrono::seconds(1)));  // hangs 3 s
+            out.push_back(co_await shell->run("vscsiStats -l", std::chrono::seconds(10)));
+            out.push_back(co_await shell->run("vscsiStats -p all -c -w 424242", std::chrono::seconds(10)));
+            shell->close();
+            co_return out;
+        });
+    };
+    const auto over_ssh = run_faults([&](asio::any_io_executor ex) { return std::make_unique<ssh::SshHost>(ex, p); });
+    const auto in_process = run_faults([&](asio::any_io_executor ex) {
+        return std::make_unique<sim::InProcessHost>(ex, sshd.sim_dir(), p.max_output_bytes);
+    });
+    for (const auto* results : {&over_ssh, &in_process}) {
+        REQUIRE(results->size() == 4);
+        const auto& r = *results;
+        REQUIRE_FALSE(r[0].has_value());
+        CHECK_THAT(r[0].error().message, Catch::Contains("more than 1 MiB"));
+        CHECK_FALSE(r[0].error().fatal);
+        REQUIRE_FALSE(r[1].has_value());
+        CHECK_THAT(r[1].error().message, Catch::Contains("did not finish within 1 s"));
+        REQUIRE(r[2].has_value());
+        CHECK(r[2]->exit_status == 0);
+        VscsiStatsListing listing;
+        CHECK_FALSE(parse_vscsistats_listing(r[2]->out, listing));
+        REQUIRE(r[3].has_value());
+        CHECK(r[3]->exit_status != 0);  // no such VM: a delivered command with an error exit
+    }
 }

@@ -50,9 +50,9 @@ struct FakeHost {
         return format_vscsistats_csv(o);
     }
 
-    CommandOutcome exec(const std::string& cmd, TimePoint now) {
+    host::CommandResult exec(const std::string& cmd, TimePoint now) {
         log.push_back(cmd);
-        if (now >= down_from && now < down_until) return {false, -1, "", "", "connection refused"};
+        if (now >= down_from && now < down_until) return host::HostError{"connection refused"};
         std::istringstream in(cmd);
         std::string prog, op;
         in >> prog >> op;
@@ -67,23 +67,23 @@ struct FakeHost {
         auto& c = vms[wgid];
         if (c.running && now - c.armed >= 30min) c.running = false;  // auto-stop
         if (cmd.find(" -s ") != std::string::npos) {
-            if (start_fails) return {true, 1, "", "vscsiStats: invalid worldGroupID", ""};
+            if (start_fails) return host::CommandOutput{1, "", "vscsiStats: invalid worldGroupID"};
             if (!c.running) c.started = now;
             c.running = true;
             c.armed = now;
-            return {true, 0, "vscsiStats: Starting Vscsi stats collection for worldGroup " + std::to_string(wgid), "", ""};
+            return host::CommandOutput{0, "vscsiStats: Starting Vscsi stats collection for worldGroup " + std::to_string(wgid), ""};
         }
         if (cmd.find(" -x ") != std::string::npos) {
-            if (stop_fails) return {true, 1, "", "vscsiStats: stop failed", ""};
+            if (stop_fails) return host::CommandOutput{1, "", "vscsiStats: stop failed"};
             c.running = false;
-            return {true, 0, "", "", ""};
+            return host::CommandOutput{0, "", ""};
         }
-        if (!c.running) return {true, 255, "", "vscsiStats: No stats collection is running for worldGroupID", ""};
+        if (!c.running) return host::CommandOutput{255, "", "vscsiStats: No stats collection is running for worldGroupID"};
         if (garbage_prints > 0) {
             --garbage_prints;
-            return {true, 0, "Histogram: IO lengths of commands,virtual machine worldGroupID,1,virtual disk handleID,2\nmin,x\n", "", ""};
+            return host::CommandOutput{0, "Histogram: IO lengths of commands,virtual machine worldGroupID,1,virtual disk handleID,2\nmin,x\n", ""};
         }
-        return {true, 0, print(wgid, now), "", ""};
+        return host::CommandOutput{0, print(wgid, now), ""};
     }
 };
 
@@ -347,11 +347,7 @@ TEST_CASE("a fatal transport error (host key changed) ends the job at once", "[c
     CollectorFsm fsm(config(3, 60s));
     auto a = fsm.start(t0);
     a = fsm.persisted(t0);
-    CommandOutcome o;
-    o.delivered = false;
-    o.fatal = true;
-    o.transport_error = "HOST KEY CHANGED for [127.0.0.1]:2222";
-    a = fsm.command_done(t0 + 1s, o);
+    a = fsm.command_done(t0 + 1s, host::HostError{"HOST KEY CHANGED for [127.0.0.1]:2222", true});
     REQUIRE(a.type == ActionType::persist);
     a = fsm.persisted(t0 + 1s);
     CHECK(a.type == ActionType::done);

@@ -2,10 +2,11 @@
 
 #include <fstream>
 
+#include "app/job_analysis.hpp"
 #include "analysis/job_analysis.hpp"
 #include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
-#include "job/csv_import.hpp"
+#include "app/csv_import.hpp"
 #include "collect/job_plan.hpp"
 #include "job/job_dir.hpp"
 #include "sim/workload_model.hpp"
@@ -90,15 +91,12 @@ TEST_CASE("samples are written whole and read back with their interval", "[job]"
     CHECK(files == 1);
     SampleCursor cur(dir);
     Sample s;
-    bool ok = false;
-    ParseError err;
-    REQUIRE(cur.next(s, ok, err));
-    REQUIRE(ok);
+    REQUIRE(cur.next(s).value());
     CHECK(s.header.seq == 7);
     CHECK(s.header.seconds() == Approx(60));
     CHECK(s.header.after_gap);
     CHECK(s.data.disks.at(0).find(Metric::io_length, Direction::total)->count == 793);
-    CHECK_FALSE(cur.next(s, ok, err));
+    CHECK_FALSE(cur.next(s).value());
 }
 
 TEST_CASE("a corrupt sample is reported with file and line, and the rest is analyzed", "[job]") {
@@ -116,7 +114,7 @@ TEST_CASE("a corrupt sample is reported with file and line, and the rest is anal
     text.replace(text.find("count,793"), 9, "count,7x3");
     test::write_text(dir.sample_path(2), text);
     const auto meta = dir.load_meta();
-    const auto res = analyze_job(dir, meta, {{FilterMethod::none, std::nullopt}});
+    const auto res = app::analyze_job(dir, meta, {{FilterMethod::none, std::nullopt}});
     CHECK(res.samples_total == 2);
     CHECK(res.samples_unreadable == 1);
     CHECK(res.total.ios_total == 2 * 793);
@@ -182,11 +180,8 @@ TEST_CASE("cumulative import takes differences between successive prints", "[job
     const JobDir dir(r.dir);
     SampleCursor cur(dir);
     Sample s;
-    bool ok;
-    ParseError e;
-    REQUIRE(cur.next(s, ok, e));
-    REQUIRE(cur.next(s, ok, e));
-    REQUIRE(ok);
+    REQUIRE(cur.next(s).value());
+    REQUIRE(cur.next(s).value());
     CHECK(s.data.disks[0].slots[0].count == a.disks[0].slots[0].count);
     CHECK(format_iso8601(s.header.start) == "2026-03-01T10:01:00Z");
     CHECK(std::filesystem::exists(dir.raw_dir() / "0002-p2.csv"));
@@ -208,7 +203,7 @@ TEST_CASE("analysis warns on an incomplete job and memory-light streaming gives 
         SampleHeader h{i, t0 + std::chrono::minutes(i - 1), t0 + std::chrono::minutes(i), "", false};
         REQUIRE_FALSE(dir.write_sample(h, o));
     }
-    const auto r = analyze_job(dir, meta, {{FilterMethod::automatic, std::nullopt}});
+    const auto r = app::analyze_job(dir, meta, {{FilterMethod::automatic, std::nullopt}});
     CHECK(r.samples_total == 18);
     CHECK(r.samples_analyzed == 12);
     CHECK(r.total.iops.total == Approx(1000).epsilon(0.01));

@@ -1,4 +1,4 @@
-#include "job/fio_import.hpp"
+#include "app/fio_import.hpp"
 
 #include <fmt/core.h>
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "analysis/fio_trace.hpp"
-#include "job/csv_import.hpp"
+#include "app/csv_import.hpp"
 
 namespace vscsi {
 

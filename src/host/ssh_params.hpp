@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace vscsi::ssh {
+namespace vscsi::host {
 
 struct SshParams {
     std::string host;   // name, IP or ~/.ssh/config alias

@@ -1,4 +1,4 @@
-#include "job/csv_import.hpp"
+#include "app/csv_import.hpp"
 
 #include <fmt/core.h>
 
