@@ -259,7 +259,7 @@ int run_analyze(const CommandContext& ctx) {
         fio_path = output.empty() ? (out_dir / (meta.job_id + ".fio")).string() : output;
         const auto scope =
             fmt::format("all {} disk{}", result.disks.size(), result.disks.size() == 1 ? "" : "s");
-        fio_text = render_fio_job({meta.job_id, scope, &result, &result.total}, fio);
+        fio_text = render_fio_job(derive_fio_job({meta.job_id, scope, &result, &result.total}, fio).value());
         write_output_file(fio_path, fio_text);
         outputs["fio"] = fio_path;
         if (per_disk) {
@@ -273,7 +273,9 @@ int run_analyze(const CommandContext& ctx) {
                                                       d.disk.world_group_id, label))
                                    .string();
                 write_output_file(
-                    p, render_fio_job({meta.job_id, d.disk.display(), &result, &d.metrics}, fio));
+                    p, render_fio_job(
+                           derive_fio_job({meta.job_id, d.disk.display(), &result, &d.metrics}, fio)
+                               .value()));
                 outputs["fio." + d.disk.label + "." + std::to_string(d.disk.handle_id)] = p;
             }
         }

@@ -13,6 +13,7 @@
 #include "daemon/json_rpc.hpp"
 #include "format/parse_error.hpp"
 #include "job/job_dir.hpp"
+#include "util/error.hpp"
 #include "util/json_text.hpp"
 #include "vscsi_config.hpp"
 
@@ -179,6 +180,19 @@ int run_cli(int argc, char** argv) {
     } catch (const DataError& e) {
         report_error(json, exit_code::bad_data, "bad_data", e.what());
         return exit_code::bad_data;
+    } catch (const UserError& e) {
+        const auto kind = e.error().kind;
+        const int code = kind == ErrorKind::usage       ? exit_code::usage
+                         : kind == ErrorKind::bad_data  ? exit_code::bad_data
+                         : kind == ErrorKind::not_found ? exit_code::not_found
+                                                        : exit_code::failure;
+        report_error(json, code,
+                     code == exit_code::not_found  ? "not_found"
+                     : code == exit_code::usage    ? "usage"
+                     : code == exit_code::bad_data ? "bad_data"
+                                                   : "failure",
+                     e.what());
+        return code;
     } catch (const std::invalid_argument& e) {
         report_error(json, exit_code::usage, "usage", e.what());
         return exit_code::usage;

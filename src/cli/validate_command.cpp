@@ -145,7 +145,8 @@ int run_validate(const CommandContext& ctx) {
     const auto job_file = run_dir / (meta.job_id + ".fio");
     write_output_file(
         job_file.string(),
-        render_fio_job({meta.job_id, "validation run", &measured, &measured.total}, fio));
+        render_fio_job(
+            derive_fio_job({meta.job_id, "validation run", &measured, &measured.total}, fio).value()));
 
     if (!ctx.json)
         std::cout << fmt::format("Validating job {}: running {} for {} s on {}{}\n", meta.job_id,

@@ -207,38 +207,121 @@ std::string fio_size_text(std::int64_t bytes) {
     return fmt::format("{}", bytes);
 }
 
-std::string render_fio_job(const FioSource& src, const FioParams& p) {
+Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& p) {
     const auto& m = *src.metrics;
     const auto& a = *src.analysis;
     if (m.idle())
-        throw std::invalid_argument(
-            "no I/O in the analyzed samples: there is no workload to "
-            "reproduce (try --filter none, or check the job's samples)");
-    const bool reads = m.ios_read > 0, writes = m.ios_write > 0;
-    if (!reads && !writes)
-        throw std::invalid_argument("the samples have IOs but no Read/Write IO-length histograms");
+        return Error{ErrorKind::usage, "no I/O in the analyzed samples: there is no workload to reproduce",
+                     "try --filter none, or check the job's samples"};
+    FioJobSpec j;
+    j.read.present = m.ios_read > 0;
+    j.write.present = m.ios_write > 0;
+    if (!j.read.present && !j.write.present)
+        return Error{ErrorKind::bad_data, "the samples have IOs but no Read/Write IO-length histograms",
+                     ""};
+    j.job_id = src.job_id;
+    j.scope = src.scope;
+    j.section = section_name(src.job_id);
+    j.analyzed_at = a.analyzed_at;
+    j.samples_analyzed = a.samples_analyzed;
+    j.samples_total = a.samples_total;
+    j.filter_explanation = a.filter.explanation;
+    j.iops_total = m.iops.total;
+    j.iops_read = m.iops.read;
+    j.iops_write = m.iops.write;
+    j.mbps = m.throughput_mbps.total;
+    j.seconds = m.seconds;
+    j.ios_read = m.ios_read;
+    j.ios_write = m.ios_write;
+    j.read_percent = m.read_percent;
+    j.params = p;
+    if (j.read.present && j.write.present)
+        j.rwmixread = std::clamp(static_cast<int>(std::lround(m.read_percent)), 1, 99);
 
-    std::vector<std::string> dropped_r, dropped_w;
-    const auto bs_r = reads
-                          ? build_bssplit(m.sizes(Direction::read), m.max_io_bytes.read, dropped_r)
-                          : std::vector<BsEntry>{};
-    const auto bs_w =
-        writes ? build_bssplit(m.sizes(Direction::write), m.max_io_bytes.write, dropped_w)
-               : std::vector<BsEntry>{};
-    if (reads) check_bssplit(bs_r, "read");
-    if (writes) check_bssplit(bs_w, "write");
+    auto sizes = [&](FioDirection& d, Direction dir, double max_bytes, double mean_bytes,
+                     double seq, std::string_view name) {
+        if (!d.present) return;
+        d.bssplit = build_bssplit(m.sizes(dir), max_bytes, d.dropped);
+        check_bssplit(d.bssplit, name);
+        d.measured_mean_bytes = mean_bytes;
+        d.sequential_percent = seq;
+        d.percentage_random = std::isfinite(seq) ? std::clamp(100 - whole(seq, 0), 0, 100) : 100;
+    };
+    sizes(j.read, Direction::read, m.max_io_bytes.read, m.mean_io_bytes.read,
+          m.sequential_percent.read, "read");
+    sizes(j.write, Direction::write, m.max_io_bytes.write, m.mean_io_bytes.write,
+          m.sequential_percent.write, "write");
+    // fio rounds each direction's sizes down to a multiple of that direction's
+    // smallest size (when it is a power of two) unless told otherwise.
+    for (const auto& [name, d] : {std::pair{"read", &j.read}, std::pair{"write", &j.write}}) {
+        if (d->bssplit.empty() || !j.unaligned.empty()) continue;
+        const auto smallest = d->bssplit.front().bytes;  // sorted ascending
+        for (const auto& e : d->bssplit)
+            if (e.bytes % smallest != 0) {
+                j.unaligned = fmt::format("{} {} is not a multiple of {}", name,
+                                          fio_size_text(e.bytes), fio_size_text(smallest));
+                break;
+            }
+    }
+
+    j.queue = m.queue_depth;
+    j.percentile_method = m.percentile_method;
+    double r = m.iops.read, w = m.iops.write;
+    if (p.rate == RateMode::peak) {
+        j.peak = a.peak;
+        r = a.peak.iops_read;
+        w = a.peak.iops_write;
+    }
+    j.bursts = burst_plan(j.queue.mean, (j.read.present ? r : 0) + (j.write.present ? w : 0),
+                          m.latency_ms_total.mean, p.rate != RateMode::off);
+    j.iodepth = j.bursts.size > 1 ? j.bursts.size
+                                  : (std::isfinite(j.queue.mean) ? whole(j.queue.mean, 1) : 1);
+    if (p.rate == RateMode::off) return j;
+
+    j.arrivals = arrival_shape(m);
+    // With IOs overlapping (a queue), arrivals follow completions rather
+    // than a clock: linear pacing there dissolved the queue (measured: 16
+    // outstanding flat out replayed as 9.4; Poisson kept 15.6).
+    const bool overlapping = std::isfinite(j.queue.mean) && j.queue.mean >= 1.5;
+    if (j.bursts.size == 1 && !overlapping && j.arrivals.steady()) {
+        // Evenly spaced arrivals (a paced stream: backup, replication,
+        // media): linear pacing keeps them even, Poisson would scatter them.
+        // Linear pacing converts rate_iops to bytes with the smallest size,
+        // so with mixed sizes the rate is given in bytes (IOPS x mean size).
+        j.rate_process = RateProcess::linear;
+        j.rate_in_bytes = j.read.bssplit.size() > 1 || j.write.bssplit.size() > 1;
+    } else {
+        // Poisson pacing counts IOs, not bytes.
+        j.rate_process = RateProcess::poisson;
+    }
+    for (auto [d, iops] : {std::pair{&j.read, r}, std::pair{&j.write, w}}) {
+        if (!d->present) continue;
+        d->rate_iops = whole(iops, 1);
+        d->rate_bytes = std::max<std::int64_t>(1, std::llround(iops * bssplit_mean(d->bssplit)));
+    }
+    return j;
+}
+
+std::string render_fio_job(const FioJobSpec& j) {
+    const auto& p = j.params;
+    const bool reads = j.read.present, writes = j.write.present;
+    // "a,b" with both directions, one value with one.
+    auto per_direction = [&](auto read_value, auto write_value) {
+        if (reads && writes) return fmt::format("{},{}", read_value, write_value);
+        return reads ? fmt::format("{}", read_value) : fmt::format("{}", write_value);
+    };
 
     std::string o;
     auto out = std::back_inserter(o);
     fmt::format_to(out, "# fio job generated by vscsi {} from vscsiStats histograms\n",
                    VSCSI_VERSION);
-    fmt::format_to(out, "# job: {} ({}), analyzed {}\n", src.job_id, src.scope,
-                   format_iso8601(a.analyzed_at));
-    fmt::format_to(out, "# samples: {} of {} analyzed; {}\n", a.samples_analyzed, a.samples_total,
-                   a.filter.explanation);
+    fmt::format_to(out, "# job: {} ({}), analyzed {}\n", j.job_id, j.scope,
+                   format_iso8601(j.analyzed_at));
+    fmt::format_to(out, "# samples: {} of {} analyzed; {}\n", j.samples_analyzed, j.samples_total,
+                   j.filter_explanation);
     fmt::format_to(
         out, "# measured: {:.1f} IOPS (read {:.1f} / write {:.1f}), {:.3f} MB/s over {:.0f} s\n",
-        m.iops.total, m.iops.read, m.iops.write, m.throughput_mbps.total, m.seconds);
+        j.iops_total, j.iops_read, j.iops_write, j.mbps, j.seconds);
     fmt::format_to(out,
                    "# target, size and runtime are parameters (vscsi analyze --target --size "
                    "--runtime), not measurements.\n\n");
@@ -253,84 +336,49 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
     fmt::format_to(
         out, "# keep bssplit sizes exact (the random map would trim large IOs)\nnorandommap=1\n\n");
 
-    fmt::format_to(out, "[{}]\n", section_name(src.job_id));
-    // Read/write mix
+    fmt::format_to(out, "[{}]\n", j.section);
     fmt::format_to(out,
                    "# read share: {} reads, {} writes = {} reads ('IO lengths of Read/Write "
                    "commands' counts)\n",
-                   m.ios_read, m.ios_write, pct(m.read_percent));
-    if (reads && writes) {
-        const int mix = std::clamp(static_cast<int>(std::lround(m.read_percent)), 1, 99);
-        fmt::format_to(out, "rw=randrw\nrwmixread={}\n", mix);
-    } else {
+                   j.ios_read, j.ios_write, pct(j.read_percent));
+    if (reads && writes)
+        fmt::format_to(out, "rw=randrw\nrwmixread={}\n", j.rwmixread);
+    else
         fmt::format_to(out, "rw={}\n", reads ? "randread" : "randwrite");
-    }
-    // Block sizes
-    auto describe = [&](std::string_view dir, const std::vector<BsEntry>& bs, double measured_mean,
-                        const std::vector<std::string>& dropped) {
+    auto describe = [&](std::string_view dir, const FioDirection& d) {
+        if (!d.present) return;
         std::string line;
-        for (const auto& e : bs)
+        for (const auto& e : d.bssplit)
             line += fmt::format(" {}={}% {};", fio_size_text(e.bytes), e.percent, e.bucket);
         fmt::format_to(out, "# {} sizes per vscsiStats bucket:{}\n", dir, line);
         fmt::format_to(out, "#   mean IO size measured {:.0f} B, this split {:.0f} B\n",
-                       measured_mean, bssplit_mean(bs));
-        if (!dropped.empty()) {
-            std::string d;
-            for (const auto& x : dropped) d += " " + x;
-            fmt::format_to(out, "#   dropped (share rounds to 0%):{}\n", d);
+                       d.measured_mean_bytes, bssplit_mean(d.bssplit));
+        if (!d.dropped.empty()) {
+            std::string text;
+            for (const auto& x : d.dropped) text += " " + x;
+            fmt::format_to(out, "#   dropped (share rounds to 0%):{}\n", text);
         }
     };
-    if (reads) describe("read", bs_r, m.mean_io_bytes.read, dropped_r);
-    if (writes) describe("write", bs_w, m.mean_io_bytes.write, dropped_w);
-    if (reads && writes)
-        fmt::format_to(out, "bssplit={},{}\n", join_bssplit(bs_r), join_bssplit(bs_w));
-    else
-        fmt::format_to(out, "bssplit={}\n", join_bssplit(reads ? bs_r : bs_w));
-    // fio rounds each direction's sizes down to a multiple of that direction's
-    // smallest size (when it is a power of two) unless told otherwise.
-    std::string unaligned;
-    for (const auto& [dir, v] : {std::pair{"read", &bs_r}, std::pair{"write", &bs_w}}) {
-        if (v->empty()) continue;
-        const auto smallest = v->front().bytes;  // sorted ascending
-        for (const auto& e : *v)
-            if (e.bytes % smallest != 0) {
-                unaligned = fmt::format("{} {} is not a multiple of {}", dir,
-                                        fio_size_text(e.bytes), fio_size_text(smallest));
-                break;
-            }
-        if (!unaligned.empty()) break;
-    }
-    if (!unaligned.empty())
+    describe("read", j.read);
+    describe("write", j.write);
+    fmt::format_to(out, "bssplit={}\n",
+                   per_direction(join_bssplit(j.read.bssplit), join_bssplit(j.write.bssplit)));
+    if (!j.unaligned.empty())
         fmt::format_to(out, "# {}: keep sizes exact instead of rounding down\nbs_unaligned=1\n",
-                       unaligned);
-    // Sequential vs random
-    const double seq_r = m.sequential_percent.read, seq_w = m.sequential_percent.write;
+                       j.unaligned);
     fmt::format_to(
         out,
         "# sequential share (seek distance exactly +1 LBN in 'distance between successive "
         "Read/Write commands'): read {}, write {}\n",
-        pct(seq_r), pct(seq_w));
-    auto rnd = [](double seq) {
-        return std::isfinite(seq) ? std::clamp(100 - whole(seq, 0), 0, 100) : 100;
-    };
-    if (reads && writes)
-        fmt::format_to(out, "percentage_random={},{}\n", rnd(seq_r), rnd(seq_w));
-    else
-        fmt::format_to(out, "percentage_random={}\n", rnd(reads ? seq_r : seq_w));
-    // Queue depth
-    const auto& q = m.queue_depth;
+        pct(j.read.sequential_percent), pct(j.write.sequential_percent));
+    fmt::format_to(out, "percentage_random={}\n",
+                   per_direction(j.read.percentage_random, j.write.percentage_random));
+    const auto& q = j.queue;
     fmt::format_to(out,
                    "# outstanding IOs when a new IO is issued: mean {:.1f} (p50 {:g}, p95 {:g}, "
                    "p99 {:g}, {})\n",
-                   q.mean, q.p50, q.p95, q.p99, to_string(m.percentile_method));
-    double r = m.iops.read, w = m.iops.write;
-    if (p.rate == RateMode::peak) {
-        r = a.peak.iops_read;
-        w = a.peak.iops_write;
-    }
-    const auto bursts = burst_plan(q.mean, (reads ? r : 0) + (writes ? w : 0),
-                                   m.latency_ms_total.mean, p.rate != RateMode::off);
-    if (bursts.size > 1) {
+                   q.mean, q.p50, q.p95, q.p99, to_string(j.percentile_method));
+    if (j.bursts.size > 1) {
         // At a replayed rate a faster device completes each IO before the next
         // arrives and the queue never builds: issue IOs in bursts instead, so
         // that each one finds as many in flight as on the measured disk
@@ -344,62 +392,40 @@ std::string render_fio_job(const FioSource& src, const FioParams& p) {
             "({1:.1f} = IOPS x mean latency):\n#   bursts of {2} IOs (mean outstanding (1+{2})/2 = "
             "{3:.1f}) every {4} us\niodepth={2}\nthinktime={4}\nthinktime_blocks={2}\n"
             "thinktime_blocks_type=issue\n",
-            q.mean, bursts.little_queue, bursts.size, (1.0 + bursts.size) / 2, bursts.period_us);
+            q.mean, j.bursts.little_queue, j.bursts.size, (1.0 + j.bursts.size) / 2,
+            j.bursts.period_us);
     } else {
-        fmt::format_to(out, "iodepth={}\n", std::isfinite(q.mean) ? whole(q.mean, 1) : 1);
+        fmt::format_to(out, "iodepth={}\n", j.iodepth);
     }
-    // Rate
     if (p.rate != RateMode::off) {
         if (p.rate == RateMode::peak)
-            fmt::format_to(out, "# rate: busiest analyzed sample #{} starting {}\n", a.peak.seq,
-                           format_iso8601(a.peak.start));
+            fmt::format_to(out, "# rate: busiest analyzed sample #{} starting {}\n", j.peak.seq,
+                           format_iso8601(j.peak.start));
         else
             fmt::format_to(out, "# rate: mean of the analyzed samples\n");
-        const auto shape = arrival_shape(m);
-        // With IOs overlapping (a queue), arrivals follow completions rather
-        // than a clock: linear pacing there dissolved the queue (measured: 16
-        // outstanding flat out replayed as 9.4; Poisson kept 15.6).
-        const bool overlapping = std::isfinite(q.mean) && q.mean >= 1.5;
-        if (bursts.size == 1 && !overlapping && shape.steady()) {
-            // Evenly spaced arrivals (a paced stream: backup, replication,
-            // media): linear pacing keeps them even, Poisson would scatter them.
-            // Linear pacing converts rate_iops to bytes with the smallest size,
-            // so with mixed sizes the rate is given in bytes (IOPS x mean size).
+        if (j.rate_process == RateProcess::linear) {
             fmt::format_to(out,
                            "# arrivals are paced, not random: interarrival times {:.2f} (TVD) from "
                            "Poisson gaps "
                            "of the same mean, {:.0f}% in one bucket: linear pacing\n",
-                           shape.poisson_distance, shape.modal_percent);
-            const bool single_sizes = bs_r.size() <= 1 && bs_w.size() <= 1;
-            if (single_sizes) {
-                if (reads && writes)
-                    fmt::format_to(out, "rate_iops={},{}\n", whole(r, 1), whole(w, 1));
-                else
-                    fmt::format_to(out, "rate_iops={}\n", whole(reads ? r : w, 1));
-            } else {
-                const auto bytes = [](double iops, const std::vector<BsEntry>& bs) {
-                    return std::max<std::int64_t>(1, std::llround(iops * bssplit_mean(bs)));
-                };
-                fmt::format_to(
-                    out, "# rate in bytes/s = IOPS x mean size of the bssplit (mixed sizes)\n");
-                if (reads && writes)
-                    fmt::format_to(out, "rate={},{}\n", bytes(r, bs_r), bytes(w, bs_w));
-                else
-                    fmt::format_to(out, "rate={}\n", reads ? bytes(r, bs_r) : bytes(w, bs_w));
-            }
+                           j.arrivals.poisson_distance, j.arrivals.modal_percent);
+            if (j.rate_in_bytes)
+                fmt::format_to(out,
+                               "# rate in bytes/s = IOPS x mean size of the bssplit (mixed "
+                               "sizes)\nrate={}\n",
+                               per_direction(j.read.rate_bytes, j.write.rate_bytes));
+            else
+                fmt::format_to(out, "rate_iops={}\n",
+                               per_direction(j.read.rate_iops, j.write.rate_iops));
             fmt::format_to(out, "rate_process=linear\n");
         } else {
-            if (std::isfinite(shape.poisson_distance))
+            if (std::isfinite(j.arrivals.poisson_distance))
                 fmt::format_to(out,
                                "# arrivals: interarrival times {:.2f} (TVD) from Poisson gaps of "
                                "the same mean\n",
-                               shape.poisson_distance);
-            // Poisson pacing counts IOs, not bytes: linear pacing would convert
-            // rate_iops via the smallest block size and miss with mixed sizes.
-            if (reads && writes)
-                fmt::format_to(out, "rate_iops={},{}\n", whole(r, 1), whole(w, 1));
-            else
-                fmt::format_to(out, "rate_iops={}\n", whole(reads ? r : w, 1));
+                               j.arrivals.poisson_distance);
+            fmt::format_to(out, "rate_iops={}\n",
+                           per_direction(j.read.rate_iops, j.write.rate_iops));
             fmt::format_to(out, "rate_process=poisson\n");
         }
     }

@@ -1,5 +1,8 @@
 #pragma once
-// Renders a workload profile as a fio job file that reproduces it. Pure.
+// A workload profile as a fio job that reproduces it, in two pure steps:
+// derive_fio_job decides every option (FioJobSpec, plain data that tests
+// check field by field) and render_fio_job writes it as a job file whose
+// comments say where each number came from.
 
 #include <cstdint>
 #include <string>
@@ -7,6 +10,7 @@
 
 #include "analysis/job_analysis.hpp"
 #include "analysis/workload_metrics.hpp"
+#include "util/error.hpp"
 
 namespace vscsi {
 
@@ -83,7 +87,47 @@ struct FioSource {
     const WorkloadMetrics* metrics = nullptr;
 };
 
-// Throws std::invalid_argument when there is nothing to reproduce (no I/O).
-std::string render_fio_job(const FioSource& src, const FioParams& params);
+enum class RateProcess { none, poisson, linear };
+
+// One direction's share of the job (read or write).
+struct FioDirection {
+    bool present = false;             // the profile has IOs in this direction
+    std::vector<BsEntry> bssplit;     // sorted by size; percentages add up to 100
+    std::vector<std::string> dropped;  // sizes whose share rounds to 0%
+    double measured_mean_bytes = kNaN;
+    double sequential_percent = kNaN;  // measured (seek distance exactly +1)
+    int percentage_random = 100;
+    int rate_iops = 0;               // replayed IOs/s (rate != off)
+    std::int64_t rate_bytes = 0;     // replayed bytes/s (linear pacing with mixed sizes)
+};
+
+struct FioJobSpec {
+    // Where it came from (comments of the job file).
+    std::string job_id, scope, section;
+    TimePoint analyzed_at{};
+    std::uint64_t samples_analyzed = 0, samples_total = 0;
+    std::string filter_explanation;
+    double iops_total = 0, iops_read = 0, iops_write = 0, mbps = 0, seconds = 0;
+    std::uint64_t ios_read = 0, ios_write = 0;
+    double read_percent = kNaN;
+    // [global]
+    FioParams params;
+    // [section]
+    int rwmixread = 0;  // 1..99 with both directions, 0 with one
+    FioDirection read, write;
+    std::string unaligned;  // non-empty: why bs_unaligned=1 (a size not a multiple of the smallest)
+    PercentileSummary queue;
+    PercentileMethod percentile_method = PercentileMethod::bucket_upper_bound;
+    int iodepth = 1;
+    BurstPlan bursts;  // size > 1: iodepth/thinktime bursts instead of iodepth
+    PeakSample peak;   // the replayed sample with RateMode::peak
+    ArrivalShape arrivals;
+    RateProcess rate_process = RateProcess::none;
+    bool rate_in_bytes = false;  // linear pacing with mixed sizes: rate=, not rate_iops=
+};
+
+// Errors (kind usage) when there is nothing to reproduce (no I/O).
+Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& params);
+std::string render_fio_job(const FioJobSpec& spec);
 
 }  // namespace vscsi

@@ -30,9 +30,12 @@ struct RealFixture {
         result.total = compute_metrics(acc, 60, PercentileMethod::bucket_upper_bound);
         result.peak = {1, {}, 793 / 60.0, 4 / 60.0, 789 / 60.0};
     }
-    std::string render(FioParams p = {}) {
-        return render_fio_job({"real", "all 1 disk", &result, &result.total}, p);
+    FioJobSpec spec(FioParams p = {}) {
+        auto j = derive_fio_job({"real", "all 1 disk", &result, &result.total}, p);
+        REQUIRE(j.has_value());
+        return *j;
     }
+    std::string render(FioParams p = {}) { return render_fio_job(spec(p)); }
 };
 
 std::string value_of(const std::string& job, const std::string& key) {
@@ -93,6 +96,39 @@ TEST_CASE("fio job of the real sample: mix, sizes, randomness, depth, with sourc
     CHECK_THAT(job, Catch::Contains("dropped (share rounds to 0%): 1k 0.13%"));
 }
 
+TEST_CASE("the decisions of the real sample's job, as data", "[fio]") {
+    RealFixture f;
+    const auto j = f.spec();
+    CHECK(j.read.present);
+    CHECK(j.write.present);
+    CHECK(j.rwmixread == 1);
+    REQUIRE(j.read.bssplit.size() == 2);
+    CHECK(j.read.bssplit[0].bytes == 4096);
+    CHECK(j.read.bssplit[0].percent == 25);
+    CHECK(j.read.bssplit[1].bytes == 32768);
+    CHECK(j.read.bssplit[1].percent == 75);
+    int sum = 0;
+    for (const auto& e : j.write.bssplit) sum += e.percent;
+    CHECK(sum == 100);
+    // 1 and 3 of 789 writes: 0.13% and 0.38% round to 0
+    CHECK(j.write.dropped == std::vector<std::string>{"1k 0.13%", "6k 0.38%", "16k 0.13%", "64k 0.38%"});
+    CHECK(j.read.percentage_random == 75);
+    CHECK(j.write.percentage_random == 73);
+    CHECK(j.iodepth == 3);
+    CHECK(j.bursts.size == 1);
+    CHECK(j.unaligned.empty());
+    CHECK(j.rate_process == RateProcess::none);
+    CHECK(j.section == "real");
+
+    FioParams p;
+    p.rate = RateMode::peak;
+    const auto peak = f.spec(p);
+    CHECK(peak.rate_process == RateProcess::poisson);
+    CHECK(peak.read.rate_iops == 1);
+    CHECK(peak.write.rate_iops == 13);
+    CHECK(peak.peak.seq == 1);
+}
+
 TEST_CASE("rate replay uses the busiest sample with Poisson pacing", "[fio]") {
     RealFixture f;
     FioParams p;
@@ -110,7 +146,10 @@ TEST_CASE("rate replay uses the busiest sample with Poisson pacing", "[fio]") {
 
 TEST_CASE("an idle profile has nothing to reproduce", "[fio]") {
     AnalysisResult r;
-    CHECK_THROWS_WITH(render_fio_job({"idle", "x", &r, &r.total}, {}), Catch::Contains("no I/O"));
+    const auto j = derive_fio_job({"idle", "x", &r, &r.total}, {});
+    REQUIRE_FALSE(j.has_value());
+    CHECK(j.error().kind == ErrorKind::usage);
+    CHECK_THAT(j.error().message(), Catch::Contains("no I/O") && Catch::Contains("try --filter none"));
 }
 
 TEST_CASE("single-direction workloads use randread/randwrite with single values", "[fio]") {

@@ -1,0 +1,41 @@
+#pragma once
+// The project's error value: what went wrong and what the user can do next.
+// Domain and I/O code return boost::system::result<T, Error> (vscsi::Result<T>);
+// only command and RPC boundaries turn it into an exception (value() throws
+// UserError) or an exit code.
+
+#include <boost/system/result.hpp>
+#include <stdexcept>
+#include <string>
+
+namespace vscsi {
+
+// Decides the exit code (2, 5, 3, 1) and the JSON-RPC error a boundary reports.
+enum class ErrorKind { usage, bad_data, not_found, failure };
+
+struct Error {
+    ErrorKind kind = ErrorKind::failure;
+    std::string what;  // names the input (file, line, field, option) and what is wrong with it
+    std::string next;  // what to do about it; may be empty when `what` says it all
+
+    std::string message() const { return next.empty() ? what : what + " (" + next + ")"; }
+};
+
+// Thrown from Result<T>::value() at the boundaries that must abort.
+class UserError : public std::runtime_error {
+  public:
+    explicit UserError(const Error& e) : std::runtime_error(e.message()), error_(e) {}
+    const Error& error() const { return error_; }
+
+  private:
+    Error error_;
+};
+
+[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
+    throw UserError(e);
+}
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+}  // namespace vscsi
