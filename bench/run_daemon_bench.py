@@ -216,7 +216,7 @@ def bench_crash_loop(vscsi, root, kills):
     for p, text in seen.items():
         if open(p).read() != text:
             raise RuntimeError(f"{p} changed")
-    gaps = sum(json.load(open(os.path.join(w.data, "jobs", n, "job.json")))["gaps"] for n in names)
+    gaps = sum(json.load(open(os.path.join(w.data, "jobs", n, "job.json")))["collection"]["gaps"] for n in names)
     w.stop()
     return {"kills": kills, "jobs": len(names), "jobs_whole": ok, "samples_per_job": samples,
             "samples_checked": len(seen), "gaps_marked": gaps, "wall_s": time.time() - t0}

@@ -10,7 +10,7 @@
 #include "cli/command_context.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
-#include "daemon/json_rpc.hpp"
+#include "protocol/json_rpc.hpp"
 #include "format/parse_error.hpp"
 #include "job/job_dir.hpp"
 #include "util/error.hpp"
@@ -166,7 +166,7 @@ int run_cli(int argc, char** argv) {
         report_error(json, exit_code::daemon_unreachable, "daemon_unreachable", e.what());
         return exit_code::daemon_unreachable;
     } catch (const DaemonError& e) {
-        const int code = daemon::exit_code_for_rpc(e.code());
+        const int code = protocol::exit_code_for_rpc(e.code());
         report_error(json, code,
                      code == exit_code::not_found  ? "not_found"
                      : code == exit_code::usage    ? "usage"
@@ -182,7 +182,8 @@ int run_cli(int argc, char** argv) {
         return exit_code::bad_data;
     } catch (const UserError& e) {
         const auto kind = e.error().kind;
-        const int code = kind == ErrorKind::usage       ? exit_code::usage
+        const int code = kind == ErrorKind::usage || kind == ErrorKind::conflict
+                             ? exit_code::usage
                          : kind == ErrorKind::bad_data  ? exit_code::bad_data
                          : kind == ErrorKind::not_found ? exit_code::not_found
                                                         : exit_code::failure;

@@ -14,7 +14,7 @@
 #include <cstring>
 #include <thread>
 
-#include "daemon/json_rpc.hpp"
+#include "protocol/json_rpc.hpp"
 #include "daemon/socket_path.hpp"
 #include "util/file_io.hpp"
 
@@ -139,7 +139,7 @@ DaemonClient::~DaemonClient() {
 json::value DaemonClient::call(std::string_view method, const json::object& params,
                                int timeout_seconds) {
     const auto id = next_id_++;
-    const auto line = daemon::encode_request(id, method, params) + "\n";
+    const auto line = protocol::encode_request(id, method, params) + "\n";
     for (std::size_t off = 0; off < line.size();) {
         const auto n = ::send(fd_, line.data() + off, line.size() - off, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
@@ -153,7 +153,7 @@ json::value DaemonClient::call(std::string_view method, const json::object& para
                     const std::string text(buf, static_cast<std::size_t>(got));
                     try {
                         const auto reply =
-                            daemon::parse_reply_line(text.substr(0, text.find('\n')));
+                            protocol::parse_reply_line(text.substr(0, text.find('\n')));
                         if (reply.error) throw DaemonUnreachable(reply.error->message);
                     } catch (const std::runtime_error& e) {
                         if (dynamic_cast<const DaemonUnreachable*>(&e)) throw;
@@ -168,9 +168,9 @@ json::value DaemonClient::call(std::string_view method, const json::object& para
         if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
             const auto reply_line = buffer_.substr(0, nl);
             buffer_.erase(0, nl + 1);
-            const auto reply = daemon::parse_reply_line(reply_line);
+            const auto reply = protocol::parse_reply_line(reply_line);
             if (reply.error) {
-                if (reply.error->code == daemon::rpc_code::forbidden)
+                if (reply.error->code == protocol::rpc_code::forbidden)
                     throw DaemonUnreachable(reply.error->message);
                 throw DaemonError(reply.error->code, reply.error->message);
             }

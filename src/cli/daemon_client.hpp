@@ -3,6 +3,7 @@
 // When no daemon answers it starts one (`vscsi serve` in the background,
 // detached from the terminal) and waits until it is ready, unless told not to.
 
+#include <boost/json/value_from.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <filesystem>
@@ -43,6 +44,12 @@ class DaemonClient {
     // connection breaks or nothing comes back within `timeout_seconds`.
     boost::json::value call(std::string_view method, const boost::json::object& params = {},
                             int timeout_seconds = 300);
+    // A typed request (protocol/messages.hpp) encoded as the method's params.
+    template <class Request>
+    boost::json::value call(std::string_view method, const Request& request,
+                            int timeout_seconds = 300) {
+        return call(method, boost::json::value_from(request).as_object(), timeout_seconds);
+    }
 
     bool autostarted() const { return autostarted_; }
 

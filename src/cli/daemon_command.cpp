@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "cli/command_context.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/methods.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_status_text.hpp"
@@ -56,7 +58,7 @@ int run_daemon(const CommandContext& ctx) {
             return exit_code::ok;
         sub.no_autostart = true;  // asking whether it runs must not start it
         auto client = DaemonClient::connect(sub);
-        const auto st = client.call("daemon.status").as_object();
+        const auto st = client.call(protocol::method::daemon_status).as_object();
         if (ctx.json) {
             std::cout << compact_json(st) << "\n";
         } else {
@@ -84,11 +86,11 @@ int run_daemon(const CommandContext& ctx) {
             return exit_code::ok;
         sub.no_autostart = true;
         auto client = DaemonClient::connect(sub);
-        const auto r = client.call("daemon.stop", {{"stop_jobs", stop_jobs}}).as_object();
+        const auto r = client.call(protocol::method::daemon_stop, protocol::StopDaemon{stop_jobs}).as_object();
         // Wait until it is gone, so a script can start a new one right after.
         for (int i = 0; i < 600; ++i) {
             try {
-                (void)client.call("daemon.status", {}, 1);
+                (void)client.call(protocol::method::daemon_status, {}, 1);
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
             } catch (const DaemonUnreachable&) {
                 break;

@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "cli/command_context.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/methods.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_status_text.hpp"
@@ -61,7 +63,7 @@ std::string fetch_metrics(const std::string& url) {
 
 json::object wait_for_samples(DaemonClient& client, const std::string& job, std::uint64_t n) {
     for (;;) {
-        auto st = client.call("job.status", {{"job", job}}).as_object();
+        auto st = client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
         std::cout << "  " << format_job_progress_line(st, now_ms()) << "\n" << std::flush;
         if (st.at("samples_collected").to_number<std::uint64_t>() >= n || !st.at("live").as_bool())
             return st;
@@ -113,7 +115,7 @@ analyzes the job into a workload profile, a fio job and an HTML report.)",
         client.emplace(DaemonClient::connect(ctx, serve_args));
         own = true;
     }
-    auto daemon = client->call("daemon.status").as_object();
+    auto daemon = client->call(protocol::method::daemon_status).as_object();
     std::cout << fmt::format("  pid {}, socket {}\n  data {}\n", daemon.at("pid").to_number<long>(),
                              std::string(daemon.at("socket").as_string()),
                              std::string(daemon.at("data_dir").as_string()));
@@ -142,7 +144,7 @@ analyzes the job into a workload profile, a fio job and an HTML report.)",
         std::cout << "  the next client command starts a new daemon, which resumes every job "
                      "job.json says is running\n";
         client.emplace(DaemonClient::connect(ctx, serve_args));
-        daemon = client->call("daemon.status").as_object();
+        daemon = client->call(protocol::method::daemon_status).as_object();
         std::cout << fmt::format("  new daemon pid {}, {} job(s) running again\n",
                                  daemon.at("pid").to_number<long>(),
                                  daemon.at("live_jobs").to_number<std::uint64_t>());

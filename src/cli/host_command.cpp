@@ -43,15 +43,16 @@ int run_host(const CommandContext& ctx) {
     asio::io_context io;
     const auto shell = app::connect_host(io.get_executor(), ssh.to_params(host), ctx.data_dir);
     auto& link = *shell;
-    std::optional<HostInventory> inv;
+    std::optional<Result<HostInventory>> fetched;
     std::exception_ptr error;
-    asio::co_spawn(io, fetch_inventory(link), [&](std::exception_ptr e, HostInventory r) {
+    asio::co_spawn(io, fetch_inventory(link), [&](std::exception_ptr e, Result<HostInventory> r) {
         error = e;
-        if (!e) inv = std::move(r);
+        if (!e) fetched = std::move(r);
         link.close();  // ends the connection's pump, so io.run() returns
     });
     io.run();
     if (error) std::rethrow_exception(error);
+    const auto inv = &fetched->value();  // a host or data error ends the command here
 
     if (ctx.json) {
         std::cout << compact_json(inventory_to_json(*inv)) << "\n";

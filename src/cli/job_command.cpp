@@ -13,7 +13,10 @@
 
 #include "analysis/workload_metrics.hpp"
 #include "app/host_connector.hpp"
+#include "app/start_job.hpp"
 #include "cli/command_context.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/methods.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_status_text.hpp"
@@ -51,7 +54,7 @@ void print_json(const json::value& v) {
 // Where the command-line job request and the one sent to the daemon meet.
 struct StartOptions {
     std::string host;
-    collect::JobRequest req;
+    JobRequest req;
     bool foreground = false;
     bool wait = false;
     SshCliOptions ssh;
@@ -92,13 +95,10 @@ int start_foreground(const CommandContext& ctx, StartOptions& o) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-            const auto inv = co_await fetch_inventory(link);
-            auto job = collect::create_job(ctx.data_dir, o.req, inv.listing, params,
-                                           inv.fingerprint);
-            const auto lock = FileLock::try_acquire(
-                job.dir.collector_lock());  // a daemon must not resume it under us
-            collect::JobRunner runner(io.get_executor(), job.dir, job.meta, job.plan.collector,
-                                      link, job.plan.command_timeout);
+            // The same use case as the daemon's job.start; this process holds the lock.
+            auto job = (co_await app::start_job(link, params, ctx.data_dir, o.req)).value();
+            collect::JobRunner runner(io.get_executor(), job.dir, job.meta, job.collector, link,
+                                      job.command_timeout);
             asio::signal_set signals(io.get_executor(), SIGINT, SIGTERM);
             signals.async_wait([&](const boost::system::error_code& ec, int) {
                 if (ec) return;
@@ -142,7 +142,7 @@ json::object follow(const CommandContext& ctx, DaemonClient& client, const std::
     std::string last;
     const bool tty = ::isatty(STDOUT_FILENO);
     for (;;) {
-        auto st = client.call("job.status", {{"job", job}}).as_object();
+        auto st = client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
         const bool running = st.at("status").as_string() == "running" || st.at("live").as_bool();
         if (!ctx.json) {
             const auto line = format_job_progress_line(st, now_ms());
@@ -230,25 +230,10 @@ int run_job_start(const CommandContext& ctx) {
     o.req.tags = parse_tags(tags);
     if (o.foreground) return start_foreground(ctx, o);
 
-    json::object tag_object;
-    for (const auto& [k, v] : o.req.tags) tag_object[k] = v;
-    json::array vms, disks;
-    for (const auto& v : o.req.vms) vms.push_back(json::value(v));
-    for (const auto& d : o.req.disks) disks.push_back(json::value(d));
-    json::object params{{"host", o.host},
-                        {"vms", std::move(vms)},
-                        {"disks", std::move(disks)},
-                        {"profile", o.req.profile.empty() ? "custom" : o.req.profile},
-                        {"samples", o.req.samples},
-                        {"interval", o.req.interval_seconds},
-                        {"name", o.req.name},
-                        {"tags", std::move(tag_object)},
-                        {"rearm_every", o.req.rearm_seconds},
-                        {"command_timeout", o.req.command_timeout_seconds},
-                        {"give_up_after", o.req.give_up_seconds},
-                        {"ssh", o.ssh.to_json(o.host)}};
+    protocol::StartJob request{o.req, o.ssh.to_daemon_params(o.host)};
+    if (request.job.profile.empty()) request.job.profile = "custom";
     auto client = DaemonClient::connect(ctx);
-    auto st = client.call("job.start", params).as_object();
+    auto st = client.call(protocol::method::job_start, request).as_object();
     const std::string id(st.at("job_id").as_string());
     if (!o.wait) {
         if (ctx.json) {
@@ -294,7 +279,7 @@ int run_job_status(const CommandContext& ctx) {
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
     auto st = follow_it ? follow(ctx, client, job)
-                        : client.call("job.status", {{"job", job}}).as_object();
+                        : client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
     if (ctx.json)
         print_json(st);
     else
@@ -317,11 +302,11 @@ int run_job_stop(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    auto st = client.call("job.stop", {{"job", job}}).as_object();
+    auto st = client.call(protocol::method::job_stop, protocol::JobRef{job}).as_object();
     if (!wait) {
         while (st.at("live").as_bool()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            st = client.call("job.status", {{"job", job}}).as_object();
+            st = client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
         }
     }
     if (ctx.json)
@@ -346,12 +331,9 @@ int run_job_list(const CommandContext& ctx) {
     if (!parse_subcommand(ctx, "Usage: vscsi job list [--status S]... [--host H] [--tag K[=V]]...",
                           desc, {}, vm))
         return exit_code::ok;
-    json::array s, t;
-    for (const auto& x : statuses) s.push_back(json::value(x));
-    for (const auto& x : tags) t.push_back(json::value(x));
     auto client = DaemonClient::connect(ctx);
     const auto list =
-        client.call("job.list", {{"status", std::move(s)}, {"host", host}, {"tags", std::move(t)}})
+        client.call(protocol::method::job_list, protocol::ListJobs{statuses, host, tags})
             .as_object();
     if (ctx.json)
         print_json(list);
@@ -376,7 +358,7 @@ int run_job_delete(const CommandContext& ctx) {
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
     const auto st =
-        client.call("job.status", {{"job", job}}).as_object();  // not_found before any question
+        client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();  // not_found before any question
     if (st.at("live").as_bool())
         throw UsageError(fmt::format(
             "job '{}' is running: stop it first (`vscsi job stop {}`), then delete it", job, job));
@@ -395,7 +377,7 @@ int run_job_delete(const CommandContext& ctx) {
             return exit_code::failure;
         }
     }
-    const auto r = client.call("job.delete", {{"job", job}}).as_object();
+    const auto r = client.call(protocol::method::job_delete, protocol::JobRef{job}).as_object();
     if (ctx.json)
         print_json(r);
     else
@@ -420,9 +402,9 @@ int run_job_cleanup(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    auto ssh_json = ssh.to_json("");
     const auto r =
-        client.call("job.cleanup", {{"job", job}, {"ssh", std::move(ssh_json)}}).as_object();
+        client.call(protocol::method::job_cleanup, protocol::CleanupJob{job, ssh.to_daemon_params("")})
+            .as_object();
     const auto failed = r.at("failed").to_number<std::uint64_t>();
     if (ctx.json) {
         print_json(r);

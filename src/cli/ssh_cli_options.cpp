@@ -61,27 +61,16 @@ host::SshParams SshCliOptions::to_params(const std::string& host) const {
     return p;
 }
 
-boost::json::object SshCliOptions::to_json(const std::string& host) const {
-    const auto p = to_params(host);
-    boost::json::array key_files;
-    for (const auto& k : p.key_files)
-        key_files.push_back(boost::json::value(std::filesystem::absolute(k).string()));
-    boost::json::object o{
-        {"user", p.user},
-        {"port", p.port},
-        {"key_files", std::move(key_files)},
-        {"use_agent", p.use_agent},
-        {"known_hosts",
-         p.known_hosts.empty() ? "" : std::filesystem::absolute(p.known_hosts).string()},
-        {"ssh_config", p.ssh_config.empty() || p.ssh_config == "none"
-                           ? p.ssh_config
-                           : std::filesystem::absolute(p.ssh_config).string()},
-        {"accept_new_host_key", p.accept_new_host_key},
-        {"connect_timeout", connect_timeout}};
-    if (!p.password.empty()) o["password"] = p.password;
-    if (!password_file.empty())
-        o["password_file"] = std::filesystem::absolute(password_file).string();
-    return o;
+host::SshParams SshCliOptions::to_daemon_params(const std::string& host) const {
+    auto p = to_params(host);
+    auto absolute = [](std::string& path) {
+        if (!path.empty()) path = std::filesystem::absolute(path).string();
+    };
+    for (auto& k : p.key_files) absolute(k);
+    absolute(p.known_hosts);
+    if (p.ssh_config != "none") absolute(p.ssh_config);
+    absolute(p.password_file);
+    return p;
 }
 
 }  // namespace vscsi

@@ -3,7 +3,6 @@
 // $VSCSI_SSH_PASSWORD, --password-file or a TTY prompt (--ask-password):
 // never from the command line, where other users could read them.
 
-#include <boost/json/object.hpp>
 #include <boost/program_options.hpp>
 #include <string>
 #include <vector>
@@ -21,9 +20,10 @@ struct SshCliOptions {
 
     void add_to(boost::program_options::options_description& desc);
     host::SshParams to_params(const std::string& host) const;  // throws UsageError
-    // For the daemon's job.start/job.cleanup; holds the password when there is
-    // one (the socket is the user's own; the daemon keeps it in memory only).
-    boost::json::object to_json(const std::string& host) const;
+    // For the daemon's job.start/job.cleanup: paths made absolute (the daemon
+    // runs elsewhere); holds the password when there is one (the socket is the
+    // user's own; the daemon keeps it in memory only).
+    host::SshParams to_daemon_params(const std::string& host) const;
 };
 
 }  // namespace vscsi

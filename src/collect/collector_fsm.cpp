@@ -9,23 +9,6 @@
 
 namespace vscsi::collect {
 
-std::string_view to_string(CollectionStatus s) {
-    switch (s) {
-        case CollectionStatus::planned:
-            return "planned";
-        case CollectionStatus::starting:
-            return "starting";
-        case CollectionStatus::running:
-            return "running";
-        case CollectionStatus::stopped:
-            return "stopped";
-        case CollectionStatus::stop_failed:
-            return "stop_failed";
-        case CollectionStatus::failed:
-            return "failed";
-    }
-    return "?";
-}
 
 namespace {
 

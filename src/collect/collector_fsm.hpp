@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "collect/vscsistats_commands.hpp"
+#include "format/vscsistats_commands.hpp"
 #include "host/host_shell.hpp"
 #include "job/job_meta.hpp"
 #include "job/sample_file.hpp"
@@ -53,16 +53,6 @@ struct Action {
     TimePoint until{};                        // wait_until
     Sample sample;                            // write_sample
     JobStatus status = JobStatus::completed;  // done
-};
-
-enum class CollectionStatus { planned, starting, running, stopped, stop_failed, failed };
-std::string_view to_string(CollectionStatus s);
-
-struct CollectionRecord {
-    CollectionTarget target;
-    CollectionStatus state = CollectionStatus::planned;
-    std::optional<TimePoint> armed_at;
-    std::string error;
 };
 
 struct CollectorProgress {

@@ -24,9 +24,8 @@ const host::CommandOutput& checked(const host::CommandResult& r, const char* wha
 }
 
 bool succeeded(const host::CommandResult& r) { return r && r->exit_status == 0; }
-}  // namespace
 
-boost::asio::awaitable<HostInventory> fetch_inventory(host::HostShell& link) {
+boost::asio::awaitable<HostInventory> fetch_inventory_or_throw(host::HostShell& link) {
     if (auto c = co_await link.connect(); !c) throw std::runtime_error(c.error().message);
     constexpr auto t = std::chrono::seconds(60);
     auto [l, e, v] =
@@ -71,6 +70,20 @@ boost::asio::awaitable<HostInventory> fetch_inventory(host::HostShell& link) {
         attach_backing(inv.vms[i].disks, disks);
     }
     co_return inv;
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<HostInventory>> fetch_inventory(host::HostShell& link) {
+    // The parsers and checks above throw where reading must stop; this is the edge.
+    try {
+        co_return co_await fetch_inventory_or_throw(link);
+    } catch (const DataError& e) {
+        co_return Error{ErrorKind::bad_data, e.what(),
+                        "the host printed something vscsi cannot read: please report it with the output"};
+    } catch (const std::exception& e) {
+        co_return Error{ErrorKind::host_failure, e.what(), ""};
+    }
 }
 
 boost::json::object inventory_to_json(const HostInventory& inv) {

@@ -7,6 +7,7 @@
 
 #include "host/host_shell.hpp"
 #include "format/esxi_inventory.hpp"
+#include "util/error.hpp"
 
 namespace vscsi {
 
@@ -16,8 +17,8 @@ struct HostInventory {
     std::vector<InventoryVm> vms;
 };
 
-// Throws std::runtime_error (connection, command) or DataError (output).
-boost::asio::awaitable<HostInventory> fetch_inventory(host::HostShell& link);
+// Errors: host_failure (connection, command), bad_data (output it cannot read).
+boost::asio::awaitable<Result<HostInventory>> fetch_inventory(host::HostShell& link);
 boost::json::object inventory_to_json(const HostInventory& inv);
 
 }  // namespace vscsi

@@ -3,29 +3,13 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
 
 namespace vscsi::collect {
 
-namespace {
-CollectionTarget target_of(const boost::json::object& o) {
-    CollectionTarget t;
-    t.world_group_id = o.at("world_group_id").to_number<std::int64_t>();
-    if (!o.at("handle_id").is_null()) t.handle_id = o.at("handle_id").to_number<std::int64_t>();
-    return t;
-}
-}  // namespace
-
 std::vector<CollectionTarget> collections_not_stopped(const JobMeta& meta) {
     std::vector<CollectionTarget> pending;
-    if (auto it = meta.extra.find("collections");
-        it != meta.extra.end() && it->value().is_array()) {
-        for (const auto& c : it->value().as_array()) {
-            const auto& o = c.as_object();
-            if (o.at("state").as_string() == "stopped") continue;
-            pending.push_back(target_of(o));
-        }
-    }
+    for (const auto& c : meta.collection.vscsistats)
+        if (c.state != CollectionStatus::stopped) pending.push_back(c.target);
     return pending;
 }
 
@@ -42,15 +26,11 @@ boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const J
             r.failures.push_back(fmt::format("{}: {}", stop_command(t),
                                              out->err.empty() ? out->out : out->err));
     }
-    if (auto it = meta.extra.find("collections");
-        it != meta.extra.end() && it->value().is_array()) {
-        for (auto& c : it->value().as_array()) {
-            auto& o = c.as_object();
-            const auto cmd = stop_command(target_of(o));
-            const bool failed = std::any_of(r.failures.begin(), r.failures.end(),
-                                            [&](auto& f) { return f.starts_with(cmd + ":"); });
-            if (!failed) o["state"] = "stopped";
-        }
+    for (auto& c : meta.collection.vscsistats) {
+        const auto cmd = stop_command(c.target);
+        const bool failed = std::any_of(r.failures.begin(), r.failures.end(),
+                                        [&](auto& f) { return f.starts_with(cmd + ":"); });
+        if (!failed) c.state = CollectionStatus::stopped;
     }
     meta.updated_at = now_ms();
     meta.cleanup.vscsistats_stopped = r.failures.empty();

@@ -5,7 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "collect/vscsistats_commands.hpp"
+#include "format/vscsistats_commands.hpp"
 #include "host/host_shell.hpp"
 #include "job/job_dir.hpp"
 

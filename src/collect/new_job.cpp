@@ -3,7 +3,8 @@
 #include <fmt/core.h>
 
 #include <cctype>
-#include <stdexcept>
+
+#include "collect/collector_config.hpp"
 
 namespace vscsi::collect {
 
@@ -21,24 +22,29 @@ std::string default_job_name(const std::string& vm_name, TimePoint now) {
     return fmt::format("{}-{}", base.substr(0, 60), format_compact_utc(now));
 }
 
-NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req,
-                  const VscsiStatsListing& listing, const host::SshParams& ssh,
-                  const std::string& fingerprint) {
+Result<NewJob> create_job(const std::filesystem::path& data_dir, const JobRequest& req,
+                          const VscsiStatsListing& listing, const host::SshParams& ssh,
+                          const std::string& fingerprint) {
     if (req.samples == 0 || !(req.interval_seconds >= 1))
-        throw std::invalid_argument("give --profile, or --samples N and --interval S (S >= 1)");
+        return Error{ErrorKind::usage, "no samples or interval for the job",
+                     "give --profile, or --samples N and --interval S (S >= 1)"};
     if (!(req.rearm_seconds >= 1) || !(req.command_timeout_seconds >= 1) ||
         !(req.give_up_seconds >= 1))
-        throw std::invalid_argument(
-            "--rearm-every, --command-timeout and --give-up-after must be >= 1 second");
-    auto sel = select_targets(listing, req.vms, req.disks);
+        return Error{ErrorKind::usage,
+                     "--rearm-every, --command-timeout and --give-up-after must be >= 1 second",
+                     ""};
+    auto selected = select_targets(listing, req.vms, req.disks);
+    if (!selected) return selected.error();
+    auto& sel = *selected;
     const auto now = now_ms();
     const auto name =
         req.name.empty() ? default_job_name(sel.targets.front().vm_name, now) : req.name;
-    if (auto why = invalid_job_name_reason(name)) throw std::invalid_argument(*why);
+    if (auto why = invalid_job_name_reason(name)) return Error{ErrorKind::usage, *why, ""};
     JobDir dir(jobs_dir(data_dir) / name);
     if (std::filesystem::exists(dir.root()))
-        throw std::invalid_argument(fmt::format(
-            "job '{}' already exists at {}: choose another --name", name, dir.root().string()));
+        return Error{ErrorKind::conflict,
+                     fmt::format("job '{}' already exists at {}", name, dir.root().string()),
+                     "choose another --name"};
     NewJob j{dir, {}, {}};
     auto& meta = j.meta;
     meta.job_id = name;
@@ -51,23 +57,24 @@ NewJob create_job(const std::filesystem::path& data_dir, const JobRequest& req,
                     req.interval_seconds};
     meta.tags = req.tags;
     meta.collection.samples_expected = req.samples;
-    auto& cfg = j.plan.collector;
-    cfg.collections = std::move(sel.collections);
-    cfg.samples = req.samples;
-    cfg.interval = millis(req.interval_seconds);
-    cfg.rearm_every = millis(req.rearm_seconds);
-    cfg.give_up_after = millis(req.give_up_seconds);
-    cfg.origin = ssh.host;
-    j.plan.command_timeout = millis(req.command_timeout_seconds);
-    j.plan.ssh = ssh;
-    j.plan.ssh.password.clear();
-    meta.extra["plan"] = plan_to_json(j.plan);
+    auto& plan = meta.plan.emplace();
+    plan.collections = std::move(sel.collections);
+    plan.samples = req.samples;
+    plan.interval = millis(req.interval_seconds);
+    plan.rearm_every = millis(req.rearm_seconds);
+    plan.give_up_after = millis(req.give_up_seconds);
+    plan.command_timeout = millis(req.command_timeout_seconds);
+    plan.ssh = ssh;
+    plan.ssh.password.clear();
+    j.collector = collector_config(plan, ssh.host);
     if (auto ec = dir.create_layout())
-        throw std::runtime_error(
-            fmt::format("cannot create {}: {}", dir.root().string(), ec.message()));
+        return Error{ErrorKind::failure,
+                     fmt::format("cannot create {}: {}", dir.root().string(), ec.message()),
+                     "check the data directory's permissions and free space"};
     if (auto ec = dir.save_meta(meta))
-        throw std::runtime_error(
-            fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()));
+        return Error{ErrorKind::failure,
+                     fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()),
+                     "check the data directory's permissions and free space"};
     return j;
 }
 

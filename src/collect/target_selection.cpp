@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "format/text_lines.hpp"
 
@@ -15,33 +14,40 @@ std::string lower(std::string s) {
     return s;
 }
 
-const ListedVm& find_vm(const VscsiStatsListing& l, const std::string& spec) {
+Result<const ListedVm*> find_vm(const VscsiStatsListing& l, const std::string& spec) {
     std::int64_t id = 0;
     if (text::parse_int(spec, id))
         for (const auto& v : l.vms)
-            if (v.world_group_id == id) return v;
+            if (v.world_group_id == id) return &v;
     for (const auto& v : l.vms)
-        if (v.display_name == spec) return v;
+        if (v.display_name == spec) return &v;
     const ListedVm* hit = nullptr;
     int hits = 0;
     for (const auto& v : l.vms)
         if (lower(v.display_name) == lower(spec)) hit = &v, ++hits;
-    if (hits == 1) return *hit;
+    if (hits == 1) return hit;
     std::string names;
     for (const auto& v : l.vms) names += fmt::format("\n  {} (worldGroupID {})", v.display_name, v.world_group_id);
-    throw std::invalid_argument(fmt::format("no powered-on VM '{}' on the host{}; running VMs:{}", spec,
-                                            hits > 1 ? " (several match when ignoring case)" : "",
-                                            names.empty() ? " none" : names));
+    return Error{ErrorKind::usage,
+                 fmt::format("no powered-on VM '{}' on the host{}; running VMs:{}", spec,
+                             hits > 1 ? " (several match when ignoring case)" : "",
+                             names.empty() ? " none" : names),
+                 ""};
 }
 
 }  // namespace
 
-Selection select_targets(const VscsiStatsListing& listing, const std::vector<std::string>& vm_specs,
-                         const std::vector<std::string>& disk_specs) {
-    if (vm_specs.empty()) throw std::invalid_argument("name at least one --vm (display name or worldGroupID)");
+Result<Selection> select_targets(const VscsiStatsListing& listing,
+                                 const std::vector<std::string>& vm_specs,
+                                 const std::vector<std::string>& disk_specs) {
+    if (vm_specs.empty())
+        return Error{ErrorKind::usage, "no VM named",
+                     "name at least one --vm (display name or worldGroupID)"};
     Selection s;
     for (const auto& spec : vm_specs) {
-        const auto& vm = find_vm(listing, spec);
+        const auto found = find_vm(listing, spec);
+        if (!found) return found.error();
+        const ListedVm& vm = **found;
         if (std::any_of(s.targets.begin(), s.targets.end(), [&](auto& t) { return t.world_group_id == vm.world_group_id; }))
             continue;
         Target t{vm.display_name, vm.world_group_id, vm.config_file, {}};
@@ -57,8 +63,10 @@ Selection select_targets(const VscsiStatsListing& listing, const std::vector<std
         if (t.disks.empty()) {
             std::string have;
             for (const auto& d : vm.disks) have += fmt::format(" {} (handleID {})", d.label, d.handle_id);
-            throw std::invalid_argument(fmt::format("VM '{}' has no disk matching --disk; it has:{}", vm.display_name,
-                                                    have.empty() ? " no disks" : have));
+            return Error{ErrorKind::usage,
+                         fmt::format("VM '{}' has no disk matching --disk; it has:{}",
+                                     vm.display_name, have.empty() ? " no disks" : have),
+                         ""};
         }
         if (t.disks.size() == vm.disks.size()) {
             s.collections.push_back({vm.world_group_id, std::nullopt, {}});  // one collection for the whole VM

@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "collect/vscsistats_commands.hpp"
+#include "format/vscsistats_commands.hpp"
 #include "format/vscsistats_listing.hpp"
 #include "job/job_meta.hpp"
+#include "util/error.hpp"
 
 namespace vscsi::collect {
 
@@ -19,8 +20,9 @@ struct Selection {
 
 // vm_specs: display names (exact, else a unique case-insensitive match) or
 // worldGroupIDs; disk_specs: "all" (default), labels ("scsi0:1") or handleIDs.
-// Throws std::invalid_argument saying what did not match and what exists.
-Selection select_targets(const VscsiStatsListing& listing, const std::vector<std::string>& vm_specs,
-                         const std::vector<std::string>& disk_specs);
+// Errors say what did not match and what exists.
+Result<Selection> select_targets(const VscsiStatsListing& listing,
+                                 const std::vector<std::string>& vm_specs,
+                                 const std::vector<std::string>& disk_specs);
 
 }  // namespace vscsi::collect

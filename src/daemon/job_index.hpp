@@ -2,32 +2,14 @@
 // What `job list` shows for every job directory, cached by job.json's mtime
 // and size so listing thousands of jobs re-reads only what changed.
 
-#include <boost/json/object.hpp>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "job/job_meta.hpp"
+#include "job/job_summary.hpp"
 
 namespace vscsi::daemon {
-
-struct JobSummary {
-    std::string job_id;
-    std::string path;
-    JobStatus status = JobStatus::pending;
-    std::string host;
-    std::map<std::string, std::string> tags;
-    std::vector<std::string> vms;
-    TimePoint created_at{};
-    std::uint64_t samples_collected = 0;
-    std::uint64_t samples_expected = 0;
-    bool vscsistats_stopped = true;
-    std::string problem;  // job.json unreadable: why (the job is still listed)
-};
-
-boost::json::object to_json(const JobSummary& s);
-JobSummary summarize(const JobMeta& m, const std::string& path);
 
 class JobIndex {
   public:

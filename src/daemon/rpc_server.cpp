@@ -15,6 +15,7 @@
 #include "daemon/rate_limiter.hpp"
 
 namespace vscsi::daemon {
+using namespace vscsi::protocol;  // the codec's names: RpcItem, encode_error, ...
 namespace asio = boost::asio;
 using local = asio::local::stream_protocol;
 

@@ -10,9 +10,12 @@
 #include <functional>
 #include <memory>
 
-#include "daemon/json_rpc.hpp"
+#include "protocol/json_rpc.hpp"
 
 namespace vscsi::daemon {
+
+using protocol::RpcRequest;
+namespace rpc_code = protocol::rpc_code;
 
 struct RpcLimits {
     std::size_t max_request_bytes = 1 << 20;
@@ -35,7 +38,7 @@ class RpcServer {
   private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> serve_client(boost::asio::local::stream_protocol::socket sock);
-    boost::asio::awaitable<std::string> answer(const RpcItem& item);
+    boost::asio::awaitable<std::string> answer(const protocol::RpcItem& item);
 
     boost::asio::local::stream_protocol::acceptor acceptor_;
     Handler handler_;

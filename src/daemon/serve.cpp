@@ -14,6 +14,8 @@
 #include <cstdlib>
 
 #include "daemon/job_manager.hpp"
+#include "protocol/methods.hpp"
+#include "protocol/rpc_binding.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_server.hpp"
 #include "daemon/rpc_server.hpp"
@@ -111,48 +113,44 @@ int serve(const ServeOptions& opts) {
     };
 
     auto handler = [&](const RpcRequest& req) -> asio::awaitable<json::value> {
-        const auto& p = req.params;
-        auto job_param = [&]() -> std::string {
-            const auto* j = p.if_contains("job");
-            if (!j || !j->is_string())
-                throw RpcFailure(rpc_code::invalid_params, "params.job: missing (a job name)");
-            return std::string(j->as_string());
-        };
-        if (stopping && req.method != "daemon.status")
+        using namespace protocol;
+        if (stopping && req.method != method::daemon_status)
             throw RpcFailure(rpc_code::failure, "the daemon is shutting down: retry in a moment");
-        if (req.method == "job.start") co_return co_await jobs.start(p);
-        if (req.method == "job.status") co_return jobs.status(job_param());
-        if (req.method == "job.stop") co_return jobs.stop(job_param());
-        if (req.method == "job.list") co_return jobs.list(p);
-        if (req.method == "job.delete") co_return jobs.remove(job_param());
-        if (req.method == "job.cleanup") co_return co_await jobs.cleanup(p);
-        if (req.method == "daemon.status") {
-            co_return json::object{
-                {"pid", ::getpid()},
-                {"version", VSCSI_VERSION},
-                {"uptime_seconds",
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()},
-                {"data_dir", opts.data_dir.string()},
-                {"socket", socket_path.string()},
-                {"config", opts.config_file},
-                {"live_jobs", jobs.live_jobs()},
-                {"clients", rpc->clients()},
-                {"metrics",
-                 metrics ? fmt::format(
-                               "http://{}/metrics",
-                               fmt::format("{}:{}", metrics->local_endpoint().address().to_string(),
-                                           metrics->local_endpoint().port()))
-                         : std::string{}},
-                {"stopping", stopping}};
+        if (req.method == method::job_start)
+            co_return to_answer(co_await jobs.start(decode_params<StartJob>(req)));
+        if (req.method == method::job_status)
+            co_return to_answer(jobs.status(decode_params<JobRef>(req)));
+        if (req.method == method::job_stop)
+            co_return to_answer(jobs.stop(decode_params<JobRef>(req)));
+        if (req.method == method::job_list)
+            co_return json::value_from(jobs.list(decode_params<ListJobs>(req)));
+        if (req.method == method::job_delete)
+            co_return to_answer(jobs.remove(decode_params<JobRef>(req)));
+        if (req.method == method::job_cleanup)
+            co_return to_answer(co_await jobs.cleanup(decode_params<CleanupJob>(req)));
+        if (req.method == method::daemon_status) {
+            DaemonStatus st;
+            st.pid = ::getpid();
+            st.version = VSCSI_VERSION;
+            st.uptime_seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            st.data_dir = opts.data_dir.string();
+            st.socket = socket_path.string();
+            st.config = opts.config_file;
+            st.live_jobs = jobs.live_jobs();
+            st.clients = rpc->clients();
+            if (metrics)
+                st.metrics = fmt::format("http://{}:{}/metrics",
+                                         metrics->local_endpoint().address().to_string(),
+                                         metrics->local_endpoint().port());
+            st.stopping = stopping;
+            co_return json::value_from(st);
         }
-        if (req.method == "daemon.stop") {
-            bool stop_collections = stop_jobs;
-            if (const auto* s = p.if_contains("stop_jobs"); s && s->is_bool())
-                stop_collections = s->as_bool();
+        if (req.method == method::daemon_stop) {
+            const bool stop_collections =
+                decode_params<StopDaemon>(req).stop_jobs.value_or(stop_jobs);
             asio::post(io, [&, stop_collections] { shutdown(stop_collections); });
-            co_return json::object{{"stopping", true},
-                                   {"jobs_stopped", stop_collections},
-                                   {"live_jobs", jobs.live_jobs()}};
+            co_return json::value_from(DaemonStopping{true, stop_collections, jobs.live_jobs()});
         }
         throw RpcFailure(rpc_code::method_not_found, fmt::format("no method '{}'", req.method));
     };

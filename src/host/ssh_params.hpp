@@ -3,10 +3,15 @@
 // read from an environment variable or a file, never from argv, and nothing
 // here ever prints it.
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
+
+namespace vscsi {
+class JsonFields;
+}
 
 namespace vscsi::host {
 
@@ -26,4 +31,12 @@ struct SshParams {
     std::size_t max_output_bytes = 64u << 20;  // per command: a runaway host cannot exhaust memory
 };
 
-}  // namespace vscsi::ssh
+// The one JSON form of these settings (job.json's resume plan, the daemon's
+// job.start and job.cleanup). The password is written only when asked for:
+// to the daemon over the user's own socket, never to a file.
+enum class Secret { omit, include };
+boost::json::object ssh_params_to_json(const SshParams& p, Secret password);
+// Throws DataError naming the field (`fields` knows the document and the path).
+SshParams ssh_params_from_json(const JsonFields& fields);
+
+}  // namespace vscsi::host

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <fmt/core.h>
 
+#include "format/json_fields.hpp"
 #include "format/parse_error.hpp"
 #include "util/json_text.hpp"
 
@@ -27,92 +28,146 @@ std::optional<JobStatus> job_status_from_string(std::string_view s) {
     return std::nullopt;
 }
 
+std::string_view to_string(CollectionStatus s) {
+    switch (s) {
+        case CollectionStatus::planned:
+            return "planned";
+        case CollectionStatus::starting:
+            return "starting";
+        case CollectionStatus::running:
+            return "running";
+        case CollectionStatus::stopped:
+            return "stopped";
+        case CollectionStatus::stop_failed:
+            return "stop_failed";
+        case CollectionStatus::failed:
+            return "failed";
+    }
+    return "?";
+}
+
+std::optional<CollectionStatus> collection_status_from_string(std::string_view s) {
+    for (auto st : {CollectionStatus::planned, CollectionStatus::starting, CollectionStatus::running,
+                    CollectionStatus::stopped, CollectionStatus::stop_failed, CollectionStatus::failed})
+        if (to_string(st) == s) return st;
+    return std::nullopt;
+}
+
+std::optional<TimePoint> JobMeta::planned_end() const {
+    if (!plan) return std::nullopt;
+    const auto start = collection.started_at.value_or(created_at);
+    // A dead collector is an outage like a lost host: the same tolerance applies.
+    return start + plan->interval * static_cast<long long>(plan->samples) + plan->give_up_after;
+}
+
 namespace {
 
 json::value opt_time(const std::optional<TimePoint>& t) {
     return t ? json::value(format_iso8601(*t)) : json::value(nullptr);
 }
 
-// Field access that names the field and the file on every mismatch.
-class Reader {
-public:
-    Reader(const std::string& source) : source_(source) {}
+std::optional<TimePoint> read_time(const JsonFields& f, std::string_view key) {
+    const auto s = f.string(key);
+    if (s.empty()) return std::nullopt;
+    auto t = parse_iso8601(s);
+    if (!t) f.fail(key, fmt::format("'{}' is not an ISO 8601 time such as 2026-01-31T12:00:00Z", s));
+    return t;
+}
 
-    [[noreturn]] void fail(const std::string& field, const std::string& reason) const {
-        throw DataError(ParseError{source_, 0, field, reason});
-    }
+std::uint64_t read_count(const JsonFields& f, std::string_view key) {
+    const auto v = f.integer(key, 0);
+    if (v < 0) f.fail(key, "must not be negative");
+    return static_cast<std::uint64_t>(v);
+}
 
-    const json::object& object(const json::value& v, const std::string& field) const {
-        if (!v.is_object()) fail(field, "expected a JSON object");
-        return v.get_object();
-    }
-    const json::value* find(const json::object& o, std::string_view key) const {
-        const auto it = o.find(key);
-        return it == o.end() || it->value().is_null() ? nullptr : &it->value();
-    }
-    std::string str(const json::object& o, std::string_view key, const std::string& path,
-                     bool required = false) const {
-        const auto* v = find(o, key);
-        if (!v) {
-            if (required) fail(path, "missing");
-            return {};
-        }
-        if (!v->is_string()) fail(path, "expected a string");
-        return std::string(v->get_string());
-    }
-    std::int64_t integer(const json::object& o, std::string_view key, const std::string& path,
-                         std::int64_t def = 0) const {
-        const auto* v = find(o, key);
-        if (!v) return def;
-        if (v->is_int64()) return v->get_int64();
-        if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-        if (v->is_double() && v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double())))
-            return static_cast<std::int64_t>(v->get_double());
-        fail(path, "expected an integer");
-    }
-    double number(const json::object& o, std::string_view key, const std::string& path) const {
-        const auto* v = find(o, key);
-        if (!v) return 0;
-        if (v->is_number()) return v->to_number<double>();
-        fail(path, "expected a number");
-    }
-    bool boolean(const json::object& o, std::string_view key, const std::string& path,
-                 bool def) const {
-        const auto* v = find(o, key);
-        if (!v) return def;
-        if (!v->is_bool()) fail(path, "expected true or false");
-        return v->get_bool();
-    }
-    std::optional<TimePoint> time(const json::object& o, std::string_view key,
-                                  const std::string& path) const {
-        const auto s = str(o, key, path);
-        if (s.empty()) return std::nullopt;
-        auto t = parse_iso8601(s);
-        if (!t) fail(path, fmt::format("'{}' is not an ISO 8601 time such as 2026-01-31T12:00:00Z", s));
-        return t;
-    }
-    std::vector<std::string> strings(const json::object& o, std::string_view key,
-                                     const std::string& path) const {
-        std::vector<std::string> r;
-        const auto* v = find(o, key);
-        if (!v) return r;
-        if (!v->is_array()) fail(path, "expected an array of strings");
-        for (const auto& e : v->get_array()) {
-            if (!e.is_string()) fail(path, "expected an array of strings");
-            r.emplace_back(e.get_string());
-        }
-        return r;
-    }
+json::object target_to_json(const CollectionTarget& t) {
+    json::array wanted;
+    for (auto h : t.wanted_handles) wanted.push_back(h);
+    return {{"world_group_id", t.world_group_id},
+            {"handle_id", t.handle_id ? json::value(*t.handle_id) : json::value(nullptr)},
+            {"wanted_handles", std::move(wanted)}};
+}
 
-private:
-    const std::string& source_;
-};
+CollectionTarget target_from_json(const JsonFields& f) {
+    CollectionTarget t;
+    t.world_group_id = f.integer("world_group_id");
+    t.handle_id = f.optional_integer("handle_id");
+    t.wanted_handles = f.integers("wanted_handles");
+    return t;
+}
+
+json::array records_to_json(const std::vector<CollectionRecord>& records) {
+    json::array out;
+    for (const auto& c : records) {
+        auto o = target_to_json(c.target);
+        o["state"] = to_string(c.state);
+        // For people reading job.json; cleanup rebuilds commands from the numbers.
+        o["start_command"] = start_command(c.target);
+        o["stop_command"] = stop_command(c.target);
+        o["armed_at"] = opt_time(c.armed_at);
+        o["error"] = c.error;
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+std::vector<CollectionRecord> records_from_json(const JsonFields& f, std::string_view key) {
+    std::vector<CollectionRecord> out;
+    for (const auto& c : f.objects(key)) {
+        CollectionRecord r;
+        r.target = target_from_json(c);
+        const auto state = c.string("state", true);
+        const auto st = collection_status_from_string(state);
+        if (!st) c.fail("state", fmt::format("unknown collection state '{}'", state));
+        r.state = *st;
+        r.armed_at = read_time(c, "armed_at");
+        r.error = c.string("error");
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+json::object plan_to_json(const ResumePlan& p) {
+    json::array cols;
+    for (const auto& t : p.collections) cols.push_back(target_to_json(t));
+    return {{"collections", std::move(cols)},
+            {"samples", p.samples},
+            {"interval_ms", p.interval.count()},
+            {"rearm_every_ms", p.rearm_every.count()},
+            {"give_up_after_ms", p.give_up_after.count()},
+            {"command_timeout_ms", p.command_timeout.count()},
+            {"ssh", host::ssh_params_to_json(p.ssh, host::Secret::omit)}};
+}
+
+ResumePlan plan_from_json(const JsonFields& f) {
+    ResumePlan p;
+    for (const auto& c : f.objects("collections")) p.collections.push_back(target_from_json(c));
+    if (p.collections.empty()) f.fail("collections", "no collection to resume");
+    auto positive = [&](std::string_view key) {
+        const auto v = f.integer(key);
+        if (v <= 0) f.fail(key, "must be > 0");
+        return v;
+    };
+    p.samples = static_cast<std::uint64_t>(positive("samples"));
+    p.interval = std::chrono::milliseconds(positive("interval_ms"));
+    p.rearm_every = std::chrono::milliseconds(positive("rearm_every_ms"));
+    p.give_up_after = std::chrono::milliseconds(positive("give_up_after_ms"));
+    p.command_timeout = std::chrono::milliseconds(positive("command_timeout_ms"));
+    p.ssh = host::ssh_params_from_json(f.object("ssh"));
+    p.ssh.password.clear();  // never from a file
+    if (p.ssh.host.empty()) f.fail("ssh.host", "missing");
+    return p;
+}
+
+// Version 1 kept these as loose top-level keys; version 2 has them in the schema.
+constexpr std::string_view kV1Keys[] = {"gaps", "collections", "plan"};
 
 }  // namespace
 
 json::object to_json(const JobMeta& m) {
     json::object o = m.extra;
-    o["schema_version"] = m.schema_version;
+    for (auto k : kV1Keys) o.erase(k);
+    o["schema_version"] = kJobSchemaVersion;
     o["job_id"] = m.job_id;
     o["created_at"] = format_iso8601(m.created_at);
     o["updated_at"] = format_iso8601(m.updated_at);
@@ -125,7 +180,8 @@ json::object to_json(const JobMeta& m) {
     json::array targets;
     for (const auto& t : m.targets) {
         json::array disks;
-        for (const auto& d : t.disks) disks.push_back({{"handle_id", d.handle_id}, {"label", d.label}});
+        for (const auto& d : t.disks)
+            disks.push_back({{"handle_id", d.handle_id}, {"label", d.label}});
         targets.push_back({{"vm_name", t.vm_name},
                            {"world_group_id", t.world_group_id},
                            {"config_file", t.config_file},
@@ -141,104 +197,112 @@ json::object to_json(const JobMeta& m) {
                        {"completed_at", opt_time(m.collection.completed_at)},
                        {"samples_collected", m.collection.samples_collected},
                        {"samples_expected", m.collection.samples_expected},
-                       {"errors", std::move(errors)}};
+                       {"gaps", m.collection.gaps},
+                       {"errors", std::move(errors)},
+                       {"vscsistats", records_to_json(m.collection.vscsistats)}};
     json::array manual;
     for (const auto& c : m.cleanup.manual_commands) manual.emplace_back(c);
-    o["cleanup"] = {{"vscsistats_stopped", m.cleanup.vscsistats_stopped},
-                    {"stopped_at", opt_time(m.cleanup.stopped_at)},
-                    {"error", m.cleanup.error.empty() ? json::value(nullptr) : json::value(m.cleanup.error)},
-                    {"manual_commands", std::move(manual)}};
+    o["cleanup"] = {
+        {"vscsistats_stopped", m.cleanup.vscsistats_stopped},
+        {"stopped_at", opt_time(m.cleanup.stopped_at)},
+        {"error", m.cleanup.error.empty() ? json::value(nullptr) : json::value(m.cleanup.error)},
+        {"manual_commands", std::move(manual)}};
     json::object tags;
     for (const auto& [k, v] : m.tags) tags[k] = v;
     o["tags"] = std::move(tags);
+    if (m.plan)
+        o["plan"] = plan_to_json(*m.plan);
+    else if (!m.plan_error.empty())
+        if (const auto* raw = m.extra.if_contains("plan")) o["plan"] = *raw;  // kept as found
     return o;
 }
 
 JobMeta job_meta_from_json(const json::value& v, const std::string& source) {
-    Reader r(source);
-    const auto& o = r.object(v, "job.json");
+    const JsonFields f(v, source, "");
     JobMeta m;
-    m.schema_version = static_cast<int>(r.integer(o, "schema_version", "schema_version", 0));
-    if (m.schema_version < 1) r.fail("schema_version", "missing or not a positive integer");
-    if (m.schema_version > kJobSchemaVersion)
-        r.fail("schema_version", fmt::format("schema {} is newer than this vscsi understands ({}); "
+    const auto version = f.integer("schema_version", 0);
+    if (version < 1) f.fail("schema_version", "missing or not a positive integer");
+    if (version > kJobSchemaVersion)
+        f.fail("schema_version", fmt::format("schema {} is newer than this vscsi understands ({}); "
                                              "upgrade vscsi to read this job",
-                                             m.schema_version, kJobSchemaVersion));
-    m.job_id = r.str(o, "job_id", "job_id", true);
-    m.created_at = r.time(o, "created_at", "created_at").value_or(TimePoint{});
-    m.updated_at = r.time(o, "updated_at", "updated_at").value_or(m.created_at);
-    const auto status = r.str(o, "status", "status", true);
+                                             version, kJobSchemaVersion));
+    m.schema_version = static_cast<int>(version);
+    m.job_id = f.string("job_id", true);
+    m.created_at = read_time(f, "created_at").value_or(TimePoint{});
+    m.updated_at = read_time(f, "updated_at").value_or(m.created_at);
+    const auto status = f.string("status", true);
     const auto st = job_status_from_string(status);
-    if (!st) r.fail("status", fmt::format("unknown status '{}'", status));
+    if (!st) f.fail("status", fmt::format("unknown status '{}'", status));
     m.status = *st;
-    m.source = r.str(o, "source", "source");
-    if (const auto* h = r.find(o, "host")) {
-        const auto& ho = r.object(*h, "host");
-        m.host.hostname = r.str(ho, "hostname", "host.hostname");
-        m.host.username = r.str(ho, "username", "host.username");
-        m.host.port = static_cast<int>(r.integer(ho, "port", "host.port", 22));
-        m.host.fingerprint = r.str(ho, "fingerprint", "host.fingerprint");
+    m.source = f.string("source");
+    if (const auto h = f.optional_object("host")) {
+        m.host.hostname = h->string("hostname");
+        m.host.username = h->string("username");
+        const auto port = h->integer("port", 22);
+        if (port < 0 || port > 65535) h->fail("port", "not a port number");
+        m.host.port = static_cast<int>(port);
+        m.host.fingerprint = h->string("fingerprint");
     }
-    if (const auto* t = r.find(o, "targets")) {
-        if (!t->is_array()) r.fail("targets", "expected an array");
-        std::size_t i = 0;
-        for (const auto& tv : t->get_array()) {
-            const auto path = fmt::format("targets[{}]", i++);
-            const auto& to = r.object(tv, path);
-            Target tg;
-            tg.vm_name = r.str(to, "vm_name", path + ".vm_name");
-            tg.world_group_id = r.integer(to, "world_group_id", path + ".world_group_id");
-            tg.config_file = r.str(to, "config_file", path + ".config_file");
-            if (const auto* d = r.find(to, "disks")) {
-                if (!d->is_array()) r.fail(path + ".disks", "expected an array");
-                std::size_t j = 0;
-                for (const auto& dv : d->get_array()) {
-                    const auto dp = fmt::format("{}.disks[{}]", path, j++);
-                    const auto& dobj = r.object(dv, dp);
-                    tg.disks.push_back({r.integer(dobj, "handle_id", dp + ".handle_id"),
-                                        r.str(dobj, "label", dp + ".label")});
-                }
-            }
-            m.targets.push_back(std::move(tg));
+    for (const auto& t : f.objects("targets")) {
+        Target tg;
+        tg.vm_name = t.string("vm_name");
+        tg.world_group_id = t.integer("world_group_id", 0);
+        tg.config_file = t.string("config_file");
+        for (const auto& d : t.objects("disks"))
+            tg.disks.push_back({d.integer("handle_id", 0), d.string("label")});
+        m.targets.push_back(std::move(tg));
+    }
+    if (const auto p = f.optional_object("profile")) {
+        m.profile.name = p->string("name");
+        m.profile.samples = read_count(*p, "samples");
+        m.profile.interval_seconds = p->number("interval_seconds", 0);
+    }
+    if (const auto c = f.optional_object("collection")) {
+        m.collection.started_at = read_time(*c, "started_at");
+        m.collection.completed_at = read_time(*c, "completed_at");
+        m.collection.samples_collected = read_count(*c, "samples_collected");
+        m.collection.samples_expected = read_count(*c, "samples_expected");
+        m.collection.errors = c->strings("errors");
+        if (m.schema_version >= 2) {
+            m.collection.gaps = read_count(*c, "gaps");
+            m.collection.vscsistats = records_from_json(*c, "vscsistats");
         }
     }
-    if (const auto* p = r.find(o, "profile")) {
-        const auto& po = r.object(*p, "profile");
-        m.profile.name = r.str(po, "name", "profile.name");
-        m.profile.samples = static_cast<std::uint64_t>(r.integer(po, "samples", "profile.samples"));
-        m.profile.interval_seconds = r.number(po, "interval_seconds", "profile.interval_seconds");
+    if (m.schema_version == 1) {
+        m.collection.gaps = read_count(f, "gaps");
+        m.collection.vscsistats = records_from_json(f, "collections");
     }
-    if (const auto* c = r.find(o, "collection")) {
-        const auto& co = r.object(*c, "collection");
-        m.collection.started_at = r.time(co, "started_at", "collection.started_at");
-        m.collection.completed_at = r.time(co, "completed_at", "collection.completed_at");
-        m.collection.samples_collected = static_cast<std::uint64_t>(
-            r.integer(co, "samples_collected", "collection.samples_collected"));
-        m.collection.samples_expected = static_cast<std::uint64_t>(
-            r.integer(co, "samples_expected", "collection.samples_expected"));
-        m.collection.errors = r.strings(co, "errors", "collection.errors");
+    if (const auto c = f.optional_object("cleanup")) {
+        m.cleanup.vscsistats_stopped = c->boolean("vscsistats_stopped", true);
+        m.cleanup.stopped_at = read_time(*c, "stopped_at");
+        m.cleanup.error = c->string("error");
+        m.cleanup.manual_commands = c->strings("manual_commands");
     }
-    if (const auto* c = r.find(o, "cleanup")) {
-        const auto& co = r.object(*c, "cleanup");
-        m.cleanup.vscsistats_stopped =
-            r.boolean(co, "vscsistats_stopped", "cleanup.vscsistats_stopped", true);
-        m.cleanup.stopped_at = r.time(co, "stopped_at", "cleanup.stopped_at");
-        m.cleanup.error = r.str(co, "error", "cleanup.error");
-        m.cleanup.manual_commands = r.strings(co, "manual_commands", "cleanup.manual_commands");
-    }
-    if (const auto* t = r.find(o, "tags")) {
-        for (const auto& kv : r.object(*t, "tags")) {
-            if (!kv.value().is_string()) r.fail(fmt::format("tags.{}", std::string_view(kv.key())), "expected a string");
+    if (const auto t = f.optional_object("tags")) {
+        for (const auto& kv : t->raw()) {
+            if (!kv.value().is_string()) t->fail(kv.key(), "expected a string");
             m.tags[std::string(kv.key())] = std::string(kv.value().get_string());
         }
     }
     static const std::initializer_list<std::string_view> known = {
-        "schema_version", "job_id", "created_at", "updated_at", "status", "source", "host",
-        "targets", "profile", "collection", "cleanup", "tags"};
-    for (const auto& kv : o) {
+        "schema_version", "job_id",     "created_at", "updated_at", "status", "source", "host",
+        "targets",        "profile",    "collection", "cleanup",    "tags"};
+    for (const auto& kv : f.raw()) {
         bool is_known = false;
         for (auto k : known) is_known = is_known || kv.key() == k;
         if (!is_known) m.extra[kv.key()] = kv.value();
+    }
+    m.extra.erase("gaps");
+    m.extra.erase("collections");
+    // A damaged plan does not make the job unreadable: its samples can still
+    // be analyzed; only resuming it is impossible (and says why).
+    if (const auto p = f.optional_object("plan")) {
+        try {
+            m.plan = plan_from_json(*p);
+            m.extra.erase("plan");
+        } catch (const DataError& e) {
+            m.plan_error = e.what();
+        }
     }
     return m;
 }
@@ -248,7 +312,9 @@ std::string serialize_job_meta(const JobMeta& m) { return pretty_json(to_json(m)
 JobMeta parse_job_meta(std::string_view text, const std::string& source) {
     boost::system::error_code ec;
     auto v = json::parse(text, ec);
-    if (ec) throw DataError(ParseError{source, 0, "", fmt::format("not valid JSON: {}", ec.message())});
+    if (ec)
+        throw DataError(
+            ParseError{source, 0, "", fmt::format("not valid JSON: {}", ec.message())});
     return job_meta_from_json(v, source);
 }
 

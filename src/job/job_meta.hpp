@@ -3,17 +3,22 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "format/vscsistats_commands.hpp"
+#include "host/ssh_params.hpp"
 #include "util/time.hpp"
 
 namespace vscsi {
 
-inline constexpr int kJobSchemaVersion = 1;
+// 2: gaps, the vscsiStats collections and the resume plan are fields of the
+// schema (under "collection" and "plan"); 1 kept them as loose top-level keys.
+inline constexpr int kJobSchemaVersion = 2;
 
 enum class JobStatus { pending, running, completed, stopped, failed };
 std::string_view to_string(JobStatus s);
@@ -44,12 +49,40 @@ struct ProfileSpec {
     double interval_seconds = 0;
 };
 
+// A vscsiStats collection of the job on its host, recorded before it is
+// started so that a cleanup can always find it.
+enum class CollectionStatus { planned, starting, running, stopped, stop_failed, failed };
+std::string_view to_string(CollectionStatus s);
+std::optional<CollectionStatus> collection_status_from_string(std::string_view s);
+
+struct CollectionRecord {
+    CollectionTarget target;
+    CollectionStatus state = CollectionStatus::planned;
+    std::optional<TimePoint> armed_at;
+    std::string error;
+};
+
 struct CollectionState {
     std::optional<TimePoint> started_at;
     std::optional<TimePoint> completed_at;
     std::uint64_t samples_collected = 0;
     std::uint64_t samples_expected = 0;
+    std::uint64_t gaps = 0;  // samples that follow an unobserved stretch
     std::vector<std::string> errors;
+    std::vector<CollectionRecord> vscsistats;
+};
+
+// What a collector needs to pick the job up again after its process died:
+// the collector settings and the non-secret SSH settings. The password is
+// never part of it (password_file says where to read it again).
+struct ResumePlan {
+    std::vector<CollectionTarget> collections;
+    std::uint64_t samples = 0;
+    std::chrono::milliseconds interval{0};
+    std::chrono::milliseconds rearm_every{0};
+    std::chrono::milliseconds give_up_after{0};
+    std::chrono::milliseconds command_timeout{0};
+    host::SshParams ssh;  // password always empty
 };
 
 struct CleanupState {
@@ -60,7 +93,7 @@ struct CleanupState {
 };
 
 struct JobMeta {
-    int schema_version = kJobSchemaVersion;
+    int schema_version = kJobSchemaVersion;  // as read; always written as kJobSchemaVersion
     std::string job_id;
     TimePoint created_at{};
     TimePoint updated_at{};
@@ -72,8 +105,14 @@ struct JobMeta {
     CollectionState collection;
     CleanupState cleanup;
     std::map<std::string, std::string> tags;
+    std::optional<ResumePlan> plan;  // jobs collected over SSH by this version
+    std::string plan_error;          // a plan was found but cannot be read: why
     // Fields written by newer versions are kept and written back unchanged.
     boost::json::object extra;
+
+    // Past this time a job found running is finished with what it has rather
+    // than resumed: its start plus samples x interval plus the outage it tolerates.
+    std::optional<TimePoint> planned_end() const;
 
     bool complete() const {
         return status == JobStatus::completed &&

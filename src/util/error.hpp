@@ -10,8 +10,15 @@
 
 namespace vscsi {
 
-// Decides the exit code (2, 5, 3, 1) and the JSON-RPC error a boundary reports.
-enum class ErrorKind { usage, bad_data, not_found, failure };
+// Decides the exit code and the JSON-RPC error a boundary reports.
+enum class ErrorKind {
+    usage,         // the caller must change what it asked (exit 2)
+    conflict,      // not now: a name taken, a job still running (exit 2)
+    bad_data,      // input files are malformed (exit 5)
+    not_found,     // no such job, file or VM entry (exit 3)
+    host_failure,  // the host could not be reached or refused (exit 1)
+    failure,       // anything else that failed (exit 1)
+};
 
 struct Error {
     ErrorKind kind = ErrorKind::failure;

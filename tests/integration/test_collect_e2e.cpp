@@ -115,7 +115,7 @@ TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers th
     CHECK(meta.at("status").as_string() == "completed");
     CHECK(meta.at("collection").at("samples_collected").to_number<int>() == 3);
     CHECK(meta.at("cleanup").at("vscsistats_stopped").as_bool());
-    CHECK(meta.at("collections").at(0).at("state").as_string() == "stopped");
+    CHECK(meta.at("collection").at("vscsistats").at(0).at("state").as_string() == "stopped");
     CHECK_THAT(std::string(meta.at("host").at("fingerprint").as_string()), Catch::StartsWith("SHA256:"));
     // Nothing left running on the host.
     CHECK_THAT(sshd.sim_state(),
@@ -150,7 +150,7 @@ TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O",
     const auto meta = load(job / "job.json");
     CHECK(meta.at("status").as_string() == "completed");
     CHECK(meta.at("collection").at("samples_collected").to_number<int>() == 6);
-    CHECK(meta.at("gaps").to_number<int>() == 0);  // the collection kept counting on the host
+    CHECK(meta.at("collection").at("gaps").to_number<int>() == 0);  // the collection kept counting on the host
     bool saw_outage = false;
     for (const auto& e : meta.at("collection").at("errors").as_array()) saw_outage = saw_outage || !e.as_string().empty();
     CHECK(saw_outage);
@@ -179,11 +179,11 @@ TEST_CASE("auto-stop: re-armed in time there is no gap; too late, the restart is
     auto r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --rearm-every 1.5 --name rearmed --foreground" + env.ssh_args()));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(load(env.data / "jobs/rearmed/job.json").at("gaps").to_number<int>() == 0);
+    CHECK(load(env.data / "jobs/rearmed/job.json").at("collection").at("gaps").to_number<int>() == 0);
     r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 8 --interval 1 --rearm-every 100 --name late --foreground" + env.ssh_args()));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(load(env.data / "jobs/late/job.json").at("gaps").to_number<int>() >= 1);
+    CHECK(load(env.data / "jobs/late/job.json").at("collection").at("gaps").to_number<int>() >= 1);
     CHECK_THAT(r.out, Catch::Contains("(after a gap)"));
 }
 
@@ -201,7 +201,7 @@ TEST_CASE("a simulated host reboot is detected and collection restarts", "[e2e]"
     REQUIRE(rc == 0);
     const auto meta = load(env.data / "jobs/rb/job.json");
     CHECK(meta.at("collection").at("samples_collected").to_number<int>() == 5);
-    CHECK(meta.at("gaps").to_number<int>() >= 1);
+    CHECK(meta.at("collection").at("gaps").to_number<int>() >= 1);
     CHECK_THAT(read_text(log), Catch::Contains("after a gap"));
 }
 
@@ -218,7 +218,7 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     const auto job = env.data / "jobs/killed";
     const auto meta = load(job / "job.json");  // parses: written atomically
     CHECK(meta.at("status").as_string() == "running");
-    CHECK(meta.at("collections").at(0).at("state").as_string() == "running");  // recorded: cleanup can find it
+    CHECK(meta.at("collection").at("vscsistats").at(0).at("state").as_string() == "running");  // recorded: cleanup can find it
     std::size_t samples = 0;
     for (const auto& e : std::filesystem::directory_iterator(job / "samples")) {
         CHECK(e.path().filename().string().front() != '.');  // no temp file left
@@ -269,7 +269,7 @@ TEST_CASE("SIGTERM stops the job cleanly: vscsiStats stopped, partial data kept"
     const auto meta = load(env.data / "jobs/term/job.json");
     CHECK(meta.at("status").as_string() == "stopped");
     CHECK(meta.at("cleanup").at("vscsistats_stopped").as_bool());
-    CHECK(meta.at("collections").at(0).at("handle_id").to_number<int>() == 8195);  // one disk: -w -i
+    CHECK(meta.at("collection").at("vscsistats").at(0).at("handle_id").to_number<int>() == 8195);  // one disk: -w -i
     CHECK(meta.at("collection").at("samples_collected").to_number<int>() >= 1);
     CHECK_THAT(sshd.sim_state(),
                Catch::Contains("\"collections\": {}"));

@@ -671,7 +671,8 @@ TEST_CASE("config file: data dir, profiles and option defaults; a bad one names 
     CHECK(st.at("profile").at("name").as_string() == "tiny");
     CHECK(st.at("samples_collected").to_number<int>() == 2);
     const auto meta = JobDir(data2 / "jobs/cfgjob").load_meta();
-    CHECK(meta.extra.at("plan").at("give_up_after_ms").to_number<long>() == 77000);
+    REQUIRE(meta.plan);
+    CHECK(meta.plan->give_up_after.count() == 77000);
     run(cmd + "--no-autostart daemon stop");
 
     write_text(cfg, "[ssh]\nuser = root\n\n[job]\ngive-up-after = soon\n");
@@ -698,7 +699,7 @@ TEST_CASE("a running job that cannot be resumed is failed visibly and can still 
     ::kill(w.daemon_pid(), SIGKILL);
     const JobDir dir(w.data / "jobs/noplan");
     auto meta = dir.load_meta();
-    meta.extra.erase("plan");  // as written by a version without resume
+    meta.plan.reset();  // as written by a version without resume
     REQUIRE_FALSE(dir.save_meta(meta));
     const auto st = w.status("noplan");  // a new daemon looks at it
     CHECK(st.at("status").as_string() == "failed");

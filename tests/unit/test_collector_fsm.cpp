@@ -366,16 +366,21 @@ TEST_CASE("targets are matched locally by name or ID; only numbers go into comma
         " Virtual SCSI Disk handleID: 8194 (scsi0:0)\n Virtual SCSI Disk handleID: 8195 (scsi0:1)\n}\n"
         "Virtual Machine worldGroupID: 22, Virtual Machine Display Name: Web, Virtual Machine Config File: /b.vmx, {\n"
         " Virtual SCSI Disk handleID: 9000 (scsi0:0)\n}\n", l));
-    auto s = select_targets(l, {"db; rm -rf /"}, {});
+    auto s = select_targets(l, {"db; rm -rf /"}, {}).value();
     REQUIRE(s.collections.size() == 1);
     CHECK(start_command(s.collections[0]) == "vscsiStats -s -w 11");
-    s = select_targets(l, {"11", "web"}, {"scsi0:1", "9000"});
+    s = select_targets(l, {"11", "web"}, {"scsi0:1", "9000"}).value();
     REQUIRE(s.targets.size() == 2);
     CHECK(s.targets[0].disks.size() == 1);
     CHECK(print_command(s.collections[0]) == "vscsiStats -p all -c -w 11 -i 8195");
     CHECK(print_command(s.collections[1]) == "vscsiStats -p all -c -w 22");  // all of Web's disks
-    CHECK_THROWS_WITH(select_targets(l, {"nope"}, {}), Catch::Contains("no powered-on VM 'nope'") && Catch::Contains("Web (worldGroupID 22)"));
-    CHECK_THROWS_WITH(select_targets(l, {"Web"}, {"scsi1:0"}), Catch::Contains("has no disk matching"));
+    const auto nope = select_targets(l, {"nope"}, {});
+    REQUIRE_FALSE(nope.has_value());
+    CHECK_THAT(nope.error().message(), Catch::Contains("no powered-on VM 'nope'") && Catch::Contains("Web (worldGroupID 22)"));
+    const auto no_disk = select_targets(l, {"Web"}, {"scsi1:0"});
+    REQUIRE_FALSE(no_disk.has_value());
+    CHECK(no_disk.error().kind == ErrorKind::usage);
+    CHECK_THAT(no_disk.error().message(), Catch::Contains("has no disk matching"));
 }
 
 TEST_CASE("a resumed job continues the sample count and marks its first new sample after a gap", "[collect][resume]") {

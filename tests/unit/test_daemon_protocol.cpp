@@ -8,7 +8,9 @@
 
 #include "cli/job_status_text.hpp"
 #include "daemon/job_index.hpp"
-#include "daemon/json_rpc.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/rpc_binding.hpp"
+#include "protocol/json_rpc.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_text.hpp"
 #include "daemon/rate_limiter.hpp"
@@ -19,6 +21,7 @@
 
 using namespace vscsi;
 using namespace vscsi::daemon;
+using namespace vscsi::protocol;
 using namespace vscsi::test;
 namespace json = boost::json;
 
@@ -257,7 +260,84 @@ TEST_CASE("the job index re-reads only changed job.json files and lists unreadab
     REQUIRE(rows.size() == 2);
     CHECK(rows[0]->job_id == "a");
     CHECK_THAT(rows[0]->problem, Catch::Contains("job.json"));
-    CHECK(to_json(*rows[0]).at("problem").is_string());
+    CHECK(protocol::to_json(*rows[0]).at("problem").is_string());
     std::filesystem::remove_all(jobs / "b");
     CHECK(index.refresh().size() == 1);
+}
+
+TEST_CASE("typed requests: JSON written once, bad fields named, secrets only where asked", "[protocol]") {
+    StartJob start;
+    start.job.vms = {"sql-prod-01"};
+    start.job.disks = {"scsi0:0"};
+    start.job.samples = 12;
+    start.job.interval_seconds = 5;
+    start.job.tags = {{"site", "lab"}};
+    start.ssh.host = "esxi01";
+    start.ssh.port = 2222;
+    start.ssh.password = "pw-in-memory";
+    start.ssh.connect_timeout = std::chrono::milliseconds(7000);
+    const auto v = json::value_from(start);
+    CHECK(v.at("ssh").at("password").as_string() == "pw-in-memory");  // over the user's own socket
+    const auto back = json::value_to<StartJob>(v);
+    CHECK(back.ssh.host == "esxi01");
+    CHECK(back.ssh.port == 2222);
+    CHECK(back.ssh.connect_timeout.count() == 7000);
+    CHECK(back.ssh.password == "pw-in-memory");
+    CHECK(back.job.vms == start.job.vms);
+    CHECK(back.job.samples == 12);
+    CHECK(back.job.tags.at("site") == "lab");
+    // The resume plan's form of the same settings never holds the password.
+    CHECK_FALSE(host::ssh_params_to_json(start.ssh, host::Secret::omit).contains("password"));
+
+    auto field_error = [](const char* text) -> std::string {
+        try {
+            (void)json::value_to<StartJob>(json::parse(text));
+        } catch (const DataError& e) {
+            return e.error().field + ": " + e.error().reason;
+        }
+        return "accepted";
+    };
+    CHECK(field_error(R"({"host":"h"})") == "params.vms: name at least one VM (display name or worldGroupID)");
+    CHECK(field_error(R"({"host":"h","vms":["a"],"samples":1e30})") == "params.samples: must be between 1 and 10000000");
+    CHECK(field_error(R"({"host":"h","vms":["a"],"ssh":{"port":70000}})") ==
+          "params.ssh.port: not a port number (1-65535, 0 for the default)");
+    CHECK(field_error(R"({"vms":["a"]})") == "params.host: missing");
+    CHECK(field_error(R"({"host":"h","vms":["a"],"tags":{"k":1}})") == "params.tags.k: must be a string");
+
+    const auto list = json::value_to<ListJobs>(json::parse(R"({"status":["running"],"tags":["site=lab"]})"));
+    CHECK(list.status == std::vector<std::string>{"running"});
+    CHECK_THROWS_WITH(json::value_to<ListJobs>(json::parse(R"({"status":["sleeping"]})")),
+                      Catch::Contains("params.status") && Catch::Contains("'sleeping' is not one of"));
+    CHECK_THROWS_WITH(json::value_to<JobRef>(json::parse("{}")), Catch::Contains("params.job: missing"));
+    CHECK_FALSE(json::value_to<StopDaemon>(json::parse("{}")).stop_jobs.has_value());
+}
+
+TEST_CASE("typed results decode what the daemon encodes", "[protocol]") {
+    JobView view;
+    view.job_id = "j1";
+    view.status = JobStatus::running;
+    view.live = true;
+    view.vms = {{"sql", 1048576, {"scsi0:0", "scsi0:1"}}};
+    view.disks = 2;
+    view.profile = {"standard", 30, 60};
+    view.samples_collected = 4;
+    view.gaps = 1;
+    view.created_at = *parse_iso8601("2026-11-30T10:00:00Z");
+    view.next_sample_at = *parse_iso8601("2026-11-30T10:05:00Z");
+    view.cleanup.manual_commands = {"vscsiStats -x -w 1048576"};
+    const auto back = json::value_to<JobView>(json::value_from(view));
+    CHECK(back.job_id == "j1");
+    CHECK(back.status == JobStatus::running);
+    CHECK(back.vms.at(0).disks.size() == 2);
+    CHECK(back.profile.samples == 30);
+    CHECK(back.gaps == 1);
+    CHECK(back.next_sample_at == view.next_sample_at);
+    CHECK_FALSE(back.started_at);
+    CHECK(back.cleanup.manual_commands == view.cleanup.manual_commands);
+
+    CHECK(rpc_code_for(ErrorKind::conflict) == rpc_code::conflict);
+    CHECK(exit_code_for_rpc(rpc_code_for(ErrorKind::usage)) == 2);
+    CHECK(exit_code_for_rpc(rpc_code_for(ErrorKind::bad_data)) == 5);
+    CHECK(exit_code_for_rpc(rpc_code_for(ErrorKind::not_found)) == 3);
+    CHECK(exit_code_for_rpc(rpc_code_for(ErrorKind::host_failure)) == 1);
 }

@@ -7,7 +7,7 @@
 #include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "app/csv_import.hpp"
-#include "collect/job_plan.hpp"
+#include "collect/job_cleanup.hpp"
 #include "job/job_dir.hpp"
 #include "sim/workload_model.hpp"
 
@@ -48,7 +48,7 @@ TEST_CASE("job.json round-trips and keeps fields from newer versions", "[job]") 
     auto m = sample_meta();
     m.extra["future_field"] = "kept";
     const auto text = serialize_job_meta(m);
-    CHECK_THAT(text, Catch::Contains("\"schema_version\": 1"));
+    CHECK_THAT(text, Catch::Contains("\"schema_version\": 2"));
     const auto back = parse_job_meta(text, "job.json");
     CHECK(serialize_job_meta(back) == text);
     CHECK(back.targets[0].disks[1].label == "scsi0:1");
@@ -60,7 +60,7 @@ TEST_CASE("bad job.json names the file and the field", "[job]") {
     auto text = serialize_job_meta(sample_meta());
     SECTION("newer schema") {
         auto t = text;
-        t.replace(t.find("\"schema_version\": 1"), 19, "\"schema_version\": 9");
+        t.replace(t.find("\"schema_version\": 2"), 19, "\"schema_version\": 9");
         CHECK_THROWS_WITH(parse_job_meta(t, "/x/job.json"),
                           Catch::Contains("/x/job.json: schema_version: schema 9 is newer") && Catch::Contains("upgrade vscsi"));
     }
@@ -213,10 +213,12 @@ TEST_CASE("analysis warns on an incomplete job and memory-light streaming gives 
 }
 
 TEST_CASE("the resume plan round-trips through job.json without the password", "[job][plan]") {
-    collect::JobPlan p;
-    p.collector.collections = {{1048576, std::nullopt, {8194, 8195}}, {1048780, 8210, {}}};
-    p.collector.samples = 30;
-    p.collector.interval = std::chrono::milliseconds(60'000);
+    ResumePlan p;
+    p.collections = {{1048576, std::nullopt, {8194, 8195}}, {1048780, 8210, {}}};
+    p.samples = 30;
+    p.interval = std::chrono::milliseconds(60'000);
+    p.rearm_every = std::chrono::milliseconds(1'200'000);
+    p.give_up_after = std::chrono::milliseconds(3'600'000);
     p.command_timeout = std::chrono::milliseconds(90'000);
     p.ssh.host = "esxi01";
     p.ssh.user = "root";
@@ -228,15 +230,21 @@ TEST_CASE("the resume plan round-trips through job.json without the password", "
     JobMeta m;
     m.job_id = "j";
     m.host.hostname = "esxi01";
-    m.extra["plan"] = collect::plan_to_json(p);
+    m.plan = p;
+    m.collection.gaps = 3;
+    m.collection.vscsistats = {{{1048576, std::nullopt, {}}, CollectionStatus::running, std::nullopt, ""},
+                               {{1048780, 8210, {}}, CollectionStatus::stop_failed, std::nullopt, "timeout"}};
     const auto text = serialize_job_meta(m);
     CHECK(text.find("s3cret-pass") == std::string::npos);
-    const auto back = collect::plan_from_meta(parse_job_meta(text, "job.json"), "job.json");
-    REQUIRE(back.collector.collections.size() == 2);
-    CHECK(back.collector.collections[0].wanted_handles == std::vector<std::int64_t>{8194, 8195});
-    CHECK(*back.collector.collections[1].handle_id == 8210);
-    CHECK(back.collector.samples == 30);
-    CHECK(back.collector.interval.count() == 60'000);
+    CHECK_THAT(text, Catch::Contains("\"schema_version\": 2"));
+    const auto back_meta = parse_job_meta(text, "job.json");
+    REQUIRE(back_meta.plan);
+    const auto& back = *back_meta.plan;
+    REQUIRE(back.collections.size() == 2);
+    CHECK(back.collections[0].wanted_handles == std::vector<std::int64_t>{8194, 8195});
+    CHECK(*back.collections[1].handle_id == 8210);
+    CHECK(back.samples == 30);
+    CHECK(back.interval.count() == 60'000);
     CHECK(back.command_timeout.count() == 90'000);
     CHECK(back.ssh.port == 2222);
     CHECK(back.ssh.user == "root");
@@ -244,14 +252,44 @@ TEST_CASE("the resume plan round-trips through job.json without the password", "
     CHECK(back.ssh.accept_new_host_key);
     CHECK(back.ssh.password.empty());
     CHECK(back.ssh.password_file == "/home/u/.esxi-password");  // re-read on resume; the secret stays in the file
-    CHECK(back.collector.origin == "esxi01");
+    CHECK(back_meta.collection.gaps == 3);
+    REQUIRE(back_meta.collection.vscsistats.size() == 2);
+    CHECK(back_meta.collection.vscsistats[1].state == CollectionStatus::stop_failed);
+    CHECK(back_meta.collection.vscsistats[1].error == "timeout");
+    CHECK(collect::collections_not_stopped(back_meta).size() == 2);
+    CHECK(back_meta.planned_end() == back_meta.created_at + std::chrono::milliseconds(30 * 60'000 + 3'600'000));
 
-    m.extra["plan"].as_object()["interval_ms"] = "soon";
-    try {
-        collect::plan_from_meta(m, "/data/jobs/j/job.json");
-        FAIL("accepted a bad plan");
-    } catch (const DataError& e) {
-        CHECK(std::string(e.what()).find("/data/jobs/j/job.json") != std::string::npos);
-        CHECK(e.error().field == "plan.interval_ms");
-    }
+    // A damaged plan: the job stays readable (its samples can be analyzed), resuming says why.
+    auto damaged = text;
+    damaged.replace(damaged.find("\"interval_ms\": 60000"), 20, "\"interval_ms\": \"soon\"");
+    const auto bad = parse_job_meta(damaged, "/data/jobs/j/job.json");
+    CHECK_FALSE(bad.plan);
+    CHECK_THAT(bad.plan_error, Catch::Contains("/data/jobs/j/job.json") && Catch::Contains("plan.interval_ms"));
+    CHECK_THAT(serialize_job_meta(bad), Catch::Contains("\"soon\""));  // kept as found
+}
+
+TEST_CASE("a schema-1 job written by the previous release reads into the typed fields", "[job][plan]") {
+    const JobDir dir(std::filesystem::path(test::fixtures_dir()) / "schema1-job");
+    const auto meta = dir.load_meta();
+    CHECK(meta.schema_version == 1);
+    CHECK(meta.status == JobStatus::running);
+    CHECK(meta.collection.gaps == 0);
+    CHECK(meta.collection.samples_collected == 3);
+    REQUIRE(meta.collection.vscsistats.size() == 1);
+    CHECK(meta.collection.vscsistats[0].target.world_group_id == 1048576);
+    CHECK(*meta.collection.vscsistats[0].target.handle_id == 8194);
+    CHECK(meta.collection.vscsistats[0].state == CollectionStatus::running);
+    REQUIRE(meta.plan);
+    CHECK(meta.plan->samples == 50);
+    CHECK(meta.plan->interval.count() == 1000);
+    CHECK(meta.plan->ssh.host == "sim:demo");
+    CHECK(meta.plan->ssh.connect_timeout.count() == 15000);
+    CHECK(meta.extra.empty());  // nothing left over as loose keys
+    // Written back, it is a schema-2 job with the same content.
+    const auto again = parse_job_meta(serialize_job_meta(meta), "job.json");
+    CHECK(again.schema_version == 2);
+    CHECK(again.collection.gaps == 0);
+    CHECK(again.collection.vscsistats.size() == 1);
+    CHECK(again.plan->samples == 50);
+    CHECK(dir.max_sample_seq() == 3);
 }

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vscsi::daemon {
+namespace vscsi::protocol {
 
 namespace rpc_code {
 inline constexpr int parse_error = -32700;
@@ -84,4 +84,4 @@ struct RpcReply {
 // Throws std::runtime_error on a line that is not a JSON-RPC response.
 RpcReply parse_reply_line(std::string_view line);
 
-}  // namespace vscsi::daemon
+}  // namespace vscsi::protocol

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace vscsi::collect {
+namespace vscsi {
 
 // One vscsiStats collection: a whole VM (-w) or one of its disks (-w -i).
 struct CollectionTarget {
@@ -22,4 +22,4 @@ std::string start_command(const CollectionTarget& t);  // -s also re-arms the 30
 std::string print_command(const CollectionTarget& t);  // -p all -c (never -t: tracing is expensive)
 std::string stop_command(const CollectionTarget& t);
 
-}  // namespace vscsi::collect
+}  // namespace vscsi

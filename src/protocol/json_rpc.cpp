@@ -1,11 +1,30 @@
-#include "daemon/json_rpc.hpp"
+#include "protocol/json_rpc.hpp"
+#include "protocol/rpc_binding.hpp"
 
 #include <fmt/core.h>
 
 #include <boost/json.hpp>
 
-namespace vscsi::daemon {
+namespace vscsi::protocol {
 namespace json = boost::json;
+
+int rpc_code_for(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::usage:
+            return rpc_code::invalid_params;
+        case ErrorKind::conflict:
+            return rpc_code::conflict;
+        case ErrorKind::bad_data:
+            return rpc_code::bad_data;
+        case ErrorKind::not_found:
+            return rpc_code::not_found;
+        case ErrorKind::host_failure:
+            return rpc_code::host_failure;
+        case ErrorKind::failure:
+            return rpc_code::failure;
+    }
+    return rpc_code::failure;
+}
 
 int exit_code_for_rpc(int code) {
     switch (code) {
@@ -159,4 +178,4 @@ RpcReply parse_reply_line(std::string_view line) {
     return r;
 }
 
-}  // namespace vscsi::daemon
+}  // namespace vscsi::protocol

@@ -1,8 +1,8 @@
-#include "collect/vscsistats_commands.hpp"
+#include "format/vscsistats_commands.hpp"
 
 #include <fmt/core.h>
 
-namespace vscsi::collect {
+namespace vscsi {
 namespace {
 std::string selector(const CollectionTarget& t) {
     return t.handle_id ? fmt::format("-w {} -i {}", t.world_group_id, *t.handle_id)
@@ -19,4 +19,4 @@ std::string start_command(const CollectionTarget& t) { return "vscsiStats -s " +
 std::string print_command(const CollectionTarget& t) { return "vscsiStats -p all -c " + selector(t); }
 std::string stop_command(const CollectionTarget& t) { return "vscsiStats -x " + selector(t); }
 
-}  // namespace vscsi::collect
+}  // namespace vscsi

@@ -1,0 +1,78 @@
+#include "daemon/job_views.hpp"
+
+#include <algorithm>
+
+namespace vscsi::daemon {
+
+protocol::JobView job_view(const JobMeta& m, const std::optional<LiveState>& live,
+                           const std::string& path) {
+    protocol::JobView v;
+    v.job_id = m.job_id;
+    // A job being started is running as far as its user is concerned.
+    v.status = live && m.status == JobStatus::pending ? JobStatus::running : m.status;
+    v.live = live.has_value();
+    v.host = m.host.hostname;
+    for (const auto& t : m.targets) {
+        protocol::JobView::Vm vm{t.vm_name, t.world_group_id, {}};
+        for (const auto& d : t.disks) vm.disks.push_back(d.label);
+        v.disks += t.disks.size();
+        v.vms.push_back(std::move(vm));
+    }
+    v.profile = m.profile;
+    v.samples_collected = m.collection.samples_collected;
+    v.samples_expected =
+        m.collection.samples_expected ? m.collection.samples_expected : m.profile.samples;
+    v.gaps = live ? std::max(live->gaps, m.collection.gaps) : m.collection.gaps;
+    v.created_at = m.created_at;
+    v.started_at = m.collection.started_at;
+    v.completed_at = m.collection.completed_at;
+    if (m.collection.started_at && v.status == JobStatus::running)
+        v.expected_end = *m.collection.started_at +
+                         std::chrono::milliseconds(static_cast<long long>(
+                             m.profile.interval_seconds * 1000 *
+                             static_cast<double>(m.profile.samples)));
+    if (live) {
+        v.next_sample_at = live->next_sample_at;
+        v.stopping = live->stopping;
+    }
+    const auto& errs = m.collection.errors;
+    v.errors.assign(errs.size() > 5 ? errs.end() - 5 : errs.begin(), errs.end());
+    v.cleanup = m.cleanup;
+    v.tags = m.tags;
+    v.path = path;
+    return v;
+}
+
+protocol::JobList filter_jobs(const std::vector<const JobSummary*>& rows,
+                              const protocol::ListJobs& filters, std::size_t total) {
+    std::vector<std::pair<std::string, std::string>> want_tags;
+    for (const auto& t : filters.tags) {
+        const auto eq = t.find('=');
+        want_tags.emplace_back(t.substr(0, eq),
+                               eq == std::string::npos ? std::string{} : t.substr(eq + 1));
+    }
+    std::vector<const JobSummary*> kept;
+    for (const auto* s : rows) {
+        if (!filters.status.empty() &&
+            std::find(filters.status.begin(), filters.status.end(), to_string(s->status)) ==
+                filters.status.end())
+            continue;
+        if (!filters.host.empty() && s->host != filters.host) continue;
+        const bool tags_ok = std::all_of(want_tags.begin(), want_tags.end(), [&](const auto& kv) {
+            auto it = s->tags.find(kv.first);
+            return it != s->tags.end() && (kv.second.empty() || it->second == kv.second);
+        });
+        if (tags_ok) kept.push_back(s);
+    }
+    std::sort(kept.begin(), kept.end(), [](auto* a, auto* b) {
+        return a->created_at != b->created_at ? a->created_at < b->created_at
+                                              : a->job_id < b->job_id;
+    });
+    protocol::JobList list;
+    list.total = total;
+    list.jobs.reserve(kept.size());
+    for (const auto* s : kept) list.jobs.push_back(*s);
+    return list;
+}
+
+}  // namespace vscsi::daemon

@@ -1,0 +1,28 @@
+#pragma once
+// How the daemon shows jobs to its clients: one job's view, and the job list
+// with its filters. Pure: the manager says what is live.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "job/job_summary.hpp"
+#include "protocol/messages.hpp"
+
+namespace vscsi::daemon {
+
+// What only the live collector knows of a job.
+struct LiveState {
+    std::optional<TimePoint> next_sample_at;
+    bool stopping = false;
+    std::uint64_t gaps = 0;
+};
+
+protocol::JobView job_view(const JobMeta& meta, const std::optional<LiveState>& live,
+                           const std::string& path);
+
+// `rows` as the index has them, live jobs already summarized from their collector.
+protocol::JobList filter_jobs(const std::vector<const JobSummary*>& rows,
+                              const protocol::ListJobs& filters, std::size_t total);
+
+}  // namespace vscsi::daemon

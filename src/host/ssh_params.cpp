@@ -1,0 +1,49 @@
+#include "host/ssh_params.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+
+#include "format/json_fields.hpp"
+
+namespace vscsi::host {
+namespace json = boost::json;
+
+json::object ssh_params_to_json(const SshParams& p, Secret password) {
+    json::array keys;
+    for (const auto& k : p.key_files) keys.push_back(json::value(k));
+    json::object o{{"host", p.host},
+                   {"user", p.user},
+                   {"port", p.port},
+                   {"key_files", std::move(keys)},
+                   {"use_agent", p.use_agent},
+                   {"known_hosts", p.known_hosts},
+                   {"ssh_config", p.ssh_config},
+                   {"accept_new_host_key", p.accept_new_host_key},
+                   {"password_file", p.password_file},
+                   {"connect_timeout_ms", p.connect_timeout.count()}};
+    if (password == Secret::include && !p.password.empty()) o["password"] = p.password;
+    return o;
+}
+
+SshParams ssh_params_from_json(const JsonFields& f) {
+    SshParams p;
+    p.host = f.string("host");
+    p.user = f.string("user");
+    const auto port = f.integer("port", 0);
+    if (port < 0 || port > 65535) f.fail("port", "not a port number (1-65535, 0 for the default)");
+    p.port = static_cast<unsigned>(port);
+    p.key_files = f.strings("key_files");
+    p.use_agent = f.boolean("use_agent", true);
+    p.known_hosts = f.string("known_hosts");
+    p.ssh_config = f.string("ssh_config");
+    p.accept_new_host_key = f.boolean("accept_new_host_key", false);
+    p.password_file = f.string("password_file");
+    const auto timeout = f.integer("connect_timeout_ms", p.connect_timeout.count());
+    if (timeout < 1000 || timeout > 3'600'000)
+        f.fail("connect_timeout_ms", "must be between 1000 (1 s) and 3600000 (1 hour)");
+    p.connect_timeout = std::chrono::milliseconds(timeout);
+    p.password = f.string("password");  // requests only: job.json never holds one
+    return p;
+}
+
+}  // namespace vscsi::host

@@ -1,0 +1,25 @@
+#pragma once
+// What a user asks for when starting a collection job: which VMs and disks,
+// how many samples how often, and how patient to be with the host.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vscsi {
+
+struct JobRequest {
+    std::vector<std::string> vms;    // names or worldGroupIDs
+    std::vector<std::string> disks;  // labels, handleIDs or "all"
+    std::string profile;             // name for job.json ("custom" when none)
+    std::uint64_t samples = 0;
+    double interval_seconds = 0;
+    std::string name;  // empty: VM-YYYYmmdd-HHMMSS
+    std::map<std::string, std::string> tags;
+    double rearm_seconds = 20 * 60;
+    double command_timeout_seconds = 120;
+    double give_up_seconds = 3600;
+};
+
+}  // namespace vscsi

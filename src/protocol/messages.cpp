@@ -1,0 +1,345 @@
+#include "protocol/messages.hpp"
+
+#include <fmt/core.h>
+
+#include <boost/json.hpp>
+
+#include "format/json_fields.hpp"
+
+namespace vscsi::protocol {
+namespace json = boost::json;
+
+namespace {
+
+JsonFields params_of(const json::value& v) { return JsonFields(v, "", "params"); }
+JsonFields result_of(const json::value& v) { return JsonFields(v, "", "result"); }
+
+json::array strings(const std::vector<std::string>& v) {
+    json::array a;
+    for (const auto& s : v) a.push_back(json::value(s));
+    return a;
+}
+
+json::object string_map(const std::map<std::string, std::string>& m) {
+    json::object o;
+    for (const auto& [k, v] : m) o[k] = v;
+    return o;
+}
+
+std::map<std::string, std::string> string_map(const JsonFields& f, std::string_view key) {
+    std::map<std::string, std::string> out;
+    if (const auto o = f.optional_object(key))
+        for (const auto& kv : o->raw()) {
+            if (!kv.value().is_string()) o->fail(kv.key(), "must be a string");
+            out[std::string(kv.key())] = std::string(kv.value().get_string());
+        }
+    return out;
+}
+
+json::value time_or_null(const std::optional<TimePoint>& t) {
+    return t ? json::value(format_iso8601(*t)) : json::value(nullptr);
+}
+
+std::optional<TimePoint> time_of(const JsonFields& f, std::string_view key) {
+    const auto s = f.string(key);
+    if (s.empty()) return std::nullopt;
+    auto t = parse_iso8601(s);
+    if (!t) f.fail(key, fmt::format("'{}' is not an ISO 8601 time", s));
+    return t;
+}
+
+std::uint64_t count_of(const JsonFields& f, std::string_view key) {
+    const auto v = f.integer(key, 0);
+    if (v < 0) f.fail(key, "must not be negative");
+    return static_cast<std::uint64_t>(v);
+}
+
+JobStatus status_of(const JsonFields& f, std::string_view key) {
+    const auto s = f.string(key, true);
+    const auto st = job_status_from_string(s);
+    if (!st)
+        f.fail(key, fmt::format("'{}' is not one of pending, running, completed, stopped, failed", s));
+    return *st;
+}
+
+}  // namespace
+
+// job.start
+
+void tag_invoke(json::value_from_tag, json::value& v, const StartJob& x) {
+    const auto& j = x.job;
+    v = json::object{{"host", x.ssh.host},
+                     {"vms", strings(j.vms)},
+                     {"disks", strings(j.disks)},
+                     {"profile", j.profile},
+                     {"samples", j.samples},
+                     {"interval", j.interval_seconds},
+                     {"name", j.name},
+                     {"tags", string_map(j.tags)},
+                     {"rearm_every", j.rearm_seconds},
+                     {"command_timeout", j.command_timeout_seconds},
+                     {"give_up_after", j.give_up_seconds},
+                     {"ssh", host::ssh_params_to_json(x.ssh, host::Secret::include)}};
+}
+
+StartJob tag_invoke(json::value_to_tag<StartJob>, const json::value& v) {
+    const auto f = params_of(v);
+    StartJob x;
+    auto& j = x.job;
+    j.vms = f.strings("vms");
+    if (j.vms.empty()) f.fail("vms", "name at least one VM (display name or worldGroupID)");
+    j.disks = f.strings("disks");
+    j.profile = f.string("profile");
+    const auto samples = f.number("samples", 0);
+    if (!(samples >= 0 && samples <= 1e7)) f.fail("samples", "must be between 1 and 10000000");
+    j.samples = static_cast<std::uint64_t>(samples);
+    j.interval_seconds = f.number("interval", 0);
+    j.name = f.string("name");
+    j.tags = string_map(f, "tags");
+    j.rearm_seconds = f.number("rearm_every", j.rearm_seconds);
+    j.command_timeout_seconds = f.number("command_timeout", j.command_timeout_seconds);
+    j.give_up_seconds = f.number("give_up_after", j.give_up_seconds);
+    if (const auto s = f.optional_object("ssh")) x.ssh = host::ssh_params_from_json(*s);
+    x.ssh.host = f.string("host", true);
+    return x;
+}
+
+// job.status, job.stop, job.delete
+
+void tag_invoke(json::value_from_tag, json::value& v, const JobRef& x) {
+    v = json::object{{"job", x.job}};
+}
+
+JobRef tag_invoke(json::value_to_tag<JobRef>, const json::value& v) {
+    const auto f = params_of(v);
+    JobRef x{f.string("job")};
+    if (x.job.empty()) f.fail("job", "missing (a job name)");
+    return x;
+}
+
+// job.list
+
+void tag_invoke(json::value_from_tag, json::value& v, const ListJobs& x) {
+    v = json::object{{"status", strings(x.status)}, {"host", x.host}, {"tags", strings(x.tags)}};
+}
+
+ListJobs tag_invoke(json::value_to_tag<ListJobs>, const json::value& v) {
+    const auto f = params_of(v);
+    ListJobs x{f.strings("status"), f.string("host"), f.strings("tags")};
+    for (const auto& s : x.status)
+        if (!job_status_from_string(s))
+            f.fail("status",
+                   fmt::format("'{}' is not one of pending, running, completed, stopped, failed", s));
+    return x;
+}
+
+// job.cleanup
+
+void tag_invoke(json::value_from_tag, json::value& v, const CleanupJob& x) {
+    json::object o{{"job", x.job}};
+    if (x.ssh) o["ssh"] = host::ssh_params_to_json(*x.ssh, host::Secret::include);
+    v = std::move(o);
+}
+
+CleanupJob tag_invoke(json::value_to_tag<CleanupJob>, const json::value& v) {
+    const auto f = params_of(v);
+    CleanupJob x;
+    x.job = f.string("job");
+    if (x.job.empty()) f.fail("job", "missing (a job name)");
+    if (const auto s = f.optional_object("ssh")) x.ssh = host::ssh_params_from_json(*s);
+    return x;
+}
+
+// daemon.stop
+
+void tag_invoke(json::value_from_tag, json::value& v, const StopDaemon& x) {
+    json::object o;
+    if (x.stop_jobs) o["stop_jobs"] = *x.stop_jobs;
+    v = std::move(o);
+}
+
+StopDaemon tag_invoke(json::value_to_tag<StopDaemon>, const json::value& v) {
+    const auto f = params_of(v);
+    StopDaemon x;
+    if (f.has("stop_jobs")) x.stop_jobs = f.boolean("stop_jobs", false);
+    return x;
+}
+
+// Results
+
+void tag_invoke(json::value_from_tag, json::value& v, const JobView& x) {
+    json::array vms;
+    for (const auto& vm : x.vms)
+        vms.push_back(json::object{{"name", vm.name},
+                                   {"world_group_id", vm.world_group_id},
+                                   {"disks", strings(vm.disks)}});
+    v = json::object{
+        {"job_id", x.job_id},
+        {"status", to_string(x.status)},
+        {"live", x.live},
+        {"host", x.host},
+        {"vms", std::move(vms)},
+        {"disks", x.disks},
+        {"profile",
+         {{"name", x.profile.name},
+          {"samples", x.profile.samples},
+          {"interval", x.profile.interval_seconds}}},
+        {"samples_collected", x.samples_collected},
+        {"samples_expected", x.samples_expected},
+        {"gaps", x.gaps},
+        {"created_at", format_iso8601(x.created_at)},
+        {"started_at", time_or_null(x.started_at)},
+        {"completed_at", time_or_null(x.completed_at)},
+        {"expected_end", time_or_null(x.expected_end)},
+        {"next_sample_at", time_or_null(x.next_sample_at)},
+        {"stopping", x.stopping},
+        {"errors", strings(x.errors)},
+        {"cleanup",
+         {{"vscsistats_stopped", x.cleanup.vscsistats_stopped},
+          {"error", x.cleanup.error},
+          {"manual_commands", strings(x.cleanup.manual_commands)}}},
+        {"tags", string_map(x.tags)},
+        {"path", x.path}};
+}
+
+JobView tag_invoke(json::value_to_tag<JobView>, const json::value& v) {
+    const auto f = result_of(v);
+    JobView x;
+    x.job_id = f.string("job_id", true);
+    x.status = status_of(f, "status");
+    x.live = f.boolean("live", false);
+    x.host = f.string("host");
+    for (const auto& vm : f.objects("vms"))
+        x.vms.push_back({vm.string("name"), vm.integer("world_group_id", 0), vm.strings("disks")});
+    x.disks = count_of(f, "disks");
+    if (const auto p = f.optional_object("profile"))
+        x.profile = {p->string("name"), count_of(*p, "samples"), p->number("interval", 0)};
+    x.samples_collected = count_of(f, "samples_collected");
+    x.samples_expected = count_of(f, "samples_expected");
+    x.gaps = count_of(f, "gaps");
+    x.created_at = time_of(f, "created_at").value_or(TimePoint{});
+    x.started_at = time_of(f, "started_at");
+    x.completed_at = time_of(f, "completed_at");
+    x.expected_end = time_of(f, "expected_end");
+    x.next_sample_at = time_of(f, "next_sample_at");
+    x.stopping = f.boolean("stopping", false);
+    x.errors = f.strings("errors");
+    if (const auto c = f.optional_object("cleanup")) {
+        x.cleanup.vscsistats_stopped = c->boolean("vscsistats_stopped", true);
+        x.cleanup.error = c->string("error");
+        x.cleanup.manual_commands = c->strings("manual_commands");
+    }
+    x.tags = string_map(f, "tags");
+    x.path = f.string("path");
+    return x;
+}
+
+json::object to_json(const JobSummary& s) {
+    json::object o{{"job_id", s.job_id},
+                   {"path", s.path},
+                   {"status", to_string(s.status)},
+                   {"host", s.host},
+                   {"vms", strings(s.vms)},
+                   {"tags", string_map(s.tags)},
+                   {"created_at", format_iso8601(s.created_at)},
+                   {"samples_collected", s.samples_collected},
+                   {"samples_expected", s.samples_expected},
+                   {"vscsistats_stopped", s.vscsistats_stopped}};
+    if (!s.problem.empty()) o["problem"] = s.problem;
+    return o;
+}
+
+void tag_invoke(json::value_from_tag, json::value& v, const JobList& x) {
+    json::array jobs;
+    jobs.reserve(x.jobs.size());
+    for (const auto& s : x.jobs) jobs.push_back(to_json(s));
+    v = json::object{{"jobs", std::move(jobs)}, {"total", x.total}};
+}
+
+JobList tag_invoke(json::value_to_tag<JobList>, const json::value& v) {
+    const auto f = result_of(v);
+    JobList x;
+    for (const auto& s : f.objects("jobs")) {
+        JobSummary j;
+        j.job_id = s.string("job_id", true);
+        j.path = s.string("path");
+        j.status = status_of(s, "status");
+        j.host = s.string("host");
+        j.vms = s.strings("vms");
+        j.tags = string_map(s, "tags");
+        j.created_at = time_of(s, "created_at").value_or(TimePoint{});
+        j.samples_collected = count_of(s, "samples_collected");
+        j.samples_expected = count_of(s, "samples_expected");
+        j.vscsistats_stopped = s.boolean("vscsistats_stopped", true);
+        j.problem = s.string("problem");
+        x.jobs.push_back(std::move(j));
+    }
+    x.total = count_of(f, "total");
+    return x;
+}
+
+void tag_invoke(json::value_from_tag, json::value& v, const Deleted& x) {
+    v = json::object{{"job_id", x.job_id}, {"deleted", x.deleted}, {"path", x.path}};
+}
+
+Deleted tag_invoke(json::value_to_tag<Deleted>, const json::value& v) {
+    const auto f = result_of(v);
+    return {f.string("job_id", true), f.boolean("deleted", false), f.string("path")};
+}
+
+void tag_invoke(json::value_from_tag, json::value& v, const CleanedUp& x) {
+    v = json::object{{"job_id", x.job_id},
+                     {"host", x.host},
+                     {"stopped", x.stopped},
+                     {"failed", x.failed},
+                     {"failures", strings(x.failures)},
+                     {"manual_commands", strings(x.manual_commands)}};
+}
+
+CleanedUp tag_invoke(json::value_to_tag<CleanedUp>, const json::value& v) {
+    const auto f = result_of(v);
+    return {f.string("job_id", true), f.string("host"),      count_of(f, "stopped"),
+            count_of(f, "failed"),    f.strings("failures"), f.strings("manual_commands")};
+}
+
+void tag_invoke(json::value_from_tag, json::value& v, const DaemonStatus& x) {
+    v = json::object{{"pid", x.pid},
+                     {"version", x.version},
+                     {"uptime_seconds", x.uptime_seconds},
+                     {"data_dir", x.data_dir},
+                     {"socket", x.socket},
+                     {"config", x.config},
+                     {"live_jobs", x.live_jobs},
+                     {"clients", x.clients},
+                     {"metrics", x.metrics},
+                     {"stopping", x.stopping}};
+}
+
+DaemonStatus tag_invoke(json::value_to_tag<DaemonStatus>, const json::value& v) {
+    const auto f = result_of(v);
+    DaemonStatus x;
+    x.pid = static_cast<long>(f.integer("pid", 0));
+    x.version = f.string("version");
+    x.uptime_seconds = f.number("uptime_seconds", 0);
+    x.data_dir = f.string("data_dir");
+    x.socket = f.string("socket");
+    x.config = f.string("config");
+    x.metrics = f.string("metrics");
+    x.live_jobs = count_of(f, "live_jobs");
+    x.clients = count_of(f, "clients");
+    x.stopping = f.boolean("stopping", false);
+    return x;
+}
+
+void tag_invoke(json::value_from_tag, json::value& v, const DaemonStopping& x) {
+    v = json::object{
+        {"stopping", x.stopping}, {"jobs_stopped", x.jobs_stopped}, {"live_jobs", x.live_jobs}};
+}
+
+DaemonStopping tag_invoke(json::value_to_tag<DaemonStopping>, const json::value& v) {
+    const auto f = result_of(v);
+    return {f.boolean("stopping", false), f.boolean("jobs_stopped", false),
+            count_of(f, "live_jobs")};
+}
+
+}  // namespace vscsi::protocol
