@@ -2,14 +2,13 @@
 // per host, every job sampling on its own schedule. Prints the collector's own
 // CPU seconds per collected sample and peak RSS per job as JSON.
 //   bench_collect CONFIG.json     (written by bench/run_collect_bench.py)
+#include <fmt/core.h>
 #include <sys/resource.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <fmt/core.h>
-
 #include <chrono>
 #include <memory>
 
@@ -77,8 +76,8 @@ int main(int argc, char** argv) {
             c.collections = {{wgid, std::nullopt, {}}};
             c.samples = samples;
             c.interval = interval;
-            runners.push_back(std::make_unique<collect::JobRunner>(io.get_executor(), dir, meta, c, *links.back(),
-                                                                   std::chrono::seconds(120)));
+            runners.push_back(std::make_unique<collect::JobRunner>(
+                io.get_executor(), dir, meta, c, *links.back(), std::chrono::seconds(120)));
         }
     }
     const double cpu0 = cpu_seconds();
@@ -92,14 +91,17 @@ int main(int argc, char** argv) {
                 for (auto& l : links) l->close();
         });
     io.run();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double cpu = cpu_seconds() - cpu0;
     std::uint64_t written = 0;
     for (auto& r : runners) written += r->progress().samples_written;
-    fmt::print("{{\"jobs\":{},\"disks\":{},\"hosts\":{},\"completed\":{},\"samples\":{},\"wall_s\":{:.2f},"
-               "\"cpu_s\":{:.3f},\"cpu_ms_per_sample\":{:.3f},\"max_rss_kb\":{},\"rss_kb_per_job\":{:.1f}}}\n",
-               runners.size(), disks, links.size(), completed, written, wall, cpu,
-               written ? cpu / static_cast<double>(written) * 1000 : 0.0, max_rss_kb(),
-               static_cast<double>(max_rss_kb()) / static_cast<double>(runners.size()));
+    fmt::print(
+        "{{\"jobs\":{},\"disks\":{},\"hosts\":{},\"completed\":{},\"samples\":{},\"wall_s\":{:.2f},"
+        "\"cpu_s\":{:.3f},\"cpu_ms_per_sample\":{:.3f},\"max_rss_kb\":{},\"rss_kb_per_job\":{:.1f}}"
+        "}\n",
+        runners.size(), disks, links.size(), completed, written, wall, cpu,
+        written ? cpu / static_cast<double>(written) * 1000 : 0.0, max_rss_kb(),
+        static_cast<double>(max_rss_kb()) / static_cast<double>(runners.size()));
     return completed == runners.size() ? 0 : 1;
 }

@@ -29,12 +29,15 @@ int main(int argc, char** argv) {
             fmt::print(stderr, "{}\n", e->message());
             return 1;
         }
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double s =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         best = std::min(best, s);
     }
     for (const auto& d : out.disks)
         for (bool p : d.present) histograms += p;
-    fmt::print("{{\"parser\":\"c++\",\"bytes\":{},\"histograms\":{},\"best_seconds\":{:.6f},\"mb_per_s\":{:.2f}}}\n",
-               text.size(), histograms, best, static_cast<double>(text.size()) / best / 1e6);
+    fmt::print(
+        "{{\"parser\":\"c++\",\"bytes\":{},\"histograms\":{},\"best_seconds\":{:.6f},\"mb_per_s\":{"
+        ":.2f}}}\n",
+        text.size(), histograms, best, static_cast<double>(text.size()) / best / 1e6);
     return 0;
 }

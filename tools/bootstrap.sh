@@ -11,7 +11,8 @@ packages=(g++ pkgconf meson ninja-build
           libssh-dev libfmt-dev catch2 fio openssh-server openssh-client procps
           curl prometheus  # curl and promtool (from prometheus) check the metrics endpoint in tests
           gnuplot-nox fonts-dejavu-core  # charts (analyze --visualize/--report, compare --report)
-          chromium python3)  # tests load the HTML reports in headless Chromium
+          chromium python3  # tests load the HTML reports in headless Chromium
+          clang-format)  # the style test (tools/check_format.sh)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

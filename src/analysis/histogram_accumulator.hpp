@@ -17,7 +17,7 @@ enum class PercentileMethod {
 std::string_view to_string(PercentileMethod m);
 
 class HistogramAccumulator {
-public:
+  public:
     // False (and nothing added) when the bucket limits differ from earlier ones.
     bool add(const Histogram& h);
     void merge(const HistogramAccumulator& other);
@@ -41,7 +41,7 @@ public:
     // Frequency of the bucket whose range is exactly (lo, hi]; 0 if none.
     std::uint64_t frequency_of_bucket(std::int64_t lo, std::int64_t hi) const;
 
-private:
+  private:
     std::vector<std::int64_t> limits_;
     std::vector<std::uint64_t> freqs_;
     std::uint64_t count_ = 0;

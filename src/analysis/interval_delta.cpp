@@ -43,8 +43,9 @@ std::optional<std::string> subtract_cumulative(const VscsiStatsOutput& prev,
             if (went_backwards(p, c)) {
                 reset = true;
                 report.counters_reset = true;
-                report.detail = fmt::format("counters of '{}' for disk {} went backwards ({} -> {})",
-                                            slot_info(s).title, cd.disk.display(), p.count, c.count);
+                report.detail =
+                    fmt::format("counters of '{}' for disk {} went backwards ({} -> {})",
+                                slot_info(s).title, cd.disk.display(), p.count, c.count);
             }
         }
         if (reset) continue;  // od already holds cur: everything since the reset

@@ -12,8 +12,8 @@
 
 #include "analysis/recommendation.hpp"
 #include "analysis/sample_filter.hpp"
-#include "analysis/workload_metrics.hpp"
 #include "analysis/sample_source.hpp"
+#include "analysis/workload_metrics.hpp"
 
 namespace vscsi {
 

@@ -3,8 +3,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <numeric>
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
 #include <vector>
 
@@ -12,11 +12,16 @@ namespace vscsi {
 
 std::string_view to_string(FilterMethod m) {
     switch (m) {
-        case FilterMethod::none: return "none";
-        case FilterMethod::percentile: return "percentile";
-        case FilterMethod::statistical: return "statistical";
-        case FilterMethod::absolute: return "absolute";
-        case FilterMethod::automatic: return "auto";
+        case FilterMethod::none:
+            return "none";
+        case FilterMethod::percentile:
+            return "percentile";
+        case FilterMethod::statistical:
+            return "statistical";
+        case FilterMethod::absolute:
+            return "absolute";
+        case FilterMethod::automatic:
+            return "auto";
     }
     return "?";
 }
@@ -122,9 +127,10 @@ FilterDecision decide_filter(const FilterSpec& spec, std::span<const float> samp
         case FilterMethod::statistical: {
             const double k = spec.threshold.value_or(1.0);
             if (!(k >= 0))
-                throw std::invalid_argument(fmt::format(
-                    "statistical threshold k={} must be >= 0 (try --threshold 1)", k));
-            const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+                throw std::invalid_argument(
+                    fmt::format("statistical threshold k={} must be >= 0 (try --threshold 1)", k));
+            const double mean =
+                std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
             double var = 0;
             for (double x : v) var += (x - mean) * (x - mean);
             const double sd = std::sqrt(var / static_cast<double>(v.size()));
@@ -144,10 +150,12 @@ FilterDecision decide_filter(const FilterSpec& spec, std::span<const float> samp
                 throw std::invalid_argument("the absolute threshold must be >= 0 IOPS");
             d.threshold = *spec.threshold;
             d.cutoff_iops = *spec.threshold;
-            d.explanation = fmt::format("absolute: kept samples with at least {:g} IOPS", d.cutoff_iops);
+            d.explanation =
+                fmt::format("absolute: kept samples with at least {:g} IOPS", d.cutoff_iops);
             return d;
         }
-        case FilterMethod::automatic: return automatic_split(std::move(v));
+        case FilterMethod::automatic:
+            return automatic_split(std::move(v));
     }
     return d;
 }

@@ -20,9 +20,9 @@ AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const Analyze
                         meta.job_id, to_string(meta.status), meta.collection.samples_collected,
                         meta.collection.samples_expected));
     if (!meta.cleanup.vscsistats_stopped && !meta.cleanup.error.empty())
-        r.warnings.push_back(fmt::format(
-            "vscsiStats may still run on {}: {} (run `vscsi job cleanup {}`)",
-            meta.host.hostname, meta.cleanup.error, meta.job_id));
+        r.warnings.push_back(
+            fmt::format("vscsiStats may still run on {}: {} (run `vscsi job cleanup {}`)",
+                        meta.host.hostname, meta.cleanup.error, meta.job_id));
     return r;
 }
 

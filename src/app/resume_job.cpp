@@ -22,9 +22,9 @@ Result<Resumption> plan_resumption(const JobDir& dir, JobMeta& meta, TimePoint n
     if (!r.ssh.password_file.empty()) {  // the password itself was never stored: read it again
         std::ifstream in(r.ssh.password_file);
         if (!in || !std::getline(in, r.ssh.password))
-            r.warnings.push_back(fmt::format(
-                "cannot read its password file {}: connecting without a password",
-                r.ssh.password_file));
+            r.warnings.push_back(
+                fmt::format("cannot read its password file {}: connecting without a password",
+                            r.ssh.password_file));
     }
     r.command_timeout = meta.plan->command_timeout;
     r.collector = collect::collector_config(*meta.plan, meta.host.hostname);

@@ -5,15 +5,15 @@
 #include <iostream>
 #include <memory>
 
-#include "app/job_analysis.hpp"
 #include "analysis/job_analysis.hpp"
 #include "analysis/sample_series.hpp"
+#include "app/csv_import.hpp"
+#include "app/job_analysis.hpp"
 #include "chart/job_charts.hpp"
 #include "cli/analysis_cli_options.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
-#include "app/csv_import.hpp"
 #include "report/csv_export.hpp"
 #include "report/fio_job.hpp"
 #include "report/html_report.hpp"
@@ -259,7 +259,8 @@ int run_analyze(const CommandContext& ctx) {
         fio_path = output.empty() ? (out_dir / (meta.job_id + ".fio")).string() : output;
         const auto scope =
             fmt::format("all {} disk{}", result.disks.size(), result.disks.size() == 1 ? "" : "s");
-        fio_text = render_fio_job(derive_fio_job({meta.job_id, scope, &result, &result.total}, fio).value());
+        fio_text = render_fio_job(
+            derive_fio_job({meta.job_id, scope, &result, &result.total}, fio).value());
         write_output_file(fio_path, fio_text);
         outputs["fio"] = fio_path;
         if (per_disk) {

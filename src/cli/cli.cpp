@@ -10,9 +10,9 @@
 #include "cli/command_context.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
-#include "protocol/json_rpc.hpp"
 #include "format/parse_error.hpp"
 #include "job/job_dir.hpp"
+#include "protocol/json_rpc.hpp"
 #include "util/error.hpp"
 #include "util/json_text.hpp"
 #include "vscsi_config.hpp"
@@ -182,8 +182,7 @@ int run_cli(int argc, char** argv) {
         return exit_code::bad_data;
     } catch (const UserError& e) {
         const auto kind = e.error().kind;
-        const int code = kind == ErrorKind::usage || kind == ErrorKind::conflict
-                             ? exit_code::usage
+        const int code = kind == ErrorKind::usage || kind == ErrorKind::conflict ? exit_code::usage
                          : kind == ErrorKind::bad_data  ? exit_code::bad_data
                          : kind == ErrorKind::not_found ? exit_code::not_found
                                                         : exit_code::failure;

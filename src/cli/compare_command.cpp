@@ -2,8 +2,8 @@
 
 #include <iostream>
 
-#include "app/job_analysis.hpp"
 #include "analysis/job_comparison.hpp"
+#include "app/job_analysis.hpp"
 #include "chart/job_charts.hpp"
 #include "cli/analysis_cli_options.hpp"
 #include "cli/command_context.hpp"

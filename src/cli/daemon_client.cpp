@@ -14,8 +14,8 @@
 #include <cstring>
 #include <thread>
 
-#include "protocol/json_rpc.hpp"
 #include "daemon/socket_path.hpp"
+#include "protocol/json_rpc.hpp"
 #include "util/file_io.hpp"
 
 namespace vscsi {

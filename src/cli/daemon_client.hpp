@@ -3,9 +3,9 @@
 // When no daemon answers it starts one (`vscsi serve` in the background,
 // detached from the terminal) and waits until it is ready, unless told not to.
 
-#include <boost/json/value_from.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
 #include <filesystem>
 #include <stdexcept>
 #include <string>

@@ -6,13 +6,13 @@
 #include <thread>
 
 #include "cli/command_context.hpp"
-#include "protocol/messages.hpp"
-#include "protocol/methods.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_status_text.hpp"
 #include "cli/subcommand_options.hpp"
 #include "daemon/serve.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/methods.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
@@ -86,7 +86,8 @@ int run_daemon(const CommandContext& ctx) {
             return exit_code::ok;
         sub.no_autostart = true;
         auto client = DaemonClient::connect(sub);
-        const auto r = client.call(protocol::method::daemon_stop, protocol::StopDaemon{stop_jobs}).as_object();
+        const auto r =
+            client.call(protocol::method::daemon_stop, protocol::StopDaemon{stop_jobs}).as_object();
         // Wait until it is gone, so a script can start a new one right after.
         for (int i = 0; i < 600; ++i) {
             try {

@@ -15,12 +15,12 @@
 #include <thread>
 
 #include "cli/command_context.hpp"
-#include "protocol/messages.hpp"
-#include "protocol/methods.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_status_text.hpp"
 #include "cli/subcommand_options.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/methods.hpp"
 #include "util/time.hpp"
 
 namespace vscsi {

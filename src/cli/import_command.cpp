@@ -3,11 +3,11 @@
 #include <boost/json.hpp>
 #include <iostream>
 
+#include "app/csv_import.hpp"
+#include "app/fio_import.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
-#include "app/csv_import.hpp"
-#include "app/fio_import.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {

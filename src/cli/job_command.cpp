@@ -15,8 +15,6 @@
 #include "app/host_connector.hpp"
 #include "app/start_job.hpp"
 #include "cli/command_context.hpp"
-#include "protocol/messages.hpp"
-#include "protocol/methods.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_status_text.hpp"
@@ -25,6 +23,8 @@
 #include "collect/host_inventory.hpp"
 #include "collect/job_runner.hpp"
 #include "collect/new_job.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/methods.hpp"
 #include "util/file_lock.hpp"
 #include "util/json_text.hpp"
 
@@ -278,8 +278,9 @@ int run_job_status(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    auto st = follow_it ? follow(ctx, client, job)
-                        : client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
+    auto st = follow_it
+                  ? follow(ctx, client, job)
+                  : client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
     if (ctx.json)
         print_json(st);
     else
@@ -357,8 +358,8 @@ int run_job_delete(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    const auto st =
-        client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();  // not_found before any question
+    const auto st = client.call(protocol::method::job_status, protocol::JobRef{job})
+                        .as_object();  // not_found before any question
     if (st.at("live").as_bool())
         throw UsageError(fmt::format(
             "job '{}' is running: stop it first (`vscsi job stop {}`), then delete it", job, job));
@@ -402,9 +403,10 @@ int run_job_cleanup(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    const auto r =
-        client.call(protocol::method::job_cleanup, protocol::CleanupJob{job, ssh.to_daemon_params("")})
-            .as_object();
+    const auto r = client
+                       .call(protocol::method::job_cleanup,
+                             protocol::CleanupJob{job, ssh.to_daemon_params("")})
+                       .as_object();
     const auto failed = r.at("failed").to_number<std::uint64_t>();
     if (ctx.json) {
         print_json(r);

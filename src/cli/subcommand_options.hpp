@@ -2,7 +2,6 @@
 // Parsing a subcommand's own arguments with Boost.Program_options.
 
 #include <boost/program_options.hpp>
-
 #include <map>
 #include <string>
 #include <vector>

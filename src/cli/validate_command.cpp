@@ -3,13 +3,13 @@
 
 #include <iostream>
 
-#include "app/job_analysis.hpp"
 #include "analysis/fidelity_score.hpp"
+#include "app/fio_import.hpp"
+#include "app/job_analysis.hpp"
 #include "cli/analysis_cli_options.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
-#include "app/fio_import.hpp"
 #include "job/job_dir.hpp"
 #include "report/fidelity_report.hpp"
 #include "report/fio_job.hpp"
@@ -146,7 +146,8 @@ int run_validate(const CommandContext& ctx) {
     write_output_file(
         job_file.string(),
         render_fio_job(
-            derive_fio_job({meta.job_id, "validation run", &measured, &measured.total}, fio).value()));
+            derive_fio_job({meta.job_id, "validation run", &measured, &measured.total}, fio)
+                .value()));
 
     if (!ctx.json)
         std::cout << fmt::format("Validating job {}: running {} for {} s on {}{}\n", meta.job_id,

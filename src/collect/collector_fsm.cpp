@@ -9,7 +9,6 @@
 
 namespace vscsi::collect {
 
-
 namespace {
 
 constexpr std::size_t kMaxErrors = 50;

@@ -23,7 +23,9 @@ const host::CommandOutput& checked(const host::CommandResult& r, const char* wha
     return *r;
 }
 
-bool succeeded(const host::CommandResult& r) { return r && r->exit_status == 0; }
+bool succeeded(const host::CommandResult& r) {
+    return r && r->exit_status == 0;
+}
 
 boost::asio::awaitable<HostInventory> fetch_inventory_or_throw(host::HostShell& link) {
     if (auto c = co_await link.connect(); !c) throw std::runtime_error(c.error().message);
@@ -79,8 +81,9 @@ boost::asio::awaitable<Result<HostInventory>> fetch_inventory(host::HostShell& l
     try {
         co_return co_await fetch_inventory_or_throw(link);
     } catch (const DataError& e) {
-        co_return Error{ErrorKind::bad_data, e.what(),
-                        "the host printed something vscsi cannot read: please report it with the output"};
+        co_return Error{
+            ErrorKind::bad_data, e.what(),
+            "the host printed something vscsi cannot read: please report it with the output"};
     } catch (const std::exception& e) {
         co_return Error{ErrorKind::host_failure, e.what(), ""};
     }

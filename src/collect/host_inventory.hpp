@@ -5,8 +5,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
-#include "host/host_shell.hpp"
 #include "format/esxi_inventory.hpp"
+#include "host/host_shell.hpp"
 #include "util/error.hpp"
 
 namespace vscsi {

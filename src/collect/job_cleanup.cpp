@@ -23,8 +23,8 @@ boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const J
         if (!out)
             r.failures.push_back(fmt::format("{}: {}", stop_command(t), out.error().message));
         else if (out->exit_status != 0)
-            r.failures.push_back(fmt::format("{}: {}", stop_command(t),
-                                             out->err.empty() ? out->out : out->err));
+            r.failures.push_back(
+                fmt::format("{}: {}", stop_command(t), out->err.empty() ? out->out : out->err));
     }
     for (auto& c : meta.collection.vscsistats) {
         const auto cmd = stop_command(c.target);

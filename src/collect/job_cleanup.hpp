@@ -20,6 +20,7 @@ std::vector<CollectionTarget> collections_not_stopped(const JobMeta& meta);
 
 // Runs the stop commands, records the outcome in `meta` and saves job.json.
 // Throws std::runtime_error when job.json cannot be written.
-boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const JobDir& dir, JobMeta& meta);
+boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const JobDir& dir,
+                                                  JobMeta& meta);
 
 }  // namespace vscsi::collect

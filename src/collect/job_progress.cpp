@@ -1,6 +1,5 @@
 #include "collect/job_progress.hpp"
 
-
 namespace vscsi::collect {
 
 void apply_progress(JobMeta& meta, const CollectorProgress& p, TimePoint now) {
@@ -18,11 +17,13 @@ void apply_progress(JobMeta& meta, const CollectorProgress& p, TimePoint now) {
             live = true;
         if (c.state == CollectionStatus::stop_failed) {
             meta.cleanup.manual_commands.push_back(stop_command(c.target));
-            if (meta.cleanup.error.empty()) meta.cleanup.error = c.error.empty() ? "vscsiStats could not be stopped" : c.error;
+            if (meta.cleanup.error.empty())
+                meta.cleanup.error = c.error.empty() ? "vscsiStats could not be stopped" : c.error;
         }
     }
     meta.cleanup.vscsistats_stopped = !live;
-    if (!live && !meta.cleanup.stopped_at && meta.status != JobStatus::running) meta.cleanup.stopped_at = now;
+    if (!live && !meta.cleanup.stopped_at && meta.status != JobStatus::running)
+        meta.cleanup.stopped_at = now;
 }
 
 }  // namespace vscsi::collect

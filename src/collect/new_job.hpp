@@ -25,8 +25,8 @@ struct NewJob {
 // numbers), failure when the directory cannot be written. `ssh` is recorded
 // without its password.
 Result<NewJob> create_job(const std::filesystem::path& data_dir, const JobRequest& req,
-                  const VscsiStatsListing& listing, const host::SshParams& ssh,
-                  const std::string& fingerprint);
+                          const VscsiStatsListing& listing, const host::SshParams& ssh,
+                          const std::string& fingerprint);
 
 std::string default_job_name(const std::string& vm_name, TimePoint now);
 

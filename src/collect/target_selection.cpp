@@ -10,7 +10,8 @@ namespace vscsi::collect {
 namespace {
 
 std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
 
@@ -27,7 +28,8 @@ Result<const ListedVm*> find_vm(const VscsiStatsListing& l, const std::string& s
         if (lower(v.display_name) == lower(spec)) hit = &v, ++hits;
     if (hits == 1) return hit;
     std::string names;
-    for (const auto& v : l.vms) names += fmt::format("\n  {} (worldGroupID {})", v.display_name, v.world_group_id);
+    for (const auto& v : l.vms)
+        names += fmt::format("\n  {} (worldGroupID {})", v.display_name, v.world_group_id);
     return Error{ErrorKind::usage,
                  fmt::format("no powered-on VM '{}' on the host{}; running VMs:{}", spec,
                              hits > 1 ? " (several match when ignoring case)" : "",
@@ -48,10 +50,12 @@ Result<Selection> select_targets(const VscsiStatsListing& listing,
         const auto found = find_vm(listing, spec);
         if (!found) return found.error();
         const ListedVm& vm = **found;
-        if (std::any_of(s.targets.begin(), s.targets.end(), [&](auto& t) { return t.world_group_id == vm.world_group_id; }))
+        if (std::any_of(s.targets.begin(), s.targets.end(),
+                        [&](auto& t) { return t.world_group_id == vm.world_group_id; }))
             continue;
         Target t{vm.display_name, vm.world_group_id, vm.config_file, {}};
-        const bool all = disk_specs.empty() || std::find(disk_specs.begin(), disk_specs.end(), "all") != disk_specs.end();
+        const bool all = disk_specs.empty() ||
+                         std::find(disk_specs.begin(), disk_specs.end(), "all") != disk_specs.end();
         for (const auto& d : vm.disks) {
             bool wanted = all;
             for (const auto& ds : disk_specs) {
@@ -62,16 +66,19 @@ Result<Selection> select_targets(const VscsiStatsListing& listing,
         }
         if (t.disks.empty()) {
             std::string have;
-            for (const auto& d : vm.disks) have += fmt::format(" {} (handleID {})", d.label, d.handle_id);
+            for (const auto& d : vm.disks)
+                have += fmt::format(" {} (handleID {})", d.label, d.handle_id);
             return Error{ErrorKind::usage,
                          fmt::format("VM '{}' has no disk matching --disk; it has:{}",
                                      vm.display_name, have.empty() ? " no disks" : have),
                          ""};
         }
         if (t.disks.size() == vm.disks.size()) {
-            s.collections.push_back({vm.world_group_id, std::nullopt, {}});  // one collection for the whole VM
+            s.collections.push_back(
+                {vm.world_group_id, std::nullopt, {}});  // one collection for the whole VM
         } else {
-            for (const auto& d : t.disks) s.collections.push_back({vm.world_group_id, d.handle_id, {}});
+            for (const auto& d : t.disks)
+                s.collections.push_back({vm.world_group_id, d.handle_id, {}});
         }
         s.targets.push_back(std::move(t));
     }

@@ -14,7 +14,7 @@
 namespace vscsi::collect {
 
 struct Selection {
-    std::vector<Target> targets;               // for job.json
+    std::vector<Target> targets;                // for job.json
     std::vector<CollectionTarget> collections;  // for the collector
 };
 

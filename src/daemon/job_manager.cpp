@@ -124,8 +124,7 @@ std::size_t JobManager::resume_all() {
         }
         auto meta = read_meta(dir);
         if (!meta) {
-            log(LogLevel::error, "job {} cannot be resumed: {}", s->job_id,
-                meta.error().message());
+            log(LogLevel::error, "job {} cannot be resumed: {}", s->job_id, meta.error().message());
             continue;
         }
         if (meta->source != "ssh") continue;
@@ -152,8 +151,8 @@ std::size_t JobManager::resume_all() {
         for (auto r = cursor.next(sample); !r || *r; r = cursor.next(sample))
             if (r) metrics_.add_sample(meta->job_id, sample);  // unreadable ones: see analyze
         live->runner = std::make_unique<collect::JobRunner>(ex_, dir, std::move(*meta),
-                                                            std::move(plan->collector),
-                                                            *live->link, plan->command_timeout);
+                                                            std::move(plan->collector), *live->link,
+                                                            plan->command_timeout);
         launch(std::move(live));
         ++n;
     }
@@ -194,10 +193,9 @@ Result<protocol::JobView> JobManager::stop(const protocol::JobRef& job) {
     if (it == live_.end()) {
         const auto s = status(job);  // not_found when there is no such job
         if (!s) return s.error();
-        return Error{ErrorKind::conflict,
-                     fmt::format("job '{}' is not running (it is {})", job.job,
-                                 to_string(s->status)),
-                     ""};
+        return Error{
+            ErrorKind::conflict,
+            fmt::format("job '{}' is not running (it is {})", job.job, to_string(s->status)), ""};
     }
     it->second->runner->request_stop();
     log(LogLevel::info, "job {}: stop requested", job.job);

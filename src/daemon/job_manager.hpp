@@ -35,7 +35,8 @@ class JobManager {
     Result<protocol::JobView> stop(const protocol::JobRef& job);
     protocol::JobList list(const protocol::ListJobs& filters);
     Result<protocol::Deleted> remove(const protocol::JobRef& job);
-    boost::asio::awaitable<Result<protocol::CleanedUp>> cleanup(const protocol::CleanupJob& request);
+    boost::asio::awaitable<Result<protocol::CleanedUp>> cleanup(
+        const protocol::CleanupJob& request);
 
     std::size_t live_jobs() const { return live_.size(); }
     std::function<void()> on_live_jobs_changed;  // e.g. to tell systemd

@@ -27,10 +27,10 @@ protocol::JobView job_view(const JobMeta& m, const std::optional<LiveState>& liv
     v.started_at = m.collection.started_at;
     v.completed_at = m.collection.completed_at;
     if (m.collection.started_at && v.status == JobStatus::running)
-        v.expected_end = *m.collection.started_at +
-                         std::chrono::milliseconds(static_cast<long long>(
-                             m.profile.interval_seconds * 1000 *
-                             static_cast<double>(m.profile.samples)));
+        v.expected_end =
+            *m.collection.started_at +
+            std::chrono::milliseconds(static_cast<long long>(
+                m.profile.interval_seconds * 1000 * static_cast<double>(m.profile.samples)));
     if (live) {
         v.next_sample_at = live->next_sample_at;
         v.stopping = live->stopping;
@@ -53,9 +53,8 @@ protocol::JobList filter_jobs(const std::vector<const JobSummary*>& rows,
     }
     std::vector<const JobSummary*> kept;
     for (const auto* s : rows) {
-        if (!filters.status.empty() &&
-            std::find(filters.status.begin(), filters.status.end(), to_string(s->status)) ==
-                filters.status.end())
+        if (!filters.status.empty() && std::find(filters.status.begin(), filters.status.end(),
+                                                 to_string(s->status)) == filters.status.end())
             continue;
         if (!filters.host.empty() && s->host != filters.host) continue;
         const bool tags_ok = std::all_of(want_tags.begin(), want_tags.end(), [&](const auto& kv) {

@@ -23,8 +23,8 @@ void LiveMetrics::add_sample(const std::string& job_id, const Sample& s) {
         }
         it->last = sample_figures(d, s.header.seconds());
         if (auto why = it->cumulative.add(d); !why.empty())
-            log(LogLevel::warning, "job {}: sample {} not added to the live histograms: {}",
-                job_id, s.header.seq, why);
+            log(LogLevel::warning, "job {}: sample {} not added to the live histograms: {}", job_id,
+                s.header.seq, why);
     }
 }
 

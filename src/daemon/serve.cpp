@@ -14,13 +14,13 @@
 #include <cstdlib>
 
 #include "daemon/job_manager.hpp"
-#include "protocol/methods.hpp"
-#include "protocol/rpc_binding.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_server.hpp"
 #include "daemon/rpc_server.hpp"
 #include "daemon/socket_path.hpp"
 #include "daemon/systemd.hpp"
+#include "protocol/methods.hpp"
+#include "protocol/rpc_binding.hpp"
 #include "util/file_io.hpp"
 #include "util/file_lock.hpp"
 #include "vscsi_config.hpp"

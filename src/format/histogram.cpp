@@ -27,18 +27,16 @@ const std::array<SlotInfo, kSlotCount>& slot_table() {
         {M::latency, D::write, "latency of Write IOs in Microseconds (us)", "latency.write"},
         {M::outstanding_ios, D::total, "number of outstanding IOs when a new IO is issued",
          "outstanding_ios.total"},
-        {M::outstanding_ios, D::read,
-         "number of outstanding Read IOs when a new Read IO is issued", "outstanding_ios.read"},
+        {M::outstanding_ios, D::read, "number of outstanding Read IOs when a new Read IO is issued",
+         "outstanding_ios.read"},
         {M::outstanding_ios, D::write,
-         "number of outstanding Write IOs when a new Write IO is issued",
-         "outstanding_ios.write"},
+         "number of outstanding Write IOs when a new Write IO is issued", "outstanding_ios.write"},
         {M::interarrival, D::total, "latency of IO interarrival time in Microseconds (us)",
          "interarrival.total"},
-        {M::interarrival, D::read,
-         "latency of IO interarrival time for Reads in Microseconds (us)", "interarrival.read"},
+        {M::interarrival, D::read, "latency of IO interarrival time for Reads in Microseconds (us)",
+         "interarrival.read"},
         {M::interarrival, D::write,
-         "latency of IO interarrival time for Writes in Microseconds (us)",
-         "interarrival.write"},
+         "latency of IO interarrival time for Writes in Microseconds (us)", "interarrival.write"},
     }};
     return table;
 }
@@ -52,33 +50,46 @@ std::optional<std::size_t> slot_from_title(std::string_view title) {
 
 std::string_view metric_name(Metric m) {
     switch (m) {
-        case Metric::io_length: return "io_length";
-        case Metric::seek_distance: return "seek_distance";
-        case Metric::seek_distance_closest16: return "seek_distance_closest16";
-        case Metric::latency: return "latency";
-        case Metric::outstanding_ios: return "outstanding_ios";
-        case Metric::interarrival: return "interarrival";
+        case Metric::io_length:
+            return "io_length";
+        case Metric::seek_distance:
+            return "seek_distance";
+        case Metric::seek_distance_closest16:
+            return "seek_distance_closest16";
+        case Metric::latency:
+            return "latency";
+        case Metric::outstanding_ios:
+            return "outstanding_ios";
+        case Metric::interarrival:
+            return "interarrival";
     }
     return "?";
 }
 
 std::string_view direction_name(Direction d) {
     switch (d) {
-        case Direction::total: return "total";
-        case Direction::read: return "read";
-        case Direction::write: return "write";
+        case Direction::total:
+            return "total";
+        case Direction::read:
+            return "read";
+        case Direction::write:
+            return "write";
     }
     return "?";
 }
 
 std::string_view metric_unit(Metric m) {
     switch (m) {
-        case Metric::io_length: return "bytes";
+        case Metric::io_length:
+            return "bytes";
         case Metric::seek_distance:
-        case Metric::seek_distance_closest16: return "LBN";
+        case Metric::seek_distance_closest16:
+            return "LBN";
         case Metric::latency:
-        case Metric::interarrival: return "us";
-        case Metric::outstanding_ios: return "IOs";
+        case Metric::interarrival:
+            return "us";
+        case Metric::outstanding_ios:
+            return "IOs";
     }
     return "";
 }

@@ -30,13 +30,18 @@ inline constexpr std::size_t kSlotCount = 16;
 constexpr std::optional<std::size_t> slot_of(Metric m, Direction d) {
     const auto di = static_cast<std::size_t>(d);
     switch (m) {
-        case Metric::io_length: return di;
-        case Metric::seek_distance: return 3 + di;
+        case Metric::io_length:
+            return di;
+        case Metric::seek_distance:
+            return 3 + di;
         case Metric::seek_distance_closest16:
             return d == Direction::total ? std::optional<std::size_t>{6} : std::nullopt;
-        case Metric::latency: return 7 + di;
-        case Metric::outstanding_ios: return 10 + di;
-        case Metric::interarrival: return 13 + di;
+        case Metric::latency:
+            return 7 + di;
+        case Metric::outstanding_ios:
+            return 10 + di;
+        case Metric::interarrival:
+            return 13 + di;
     }
     return std::nullopt;
 }
@@ -49,7 +54,9 @@ struct SlotInfo {
 };
 
 const std::array<SlotInfo, kSlotCount>& slot_table();
-inline const SlotInfo& slot_info(std::size_t slot) { return slot_table().at(slot); }
+inline const SlotInfo& slot_info(std::size_t slot) {
+    return slot_table().at(slot);
+}
 std::optional<std::size_t> slot_from_title(std::string_view title);
 
 std::string_view metric_name(Metric m);

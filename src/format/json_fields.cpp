@@ -13,8 +13,8 @@ namespace json = boost::json;
 JsonFields::JsonFields(const json::value& v, std::string source, std::string path)
     : source_(std::move(source)), path_(std::move(path)) {
     if (!v.is_object())
-        throw DataError(ParseError{source_, 0, path_.empty() ? "document" : path_,
-                                   "expected a JSON object"});
+        throw DataError(
+            ParseError{source_, 0, path_.empty() ? "document" : path_, "expected a JSON object"});
     object_ = &v.get_object();
 }
 
@@ -31,7 +31,9 @@ const json::value* JsonFields::find(std::string_view key) const {
     return it == object_->end() || it->value().is_null() ? nullptr : &it->value();
 }
 
-bool JsonFields::has(std::string_view key) const { return find(key) != nullptr; }
+bool JsonFields::has(std::string_view key) const {
+    return find(key) != nullptr;
+}
 
 std::optional<std::string> JsonFields::optional_string(std::string_view key) const {
     const auto* v = find(key);

@@ -13,7 +13,9 @@ std::string ParseError::message() const {
     return fmt::format("{}: {}: {}", where, field, reason);
 }
 
-std::ostream& operator<<(std::ostream& os, const ParseError& e) { return os << e.message(); }
+std::ostream& operator<<(std::ostream& os, const ParseError& e) {
+    return os << e.message();
+}
 
 DataError::DataError(ParseError e) : std::runtime_error(e.message()), error_(std::move(e)) {}
 

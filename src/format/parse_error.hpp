@@ -11,7 +11,7 @@
 namespace vscsi {
 
 struct ParseError {
-    std::string source;  // file name, or a description such as "<stdin>"
+    std::string source;    // file name, or a description such as "<stdin>"
     std::size_t line = 0;  // 1-based; 0 when the error is about the input as a whole
     std::string field;     // what was being read: "min", "bucket row", "header", ...
     std::string reason;
@@ -22,15 +22,16 @@ std::ostream& operator<<(std::ostream& os, const ParseError& e);
 
 // Thrown where a command must abort on bad data; carries the ParseError.
 class DataError : public std::runtime_error {
-public:
+  public:
     explicit DataError(ParseError e);
     const ParseError& error() const { return error_; }
 
-private:
+  private:
     ParseError error_;
 };
 
 // boost::system::result<T, ParseError>::value() throws DataError.
-[[noreturn]] void throw_exception_from_error(const ParseError& e, const boost::source_location& loc);
+[[noreturn]] void throw_exception_from_error(const ParseError& e,
+                                             const boost::source_location& loc);
 
 }  // namespace vscsi

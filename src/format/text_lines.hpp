@@ -18,7 +18,7 @@ inline std::string_view trim(std::string_view s) {
 
 // Yields lines without their CR/LF and trailing blanks, counting line numbers.
 class LineReader {
-public:
+  public:
     LineReader(std::string_view text, std::size_t first_line)
         : text_(text), next_line_(first_line) {}
 
@@ -35,7 +35,7 @@ public:
     // Line number just past the last line read (for "unexpected end of input").
     std::size_t end_line() const { return next_line_ > 0 ? next_line_ - 1 : 0; }
 
-private:
+  private:
     std::string_view text_;
     std::size_t pos_ = 0;
     std::size_t next_line_;

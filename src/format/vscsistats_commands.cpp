@@ -15,8 +15,14 @@ std::string CollectionTarget::describe() const {
                      : fmt::format("worldGroupID {}", world_group_id);
 }
 
-std::string start_command(const CollectionTarget& t) { return "vscsiStats -s " + selector(t); }
-std::string print_command(const CollectionTarget& t) { return "vscsiStats -p all -c " + selector(t); }
-std::string stop_command(const CollectionTarget& t) { return "vscsiStats -x " + selector(t); }
+std::string start_command(const CollectionTarget& t) {
+    return "vscsiStats -s " + selector(t);
+}
+std::string print_command(const CollectionTarget& t) {
+    return "vscsiStats -p all -c " + selector(t);
+}
+std::string stop_command(const CollectionTarget& t) {
+    return "vscsiStats -x " + selector(t);
+}
 
 }  // namespace vscsi

@@ -20,9 +20,10 @@ struct Header {
 // "Histogram: <title>,virtual machine worldGroupID,<id>,virtual disk handleID,<id> (<label>)"
 std::optional<std::string> parse_header(std::string_view line, Header& h) {
     if (!line.starts_with(kHistogramPrefix))
-        return fmt::format("expected a 'Histogram: <title>,virtual machine worldGroupID,...' "
-                           "header, found {}",
-                           text::excerpt(line));
+        return fmt::format(
+            "expected a 'Histogram: <title>,virtual machine worldGroupID,...' "
+            "header, found {}",
+            text::excerpt(line));
     line.remove_prefix(kHistogramPrefix.size());
     line = text::trim(line);
     const auto wg = line.find(kWorldGroupTag);
@@ -32,7 +33,8 @@ std::optional<std::string> parse_header(std::string_view line, Header& h) {
     h.title = line.substr(0, wg);
     auto rest = line.substr(wg + kWorldGroupTag.size());
     const auto comma = rest.find(',');
-    if (comma == std::string_view::npos || !text::parse_int(rest.substr(0, comma), h.disk.world_group_id))
+    if (comma == std::string_view::npos ||
+        !text::parse_int(rest.substr(0, comma), h.disk.world_group_id))
         return fmt::format("worldGroupID is not an integer in {}", text::excerpt(line));
     rest = rest.substr(comma + 1);
     if (!rest.starts_with(kHandleTag))
@@ -53,7 +55,7 @@ std::optional<std::string> parse_header(std::string_view line, Header& h) {
 }
 
 class Parser {
-public:
+  public:
     Parser(std::string_view text, VscsiStatsOutput& out, const CsvParseOptions& opt)
         : lines_(text, opt.first_line), out_(out), opt_(opt) {}
 
@@ -72,13 +74,14 @@ public:
                                      info.title, header_line_));
         }
         if (out_.disks.empty())
-            return error(0, "", "no histograms found: expected the output of "
-                                "`vscsiStats -p all -c` (CSV, one 'Histogram:' section per "
-                                "histogram)");
+            return error(0, "",
+                         "no histograms found: expected the output of "
+                         "`vscsiStats -p all -c` (CSV, one 'Histogram:' section per "
+                         "histogram)");
         return std::nullopt;
     }
 
-private:
+  private:
     enum class State { header, min, max, mean, count, frequency_header, buckets };
 
     ParseError error(std::size_t line, std::string field, std::string reason) const {
@@ -87,24 +90,36 @@ private:
 
     std::string expected_field() const {
         switch (state_) {
-            case State::header: return "header";
-            case State::min: return "min";
-            case State::max: return "max";
-            case State::mean: return "mean";
-            case State::count: return "count";
-            case State::frequency_header: return "bucket header";
-            case State::buckets: return "bucket row";
+            case State::header:
+                return "header";
+            case State::min:
+                return "min";
+            case State::max:
+                return "max";
+            case State::mean:
+                return "mean";
+            case State::count:
+                return "count";
+            case State::frequency_header:
+                return "bucket header";
+            case State::buckets:
+                return "bucket row";
         }
         return "";
     }
 
     std::optional<ParseError> step(std::string_view line) {
         switch (state_) {
-            case State::header: return on_header(line);
-            case State::min: return on_stat(line, "min", hist_->min, State::max);
-            case State::max: return on_stat(line, "max", hist_->max, State::mean);
-            case State::mean: return on_stat(line, "mean", hist_->mean, State::count);
-            case State::count: return on_stat(line, "count", hist_->count, State::frequency_header);
+            case State::header:
+                return on_header(line);
+            case State::min:
+                return on_stat(line, "min", hist_->min, State::max);
+            case State::max:
+                return on_stat(line, "max", hist_->max, State::mean);
+            case State::mean:
+                return on_stat(line, "mean", hist_->mean, State::count);
+            case State::count:
+                return on_stat(line, "count", hist_->count, State::frequency_header);
             case State::frequency_header:
                 if (line != kFrequencyHeader)
                     return error(lines_.line_no(), "bucket header",
@@ -112,7 +127,8 @@ private:
                                              text::excerpt(line)));
                 state_ = State::buckets;
                 return std::nullopt;
-            case State::buckets: return on_bucket(line);
+            case State::buckets:
+                return on_bucket(line);
         }
         return std::nullopt;
     }
@@ -243,7 +259,8 @@ void append_vscsistats_csv(std::string& out, const VscsiStatsOutput& data) {
         for (std::size_t s = 0; s < kSlotCount; ++s) {
             if (!disk.present[s]) continue;
             const auto& h = disk.slots[s];
-            fmt::format_to(it, "Histogram: {},virtual machine worldGroupID,{},virtual disk handleID,{}",
+            fmt::format_to(it,
+                           "Histogram: {},virtual machine worldGroupID,{},virtual disk handleID,{}",
                            slot_info(s).title, id.world_group_id, id.handle_id);
             if (!id.label.empty()) fmt::format_to(it, " ({})", id.label);
             fmt::format_to(it, "\nmin,{}\nmax,{}\nmean,{}\ncount,{}\n{}\n", h.min, h.max, h.mean,

@@ -36,19 +36,21 @@ std::optional<ParseError> parse_vscsistats_listing(std::string_view text, VscsiS
             const auto config_at = rest.rfind(kConfigTag);
             if (name_at == std::string_view::npos || config_at == std::string_view::npos ||
                 config_at < name_at)
-                return error("VM line", fmt::format("expected '{}' and '{}' in {}",
-                                                    kNameTag.substr(2), kConfigTag.substr(2),
-                                                    text::excerpt(line)));
+                return error("VM line",
+                             fmt::format("expected '{}' and '{}' in {}", kNameTag.substr(2),
+                                         kConfigTag.substr(2), text::excerpt(line)));
             ListedVm v;
             if (!text::parse_int(rest.substr(0, name_at), v.world_group_id))
                 return error("worldGroupID", fmt::format("not an integer: {}",
                                                          text::excerpt(rest.substr(0, name_at))));
             const auto name_start = name_at + kNameTag.size();
-            v.display_name = std::string(text::trim(rest.substr(name_start, config_at - name_start)));
+            v.display_name =
+                std::string(text::trim(rest.substr(name_start, config_at - name_start)));
             auto config = text::trim(rest.substr(config_at + kConfigTag.size()));
             if (!config.ends_with("{"))
-                return error("VM line", fmt::format("expected the line to end with ', {{', found {}",
-                                                    text::excerpt(line)));
+                return error("VM line",
+                             fmt::format("expected the line to end with ', {{', found {}",
+                                         text::excerpt(line)));
             config.remove_suffix(1);
             config = text::trim(config);
             if (config.ends_with(",")) config.remove_suffix(1);
@@ -74,7 +76,8 @@ std::optional<ParseError> parse_vscsistats_listing(std::string_view text, VscsiS
         if (paren != std::string_view::npos) {
             const auto close = rest.find(')', paren);
             if (close == std::string_view::npos)
-                return error("disk label", fmt::format("'(' without ')' in {}", text::excerpt(rest)));
+                return error("disk label",
+                             fmt::format("'(' without ')' in {}", text::excerpt(rest)));
             d.label = std::string(rest.substr(paren + 1, close - paren - 1));
         }
         vm->disks.push_back(std::move(d));

@@ -5,7 +5,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
-
 #include <chrono>
 #include <ostream>
 #include <string>
@@ -24,9 +23,10 @@ struct HostError {
     std::string message;  // says what happened and what to do; never holds a secret
     bool fatal = false;   // retrying cannot help (host key, authentication)
 };
-[[noreturn]] void throw_exception_from_error(const HostError& e,
-                                             const boost::source_location& loc);
-inline std::ostream& operator<<(std::ostream& os, const HostError& e) { return os << e.message; }
+[[noreturn]] void throw_exception_from_error(const HostError& e, const boost::source_location& loc);
+inline std::ostream& operator<<(std::ostream& os, const HostError& e) {
+    return os << e.message;
+}
 
 using CommandResult = boost::system::result<CommandOutput, HostError>;
 using ConnectResult = boost::system::result<void, HostError>;

@@ -70,7 +70,9 @@ fs::path default_data_dir() {
     return fs::current_path() / ".vscsi-data";
 }
 
-fs::path jobs_dir(const fs::path& data_dir) { return data_dir / "jobs"; }
+fs::path jobs_dir(const fs::path& data_dir) {
+    return data_dir / "jobs";
+}
 
 std::optional<fs::path> resolve_job(const std::string& job, const fs::path& data_dir) {
     const fs::path as_path(job);
@@ -85,10 +87,11 @@ std::optional<fs::path> resolve_job(const std::string& job, const fs::path& data
 std::optional<std::string> invalid_job_name_reason(const std::string& name) {
     if (name.empty()) return "the job name is empty";
     if (name.size() > 100) return "the job name is longer than 100 characters";
-    if (name.front() == '.' || name.front() == '-') return "the job name must not start with '.' or '-'";
+    if (name.front() == '.' || name.front() == '-')
+        return "the job name must not start with '.' or '-'";
     for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '.' || c == '_' || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
         if (!ok)
             return fmt::format("the job name '{}' has '{}': use letters, digits, '.', '_' and '-'",
                                name, c);

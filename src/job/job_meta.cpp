@@ -1,7 +1,8 @@
 #include "job/job_meta.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/core.h>
+
+#include <boost/json.hpp>
 
 #include "format/json_fields.hpp"
 #include "format/parse_error.hpp"
@@ -12,11 +13,16 @@ namespace json = boost::json;
 
 std::string_view to_string(JobStatus s) {
     switch (s) {
-        case JobStatus::pending: return "pending";
-        case JobStatus::running: return "running";
-        case JobStatus::completed: return "completed";
-        case JobStatus::stopped: return "stopped";
-        case JobStatus::failed: return "failed";
+        case JobStatus::pending:
+            return "pending";
+        case JobStatus::running:
+            return "running";
+        case JobStatus::completed:
+            return "completed";
+        case JobStatus::stopped:
+            return "stopped";
+        case JobStatus::failed:
+            return "failed";
     }
     return "?";
 }
@@ -47,8 +53,9 @@ std::string_view to_string(CollectionStatus s) {
 }
 
 std::optional<CollectionStatus> collection_status_from_string(std::string_view s) {
-    for (auto st : {CollectionStatus::planned, CollectionStatus::starting, CollectionStatus::running,
-                    CollectionStatus::stopped, CollectionStatus::stop_failed, CollectionStatus::failed})
+    for (auto st :
+         {CollectionStatus::planned, CollectionStatus::starting, CollectionStatus::running,
+          CollectionStatus::stopped, CollectionStatus::stop_failed, CollectionStatus::failed})
         if (to_string(st) == s) return st;
     return std::nullopt;
 }
@@ -70,7 +77,8 @@ std::optional<TimePoint> read_time(const JsonFields& f, std::string_view key) {
     const auto s = f.string(key);
     if (s.empty()) return std::nullopt;
     auto t = parse_iso8601(s);
-    if (!t) f.fail(key, fmt::format("'{}' is not an ISO 8601 time such as 2026-01-31T12:00:00Z", s));
+    if (!t)
+        f.fail(key, fmt::format("'{}' is not an ISO 8601 time such as 2026-01-31T12:00:00Z", s));
     return t;
 }
 
@@ -285,8 +293,8 @@ JobMeta job_meta_from_json(const json::value& v, const std::string& source) {
         }
     }
     static const std::initializer_list<std::string_view> known = {
-        "schema_version", "job_id",     "created_at", "updated_at", "status", "source", "host",
-        "targets",        "profile",    "collection", "cleanup",    "tags"};
+        "schema_version", "job_id",  "created_at", "updated_at", "status",  "source",
+        "host",           "targets", "profile",    "collection", "cleanup", "tags"};
     for (const auto& kv : f.raw()) {
         bool is_known = false;
         for (auto k : known) is_known = is_known || kv.key() == k;
@@ -307,14 +315,15 @@ JobMeta job_meta_from_json(const json::value& v, const std::string& source) {
     return m;
 }
 
-std::string serialize_job_meta(const JobMeta& m) { return pretty_json(to_json(m)); }
+std::string serialize_job_meta(const JobMeta& m) {
+    return pretty_json(to_json(m));
+}
 
 JobMeta parse_job_meta(std::string_view text, const std::string& source) {
     boost::system::error_code ec;
     auto v = json::parse(text, ec);
     if (ec)
-        throw DataError(
-            ParseError{source, 0, "", fmt::format("not valid JSON: {}", ec.message())});
+        throw DataError(ParseError{source, 0, "", fmt::format("not valid JSON: {}", ec.message())});
     return job_meta_from_json(v, source);
 }
 

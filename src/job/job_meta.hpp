@@ -2,7 +2,6 @@
 // job.json: everything known about a job except its samples. Pure data + codec.
 
 #include <boost/json/object.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>

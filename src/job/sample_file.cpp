@@ -8,9 +8,9 @@
 namespace vscsi {
 
 std::string encode_sample(const SampleHeader& h, const VscsiStatsOutput& data) {
-    std::string s = fmt::format(
-        "# vscsi-sample: {}\n# seq: {}\n# start: {}\n# end: {}\n", kSampleFormatVersion, h.seq,
-        format_iso8601(h.start), format_iso8601(h.end));
+    std::string s =
+        fmt::format("# vscsi-sample: {}\n# seq: {}\n# start: {}\n# end: {}\n", kSampleFormatVersion,
+                    h.seq, format_iso8601(h.start), format_iso8601(h.end));
     if (!h.origin.empty()) s += fmt::format("# origin: {}\n", h.origin);
     if (h.after_gap) s += "# after_gap: true\n";
     append_vscsistats_csv(s, data);
@@ -41,7 +41,8 @@ std::optional<ParseError> decode_sample(std::string_view text, const std::string
         if (key == "vscsi-sample") {
             int v = 0;
             if (!text::parse_int(value, v) || v < 1)
-                return error("vscsi-sample", fmt::format("bad format version {}", text::excerpt(value)));
+                return error("vscsi-sample",
+                             fmt::format("bad format version {}", text::excerpt(value)));
             if (v > kSampleFormatVersion)
                 return error("vscsi-sample", fmt::format("sample format {} is newer than this "
                                                          "vscsi understands ({}); upgrade vscsi",

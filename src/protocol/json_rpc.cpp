@@ -1,9 +1,10 @@
 #include "protocol/json_rpc.hpp"
-#include "protocol/rpc_binding.hpp"
 
 #include <fmt/core.h>
 
 #include <boost/json.hpp>
+
+#include "protocol/rpc_binding.hpp"
 
 namespace vscsi::protocol {
 namespace json = boost::json;

@@ -11,8 +11,12 @@ namespace json = boost::json;
 
 namespace {
 
-JsonFields params_of(const json::value& v) { return JsonFields(v, "", "params"); }
-JsonFields result_of(const json::value& v) { return JsonFields(v, "", "result"); }
+JsonFields params_of(const json::value& v) {
+    return JsonFields(v, "", "params");
+}
+JsonFields result_of(const json::value& v) {
+    return JsonFields(v, "", "result");
+}
 
 json::array strings(const std::vector<std::string>& v) {
     json::array a;
@@ -58,7 +62,8 @@ JobStatus status_of(const JsonFields& f, std::string_view key) {
     const auto s = f.string(key, true);
     const auto st = job_status_from_string(s);
     if (!st)
-        f.fail(key, fmt::format("'{}' is not one of pending, running, completed, stopped, failed", s));
+        f.fail(key,
+               fmt::format("'{}' is not one of pending, running, completed, stopped, failed", s));
     return *st;
 }
 
@@ -128,8 +133,9 @@ ListJobs tag_invoke(json::value_to_tag<ListJobs>, const json::value& v) {
     ListJobs x{f.strings("status"), f.string("host"), f.strings("tags")};
     for (const auto& s : x.status)
         if (!job_status_from_string(s))
-            f.fail("status",
-                   fmt::format("'{}' is not one of pending, running, completed, stopped, failed", s));
+            f.fail(
+                "status",
+                fmt::format("'{}' is not one of pending, running, completed, stopped, failed", s));
     return x;
 }
 
@@ -173,33 +179,32 @@ void tag_invoke(json::value_from_tag, json::value& v, const JobView& x) {
         vms.push_back(json::object{{"name", vm.name},
                                    {"world_group_id", vm.world_group_id},
                                    {"disks", strings(vm.disks)}});
-    v = json::object{
-        {"job_id", x.job_id},
-        {"status", to_string(x.status)},
-        {"live", x.live},
-        {"host", x.host},
-        {"vms", std::move(vms)},
-        {"disks", x.disks},
-        {"profile",
-         {{"name", x.profile.name},
-          {"samples", x.profile.samples},
-          {"interval", x.profile.interval_seconds}}},
-        {"samples_collected", x.samples_collected},
-        {"samples_expected", x.samples_expected},
-        {"gaps", x.gaps},
-        {"created_at", format_iso8601(x.created_at)},
-        {"started_at", time_or_null(x.started_at)},
-        {"completed_at", time_or_null(x.completed_at)},
-        {"expected_end", time_or_null(x.expected_end)},
-        {"next_sample_at", time_or_null(x.next_sample_at)},
-        {"stopping", x.stopping},
-        {"errors", strings(x.errors)},
-        {"cleanup",
-         {{"vscsistats_stopped", x.cleanup.vscsistats_stopped},
-          {"error", x.cleanup.error},
-          {"manual_commands", strings(x.cleanup.manual_commands)}}},
-        {"tags", string_map(x.tags)},
-        {"path", x.path}};
+    v = json::object{{"job_id", x.job_id},
+                     {"status", to_string(x.status)},
+                     {"live", x.live},
+                     {"host", x.host},
+                     {"vms", std::move(vms)},
+                     {"disks", x.disks},
+                     {"profile",
+                      {{"name", x.profile.name},
+                       {"samples", x.profile.samples},
+                       {"interval", x.profile.interval_seconds}}},
+                     {"samples_collected", x.samples_collected},
+                     {"samples_expected", x.samples_expected},
+                     {"gaps", x.gaps},
+                     {"created_at", format_iso8601(x.created_at)},
+                     {"started_at", time_or_null(x.started_at)},
+                     {"completed_at", time_or_null(x.completed_at)},
+                     {"expected_end", time_or_null(x.expected_end)},
+                     {"next_sample_at", time_or_null(x.next_sample_at)},
+                     {"stopping", x.stopping},
+                     {"errors", strings(x.errors)},
+                     {"cleanup",
+                      {{"vscsistats_stopped", x.cleanup.vscsistats_stopped},
+                       {"error", x.cleanup.error},
+                       {"manual_commands", strings(x.cleanup.manual_commands)}}},
+                     {"tags", string_map(x.tags)},
+                     {"path", x.path}};
 }
 
 JobView tag_invoke(json::value_to_tag<JobView>, const json::value& v) {

@@ -31,7 +31,7 @@ struct JobRef {  // job.status, job.stop, job.delete
     std::string job;
 };
 
-struct ListJobs {  // job.list
+struct ListJobs {                     // job.list
     std::vector<std::string> status;  // any of these (empty: all)
     std::string host;
     std::vector<std::string> tags;  // KEY or KEY=VALUE, all must match
@@ -43,7 +43,7 @@ struct CleanupJob {  // job.cleanup
     std::optional<host::SshParams> ssh;
 };
 
-struct StopDaemon {  // daemon.stop
+struct StopDaemon {                 // daemon.stop
     std::optional<bool> stop_jobs;  // unset: what `serve --stop-jobs-on-exit` said
 };
 
@@ -110,7 +110,7 @@ struct DaemonStopping {  // daemon.stop
     std::size_t live_jobs = 0;
 };
 
-#define VSCSI_PROTOCOL_MESSAGE(T)                                                   \
+#define VSCSI_PROTOCOL_MESSAGE(T)                                                    \
     void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const T& x); \
     T tag_invoke(boost::json::value_to_tag<T>, const boost::json::value& v);
 VSCSI_PROTOCOL_MESSAGE(StartJob)

@@ -18,9 +18,11 @@ std::string csv_field(std::string_view s) {
 
 }  // namespace
 
-CsvExporter::CsvExporter(std::ostream& out, std::string job_id) : out_(out), job_id_(std::move(job_id)) {
+CsvExporter::CsvExporter(std::ostream& out, std::string job_id)
+    : out_(out), job_id_(std::move(job_id)) {
     out_ << "job_id,sample,start,end,seconds,analyzed,world_group_id,handle_id,disk,metric,"
-            "direction,unit,bucket,bucket_low,bucket_high,frequency,histogram_count,histogram_mean\n";
+            "direction,unit,bucket,bucket_low,bucket_high,frequency,histogram_count,histogram_"
+            "mean\n";
 }
 
 void CsvExporter::on_sample(const Sample& s, bool analyzed) {
@@ -38,10 +40,11 @@ void CsvExporter::on_sample(const Sample& s, bool analyzed) {
                 auto it = std::back_inserter(line_);
                 // bucket_low is exclusive and empty for the first bucket;
                 // bucket_high is inclusive and empty for the overflow bucket.
-                fmt::format_to(it, "{},{},{},{},{:g},{},{},{},{},{},{},{},{},", job, s.header.seq, start, end,
-                               s.header.seconds(), analyzed ? 1 : 0, d.disk.world_group_id,
-                               d.disk.handle_id, label, metric_name(info.metric),
-                               direction_name(info.direction), metric_unit(info.metric), i);
+                fmt::format_to(it, "{},{},{},{},{:g},{},{},{},{},{},{},{},{},", job, s.header.seq,
+                               start, end, s.header.seconds(), analyzed ? 1 : 0,
+                               d.disk.world_group_id, d.disk.handle_id, label,
+                               metric_name(info.metric), direction_name(info.direction),
+                               metric_unit(info.metric), i);
                 if (i > 0) fmt::format_to(it, "{}", h.limits[i - 1]);
                 line_ += ',';
                 if (i < h.limits.size()) fmt::format_to(it, "{}", h.limits[i]);

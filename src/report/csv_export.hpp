@@ -10,12 +10,12 @@
 namespace vscsi {
 
 class CsvExporter final : public SampleObserver {
-public:
+  public:
     CsvExporter(std::ostream& out, std::string job_id);
     void on_sample(const Sample& sample, bool analyzed) override;
     std::uint64_t rows() const { return rows_; }
 
-private:
+  private:
     std::ostream& out_;
     std::string job_id_;
     std::string line_;

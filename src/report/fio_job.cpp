@@ -211,14 +211,15 @@ Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& p) {
     const auto& m = *src.metrics;
     const auto& a = *src.analysis;
     if (m.idle())
-        return Error{ErrorKind::usage, "no I/O in the analyzed samples: there is no workload to reproduce",
+        return Error{ErrorKind::usage,
+                     "no I/O in the analyzed samples: there is no workload to reproduce",
                      "try --filter none, or check the job's samples"};
     FioJobSpec j;
     j.read.present = m.ios_read > 0;
     j.write.present = m.ios_write > 0;
     if (!j.read.present && !j.write.present)
-        return Error{ErrorKind::bad_data, "the samples have IOs but no Read/Write IO-length histograms",
-                     ""};
+        return Error{ErrorKind::bad_data,
+                     "the samples have IOs but no Read/Write IO-length histograms", ""};
     j.job_id = src.job_id;
     j.scope = src.scope;
     j.section = section_name(src.job_id);

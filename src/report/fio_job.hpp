@@ -91,14 +91,14 @@ enum class RateProcess { none, poisson, linear };
 
 // One direction's share of the job (read or write).
 struct FioDirection {
-    bool present = false;             // the profile has IOs in this direction
-    std::vector<BsEntry> bssplit;     // sorted by size; percentages add up to 100
+    bool present = false;              // the profile has IOs in this direction
+    std::vector<BsEntry> bssplit;      // sorted by size; percentages add up to 100
     std::vector<std::string> dropped;  // sizes whose share rounds to 0%
     double measured_mean_bytes = kNaN;
     double sequential_percent = kNaN;  // measured (seek distance exactly +1)
     int percentage_random = 100;
-    int rate_iops = 0;               // replayed IOs/s (rate != off)
-    std::int64_t rate_bytes = 0;     // replayed bytes/s (linear pacing with mixed sizes)
+    int rate_iops = 0;            // replayed IOs/s (rate != off)
+    std::int64_t rate_bytes = 0;  // replayed bytes/s (linear pacing with mixed sizes)
 };
 
 struct FioJobSpec {

@@ -1,8 +1,8 @@
 #include "report/ndjson_export.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <cmath>
 
 #include "analysis/workload_metrics.hpp"
@@ -13,8 +13,9 @@ namespace vscsi {
 NdjsonExporter::NdjsonExporter(std::ostream& out, const JobMeta& meta, std::string run_id)
     : out_(out), meta_(meta), run_id_(std::move(run_id)) {}
 
-void NdjsonExporter::point(std::string_view metric, std::string_view type, std::string_view contains,
-                           const std::string& time, double value, const std::string& tags_json) {
+void NdjsonExporter::point(std::string_view metric, std::string_view type,
+                           std::string_view contains, const std::string& time, double value,
+                           const std::string& tags_json) {
     if (!std::isfinite(value)) return;
     if (declared_.find(metric) == declared_.end()) {
         declared_.emplace(metric);
@@ -24,7 +25,8 @@ void NdjsonExporter::point(std::string_view metric, std::string_view type, std::
             metric, type, contains, metric);
     }
     out_ << fmt::format(
-        "{{\"type\":\"Point\",\"data\":{{\"time\":\"{}\",\"value\":{},\"tags\":{}}},\"metric\":\"{}\"}}\n",
+        "{{\"type\":\"Point\",\"data\":{{\"time\":\"{}\",\"value\":{},\"tags\":{}}},\"metric\":\"{}"
+        "\"}}\n",
         time, round_to(value, 6), tags_json, metric);
     ++points_;
 }
@@ -55,10 +57,12 @@ void NdjsonExporter::on_sample(const Sample& s, bool analyzed) {
             point("vscsi_iops", "gauge", "default", time, f.iops[dir], tj);
             point("vscsi_throughput_mbps", "gauge", "data", time, f.throughput_mbps[dir], tj);
             point("vscsi_latency_mean_ms", "gauge", "time", time, f.latency_mean_ms[dir], tj);
-            point("vscsi_sequential_percent", "gauge", "default", time, f.sequential_percent[dir], tj);
+            point("vscsi_sequential_percent", "gauge", "default", time, f.sequential_percent[dir],
+                  tj);
             point("vscsi_io_size_mean_bytes", "gauge", "data", time, f.mean_io_bytes[dir], tj);
         }
-        point("vscsi_outstanding_ios_mean", "gauge", "default", time, f.outstanding_mean, compact_json(base));
+        point("vscsi_outstanding_ios_mean", "gauge", "default", time, f.outstanding_mean,
+              compact_json(base));
     }
 }
 

@@ -15,12 +15,12 @@
 namespace vscsi {
 
 class NdjsonExporter final : public SampleObserver {
-public:
+  public:
     NdjsonExporter(std::ostream& out, const JobMeta& meta, std::string run_id);
     void on_sample(const Sample& sample, bool analyzed) override;
     std::uint64_t points() const { return points_; }
 
-private:
+  private:
     void point(std::string_view metric, std::string_view type, std::string_view contains,
                const std::string& time, double value, const std::string& tags_json);
 

@@ -2,7 +2,6 @@
 // analysis/summary.json: the SPEC's contract shape plus per-disk detail. Pure.
 
 #include <boost/json/object.hpp>
-
 #include <map>
 #include <string>
 

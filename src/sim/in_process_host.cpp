@@ -12,7 +12,9 @@
 namespace vscsi::sim {
 namespace asio = boost::asio;
 
-bool is_simulated_host(std::string_view host) { return host.starts_with("sim:"); }
+bool is_simulated_host(std::string_view host) {
+    return host.starts_with("sim:");
+}
 
 std::filesystem::path simulated_state_dir(const std::filesystem::path& data_dir,
                                           std::string_view host) {
@@ -28,7 +30,9 @@ InProcessHost::InProcessHost(asio::any_io_executor ex, std::filesystem::path sta
     init_host(state_dir_, demo_host_json(), true);
 }
 
-asio::awaitable<host::ConnectResult> InProcessHost::connect() { co_return host::ConnectResult(); }
+asio::awaitable<host::ConnectResult> InProcessHost::connect() {
+    co_return host::ConnectResult();
+}
 
 asio::awaitable<host::CommandResult> InProcessHost::run(std::string command,
                                                         std::chrono::milliseconds timeout) {

@@ -30,7 +30,8 @@ std::size_t bucket_of(std::span<const std::int64_t> limits, std::int64_t v) {
     return limits.size();
 }
 
-Histogram make(std::span<const std::int64_t> limits, std::vector<std::uint64_t> freqs, double mean) {
+Histogram make(std::span<const std::int64_t> limits, std::vector<std::uint64_t> freqs,
+               double mean) {
     Histogram h;
     h.limits.assign(limits.begin(), limits.end());
     h.frequencies = std::move(freqs);
@@ -52,7 +53,8 @@ void put(DiskHistograms& d, Metric m, Direction dir, Histogram h) {
     d.present[s] = true;
 }
 
-std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+std::vector<std::uint64_t> sum(const std::vector<std::uint64_t>& a,
+                               const std::vector<std::uint64_t>& b) {
     std::vector<std::uint64_t> r(a.size());
     for (std::size_t i = 0; i < a.size(); ++i) r[i] = a[i] + b[i];
     return r;
@@ -103,7 +105,8 @@ DiskHistograms synthesize_interval(const WorkloadModel& m, const DiskId& disk, d
     std::uniform_real_distribution<double> unit(-1.0, 1.0);
     const double iops = std::max(0.0, m.iops * (1.0 + m.iops_jitter * unit(rng)));
     const auto n = static_cast<std::uint64_t>(std::llround(iops * seconds));
-    const auto nr = static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * m.read_fraction));
+    const auto nr =
+        static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * m.read_fraction));
     const std::uint64_t nw = n - std::min(n, nr);
 
     DiskHistograms d;
@@ -134,7 +137,9 @@ DiskHistograms synthesize_interval(const WorkloadModel& m, const DiskId& disk, d
     auto len_r = lengths(m.read_sizes, nr, mean_r);
     auto len_w = lengths(m.write_sizes, nw, mean_w);
     auto len_t = make(len_limits, sum(len_r.frequencies, len_w.frequencies),
-                      n ? (static_cast<double>(nr) * mean_r + static_cast<double>(nw) * mean_w) / static_cast<double>(n) : 0);
+                      n ? (static_cast<double>(nr) * mean_r + static_cast<double>(nw) * mean_w) /
+                              static_cast<double>(n)
+                        : 0);
     if (len_t.count) {
         len_t.min = std::min(nr ? len_r.min : INT64_MAX, nw ? len_w.min : INT64_MAX);
         len_t.max = std::max(len_r.max, len_w.max);
@@ -148,7 +153,8 @@ DiskHistograms synthesize_interval(const WorkloadModel& m, const DiskId& disk, d
     const auto seq_bucket = bucket_of(seek_limits, 1);
     const auto rnd = random_seek_weights(seek_limits);
     auto seeks = [&](std::uint64_t count, double seq_share) {
-        const auto seq = static_cast<std::uint64_t>(std::llround(static_cast<double>(count) * seq_share));
+        const auto seq =
+            static_cast<std::uint64_t>(std::llround(static_cast<double>(count) * seq_share));
         auto f = apportion(count - std::min(count, seq), rnd);
         f[seq_bucket] += seq;
         return f;
@@ -158,18 +164,26 @@ DiskHistograms synthesize_interval(const WorkloadModel& m, const DiskId& disk, d
     put(d, Metric::seek_distance, Direction::read, make(seek_limits, seek_r, 0));
     put(d, Metric::seek_distance, Direction::write, make(seek_limits, seek_w, 0));
     put(d, Metric::seek_distance, Direction::total, make(seek_limits, sum(seek_r, seek_w), 0));
-    const double seq_total = n ? (static_cast<double>(nr) * m.read_sequential + static_cast<double>(nw) * m.write_sequential) / static_cast<double>(n) : 0;
-    put(d, Metric::seek_distance_closest16, Direction::total, make(seek_limits, seeks(n, std::min(1.0, seq_total * 1.2)), 0));
+    const double seq_total = n ? (static_cast<double>(nr) * m.read_sequential +
+                                  static_cast<double>(nw) * m.write_sequential) /
+                                     static_cast<double>(n)
+                               : 0;
+    put(d, Metric::seek_distance_closest16, Direction::total,
+        make(seek_limits, seeks(n, std::min(1.0, seq_total * 1.2)), 0));
 
     // Latency
     const auto us_limits = esxi_bucket_limits(Metric::latency);
     auto latency = [&](std::uint64_t count, double mean) {
-        auto p = probs_from_cdf(us_limits, [&](double x) { return lognormal_cdf(x, mean, m.latency_sigma); });
+        auto p = probs_from_cdf(us_limits,
+                                [&](double x) { return lognormal_cdf(x, mean, m.latency_sigma); });
         return make(us_limits, apportion(count, p), mean);
     };
     auto lat_r = latency(nr, m.read_latency_us);
     auto lat_w = latency(nw, m.write_latency_us);
-    const double lat_mean = n ? (static_cast<double>(nr) * m.read_latency_us + static_cast<double>(nw) * m.write_latency_us) / static_cast<double>(n) : 0;
+    const double lat_mean = n ? (static_cast<double>(nr) * m.read_latency_us +
+                                 static_cast<double>(nw) * m.write_latency_us) /
+                                    static_cast<double>(n)
+                              : 0;
     auto lat_t = make(us_limits, sum(lat_r.frequencies, lat_w.frequencies), lat_mean);
     put(d, Metric::latency, Direction::read, std::move(lat_r));
     put(d, Metric::latency, Direction::write, std::move(lat_w));
@@ -187,7 +201,9 @@ DiskHistograms synthesize_interval(const WorkloadModel& m, const DiskId& disk, d
         return c;
     };
     const auto oio_p = probs_from_cdf(oio_limits, oio_cdf);
-    auto oio = [&](std::uint64_t count) { return make(oio_limits, apportion(count, oio_p), 1 + lambda); };
+    auto oio = [&](std::uint64_t count) {
+        return make(oio_limits, apportion(count, oio_p), 1 + lambda);
+    };
     put(d, Metric::outstanding_ios, Direction::read, oio(nr));
     put(d, Metric::outstanding_ios, Direction::write, oio(nw));
     put(d, Metric::outstanding_ios, Direction::total, oio(n));
@@ -195,7 +211,8 @@ DiskHistograms synthesize_interval(const WorkloadModel& m, const DiskId& disk, d
     // Interarrival: exponential gaps at each direction's rate
     auto arrivals = [&](std::uint64_t count) {
         const double rate = static_cast<double>(count) / seconds;  // per second
-        if (count == 0 || rate <= 0) return make(us_limits, std::vector<std::uint64_t>(us_limits.size() + 1, 0), 0);
+        if (count == 0 || rate <= 0)
+            return make(us_limits, std::vector<std::uint64_t>(us_limits.size() + 1, 0), 0);
         auto p = probs_from_cdf(us_limits, [&](double x) { return 1 - std::exp(-x * rate / 1e6); });
         return make(us_limits, apportion(count, p), 1e6 / rate);
     };

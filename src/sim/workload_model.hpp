@@ -21,13 +21,13 @@ struct WorkloadModel {
     double read_fraction = 0.7;
     std::vector<SizeWeight> read_sizes{{8192, 1}};
     std::vector<SizeWeight> write_sizes{{8192, 1}};
-    double read_sequential = 0.1;   // share of reads at seek distance +1
+    double read_sequential = 0.1;  // share of reads at seek distance +1
     double write_sequential = 0.1;
     double outstanding_mean = 4;    // queue depth seen by a new IO (>= 1)
     double read_latency_us = 2000;  // means of a lognormal
     double write_latency_us = 1000;
     double latency_sigma = 0.6;
-    double iops_jitter = 0.0;       // +- relative noise per interval (seeded)
+    double iops_jitter = 0.0;  // +- relative noise per interval (seeded)
 };
 
 // The interval histograms of one disk: all 16 kinds with ESXi's bucket limits,

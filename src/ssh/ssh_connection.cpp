@@ -455,9 +455,13 @@ asio::awaitable<ExecResult> SshConnection::exec(std::string command,
     }
     int status;
     for (;;) {
-        if (!impl->s) co_return fail("connection closed before the exit status arrived", SshError::Kind::closed);
+        if (!impl->s)
+            co_return fail("connection closed before the exit status arrived",
+                           SshError::Kind::closed);
         if ((status = ssh_channel_get_exit_status(ch)) != -1 || ssh_channel_is_closed(ch)) break;
-        if (!impl->open) co_return fail("connection closed before the exit status arrived", SshError::Kind::closed);
+        if (!impl->open)
+            co_return fail("connection closed before the exit status arrived",
+                           SshError::Kind::closed);
         if (!co_await impl->wait_event(deadline))
             co_return fail("no exit status within the timeout", SshError::Kind::timeout);
     }

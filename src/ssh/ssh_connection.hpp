@@ -7,7 +7,6 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
-
 #include <chrono>
 #include <memory>
 #include <ostream>
@@ -25,7 +24,9 @@ struct SshError {
     std::string message;  // says what happened and what to do; never holds a secret
 };
 [[noreturn]] void throw_exception_from_error(const SshError& e, const boost::source_location& loc);
-inline std::ostream& operator<<(std::ostream& os, const SshError& e) { return os << e.message; }
+inline std::ostream& operator<<(std::ostream& os, const SshError& e) {
+    return os << e.message;
+}
 
 // A command that ran to its end, whatever its exit status.
 struct ExecOutput {
@@ -37,7 +38,7 @@ struct ExecOutput {
 using ExecResult = boost::system::result<ExecOutput, SshError>;
 
 class SshConnection : public std::enable_shared_from_this<SshConnection> {
-public:
+  public:
     ~SshConnection();
     SshConnection(const SshConnection&) = delete;
     SshConnection& operator=(const SshConnection&) = delete;
@@ -45,8 +46,7 @@ public:
     static boost::asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
     connect(boost::asio::any_io_executor ex, SshParams params);
 
-    boost::asio::awaitable<ExecResult> exec(std::string command,
-                                            std::chrono::milliseconds timeout);
+    boost::asio::awaitable<ExecResult> exec(std::string command, std::chrono::milliseconds timeout);
 
     bool is_open() const;
     const std::string& host() const;
@@ -55,7 +55,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     explicit SshConnection(std::shared_ptr<Impl> impl);
     std::shared_ptr<Impl> impl_;  // shared with the pump coroutine
 };

@@ -13,7 +13,9 @@ host::HostError to_host_error(const SshError& e) {
 SshHost::SshHost(asio::any_io_executor ex, SshParams params)
     : ex_(ex), params_(std::move(params)), connected_(ex, asio::steady_timer::time_point::max()) {}
 
-std::string SshHost::fingerprint() const { return conn_ ? conn_->fingerprint() : std::string{}; }
+std::string SshHost::fingerprint() const {
+    return conn_ ? conn_->fingerprint() : std::string{};
+}
 
 void SshHost::close() {
     if (conn_) conn_->close();

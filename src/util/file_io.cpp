@@ -1,10 +1,10 @@
 #include "util/file_io.hpp"
 
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <fmt/core.h>
 
 namespace vscsi {
 namespace {

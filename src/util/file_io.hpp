@@ -2,7 +2,6 @@
 // File I/O at the edge: whole-file reads and crash-safe writes.
 
 #include <boost/system/error_code.hpp>
-
 #include <filesystem>
 #include <string>
 #include <string_view>

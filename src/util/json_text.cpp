@@ -1,8 +1,8 @@
 #include "util/json_text.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <cmath>
 
 namespace vscsi {
@@ -15,20 +15,31 @@ void write(std::string& out, const boost::json::value& v, int indent, bool prett
         out.append(static_cast<std::size_t>(level) * 2, ' ');
     };
     switch (v.kind()) {
-        case boost::json::kind::null: out += "null"; break;
-        case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
-        case boost::json::kind::int64: fmt::format_to(std::back_inserter(out), "{}", v.get_int64()); break;
-        case boost::json::kind::uint64: fmt::format_to(std::back_inserter(out), "{}", v.get_uint64()); break;
+        case boost::json::kind::null:
+            out += "null";
+            break;
+        case boost::json::kind::bool_:
+            out += v.get_bool() ? "true" : "false";
+            break;
+        case boost::json::kind::int64:
+            fmt::format_to(std::back_inserter(out), "{}", v.get_int64());
+            break;
+        case boost::json::kind::uint64:
+            fmt::format_to(std::back_inserter(out), "{}", v.get_uint64());
+            break;
         case boost::json::kind::double_: {
             const double d = v.get_double();
-            if (!std::isfinite(d)) out += "null";
+            if (!std::isfinite(d))
+                out += "null";
             else if (d == std::floor(d) && std::fabs(d) < 1e15)
                 fmt::format_to(std::back_inserter(out), "{}", static_cast<long long>(d));
             else
                 fmt::format_to(std::back_inserter(out), "{}", d);
             break;
         }
-        case boost::json::kind::string: out += boost::json::serialize(v.get_string()); break;
+        case boost::json::kind::string:
+            out += boost::json::serialize(v.get_string());
+            break;
         case boost::json::kind::array: {
             const auto& a = v.get_array();
             if (a.empty()) {

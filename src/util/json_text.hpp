@@ -3,7 +3,6 @@
 // (Boost.JSON 1.81 would print 2.5 as 2.5E0), NaN/inf as null.
 
 #include <boost/json/value.hpp>
-
 #include <string>
 
 namespace vscsi {

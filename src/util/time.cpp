@@ -7,7 +7,9 @@
 
 namespace vscsi {
 
-TimePoint now_ms() { return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now()); }
+TimePoint now_ms() {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
+}
 
 namespace {
 std::tm to_tm(TimePoint t, long long& millis) {

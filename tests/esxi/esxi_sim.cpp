@@ -26,13 +26,19 @@ int main(int argc, char** argv) {
     }
     std::vector<std::string> args(argv, argv + argc);
     args[0] = fs::path(args[0]).filename().string();
-    if (args[0] != "vscsiStats" && args[0] != "esxcli" && args[0] != "vim-cmd") args.erase(args.begin());
+    if (args[0] != "vscsiStats" && args[0] != "esxcli" && args[0] != "vim-cmd")
+        args.erase(args.begin());
     if (args.empty()) {
-        std::fputs("usage: run as vscsiStats, esxcli or vim-cmd (symlinks), or `vscsi-esxi-sim admin ...`\n", stderr);
+        std::fputs(
+            "usage: run as vscsiStats, esxcli or vim-cmd (symlinks), or `vscsi-esxi-sim admin "
+            "...`\n",
+            stderr);
         return 2;
     }
-    const auto r = args[0] == "admin" ? vscsi::sim::run_admin_command(dir, args) : vscsi::sim::run_host_command(dir, args);
-    if (r.hang_seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(r.hang_seconds));
+    const auto r = args[0] == "admin" ? vscsi::sim::run_admin_command(dir, args)
+                                      : vscsi::sim::run_host_command(dir, args);
+    if (r.hang_seconds > 0)
+        std::this_thread::sleep_for(std::chrono::duration<double>(r.hang_seconds));
     std::fputs(r.out.c_str(), stdout);
     std::fputs(r.err.c_str(), stderr);
     const std::string line(1023, 'x');

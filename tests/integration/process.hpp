@@ -20,8 +20,9 @@ struct ProcessResult {
 
 inline ProcessResult run(const std::string& command) {
     static int n = 0;
-    const auto err_file = std::filesystem::temp_directory_path() /
-                          ("vscsi-test-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    const auto err_file =
+        std::filesystem::temp_directory_path() /
+        ("vscsi-test-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     ProcessResult r;
     FILE* p = ::popen((command + " 2>'" + err_file.string() + "'").c_str(), "r");
     REQUIRE(p != nullptr);
@@ -37,7 +38,9 @@ inline ProcessResult run(const std::string& command) {
     return r;
 }
 
-inline std::string shell_quote(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+inline std::string shell_quote(const std::filesystem::path& p) {
+    return "'" + p.string() + "'";
+}
 
 inline std::string vscsi_bin() {
     const char* b = std::getenv("VSCSI_BIN");

@@ -4,11 +4,11 @@
 // session. Works as root and as an unprivileged user.
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -36,7 +36,7 @@ inline unsigned free_port() {
 }
 
 class SshdFixture {
-public:
+  public:
     explicit SshdFixture(const std::string& host_json = "") {
         root_ = dir_.path();
         const auto sim = env_or("VSCSI_ESXI_SIM", "");
@@ -46,9 +46,12 @@ public:
             std::filesystem::create_symlink(sim, root_ / "bin" / tool);
         sim_dir_ = root_ / "sim";
         const auto hj = host_json.empty() ? env_or("VSCSI_SIM_HOST_JSON", "") : host_json;
-        REQUIRE(run("VSCSI_SIM_DIR=" + shell_quote(sim_dir_) + " " + shell_quote(sim) + " admin init " + shell_quote(hj)).exit_code == 0);
+        REQUIRE(run("VSCSI_SIM_DIR=" + shell_quote(sim_dir_) + " " + shell_quote(sim) +
+                    " admin init " + shell_quote(hj))
+                    .exit_code == 0);
         for (const char* k : {"host_key", "client_key", "other_key"})
-            REQUIRE(run("ssh-keygen -q -t ed25519 -N '' -f " + shell_quote(root_ / k)).exit_code == 0);
+            REQUIRE(run("ssh-keygen -q -t ed25519 -N '' -f " + shell_quote(root_ / k)).exit_code ==
+                    0);
         std::filesystem::copy_file(root_ / "client_key.pub", root_ / "authorized_keys");
         if (::geteuid() == 0) std::filesystem::create_directories("/run/sshd");
         start();
@@ -80,12 +83,17 @@ public:
         for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
             port_ = free_port();
             write_text(root_ / "sshd_config",
-                       "Port " + std::to_string(port_) + "\nListenAddress 127.0.0.1\nHostKey " + (root_ / "host_key").string() +
-                           "\nPidFile " + (root_ / "sshd.pid").string() + "\nAuthorizedKeysFile " +
+                       "Port " + std::to_string(port_) + "\nListenAddress 127.0.0.1\nHostKey " +
+                           (root_ / "host_key").string() + "\nPidFile " +
+                           (root_ / "sshd.pid").string() + "\nAuthorizedKeysFile " +
                            (root_ / "authorized_keys").string() +
-                           "\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
-                           "PermitRootLogin prohibit-password\nMaxSessions 200\nMaxStartups 200\nLogLevel QUIET\n"
-                           "SetEnv PATH=" + (root_ / "bin").string() + ":/usr/bin:/bin VSCSI_SIM_DIR=" + sim_dir_.string() + "\n");
+                           "\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM "
+                           "no\nStrictModes no\n"
+                           "PermitRootLogin prohibit-password\nMaxSessions 200\nMaxStartups "
+                           "200\nLogLevel QUIET\n"
+                           "SetEnv PATH=" +
+                           (root_ / "bin").string() +
+                           ":/usr/bin:/bin VSCSI_SIM_DIR=" + sim_dir_.string() + "\n");
             launch();
             if (!wait_ready()) stop();
         }
@@ -105,7 +113,8 @@ public:
                 ::dup2(fd, STDERR_FILENO);
                 ::close(fd);
             }
-            ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", (root_ / "sshd_config").c_str(), static_cast<char*>(nullptr));
+            ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f",
+                    (root_ / "sshd_config").c_str(), static_cast<char*>(nullptr));
             ::_exit(127);
         }
         pid_ = pid;
@@ -118,7 +127,8 @@ public:
         pid_ = -1;
         // A per-connection child may still hold a copy of the listening socket
         // for a moment (between fork and exec): wait until the port refuses.
-        for (int i = 0; i < 100 && accepts(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int i = 0; i < 100 && accepts(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 
     unsigned port() const { return port_; }
@@ -130,13 +140,17 @@ public:
     std::string user() const { return env_or("USER", ::geteuid() == 0 ? "root" : ""); }
     // The simulated host's state (collections, faults) as JSON text.
     std::string sim_state() const {
-        return run("VSCSI_SIM_DIR=" + shell_quote(sim_dir_) + " " + shell_quote(env_or("VSCSI_ESXI_SIM", "")) + " admin show").out;
+        return run("VSCSI_SIM_DIR=" + shell_quote(sim_dir_) + " " +
+                   shell_quote(env_or("VSCSI_ESXI_SIM", "")) + " admin show")
+            .out;
     }
     int admin(const std::string& args) const {
-        return run("VSCSI_SIM_DIR=" + shell_quote(sim_dir_) + " " + shell_quote(env_or("VSCSI_ESXI_SIM", "")) + " admin " + args).exit_code;
+        return run("VSCSI_SIM_DIR=" + shell_quote(sim_dir_) + " " +
+                   shell_quote(env_or("VSCSI_ESXI_SIM", "")) + " admin " + args)
+            .exit_code;
     }
 
-private:
+  private:
     bool accepts() const {
         int fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};

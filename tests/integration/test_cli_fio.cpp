@@ -1,8 +1,6 @@
 // The vscsi binary end to end, and every fio job it writes checked by the real fio.
-#include <catch2/catch.hpp>
-
 #include <boost/json.hpp>
-
+#include <catch2/catch.hpp>
 #include <regex>
 
 #include "process.hpp"
@@ -49,13 +47,15 @@ TEST_CASE("analyze the imported real sample: profile printed, fio accepts the jo
     ScratchDir tmp;
     const auto data = tmp.path() / "data";
     const auto csv = fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv";
-    const auto imp = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import " + shell_quote(csv) +
-                         " --interval 60 --name real --vm SQL-Server-01 --tag env=prod");
+    const auto imp =
+        run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import " + shell_quote(csv) +
+            " --interval 60 --name real --vm SQL-Server-01 --tag env=prod");
     INFO(imp.err);
     REQUIRE(imp.exit_code == 0);
     CHECK_THAT(imp.out, Catch::Contains("Imported 1 sample(s) into job 'real'"));
 
-    const auto r = run(vscsi_bin() + " analyze real --data-dir " + shell_quote(data) + " --csv --ndjson --per-disk");
+    const auto r = run(vscsi_bin() + " analyze real --data-dir " + shell_quote(data) +
+                       " --csv --ndjson --per-disk");
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("IOPS: 13.2 (Read: 0.1 / Write: 13.2)"));
@@ -71,34 +71,40 @@ TEST_CASE("analyze the imported real sample: profile printed, fio accepts the jo
     CHECK_THAT(read_text(analysis / "metrics.ndjson"), Catch::Contains("\"env\":\"prod\""));
 
     SECTION("--json gives the summary on stdout") {
-        const auto j = run(vscsi_bin() + " --json analyze real --data-dir " + shell_quote(data) + " --filter none");
+        const auto j = run(vscsi_bin() + " --json analyze real --data-dir " + shell_quote(data) +
+                           " --filter none");
         REQUIRE(j.exit_code == 0);
         const auto v = boost::json::parse(j.out).as_object();
         CHECK(v.at("filter").at("method").as_string() == "none");
     }
 }
 
-TEST_CASE("every filter and rate option yields a job fio accepts, for the example job", "[cli][fio]") {
+TEST_CASE("every filter and rate option yields a job fio accepts, for the example job",
+          "[cli][fio]") {
     ScratchDir tmp;
-    for (const std::string opts : {"--filter percentile", "--filter auto --rate peak",
-                                   "--filter statistical --threshold 0.5 --rate mean --percentile-method interpolate",
-                                   "--filter absolute --threshold 100 --target /dev/sdz --size 50G --runtime 600",
-                                   "--filter none --target 'dir with space/f:1' --no-direct --ioengine psync"}) {
+    for (const std::string opts :
+         {"--filter percentile", "--filter auto --rate peak",
+          "--filter statistical --threshold 0.5 --rate mean --percentile-method interpolate",
+          "--filter absolute --threshold 100 --target /dev/sdz --size 50G --runtime 600",
+          "--filter none --target 'dir with space/f:1' --no-direct --ioengine psync"}) {
         const auto out = tmp.path() / "out";
         std::filesystem::remove_all(out);
-        const auto r = run(vscsi_bin() + " analyze " + shell_quote(example_job()) + " --output-dir " + shell_quote(out) + " " + opts);
+        const auto r = run(vscsi_bin() + " analyze " + shell_quote(example_job()) +
+                           " --output-dir " + shell_quote(out) + " " + opts);
         INFO(opts << "\n" << r.err);
         REQUIRE(r.exit_code == 0);
         check_with_fio(out / "sql-peak.fio");
     }
 }
 
-TEST_CASE("fio really runs the example job and produces the intended mix and sizes", "[cli][fio][run]") {
+TEST_CASE("fio really runs the example job and produces the intended mix and sizes",
+          "[cli][fio][run]") {
     ScratchDir tmp;
     const auto out = tmp.path() / "out";
     const auto target = tmp.path() / "fio-target.dat";
-    const auto r = run(vscsi_bin() + " analyze " + shell_quote(example_job()) + " --filter auto --output-dir " + shell_quote(out) +
-                       " --target " + shell_quote(target) + " --size 64M --runtime 2 --no-direct");
+    const auto r = run(vscsi_bin() + " analyze " + shell_quote(example_job()) +
+                       " --filter auto --output-dir " + shell_quote(out) + " --target " +
+                       shell_quote(target) + " --size 64M --runtime 2 --no-direct");
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     const auto summary = load_json(out / "summary.json");
@@ -107,7 +113,8 @@ TEST_CASE("fio really runs the example job and produces the intended mix and siz
     const double read_mean = m.at("mean_io_bytes").at("read").to_number<double>();
     const double write_mean = m.at("mean_io_bytes").at("write").to_number<double>();
 
-    const auto run_fio = run(fio_bin() + " --output-format=json " + shell_quote(out / "sql-peak.fio"));
+    const auto run_fio =
+        run(fio_bin() + " --output-format=json " + shell_quote(out / "sql-peak.fio"));
     INFO(run_fio.err);
     REQUIRE(run_fio.exit_code == 0);
     const auto j = boost::json::parse(run_fio.out.substr(run_fio.out.find('{'))).as_object();
@@ -127,7 +134,8 @@ TEST_CASE("fio really runs the example job and produces the intended mix and siz
     CHECK(fio_write_mean == Approx(write_mean).epsilon(0.10));
 }
 
-TEST_CASE("bad input: clear errors with file and line, stable exit codes, nothing lost", "[cli][errors]") {
+TEST_CASE("bad input: clear errors with file and line, stable exit codes, nothing lost",
+          "[cli][errors]") {
     ScratchDir tmp;
     const auto data = tmp.path() / "data";
     const auto bad = tmp.path() / "bad.csv";
@@ -135,13 +143,15 @@ TEST_CASE("bad input: clear errors with file and line, stable exit codes, nothin
     text.replace(text.find("mean,5332"), 9, "mean,53x2");
     write_text(bad, text);
     SECTION("bad CSV names file, line and field; exit 5; no job created") {
-        const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import " + shell_quote(bad) + " --interval 60 --name b");
+        const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import " +
+                           shell_quote(bad) + " --interval 60 --name b");
         CHECK(r.exit_code == 5);
         CHECK_THAT(r.err, Catch::Contains(bad.string() + ":4: mean: '53x2' is not an integer"));
         CHECK_FALSE(std::filesystem::exists(data / "jobs/b"));
     }
     SECTION("--json errors are JSON too") {
-        const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " analyze " + shell_quote(bad) + " --interval 60 --json");
+        const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " analyze " +
+                           shell_quote(bad) + " --interval 60 --json");
         CHECK(r.exit_code == 5);
         const auto v = boost::json::parse(r.out).as_object();
         CHECK(v.at("error").at("kind").as_string() == "bad_data");
@@ -153,22 +163,28 @@ TEST_CASE("bad input: clear errors with file and line, stable exit codes, nothin
     }
     SECTION("usage errors: exit 2 and say what to do") {
         CHECK(run(vscsi_bin() + " frobnicate").exit_code == 2);
-        const auto r = run(vscsi_bin() + " analyze " + shell_quote(fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv") +
+        const auto r = run(vscsi_bin() + " analyze " +
+                           shell_quote(fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv") +
                            " --data-dir " + shell_quote(data));
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.err, Catch::Contains("--interval SECONDS"));
-        CHECK(run(vscsi_bin() + " analyze x --filter magic --data-dir " + shell_quote(data)).exit_code == 2);
-        CHECK(run(vscsi_bin() + " analyze " + shell_quote(example_job()) + " --size lots --output-dir " + shell_quote(tmp.path() / "o")).exit_code == 2);
+        CHECK(run(vscsi_bin() + " analyze x --filter magic --data-dir " + shell_quote(data))
+                  .exit_code == 2);
+        CHECK(run(vscsi_bin() + " analyze " + shell_quote(example_job()) +
+                  " --size lots --output-dir " + shell_quote(tmp.path() / "o"))
+                  .exit_code == 2);
     }
     SECTION("a job with a damaged sample still analyzes, and the warning names file:line") {
         const auto good = fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv";
-        REQUIRE(run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import " + shell_quote(good) + " " + shell_quote(good) +
-                    " --interval 60 --name two").exit_code == 0);
+        REQUIRE(run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import " +
+                    shell_quote(good) + " " + shell_quote(good) + " --interval 60 --name two")
+                    .exit_code == 0);
         const auto sample = data / "jobs/two/samples/sample-000002.csv";
         auto s = read_text(sample);
         s.resize(s.size() - 200);
         write_text(sample, s);
-        const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " analyze two --filter none");
+        const auto r =
+            run(vscsi_bin() + " --data-dir " + shell_quote(data) + " analyze two --filter none");
         CHECK(r.exit_code == 0);
         CHECK_THAT(r.out, Catch::Contains("1 sample file(s) could not be read"));
         CHECK_THAT(r.out, Catch::Contains("sample-000002.csv:"));

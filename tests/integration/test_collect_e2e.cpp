@@ -1,10 +1,9 @@
 // `vscsi host discover` and `vscsi job start --foreground` end to end: the real
 // binary, real OpenSSH on 127.0.0.1, the simulated ESXi host behind it.
-#include <catch2/catch.hpp>
-
-#include <boost/json.hpp>
 #include <signal.h>
 
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "analysis/workload_metrics.hpp"
@@ -22,13 +21,16 @@ struct Env {
     SshdFixture& sshd;
     std::filesystem::path data;
     std::string ssh_args() const {
-        return " --port " + std::to_string(sshd.port()) + " --user " + sshd.user() + " --key " + shell_quote(sshd.client_key()) +
-               " --known-hosts " + shell_quote(sshd.dir() / "known_hosts") + " --accept-new-host-key --ssh-config none --no-agent";
+        return " --port " + std::to_string(sshd.port()) + " --user " + sshd.user() + " --key " +
+               shell_quote(sshd.client_key()) + " --known-hosts " +
+               shell_quote(sshd.dir() / "known_hosts") +
+               " --accept-new-host-key --ssh-config none --no-agent";
     }
-    // Clients autostart a daemon: each test gets its own socket directory, and its daemon is stopped.
+    // Clients autostart a daemon: each test gets its own socket directory, and its daemon is
+    // stopped.
     std::string vscsi(const std::string& args) const {
-        return "env XDG_RUNTIME_DIR=" + shell_quote(data.parent_path() / "rt") + " " + vscsi_bin() + " --data-dir " +
-               shell_quote(data) + " " + args;
+        return "env XDG_RUNTIME_DIR=" + shell_quote(data.parent_path() / "rt") + " " + vscsi_bin() +
+               " --data-dir " + shell_quote(data) + " " + args;
     }
     Env(SshdFixture& s, std::filesystem::path d) : sshd(s), data(std::move(d)) {
         std::filesystem::create_directories(data.parent_path() / "rt");
@@ -54,9 +56,12 @@ int wait_exit(pid_t pid) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-boost::json::object load(const std::filesystem::path& p) { return boost::json::parse(read_text(p)).as_object(); }
+boost::json::object load(const std::filesystem::path& p) {
+    return boost::json::parse(read_text(p)).as_object();
+}
 
-std::string host_json_with(const std::filesystem::path& dir, const std::string& from, const std::string& to) {
+std::string host_json_with(const std::filesystem::path& dir, const std::string& from,
+                           const std::string& to) {
     auto text = read_text(env_or("VSCSI_SIM_HOST_JSON", ""));
     text.replace(text.find(from), from.size(), to);
     const auto p = dir / "host.json";
@@ -70,11 +75,13 @@ void wait_for_samples(const std::filesystem::path& job_dir, std::size_t n) {
     auto written = [&] {
         std::size_t k = 0;
         std::error_code ec;
-        for (std::filesystem::directory_iterator it(job_dir / "samples", ec), end; !ec && it != end; it.increment(ec))
+        for (std::filesystem::directory_iterator it(job_dir / "samples", ec), end; !ec && it != end;
+             it.increment(ec))
             k += it->path().filename().string().front() != '.';
         return k;
     };
-    for (int i = 0; i < 600 && written() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 600 && written() < n; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
 }  // namespace
@@ -93,20 +100,26 @@ TEST_CASE("discover lists VMs, IDs, power states and disks", "[e2e]") {
     CHECK(vms[0].at("world_group_id").to_number<std::int64_t>() == 2099979);
     CHECK(vms[0].at("vmid").to_number<std::int64_t>() == 1);
     CHECK(vms[0].at("disks").as_array().size() == 2);
-    CHECK(vms[0].at("disks").at(0).at("backing").as_string() == "[datastore1] SQL-Server-01/SQL-Server-01.vmdk");
+    CHECK(vms[0].at("disks").at(0).at("backing").as_string() ==
+          "[datastore1] SQL-Server-01/SQL-Server-01.vmdk");
     CHECK(vms[0].at("disks").at(1).at("lun").as_string() == "vml.0200000000600508b1001c3ea3");
     CHECK(vms[0].at("disks").at(1).at("capacity_kb").to_number<std::int64_t>() == 41943040);
     CHECK(vms[1].at("name").as_string() == "web, app (prod)");
     CHECK(vms[2].at("power_state").as_string() == "off");
     const auto human = run(env.vscsi("host discover 127.0.0.1" + env.ssh_args()));
-    CHECK_THAT(human.out, Catch::Contains("scsi0:1   handleID 8195") && Catch::Contains("(RDM vml.0200000000600508b1001c3ea3)"));
+    CHECK_THAT(human.out, Catch::Contains("scsi0:1   handleID 8195") &&
+                              Catch::Contains("(RDM vml.0200000000600508b1001c3ea3)"));
 }
 
-TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers the workload model", "[e2e]") {
+TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers the workload model",
+          "[e2e]") {
     SshdFixture sshd;
     ScratchDir tmp;
     Env env{sshd, tmp.path() / "data"};
-    const auto r = run(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 3 --interval 1 --name sql --foreground" + env.ssh_args()));
+    const auto r =
+        run(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 3 --interval 1 "
+                      "--name sql --foreground" +
+                      env.ssh_args()));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("sample 3/3"));
@@ -116,11 +129,12 @@ TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers th
     CHECK(meta.at("collection").at("samples_collected").to_number<int>() == 3);
     CHECK(meta.at("cleanup").at("vscsistats_stopped").as_bool());
     CHECK(meta.at("collection").at("vscsistats").at(0).at("state").as_string() == "stopped");
-    CHECK_THAT(std::string(meta.at("host").at("fingerprint").as_string()), Catch::StartsWith("SHA256:"));
+    CHECK_THAT(std::string(meta.at("host").at("fingerprint").as_string()),
+               Catch::StartsWith("SHA256:"));
     // Nothing left running on the host.
-    CHECK_THAT(sshd.sim_state(),
-               Catch::Contains("\"collections\": {}"));
-    // The model: scsi0:0 800 IOPS 70% reads, scsi0:1 200 IOPS 10% reads (tests/esxi/host-two-vms.json)
+    CHECK_THAT(sshd.sim_state(), Catch::Contains("\"collections\": {}"));
+    // The model: scsi0:0 800 IOPS 70% reads, scsi0:1 200 IOPS 10% reads
+    // (tests/esxi/host-two-vms.json)
     const auto a = run(env.vscsi("--json analyze sql --filter none"));
     REQUIRE(a.exit_code == 0);
     const auto m = boost::json::parse(a.out).as_object().at("metrics").as_object();
@@ -128,8 +142,10 @@ TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers th
     CHECK(m.at("iops").at("total").to_number<double>() == Approx(1000).epsilon(0.05));
     CHECK(m.at("read_percent").to_number<double>() == Approx(58).margin(2));
     const auto& bs = m.at("block_size_distribution").at("write").as_object();
-    CHECK(bs.at("262144").to_number<double>() == Approx(100.0 * 54 / 420).margin(1));  // 30% of 180 writes/s of 420
-    CHECK(m.at("sequential_percent").at("write").to_number<double>() == Approx(100.0 * (240 * 0.2 + 180 * 0.9) / 420).margin(3));
+    CHECK(bs.at("262144").to_number<double>() ==
+          Approx(100.0 * 54 / 420).margin(1));  // 30% of 180 writes/s of 420
+    CHECK(m.at("sequential_percent").at("write").to_number<double>() ==
+          Approx(100.0 * (240 * 0.2 + 180 * 0.9) / 420).margin(3));
 }
 
 TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O", "[e2e]") {
@@ -137,7 +153,10 @@ TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O",
     ScratchDir tmp;
     Env env{sshd, tmp.path() / "data"};
     const auto log = tmp.path() / "job.log";
-    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 6 --interval 1 --name web --foreground" + env.ssh_args()), log);
+    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 6 "
+                                     "--interval 1 --name web --foreground" +
+                                     env.ssh_args()),
+                           log);
     wait_for_samples(env.data / "jobs/web", 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     sshd.kill_all();
@@ -150,9 +169,11 @@ TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O",
     const auto meta = load(job / "job.json");
     CHECK(meta.at("status").as_string() == "completed");
     CHECK(meta.at("collection").at("samples_collected").to_number<int>() == 6);
-    CHECK(meta.at("collection").at("gaps").to_number<int>() == 0);  // the collection kept counting on the host
+    CHECK(meta.at("collection").at("gaps").to_number<int>() ==
+          0);  // the collection kept counting on the host
     bool saw_outage = false;
-    for (const auto& e : meta.at("collection").at("errors").as_array()) saw_outage = saw_outage || !e.as_string().empty();
+    for (const auto& e : meta.at("collection").at("errors").as_array())
+        saw_outage = saw_outage || !e.as_string().empty();
     CHECK(saw_outage);
     // 150 IOPS over the whole covered time: the longer sample spans the outage.
     const JobDir dir(job);
@@ -174,13 +195,21 @@ TEST_CASE("auto-stop: re-armed in time there is no gap; too late, the restart is
     ScratchDir tmp;
     // 30 simulated minutes pass in 5 real seconds: re-arming every 1.5 s leaves
     // 3.5 s for a late sample on a loaded machine (1 s was not always enough).
-    SshdFixture sshd(host_json_with(tmp.path(), "\"autostop_seconds\": 1800", "\"autostop_seconds\": 1800, \"time_scale\": 360"));
+    SshdFixture sshd(host_json_with(tmp.path(), "\"autostop_seconds\": 1800",
+                                    "\"autostop_seconds\": 1800, \"time_scale\": 360"));
     Env env{sshd, tmp.path() / "data"};
-    auto r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --rearm-every 1.5 --name rearmed --foreground" + env.ssh_args()));
+    auto r =
+        run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 "
+                      "--rearm-every 1.5 --name rearmed --foreground" +
+                      env.ssh_args()));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(load(env.data / "jobs/rearmed/job.json").at("collection").at("gaps").to_number<int>() == 0);
-    r = run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 8 --interval 1 --rearm-every 100 --name late --foreground" + env.ssh_args()));
+    CHECK(load(env.data / "jobs/rearmed/job.json").at("collection").at("gaps").to_number<int>() ==
+          0);
+    r =
+        run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 8 --interval 1 "
+                      "--rearm-every 100 --name late --foreground" +
+                      env.ssh_args()));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(load(env.data / "jobs/late/job.json").at("collection").at("gaps").to_number<int>() >= 1);
@@ -192,7 +221,10 @@ TEST_CASE("a simulated host reboot is detected and collection restarts", "[e2e]"
     ScratchDir tmp;
     Env env{sshd, tmp.path() / "data"};
     const auto log = tmp.path() / "job.log";
-    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 --name rb --foreground" + env.ssh_args()), log);
+    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 "
+                                     "--interval 1 --name rb --foreground" +
+                                     env.ssh_args()),
+                           log);
     wait_for_samples(env.data / "jobs/rb", 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     REQUIRE(sshd.admin("reboot") == 0);
@@ -210,15 +242,20 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     ScratchDir tmp;
     Env env{sshd, tmp.path() / "data"};
     const auto log = tmp.path() / "job.log";
-    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 50 --interval 1 --name killed --foreground" + env.ssh_args()), log);
-    wait_for_samples(env.data / "jobs/killed", 2);  // then kill it in the middle of the third interval
+    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 50 "
+                                     "--interval 1 --name killed --foreground" +
+                                     env.ssh_args()),
+                           log);
+    wait_for_samples(env.data / "jobs/killed",
+                     2);  // then kill it in the middle of the third interval
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     ::kill(pid, SIGKILL);
     wait_exit(pid);
     const auto job = env.data / "jobs/killed";
     const auto meta = load(job / "job.json");  // parses: written atomically
     CHECK(meta.at("status").as_string() == "running");
-    CHECK(meta.at("collection").at("vscsistats").at(0).at("state").as_string() == "running");  // recorded: cleanup can find it
+    CHECK(meta.at("collection").at("vscsistats").at(0).at("state").as_string() ==
+          "running");  // recorded: cleanup can find it
     std::size_t samples = 0;
     for (const auto& e : std::filesystem::directory_iterator(job / "samples")) {
         CHECK(e.path().filename().string().front() != '.');  // no temp file left
@@ -235,8 +272,7 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     // The recorded collection is still running on the host. The first client
     // command starts a daemon, which takes the orphaned job over (its
     // collector's lock died with it); stopping it stops vscsiStats.
-    CHECK_THAT(sshd.sim_state(),
-               Catch::Contains("2099979:8194"));
+    CHECK_THAT(sshd.sim_state(), Catch::Contains("2099979:8194"));
     auto c = run(env.vscsi("job cleanup killed" + env.ssh_args()));
     CHECK(c.exit_code == 2);  // running again, in the daemon: its collector stops vscsiStats
     CHECK_THAT(c.err, Catch::Contains("vscsi job stop killed"));
@@ -247,8 +283,7 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     CHECK(after.at("cleanup").at("vscsistats_stopped").as_bool());
     CHECK(after.at("status").as_string() == "stopped");
     CHECK(after.at("collection").at("samples_collected").to_number<std::size_t>() >= samples);
-    CHECK_THAT(sshd.sim_state(),
-               Catch::Contains("\"collections\": {}"));
+    CHECK_THAT(sshd.sim_state(), Catch::Contains("\"collections\": {}"));
     c = run(env.vscsi("job cleanup killed" + env.ssh_args()));  // idempotent
     CHECK(c.exit_code == 0);
     CHECK_THAT(c.out, Catch::Contains("nothing to clean up"));
@@ -259,7 +294,10 @@ TEST_CASE("SIGTERM stops the job cleanly: vscsiStats stopped, partial data kept"
     ScratchDir tmp;
     Env env{sshd, tmp.path() / "data"};
     const auto log = tmp.path() / "job.log";
-    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --disk scsi0:1 --samples 50 --interval 1 --name term --foreground" + env.ssh_args()), log);
+    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --disk scsi0:1 "
+                                     "--samples 50 --interval 1 --name term --foreground" +
+                                     env.ssh_args()),
+                           log);
     wait_for_samples(env.data / "jobs/term", 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(600));
     ::kill(pid, SIGTERM);
@@ -269,10 +307,10 @@ TEST_CASE("SIGTERM stops the job cleanly: vscsiStats stopped, partial data kept"
     const auto meta = load(env.data / "jobs/term/job.json");
     CHECK(meta.at("status").as_string() == "stopped");
     CHECK(meta.at("cleanup").at("vscsistats_stopped").as_bool());
-    CHECK(meta.at("collection").at("vscsistats").at(0).at("handle_id").to_number<int>() == 8195);  // one disk: -w -i
+    CHECK(meta.at("collection").at("vscsistats").at(0).at("handle_id").to_number<int>() ==
+          8195);  // one disk: -w -i
     CHECK(meta.at("collection").at("samples_collected").to_number<int>() >= 1);
-    CHECK_THAT(sshd.sim_state(),
-               Catch::Contains("\"collections\": {}"));
+    CHECK_THAT(sshd.sim_state(), Catch::Contains("\"collections\": {}"));
 }
 
 TEST_CASE("unknown host keys are refused by the CLI with the fingerprint", "[e2e]") {
@@ -286,17 +324,21 @@ TEST_CASE("unknown host keys are refused by the CLI with the fingerprint", "[e2e
     CHECK_THAT(r.err, Catch::Contains("SHA256:") && Catch::Contains("--accept-new-host-key"));
 }
 
-TEST_CASE("~/.ssh/config aliases: HostName, Port, User and IdentityFile come from the config", "[e2e]") {
+TEST_CASE("~/.ssh/config aliases: HostName, Port, User and IdentityFile come from the config",
+          "[e2e]") {
     SshdFixture sshd;
     ScratchDir tmp;
     Env env{sshd, tmp.path() / "data"};
     const auto cfg = tmp.path() / "ssh_config";
-    write_text(cfg, "Host esxi-lab\n  HostName 127.0.0.1\n  Port " + std::to_string(sshd.port()) + "\n  User " + sshd.user() +
-                        "\n  IdentityFile " + sshd.client_key().string() + "\n");
-    const auto r = run(env.vscsi("--json host discover esxi-lab --ssh-config " + shell_quote(cfg) + " --known-hosts " +
-                                 shell_quote(tmp.path() / "kh") + " --accept-new-host-key --no-agent"));
+    write_text(cfg, "Host esxi-lab\n  HostName 127.0.0.1\n  Port " + std::to_string(sshd.port()) +
+                        "\n  User " + sshd.user() + "\n  IdentityFile " +
+                        sshd.client_key().string() + "\n");
+    const auto r = run(env.vscsi("--json host discover esxi-lab --ssh-config " + shell_quote(cfg) +
+                                 " --known-hosts " + shell_quote(tmp.path() / "kh") +
+                                 " --accept-new-host-key --no-agent"));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(boost::json::parse(r.out).at("vms").as_array().size() == 3);
-    CHECK_THAT(read_text(tmp.path() / "kh"), Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
+    CHECK_THAT(read_text(tmp.path() / "kh"),
+               Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
 }

@@ -1,12 +1,11 @@
 // The SSH layer against a real OpenSSH server on 127.0.0.1 in front of the
 // simulated ESXi host.
-#include <catch2/catch.hpp>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <catch2/catch.hpp>
 
 #include "format/vscsistats_csv.hpp"
 #include "format/vscsistats_listing.hpp"
@@ -51,7 +50,9 @@ host::SshParams params(const SshdFixture& sshd, const std::filesystem::path& kno
     return p;
 }
 
-std::string why(const ssh::ExecResult& r) { return r ? r->err : r.error().message; }
+std::string why(const ssh::ExecResult& r) {
+    return r ? r->err : r.error().message;
+}
 
 }  // namespace
 
@@ -59,7 +60,8 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
     SshdFixture sshd;
     auto p = params(sshd, sshd.dir() / "known_hosts");
     p.accept_new_host_key = true;
-    const auto results = run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<ssh::ExecResult>> {
+    const auto results = run_co([&](asio::any_io_executor ex)
+                                    -> asio::awaitable<std::vector<ssh::ExecResult>> {
         auto c = co_await ssh::SshConnection::connect(ex, p);
         if (!c) throw std::runtime_error(c.error().message);
         auto conn = *c;
@@ -70,10 +72,14 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
         std::vector<ssh::ExecResult> prints(20, ssh::SshError{});
         int done = 0;
         for (auto& slot : prints)
-            asio::co_spawn(ex, [&]() -> asio::awaitable<void> {
-                slot = co_await conn->exec("vscsiStats -p all -c -w 2099979", std::chrono::seconds(20));
-                ++done;
-            }, asio::detached);
+            asio::co_spawn(
+                ex,
+                [&]() -> asio::awaitable<void> {
+                    slot = co_await conn->exec("vscsiStats -p all -c -w 2099979",
+                                               std::chrono::seconds(20));
+                    ++done;
+                },
+                asio::detached);
         asio::steady_timer t(ex);
         while (done < 20) {
             t.expires_after(std::chrono::milliseconds(10));
@@ -102,19 +108,23 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
     }
     CHECK(results[22]->exit_status == 3);
     CHECK(results[22]->err == "to-stderr\n");
-    CHECK_THAT(read_text(sshd.dir() / "known_hosts"), Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
+    CHECK_THAT(read_text(sshd.dir() / "known_hosts"),
+               Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
 }
 
 TEST_CASE("host keys: unknown refused unless accepted, changed always refused", "[ssh]") {
     SshdFixture sshd;
     auto connect = [&](host::SshParams p) {
-        return run_co([&](asio::any_io_executor ex) -> asio::awaitable<Result> { co_return co_await ssh::SshConnection::connect(ex, p); });
+        return run_co([&](asio::any_io_executor ex) -> asio::awaitable<Result> {
+            co_return co_await ssh::SshConnection::connect(ex, p);
+        });
     };
     SECTION("unknown") {
         const auto r = connect(params(sshd, sshd.dir() / "empty_known_hosts"));
         REQUIRE_FALSE(r);
         CHECK(r.error().kind == ssh::SshError::Kind::host_key);
-        CHECK_THAT(r.error().message, Catch::Contains("SHA256:") && Catch::Contains("--accept-new-host-key"));
+        CHECK_THAT(r.error().message,
+                   Catch::Contains("SHA256:") && Catch::Contains("--accept-new-host-key"));
         CHECK_FALSE(std::filesystem::exists(sshd.dir() / "empty_known_hosts"));
     }
     SECTION("changed, even with accept-new") {
@@ -124,7 +134,8 @@ TEST_CASE("host keys: unknown refused unless accepted, changed always refused", 
         p.accept_new_host_key = true;
         const auto r = connect(p);
         REQUIRE_FALSE(r);
-        CHECK_THAT(r.error().message, Catch::Contains("HOST KEY CHANGED") && Catch::Contains("SHA256:") &&
+        CHECK_THAT(r.error().message, Catch::Contains("HOST KEY CHANGED") &&
+                                          Catch::Contains("SHA256:") &&
                                           Catch::Contains("ssh-keygen -R"));
     }
     SECTION("auth failure names what was tried and never the password") {
@@ -154,19 +165,24 @@ TEST_CASE("bounded output, command timeouts and a dropped connection", "[ssh]") 
     p.accept_new_host_key = true;
     p.max_output_bytes = 1u << 20;
     REQUIRE(sshd.admin("fault huge 1") == 0);
-    const auto results = run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<ssh::ExecResult>> {
-        auto c = co_await ssh::SshConnection::connect(ex, p);
-        if (!c) throw std::runtime_error(c.error().message);
-        auto conn = *c;
-        std::vector<ssh::ExecResult> out;
-        out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(30)));      // huge
-        if (sshd.admin("fault hang 1") != 0) throw std::runtime_error("cannot arm the hang fault");
-        out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(1)));       // hangs 3 s
-        out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));      // fine again
-        out.push_back(co_await conn->exec("kill -9 $PPID", std::chrono::seconds(10)));      // the server side dies
-        out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));
-        co_return out;
-    });
+    const auto results =
+        run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<ssh::ExecResult>> {
+            auto c = co_await ssh::SshConnection::connect(ex, p);
+            if (!c) throw std::runtime_error(c.error().message);
+            auto conn = *c;
+            std::vector<ssh::ExecResult> out;
+            out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(30)));  // huge
+            if (sshd.admin("fault hang 1") != 0)
+                throw std::runtime_error("cannot arm the hang fault");
+            out.push_back(
+                co_await conn->exec("vscsiStats -l", std::chrono::seconds(1)));  // hangs 3 s
+            out.push_back(
+                co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));  // fine again
+            out.push_back(co_await conn->exec("kill -9 $PPID",
+                                              std::chrono::seconds(10)));  // the server side dies
+            out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));
+            co_return out;
+        });
     CHECK_FALSE(results[0].has_value());
     CHECK_THAT(why(results[0]), Catch::Contains("more than 1 MiB"));
     CHECK_FALSE(results[1].has_value());
@@ -186,20 +202,26 @@ TEST_CASE("host shells over SSH and in-process honour the simulator's faults ali
     p.accept_new_host_key = true;
     p.max_output_bytes = 1u << 20;
     auto run_faults = [&](auto make_shell) {
-        return run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<host::CommandResult>> {
-            std::unique_ptr<host::HostShell> shell = make_shell(ex);
-            std::vector<host::CommandResult> out;
-            if (sshd.admin("fault huge 1") != 0) throw std::runtime_error("cannot arm the huge fault");
-            out.push_back(co_await shell->run("vscsiStats -l", std::chrono::seconds(30)));
-            if (sshd.admin("fault hang 1") != 0) throw std::runtime_error("cannot arm the hang fault");
-            out.push_back(co_await shell->run("vscsiStats -l", std::chrono::seconds(1)));  // hangs 3 s
-            out.push_back(co_await shell->run("vscsiStats -l", std::chrono::seconds(10)));
-            out.push_back(co_await shell->run("vscsiStats -p all -c -w 424242", std::chrono::seconds(10)));
-            shell->close();
-            co_return out;
-        });
+        return run_co(
+            [&](asio::any_io_executor ex) -> asio::awaitable<std::vector<host::CommandResult>> {
+                std::unique_ptr<host::HostShell> shell = make_shell(ex);
+                std::vector<host::CommandResult> out;
+                if (sshd.admin("fault huge 1") != 0)
+                    throw std::runtime_error("cannot arm the huge fault");
+                out.push_back(co_await shell->run("vscsiStats -l", std::chrono::seconds(30)));
+                if (sshd.admin("fault hang 1") != 0)
+                    throw std::runtime_error("cannot arm the hang fault");
+                out.push_back(
+                    co_await shell->run("vscsiStats -l", std::chrono::seconds(1)));  // hangs 3 s
+                out.push_back(co_await shell->run("vscsiStats -l", std::chrono::seconds(10)));
+                out.push_back(co_await shell->run("vscsiStats -p all -c -w 424242",
+                                                  std::chrono::seconds(10)));
+                shell->close();
+                co_return out;
+            });
     };
-    const auto over_ssh = run_faults([&](asio::any_io_executor ex) { return std::make_unique<ssh::SshHost>(ex, p); });
+    const auto over_ssh =
+        run_faults([&](asio::any_io_executor ex) { return std::make_unique<ssh::SshHost>(ex, p); });
     const auto in_process = run_faults([&](asio::any_io_executor ex) {
         return std::make_unique<sim::InProcessHost>(ex, sshd.sim_dir(), p.max_output_bytes);
     });

@@ -1,10 +1,10 @@
 #pragma once
 // Access to tests/fixtures (path given by meson in VSCSI_FIXTURES) and scratch dirs.
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -27,7 +27,9 @@ inline std::string read_text(const std::filesystem::path& p) {
     return ss.str();
 }
 
-inline std::string real_sample() { return read_text(fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv"); }
+inline std::string real_sample() {
+    return read_text(fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv");
+}
 
 inline void write_text(const std::filesystem::path& p, const std::string& s) {
     std::ofstream out(p, std::ios::binary);
@@ -37,7 +39,7 @@ inline void write_text(const std::filesystem::path& p, const std::string& s) {
 
 // A fresh directory removed at scope exit.
 class ScratchDir {
-public:
+  public:
     ScratchDir() {
         static std::atomic<int> n{0};
         path_ = std::filesystem::temp_directory_path() /
@@ -51,7 +53,7 @@ public:
     }
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

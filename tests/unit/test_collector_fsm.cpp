@@ -1,6 +1,5 @@
 // The collection lifecycle with a fake clock and a scripted host: no SSH, no files.
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <sstream>
 
@@ -38,7 +37,8 @@ struct FakeHost {
     }
 
     std::string print(std::int64_t wgid, TimePoint now) {
-        const auto secs = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - vms[wgid].started).count());
+        const auto secs = static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::seconds>(now - vms[wgid].started).count());
         VscsiStatsOutput o;
         auto d = per_second;
         d.disk.world_group_id = wgid;
@@ -71,17 +71,26 @@ struct FakeHost {
             if (!c.running) c.started = now;
             c.running = true;
             c.armed = now;
-            return host::CommandOutput{0, "vscsiStats: Starting Vscsi stats collection for worldGroup " + std::to_string(wgid), ""};
+            return host::CommandOutput{
+                0,
+                "vscsiStats: Starting Vscsi stats collection for worldGroup " +
+                    std::to_string(wgid),
+                ""};
         }
         if (cmd.find(" -x ") != std::string::npos) {
             if (stop_fails) return host::CommandOutput{1, "", "vscsiStats: stop failed"};
             c.running = false;
             return host::CommandOutput{0, "", ""};
         }
-        if (!c.running) return host::CommandOutput{255, "", "vscsiStats: No stats collection is running for worldGroupID"};
+        if (!c.running)
+            return host::CommandOutput{
+                255, "", "vscsiStats: No stats collection is running for worldGroupID"};
         if (garbage_prints > 0) {
             --garbage_prints;
-            return host::CommandOutput{0, "Histogram: IO lengths of commands,virtual machine worldGroupID,1,virtual disk handleID,2\nmin,x\n", ""};
+            return host::CommandOutput{0,
+                                       "Histogram: IO lengths of commands,virtual machine "
+                                       "worldGroupID,1,virtual disk handleID,2\nmin,x\n",
+                                       ""};
         }
         return host::CommandOutput{0, print(wgid, now), ""};
     }
@@ -154,8 +163,12 @@ Action to_first_wait(CollectorFsm& fsm, FakeHost& host, TimePoint now) {
     return a;
 }
 
-std::uint64_t ios(const Sample& s) { return s.data.disks.at(0).find(Metric::io_length, Direction::total)->count; }
-std::int64_t secs(TimePoint a, TimePoint b) { return std::chrono::duration_cast<std::chrono::seconds>(b - a).count(); }
+std::uint64_t ios(const Sample& s) {
+    return s.data.disks.at(0).find(Metric::io_length, Direction::total)->count;
+}
+std::int64_t secs(TimePoint a, TimePoint b) {
+    return std::chrono::duration_cast<std::chrono::seconds>(b - a).count();
+}
 
 }  // namespace
 
@@ -165,9 +178,10 @@ TEST_CASE("a job starts, samples on schedule, stops vscsiStats and completes", "
     const auto r = drive(fsm, host);
     CHECK(r.status == JobStatus::completed);
     REQUIRE(r.samples.size() == 3);
-    CHECK(host.log == std::vector<std::string>{"vscsiStats -s -w 2099979", "vscsiStats -p all -c -w 2099979",
-                                               "vscsiStats -p all -c -w 2099979", "vscsiStats -p all -c -w 2099979",
-                                               "vscsiStats -p all -c -w 2099979", "vscsiStats -x -w 2099979"});
+    CHECK(host.log == std::vector<std::string>{
+                          "vscsiStats -s -w 2099979", "vscsiStats -p all -c -w 2099979",
+                          "vscsiStats -p all -c -w 2099979", "vscsiStats -p all -c -w 2099979",
+                          "vscsiStats -p all -c -w 2099979", "vscsiStats -x -w 2099979"});
     for (std::size_t i = 0; i < 3; ++i) {
         CHECK(r.samples[i].header.seq == i + 1);
         CHECK(r.samples[i].header.start == t0 + 60s * static_cast<int>(i));
@@ -184,11 +198,13 @@ TEST_CASE("the schedule does not drift when commands are slow", "[collect]") {
     CollectorFsm fsm(config(5, 60s));
     const auto r = drive(fsm, host, 1500ms);
     // baseline print returned at t0+3s: ticks at +63, +123, ... whatever each tick costs
-    for (std::size_t i = 0; i < r.waits.size(); ++i) CHECK(secs(t0, r.waits[i]) == 3 + 60 * static_cast<int>(i + 1));
+    for (std::size_t i = 0; i < r.waits.size(); ++i)
+        CHECK(secs(t0, r.waits[i]) == 3 + 60 * static_cast<int>(i + 1));
     std::uint64_t total = 0;
     for (const auto& s : r.samples) total += ios(s);
     // the fake host counts whole seconds since its -s: allow one second of granularity
-    const auto expected = 10.0 * static_cast<double>(secs(r.samples.front().header.start, r.samples.back().header.end));
+    const auto expected = 10.0 * static_cast<double>(secs(r.samples.front().header.start,
+                                                          r.samples.back().header.end));
     CHECK(static_cast<double>(total) == Catch::Detail::Approx(expected).margin(10));
 }
 
@@ -199,7 +215,8 @@ TEST_CASE("long jobs re-arm before the 30-minute auto-stop and lose no interval"
     const auto r = drive(fsm, host);
     CHECK(r.status == JobStatus::completed);
     REQUIRE(r.samples.size() == 9);
-    const auto rearms = std::count(host.log.begin(), host.log.end(), std::string("vscsiStats -s -w 2099979"));
+    const auto rearms =
+        std::count(host.log.begin(), host.log.end(), std::string("vscsiStats -s -w 2099979"));
     CHECK(rearms == 1 + 4);  // start, then every 20 minutes over 90 minutes
     for (const auto& s : r.samples) {
         CHECK(ios(s) == 6000);
@@ -223,7 +240,8 @@ TEST_CASE("a collection found stopped is restarted and the gap is marked", "[col
     CHECK_THAT(fsm.progress().errors.front(), Catch::Contains("collection not running"));
 }
 
-TEST_CASE("a connection outage backs off exponentially and the next sample covers it", "[collect]") {
+TEST_CASE("a connection outage backs off exponentially and the next sample covers it",
+          "[collect]") {
     FakeHost host;
     host.down_from = t0 + 90s;
     host.down_until = t0 + 200s;
@@ -243,12 +261,14 @@ TEST_CASE("a connection outage backs off exponentially and the next sample cover
     // no I/O lost: the samples add up to the whole collection time
     std::uint64_t total = 0;
     for (const auto& s : r.samples) total += ios(s);
-    CHECK(total == 10u * static_cast<std::uint64_t>(secs(r.samples.front().header.start, r.samples.back().header.end)));
+    CHECK(total == 10u * static_cast<std::uint64_t>(
+                             secs(r.samples.front().header.start, r.samples.back().header.end)));
     CHECK(fsm.progress().gaps == 0);
     CHECK_THAT(fsm.progress().errors.front(), Catch::Contains("connection refused"));
 }
 
-TEST_CASE("a host unreachable for too long fails the job and says cleanup is pending", "[collect]") {
+TEST_CASE("a host unreachable for too long fails the job and says cleanup is pending",
+          "[collect]") {
     FakeHost host;
     host.down_from = t0 + 30s;
     host.down_until = TimePoint::max();
@@ -279,7 +299,8 @@ TEST_CASE("a failed stop is recorded for cleanup", "[collect]") {
     const auto r = drive(fsm, host);
     CHECK(r.status == JobStatus::completed);
     CHECK(fsm.progress().collections[0].state == CollectionStatus::stop_failed);
-    CHECK_THAT(fsm.progress().collections[0].error, Catch::Contains("stop failed (exit 1): vscsiStats: stop failed"));
+    CHECK_THAT(fsm.progress().collections[0].error,
+               Catch::Contains("stop failed (exit 1): vscsiStats: stop failed"));
 }
 
 TEST_CASE("unreadable output is reported and the next sample covers both intervals", "[collect]") {
@@ -359,13 +380,18 @@ TEST_CASE("a fatal transport error (host key changed) ends the job at once", "[c
 #include "collect/target_selection.hpp"
 #include "format/vscsistats_listing.hpp"
 
-TEST_CASE("targets are matched locally by name or ID; only numbers go into commands", "[collect][select]") {
+TEST_CASE("targets are matched locally by name or ID; only numbers go into commands",
+          "[collect][select]") {
     VscsiStatsListing l;
-    REQUIRE_FALSE(parse_vscsistats_listing(
-        "Virtual Machine worldGroupID: 11, Virtual Machine Display Name: db; rm -rf /, Virtual Machine Config File: /a.vmx, {\n"
-        " Virtual SCSI Disk handleID: 8194 (scsi0:0)\n Virtual SCSI Disk handleID: 8195 (scsi0:1)\n}\n"
-        "Virtual Machine worldGroupID: 22, Virtual Machine Display Name: Web, Virtual Machine Config File: /b.vmx, {\n"
-        " Virtual SCSI Disk handleID: 9000 (scsi0:0)\n}\n", l));
+    REQUIRE_FALSE(
+        parse_vscsistats_listing("Virtual Machine worldGroupID: 11, Virtual Machine Display Name: "
+                                 "db; rm -rf /, Virtual Machine Config File: /a.vmx, {\n"
+                                 " Virtual SCSI Disk handleID: 8194 (scsi0:0)\n Virtual SCSI Disk "
+                                 "handleID: 8195 (scsi0:1)\n}\n"
+                                 "Virtual Machine worldGroupID: 22, Virtual Machine Display Name: "
+                                 "Web, Virtual Machine Config File: /b.vmx, {\n"
+                                 " Virtual SCSI Disk handleID: 9000 (scsi0:0)\n}\n",
+                                 l));
     auto s = select_targets(l, {"db; rm -rf /"}, {}).value();
     REQUIRE(s.collections.size() == 1);
     CHECK(start_command(s.collections[0]) == "vscsiStats -s -w 11");
@@ -376,14 +402,16 @@ TEST_CASE("targets are matched locally by name or ID; only numbers go into comma
     CHECK(print_command(s.collections[1]) == "vscsiStats -p all -c -w 22");  // all of Web's disks
     const auto nope = select_targets(l, {"nope"}, {});
     REQUIRE_FALSE(nope.has_value());
-    CHECK_THAT(nope.error().message(), Catch::Contains("no powered-on VM 'nope'") && Catch::Contains("Web (worldGroupID 22)"));
+    CHECK_THAT(nope.error().message(), Catch::Contains("no powered-on VM 'nope'") &&
+                                           Catch::Contains("Web (worldGroupID 22)"));
     const auto no_disk = select_targets(l, {"Web"}, {"scsi1:0"});
     REQUIRE_FALSE(no_disk.has_value());
     CHECK(no_disk.error().kind == ErrorKind::usage);
     CHECK_THAT(no_disk.error().message(), Catch::Contains("has no disk matching"));
 }
 
-TEST_CASE("a resumed job continues the sample count and marks its first new sample after a gap", "[collect][resume]") {
+TEST_CASE("a resumed job continues the sample count and marks its first new sample after a gap",
+          "[collect][resume]") {
     FakeHost host;
     host.vms[2099979] = {true, t0 - 10min, t0 - 10min};  // still collecting since before the crash
     auto c = config(5, 60s);
@@ -405,7 +433,8 @@ TEST_CASE("a resumed job continues the sample count and marks its first new samp
     CHECK(host.log.back() == "vscsiStats -x -w 2099979");
 }
 
-TEST_CASE("a job found past its end time is stopped on the host and finished with what it has", "[collect][resume]") {
+TEST_CASE("a job found past its end time is stopped on the host and finished with what it has",
+          "[collect][resume]") {
     FakeHost host;
     host.vms[2099979] = {true, t0 - 10min, t0 - 10min};
     auto c = config(5, 60s);

@@ -31,7 +31,8 @@ interval = 60
 [profile.quick]   ; overrides the built-in one
 samples = 5
 interval = 10
-)", "/home/u/.config/vscsi/config");
+)",
+                                  "/home/u/.config/vscsi/config");
     CHECK(cfg.data_dir == std::filesystem::path("/srv/vscsi"));
     CHECK(cfg.values("ssh", "user") == std::vector<std::string>{"root"});
     CHECK(cfg.values("ssh", "key") == std::vector<std::string>{"~/.ssh/a", "~/.ssh/b"});

@@ -1,22 +1,20 @@
 // The daemon's pure pieces: JSON-RPC codec, rate limiter, systemd environment,
 // log lines, Prometheus text, job status text.
-#include <catch2/catch.hpp>
-
 #include <boost/json.hpp>
-
+#include <catch2/catch.hpp>
 #include <map>
 
 #include "cli/job_status_text.hpp"
 #include "daemon/job_index.hpp"
-#include "protocol/messages.hpp"
-#include "protocol/rpc_binding.hpp"
-#include "protocol/json_rpc.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_text.hpp"
 #include "daemon/rate_limiter.hpp"
 #include "daemon/systemd.hpp"
 #include "fixtures.hpp"
 #include "job/job_dir.hpp"
+#include "protocol/json_rpc.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/rpc_binding.hpp"
 #include "sim/workload_model.hpp"
 
 using namespace vscsi;
@@ -25,7 +23,8 @@ using namespace vscsi::protocol;
 using namespace vscsi::test;
 namespace json = boost::json;
 
-TEST_CASE("JSON-RPC requests: valid, notification, and every malformed shape gets its error", "[rpc]") {
+TEST_CASE("JSON-RPC requests: valid, notification, and every malformed shape gets its error",
+          "[rpc]") {
     auto one = [](std::string_view line) {
         auto r = parse_request_line(line);
         REQUIRE(r.items.size() == 1);
@@ -70,14 +69,16 @@ TEST_CASE("JSON-RPC requests: valid, notification, and every malformed shape get
 }
 
 TEST_CASE("JSON-RPC batches answer element by element and are bounded", "[rpc]") {
-    const auto r = parse_request_line(R"([{"jsonrpc":"2.0","id":1,"method":"a"},5,{"jsonrpc":"2.0","method":"n"}])");
+    const auto r = parse_request_line(
+        R"([{"jsonrpc":"2.0","id":1,"method":"a"},5,{"jsonrpc":"2.0","method":"n"}])");
     CHECK(r.batch);
     REQUIRE(r.items.size() == 3);
     CHECK(r.items[0].request);
     CHECK(r.items[1].error->code == rpc_code::invalid_request);
     CHECK(r.items[2].request->notification);
     std::string big = "[";
-    for (int i = 0; i < 101; ++i) big += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","id":1,"method":"a"})";
+    for (int i = 0; i < 101; ++i)
+        big += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","id":1,"method":"a"})";
     const auto b = parse_request_line(big + "]");
     REQUIRE(b.items.size() == 1);
     CHECK(b.items[0].error->code == rpc_code::invalid_request);
@@ -85,7 +86,8 @@ TEST_CASE("JSON-RPC batches answer element by element and are bounded", "[rpc]")
     CHECK(encode_batch({"{}", "{}"}) == "[{},{}]");
 }
 
-TEST_CASE("JSON-RPC responses round-trip through the client decoder; codes map to exit codes", "[rpc]") {
+TEST_CASE("JSON-RPC responses round-trip through the client decoder; codes map to exit codes",
+          "[rpc]") {
     const auto res = parse_reply_line(encode_result(3, json::object{{"x", 1}}));
     CHECK(res.id.as_int64() == 3);
     CHECK_FALSE(res.error);
@@ -146,7 +148,8 @@ TEST_CASE("systemd: socket activation only for our pid, notify socket forms", "[
 TEST_CASE("log lines carry journal priorities under systemd and stay one line", "[log]") {
     CHECK(format_log_line(LogLevel::error, "cannot\nwrite", true, "T") == "<3>cannot write\n");
     CHECK(format_log_line(LogLevel::info, "job a started", true, "T") == "<6>job a started\n");
-    CHECK(format_log_line(LogLevel::warning, "x", false, "2026-01-01T00:00:00Z") == "2026-01-01T00:00:00Z warning x\n");
+    CHECK(format_log_line(LogLevel::warning, "x", false, "2026-01-01T00:00:00Z") ==
+          "2026-01-01T00:00:00Z warning x\n");
 }
 
 TEST_CASE("Prometheus text: gauges of the last sample and cumulative histograms", "[metrics]") {
@@ -178,9 +181,12 @@ TEST_CASE("Prometheus text: gauges of the last sample and cumulative histograms"
     CHECK(types == 1);
     // Buckets are cumulative and end at +Inf == _count == 2 x the sample's IOs.
     const auto total = d.find(Metric::io_length, Direction::total)->count * 2;
-    const std::string series = jl + R"(,disk="scsi0:0",world_group_id="2099979",handle_id="8194",direction="total")";
-    CHECK(text.find("vscsi_io_length_bytes_bucket{" + series + ",le=\"+Inf\"} " + std::to_string(total) + "\n") != std::string::npos);
-    CHECK(text.find("vscsi_io_length_bytes_count{" + series + "} " + std::to_string(total) + "\n") != std::string::npos);
+    const std::string series =
+        jl + R"(,disk="scsi0:0",world_group_id="2099979",handle_id="8194",direction="total")";
+    CHECK(text.find("vscsi_io_length_bytes_bucket{" + series + ",le=\"+Inf\"} " +
+                    std::to_string(total) + "\n") != std::string::npos);
+    CHECK(text.find("vscsi_io_length_bytes_count{" + series + "} " + std::to_string(total) +
+                    "\n") != std::string::npos);
     std::uint64_t previous = 0;
     bool monotonic = true;
     const std::string prefix = "vscsi_latency_seconds_bucket{" + series + ",le=\"";
@@ -198,14 +204,16 @@ TEST_CASE("Prometheus text: gauges of the last sample and cumulative histograms"
     CHECK(text.find("vscsi_last_sample_iops{" + series + "} ") != std::string::npos);
 }
 
-TEST_CASE("job status text: progress, countdown, expected completion, cleanup warning", "[status]") {
+TEST_CASE("job status text: progress, countdown, expected completion, cleanup warning",
+          "[status]") {
     const auto now = *parse_iso8601("2026-11-06T08:48:40Z");
     auto st = json::parse(R"({"job_id":"sql-peak","status":"running","live":true,"host":"esxi01",
         "vms":[{"name":"SQL-Server-01","world_group_id":12345,"disks":["scsi0:0"]}],"disks":1,
         "profile":{"name":"standard","samples":30,"interval":60},"samples_collected":18,"samples_expected":30,"gaps":0,
         "created_at":"2026-11-06T08:30:22Z","started_at":"2026-11-06T08:30:22Z","completed_at":null,
         "expected_end":"2026-11-06T09:00:22Z","next_sample_at":"2026-11-06T08:49:22Z","stopping":false,"errors":[],
-        "cleanup":{"vscsistats_stopped":false,"error":"","manual_commands":[]},"tags":{},"path":"/d/jobs/sql-peak"})").as_object();
+        "cleanup":{"vscsistats_stopped":false,"error":"","manual_commands":[]},"tags":{},"path":"/d/jobs/sql-peak"})")
+                  .as_object();
     const auto text = format_job_status(st, now);
     CHECK(text.find("Progress: 18/30 samples (60%)") != std::string::npos);
     CHECK(text.find("Runtime: 18 min 18 s / 30 min") != std::string::npos);
@@ -225,7 +233,8 @@ TEST_CASE("job status text: progress, countdown, expected completion, cleanup wa
     CHECK(format_duration(90000) == "1 d 1 h");
 }
 
-TEST_CASE("the job index re-reads only changed job.json files and lists unreadable ones with why", "[index]") {
+TEST_CASE("the job index re-reads only changed job.json files and lists unreadable ones with why",
+          "[index]") {
     ScratchDir tmp;
     const auto jobs = tmp.path() / "jobs";
     auto make = [&](const std::string& name, JobStatus st) {
@@ -265,7 +274,8 @@ TEST_CASE("the job index re-reads only changed job.json files and lists unreadab
     CHECK(index.refresh().size() == 1);
 }
 
-TEST_CASE("typed requests: JSON written once, bad fields named, secrets only where asked", "[protocol]") {
+TEST_CASE("typed requests: JSON written once, bad fields named, secrets only where asked",
+          "[protocol]") {
     StartJob start;
     start.job.vms = {"sql-prod-01"};
     start.job.disks = {"scsi0:0"};
@@ -297,18 +307,24 @@ TEST_CASE("typed requests: JSON written once, bad fields named, secrets only whe
         }
         return "accepted";
     };
-    CHECK(field_error(R"({"host":"h"})") == "params.vms: name at least one VM (display name or worldGroupID)");
-    CHECK(field_error(R"({"host":"h","vms":["a"],"samples":1e30})") == "params.samples: must be between 1 and 10000000");
+    CHECK(field_error(R"({"host":"h"})") ==
+          "params.vms: name at least one VM (display name or worldGroupID)");
+    CHECK(field_error(R"({"host":"h","vms":["a"],"samples":1e30})") ==
+          "params.samples: must be between 1 and 10000000");
     CHECK(field_error(R"({"host":"h","vms":["a"],"ssh":{"port":70000}})") ==
           "params.ssh.port: not a port number (1-65535, 0 for the default)");
     CHECK(field_error(R"({"vms":["a"]})") == "params.host: missing");
-    CHECK(field_error(R"({"host":"h","vms":["a"],"tags":{"k":1}})") == "params.tags.k: must be a string");
+    CHECK(field_error(R"({"host":"h","vms":["a"],"tags":{"k":1}})") ==
+          "params.tags.k: must be a string");
 
-    const auto list = json::value_to<ListJobs>(json::parse(R"({"status":["running"],"tags":["site=lab"]})"));
+    const auto list =
+        json::value_to<ListJobs>(json::parse(R"({"status":["running"],"tags":["site=lab"]})"));
     CHECK(list.status == std::vector<std::string>{"running"});
-    CHECK_THROWS_WITH(json::value_to<ListJobs>(json::parse(R"({"status":["sleeping"]})")),
-                      Catch::Contains("params.status") && Catch::Contains("'sleeping' is not one of"));
-    CHECK_THROWS_WITH(json::value_to<JobRef>(json::parse("{}")), Catch::Contains("params.job: missing"));
+    CHECK_THROWS_WITH(
+        json::value_to<ListJobs>(json::parse(R"({"status":["sleeping"]})")),
+        Catch::Contains("params.status") && Catch::Contains("'sleeping' is not one of"));
+    CHECK_THROWS_WITH(json::value_to<JobRef>(json::parse("{}")),
+                      Catch::Contains("params.job: missing"));
     CHECK_FALSE(json::value_to<StopDaemon>(json::parse("{}")).stop_jobs.has_value());
 }
 

@@ -1,7 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <boost/json.hpp>
-
+#include <catch2/catch.hpp>
 #include <set>
 #include <sstream>
 
@@ -16,7 +14,8 @@ using namespace vscsi;
 namespace {
 Sample real_sample_record() {
     Sample s;
-    s.header = {3, *parse_iso8601("2026-05-01T10:00:00Z"), *parse_iso8601("2026-05-01T10:01:00Z"), "", false};
+    s.header = {3, *parse_iso8601("2026-05-01T10:00:00Z"), *parse_iso8601("2026-05-01T10:01:00Z"),
+                "", false};
     s.data = parse_vscsistats_csv_or_throw(test::real_sample());
     return s;
 }
@@ -37,7 +36,9 @@ TEST_CASE("tidy CSV has one row per bucket with bounds", "[export]") {
     while (std::getline(in, line)) last = line;
     CHECK(header.rfind("job_id,sample,start,end,seconds,analyzed,", 0) == 0);
     // job id with a comma is quoted; first bucket has no lower bound
-    CHECK(first == "\"job,1\",3,2026-05-01T10:00:00Z,2026-05-01T10:01:00Z,60,1,2099979,8194,scsi0:0,io_length,total,bytes,0,,512,42,793,5332");
+    CHECK(first ==
+          "\"job,1\",3,2026-05-01T10:00:00Z,2026-05-01T10:01:00Z,60,1,2099979,8194,scsi0:0,io_"
+          "length,total,bytes,0,,512,42,793,5332");
     // overflow bucket has no upper bound
     CHECK_THAT(last, Catch::EndsWith(",interarrival,write,us,10,100000,,110,789,737636714"));
 }
@@ -75,7 +76,8 @@ TEST_CASE("NDJSON follows k6's Metric-then-Point lines with tags", "[export]") {
         CHECK(tags.at("analyzed").as_string() == "false");
         CHECK(v.at("data").at("time").as_string() == "2026-05-01T10:01:00Z");
         if (metric == "vscsi_iops" && tags.at("direction").as_string() == "write")
-            CHECK(v.at("data").at("value").to_number<double>() == Catch::Detail::Approx(789 / 60.0).epsilon(1e-6));
+            CHECK(v.at("data").at("value").to_number<double>() ==
+                  Catch::Detail::Approx(789 / 60.0).epsilon(1e-6));
         ++points;
     }
     CHECK(points == nd.points());
@@ -94,17 +96,20 @@ TEST_CASE("summary.json has the contract shape and states percentile methods", "
     r.filter.threshold = 75;
     r.total = compute_metrics(acc, 60, PercentileMethod::interpolate);
     const auto j = summary_to_json(r, {{"fio", "x.fio"}});
-    for (auto k : {"job_id", "analyzed_at", "filter", "metrics", "disks", "warnings", "outputs"}) CHECK(j.contains(k));
+    for (auto k : {"job_id", "analyzed_at", "filter", "metrics", "disks", "warnings", "outputs"})
+        CHECK(j.contains(k));
     const auto& f = j.at("filter").as_object();
     CHECK(f.at("method").as_string() == "percentile");
     CHECK(f.at("samples_filtered").to_number<std::uint64_t>() == 3);
     const auto& m = j.at("metrics").as_object();
-    for (auto k : {"iops", "read_percent", "throughput_mbps", "block_size_distribution", "sequential_percent",
-                   "queue_depth", "latency_ms"})
+    for (auto k : {"iops", "read_percent", "throughput_mbps", "block_size_distribution",
+                   "sequential_percent", "queue_depth", "latency_ms"})
         CHECK(m.contains(k));
     CHECK(m.at("iops").at("write").to_number<double>() == Catch::Detail::Approx(13.15));
-    CHECK(m.at("block_size_distribution").at("read").at("32768").to_number<double>() == Catch::Detail::Approx(75));
+    CHECK(m.at("block_size_distribution").at("read").at("32768").to_number<double>() ==
+          Catch::Detail::Approx(75));
     CHECK(m.at("queue_depth").at("percentile_method").as_string() == "interpolate");
     CHECK(m.at("latency_ms").at("read").at("percentile_method").as_string() == "interpolate");
-    for (auto k : {"mean", "p50", "p95", "p99"}) CHECK(m.at("latency_ms").at("write").as_object().contains(k));
+    for (auto k : {"mean", "p50", "p95", "p99"})
+        CHECK(m.at("latency_ms").at("write").as_object().contains(k));
 }

@@ -111,7 +111,8 @@ TEST_CASE("the decisions of the real sample's job, as data", "[fio]") {
     for (const auto& e : j.write.bssplit) sum += e.percent;
     CHECK(sum == 100);
     // 1 and 3 of 789 writes: 0.13% and 0.38% round to 0
-    CHECK(j.write.dropped == std::vector<std::string>{"1k 0.13%", "6k 0.38%", "16k 0.13%", "64k 0.38%"});
+    CHECK(j.write.dropped ==
+          std::vector<std::string>{"1k 0.13%", "6k 0.38%", "16k 0.13%", "64k 0.38%"});
     CHECK(j.read.percentage_random == 75);
     CHECK(j.write.percentage_random == 73);
     CHECK(j.iodepth == 3);
@@ -149,7 +150,8 @@ TEST_CASE("an idle profile has nothing to reproduce", "[fio]") {
     const auto j = derive_fio_job({"idle", "x", &r, &r.total}, {});
     REQUIRE_FALSE(j.has_value());
     CHECK(j.error().kind == ErrorKind::usage);
-    CHECK_THAT(j.error().message(), Catch::Contains("no I/O") && Catch::Contains("try --filter none"));
+    CHECK_THAT(j.error().message(),
+               Catch::Contains("no I/O") && Catch::Contains("try --filter none"));
 }
 
 TEST_CASE("single-direction workloads use randread/randwrite with single values", "[fio]") {

@@ -13,14 +13,19 @@ const char* kEsxcli =
     "web, app (prod)\n   World ID: 2100418\n   Display Name: web, app (prod)\n"
     "   Config File: /vmfs/volumes/datastore2/web app/web app.vmx\n\n";
 const char* kVimCmd =
-    "Vmid   Name                  File                                      Guest OS            Version   Annotation\n"
-    "1      SQL-Server-01         [datastore1] SQL-Server-01/SQL-Server-01.vmx windows2019srv_64Guest vmx-19\n"
-    "7      web, app (prod)       [datastore2] web app/web app.vmx          otherLinux64Guest   vmx-19    front end\n"
+    "Vmid   Name                  File                                      Guest OS            "
+    "Version   Annotation\n"
+    "1      SQL-Server-01         [datastore1] SQL-Server-01/SQL-Server-01.vmx "
+    "windows2019srv_64Guest vmx-19\n"
+    "7      web, app (prod)       [datastore2] web app/web app.vmx          otherLinux64Guest   "
+    "vmx-19    front end\n"
     "second line of a multi-line annotation\n"
-    "9      powered-off-vm        [datastore1] off/off.vmx                  otherLinux64Guest   vmx-19\n";
+    "9      powered-off-vm        [datastore1] off/off.vmx                  otherLinux64Guest   "
+    "vmx-19\n";
 }  // namespace
 
-TEST_CASE("esxcli and vim-cmd outputs parse, and join with -l on the vmx path", "[format][inventory]") {
+TEST_CASE("esxcli and vim-cmd outputs parse, and join with -l on the vmx path",
+          "[format][inventory]") {
     std::vector<EsxcliVm> running;
     REQUIRE_FALSE(parse_esxcli_vm_process_list(kEsxcli, running));
     REQUIRE(running.size() == 2);
@@ -33,7 +38,8 @@ TEST_CASE("esxcli and vim-cmd outputs parse, and join with -l on the vmx path", 
     CHECK(registered[1].file == "[datastore2] web app/web app.vmx");
     CHECK(registered[0].guest_os == "windows2019srv_64Guest");
     VscsiStatsListing listing;
-    REQUIRE_FALSE(parse_vscsistats_listing(test::read_text(test::fixtures_dir() / "vscsistats-l.txt"), listing));
+    REQUIRE_FALSE(parse_vscsistats_listing(
+        test::read_text(test::fixtures_dir() / "vscsistats-l.txt"), listing));
     const auto inv = join_inventory(listing, running, registered);
     REQUIRE(inv.size() == 3);
     CHECK(*inv[0].world_group_id == 2099979);  // from -l, not esxcli's World ID
@@ -57,7 +63,8 @@ TEST_CASE("inventory parsers name the line of unexpected output", "[format][inve
     CHECK(e->field == "World ID");
 }
 
-TEST_CASE("vim-cmd device list gives each disk's label, backing file, RDM LUN and size", "[format][inventory]") {
+TEST_CASE("vim-cmd device list gives each disk's label, backing file, RDM LUN and size",
+          "[format][inventory]") {
     const char* text = R"((vim.vm.VirtualHardware) {
    numCPU = 2,
    device = (vim.vm.device.VirtualDevice) [

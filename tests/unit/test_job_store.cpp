@@ -1,13 +1,12 @@
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
-#include "app/job_analysis.hpp"
 #include "analysis/job_analysis.hpp"
+#include "app/csv_import.hpp"
+#include "app/job_analysis.hpp"
+#include "collect/job_cleanup.hpp"
 #include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
-#include "app/csv_import.hpp"
-#include "collect/job_cleanup.hpp"
 #include "job/job_dir.hpp"
 #include "sim/workload_model.hpp"
 
@@ -62,18 +61,22 @@ TEST_CASE("bad job.json names the file and the field", "[job]") {
         auto t = text;
         t.replace(t.find("\"schema_version\": 2"), 19, "\"schema_version\": 9");
         CHECK_THROWS_WITH(parse_job_meta(t, "/x/job.json"),
-                          Catch::Contains("/x/job.json: schema_version: schema 9 is newer") && Catch::Contains("upgrade vscsi"));
+                          Catch::Contains("/x/job.json: schema_version: schema 9 is newer") &&
+                              Catch::Contains("upgrade vscsi"));
     }
     SECTION("wrong type") {
         auto t = text;
         t.replace(t.find("\"samples\": 30"), 13, "\"samples\": \"x\"");
         CHECK_THROWS_WITH(parse_job_meta(t, "job.json"), Catch::Contains("profile.samples"));
     }
-    SECTION("not JSON") { CHECK_THROWS_WITH(parse_job_meta("{", "job.json"), Catch::Contains("not valid JSON")); }
+    SECTION("not JSON") {
+        CHECK_THROWS_WITH(parse_job_meta("{", "job.json"), Catch::Contains("not valid JSON"));
+    }
     SECTION("bad time") {
         auto t = text;
         t.replace(t.find("2026-11-06T08:30:22Z"), 20, "yesterday");
-        CHECK_THROWS_WITH(parse_job_meta(t, "job.json"), Catch::Contains("created_at") && Catch::Contains("ISO 8601"));
+        CHECK_THROWS_WITH(parse_job_meta(t, "job.json"),
+                          Catch::Contains("created_at") && Catch::Contains("ISO 8601"));
     }
 }
 
@@ -82,12 +85,14 @@ TEST_CASE("samples are written whole and read back with their interval", "[job]"
     const JobDir dir(tmp.path() / "job");
     REQUIRE_FALSE(dir.create_layout());
     const auto data = parse_vscsistats_csv_or_throw(test::real_sample());
-    SampleHeader h{7, *parse_iso8601("2026-01-01T00:00:00Z"), *parse_iso8601("2026-01-01T00:01:00Z"), "esxi01", true};
+    SampleHeader h{7, *parse_iso8601("2026-01-01T00:00:00Z"),
+                   *parse_iso8601("2026-01-01T00:01:00Z"), "esxi01", true};
     REQUIRE_FALSE(dir.write_sample(h, data));
     CHECK(dir.max_sample_seq() == 7);
     // no temp files left beside the sample
     std::size_t files = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir.samples_dir())) files += e.is_regular_file();
+    for (const auto& e : std::filesystem::directory_iterator(dir.samples_dir()))
+        files += e.is_regular_file();
     CHECK(files == 1);
     SampleCursor cur(dir);
     Sample s;
@@ -133,10 +138,12 @@ TEST_CASE("import refuses a bad file and leaves nothing behind", "[job][import]"
     o.interval_seconds = 60;
     o.name = "broken";
     o.data_dir = tmp.path() / "data";
-    CHECK_THROWS_WITH(import_csv_files(o), Catch::Contains(files[1].string() + ":") && Catch::Contains("truncated"));
+    CHECK_THROWS_WITH(import_csv_files(o),
+                      Catch::Contains(files[1].string() + ":") && Catch::Contains("truncated"));
     CHECK_FALSE(std::filesystem::exists(o.data_dir / "jobs" / "broken"));
     std::size_t entries = 0;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(o.data_dir / "jobs")) ++entries;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(o.data_dir / "jobs"))
+        ++entries;
     CHECK(entries == 0);
 }
 
@@ -187,7 +194,8 @@ TEST_CASE("cumulative import takes differences between successive prints", "[job
     CHECK(std::filesystem::exists(dir.raw_dir() / "0002-p2.csv"));
 }
 
-TEST_CASE("analysis warns on an incomplete job and memory-light streaming gives exact totals", "[job]") {
+TEST_CASE("analysis warns on an incomplete job and memory-light streaming gives exact totals",
+          "[job]") {
     test::ScratchDir tmp;
     const JobDir dir(tmp.path() / "partial");
     REQUIRE_FALSE(dir.create_layout());
@@ -199,8 +207,10 @@ TEST_CASE("analysis warns on an incomplete job and memory-light streaming gives 
     const auto t0 = *parse_iso8601("2026-01-01T00:00:00Z");
     for (std::uint64_t i = 1; i <= 18; ++i) {
         VscsiStatsOutput o;
-        o.disks.push_back(synthesize_interval(i % 3 == 0 ? idle : busy, {2099979, 8194, "scsi0:0"}, 60, i));
-        SampleHeader h{i, t0 + std::chrono::minutes(i - 1), t0 + std::chrono::minutes(i), "", false};
+        o.disks.push_back(
+            synthesize_interval(i % 3 == 0 ? idle : busy, {2099979, 8194, "scsi0:0"}, 60, i));
+        SampleHeader h{i, t0 + std::chrono::minutes(i - 1), t0 + std::chrono::minutes(i), "",
+                       false};
         REQUIRE_FALSE(dir.write_sample(h, o));
     }
     const auto r = app::analyze_job(dir, meta, {{FilterMethod::automatic, std::nullopt}});
@@ -232,8 +242,9 @@ TEST_CASE("the resume plan round-trips through job.json without the password", "
     m.host.hostname = "esxi01";
     m.plan = p;
     m.collection.gaps = 3;
-    m.collection.vscsistats = {{{1048576, std::nullopt, {}}, CollectionStatus::running, std::nullopt, ""},
-                               {{1048780, 8210, {}}, CollectionStatus::stop_failed, std::nullopt, "timeout"}};
+    m.collection.vscsistats = {
+        {{1048576, std::nullopt, {}}, CollectionStatus::running, std::nullopt, ""},
+        {{1048780, 8210, {}}, CollectionStatus::stop_failed, std::nullopt, "timeout"}};
     const auto text = serialize_job_meta(m);
     CHECK(text.find("s3cret-pass") == std::string::npos);
     CHECK_THAT(text, Catch::Contains("\"schema_version\": 2"));
@@ -251,24 +262,28 @@ TEST_CASE("the resume plan round-trips through job.json without the password", "
     CHECK(back.ssh.key_files == p.ssh.key_files);
     CHECK(back.ssh.accept_new_host_key);
     CHECK(back.ssh.password.empty());
-    CHECK(back.ssh.password_file == "/home/u/.esxi-password");  // re-read on resume; the secret stays in the file
+    CHECK(back.ssh.password_file ==
+          "/home/u/.esxi-password");  // re-read on resume; the secret stays in the file
     CHECK(back_meta.collection.gaps == 3);
     REQUIRE(back_meta.collection.vscsistats.size() == 2);
     CHECK(back_meta.collection.vscsistats[1].state == CollectionStatus::stop_failed);
     CHECK(back_meta.collection.vscsistats[1].error == "timeout");
     CHECK(collect::collections_not_stopped(back_meta).size() == 2);
-    CHECK(back_meta.planned_end() == back_meta.created_at + std::chrono::milliseconds(30 * 60'000 + 3'600'000));
+    CHECK(back_meta.planned_end() ==
+          back_meta.created_at + std::chrono::milliseconds(30 * 60'000 + 3'600'000));
 
     // A damaged plan: the job stays readable (its samples can be analyzed), resuming says why.
     auto damaged = text;
     damaged.replace(damaged.find("\"interval_ms\": 60000"), 20, "\"interval_ms\": \"soon\"");
     const auto bad = parse_job_meta(damaged, "/data/jobs/j/job.json");
     CHECK_FALSE(bad.plan);
-    CHECK_THAT(bad.plan_error, Catch::Contains("/data/jobs/j/job.json") && Catch::Contains("plan.interval_ms"));
+    CHECK_THAT(bad.plan_error,
+               Catch::Contains("/data/jobs/j/job.json") && Catch::Contains("plan.interval_ms"));
     CHECK_THAT(serialize_job_meta(bad), Catch::Contains("\"soon\""));  // kept as found
 }
 
-TEST_CASE("a schema-1 job written by the previous release reads into the typed fields", "[job][plan]") {
+TEST_CASE("a schema-1 job written by the previous release reads into the typed fields",
+          "[job][plan]") {
     const JobDir dir(std::filesystem::path(test::fixtures_dir()) / "schema1-job");
     const auto meta = dir.load_meta();
     CHECK(meta.schema_version == 1);

@@ -5,15 +5,18 @@
 
 using namespace vscsi;
 
-TEST_CASE("vscsiStats -l listing gives VMs, names with commas, vmx paths and disks", "[format][listing]") {
+TEST_CASE("vscsiStats -l listing gives VMs, names with commas, vmx paths and disks",
+          "[format][listing]") {
     VscsiStatsListing l;
-    const auto err = parse_vscsistats_listing(test::read_text(test::fixtures_dir() / "vscsistats-l.txt"), l);
+    const auto err =
+        parse_vscsistats_listing(test::read_text(test::fixtures_dir() / "vscsistats-l.txt"), l);
     INFO((err ? err->message() : ""));
     REQUIRE_FALSE(err);
     REQUIRE(l.vms.size() == 2);
     CHECK(l.vms[0].world_group_id == 2099979);
     CHECK(l.vms[0].display_name == "SQL-Server-01");
-    CHECK(l.vms[0].config_file == "/vmfs/volumes/5f1a2b3c-datastore1/SQL-Server-01/SQL-Server-01.vmx");
+    CHECK(l.vms[0].config_file ==
+          "/vmfs/volumes/5f1a2b3c-datastore1/SQL-Server-01/SQL-Server-01.vmx");
     REQUIRE(l.vms[0].disks.size() == 2);
     CHECK(l.vms[0].disks[1].handle_id == 8195);
     CHECK(l.vms[0].disks[1].label == "scsi0:1");
@@ -25,16 +28,20 @@ TEST_CASE("a broken -l listing names the line", "[format][listing]") {
     VscsiStatsListing l;
     SECTION("unclosed block") {
         const auto e = parse_vscsistats_listing(
-            "Virtual Machine worldGroupID: 1, Virtual Machine Display Name: a, Virtual Machine Config File: /a.vmx, {\n"
-            " Virtual SCSI Disk handleID: 8194 (scsi0:0)\n", l);
+            "Virtual Machine worldGroupID: 1, Virtual Machine Display Name: a, Virtual Machine "
+            "Config File: /a.vmx, {\n"
+            " Virtual SCSI Disk handleID: 8194 (scsi0:0)\n",
+            l);
         REQUIRE(e);
         CHECK(e->line == 2);
         CHECK_THAT(e->reason, Catch::Contains("not closed"));
     }
     SECTION("bad handle") {
         const auto e = parse_vscsistats_listing(
-            "Virtual Machine worldGroupID: 1, Virtual Machine Display Name: a, Virtual Machine Config File: /a.vmx, {\n"
-            " Virtual SCSI Disk handleID: abc (scsi0:0)\n}\n", l);
+            "Virtual Machine worldGroupID: 1, Virtual Machine Display Name: a, Virtual Machine "
+            "Config File: /a.vmx, {\n"
+            " Virtual SCSI Disk handleID: abc (scsi0:0)\n}\n",
+            l);
         REQUIRE(e);
         CHECK(e->line == 2);
         CHECK(e->field == "handleID");
@@ -44,5 +51,7 @@ TEST_CASE("a broken -l listing names the line", "[format][listing]") {
         REQUIRE(e);
         CHECK(e->line == 1);
     }
-    SECTION("no VMs is not an error") { CHECK_FALSE(parse_vscsistats_listing("", l)); }
+    SECTION("no VMs is not an error") {
+        CHECK_FALSE(parse_vscsistats_listing("", l));
+    }
 }

@@ -111,7 +111,8 @@ TEST_CASE("histograms in another order parse to the same data", "[format]") {
     CHECK(format_vscsistats_csv(a) == format_vscsistats_csv(b));
 }
 
-TEST_CASE("a histogram without its overflow row or with truncated text is rejected with the line", "[format]") {
+TEST_CASE("a histogram without its overflow row or with truncated text is rejected with the line",
+          "[format]") {
     const auto text = test::real_sample();
     SECTION("cut in the middle of the bucket rows") {
         const auto e = parse_fail(first_lines(text, 15));
@@ -125,7 +126,8 @@ TEST_CASE("a histogram without its overflow row or with truncated text is reject
         CHECK_THAT(e.message(), Catch::Contains("starts at line 1"));
     }
     SECTION("a new histogram starts before the overflow row") {
-        auto lines = first_lines(text, 20) + text.substr(text.find("Histogram: IO lengths of Read"));
+        auto lines =
+            first_lines(text, 20) + text.substr(text.find("Histogram: IO lengths of Read"));
         const auto e = parse_fail(lines);
         CHECK(e.line == 21);
         CHECK_THAT(e.reason, Catch::Contains("overflow row"));
@@ -141,14 +143,20 @@ TEST_CASE("lines out of order inside a histogram are rejected", "[format]") {
 }
 
 TEST_CASE("garbage, empty and non-numeric inputs name what is wrong", "[format]") {
-    SECTION("empty") { CHECK_THAT(parse_fail("").reason, Catch::Contains("no histograms found")); }
-    SECTION("only blank lines") { CHECK(parse_fail("\n\r\n \n").line == 0); }
+    SECTION("empty") {
+        CHECK_THAT(parse_fail("").reason, Catch::Contains("no histograms found"));
+    }
+    SECTION("only blank lines") {
+        CHECK(parse_fail("\n\r\n \n").line == 0);
+    }
     SECTION("garbage") {
         const auto e = parse_fail("hello world\n");
         CHECK(e.line == 1);
         CHECK(e.field == "header");
     }
-    SECTION("binary junk") { CHECK(parse_fail(std::string("\x01\x02\xff\n", 4)).line == 1); }
+    SECTION("binary junk") {
+        CHECK(parse_fail(std::string("\x01\x02\xff\n", 4)).line == 1);
+    }
     SECTION("non-numeric count") {
         const auto e = parse_fail(replace_all(test::real_sample(), "count,793\n", "count,79x3\n"));
         CHECK(e.line == 5);
@@ -170,7 +178,8 @@ TEST_CASE("garbage, empty and non-numeric inputs name what is wrong", "[format]"
         CHECK_THAT(e.reason, Catch::Contains("add up to 792 but its count is 793"));
     }
     SECTION("unknown histogram title") {
-        const auto e = parse_fail(replace_all(test::real_sample(), "IO lengths of commands", "IO sizes of commands"));
+        const auto e = parse_fail(
+            replace_all(test::real_sample(), "IO lengths of commands", "IO sizes of commands"));
         CHECK(e.line == 1);
         CHECK(e.field == "histogram title");
     }
@@ -194,7 +203,8 @@ TEST_CASE("the count check can be relaxed for outputs printed while counters mov
 
 TEST_CASE("empty histograms print zeros and still parse", "[format]") {
     const std::string t =
-        "Histogram: IO lengths of Read commands,virtual machine worldGroupID,1,virtual disk handleID,2 (scsi0:0)\n"
+        "Histogram: IO lengths of Read commands,virtual machine worldGroupID,1,virtual disk "
+        "handleID,2 (scsi0:0)\n"
         "min,0\nmax,0\nmean,0\ncount,0\nFrequency,Histogram Bucket Limit\n0,512\n0,1024\n0,1024\n";
     const auto out = parse_ok(t);
     CHECK(out.disks[0].find(Metric::io_length, Direction::read)->empty());
