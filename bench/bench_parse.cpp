@@ -25,8 +25,8 @@ int main(int argc, char** argv) {
     std::size_t histograms = 0;
     for (int i = 0; i < passes; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
-        if (auto e = vscsi::parse_vscsistats_csv(text, out, {argv[1]})) {
-            fmt::print(stderr, "{}\n", e->message());
+        if (auto e = vscsi::parse_vscsistats_csv(text, out, {argv[1]}); !e) {
+            fmt::print(stderr, "{}\n", e.error().message());
             return 1;
         }
         const double s =

@@ -23,9 +23,8 @@ bool went_backwards(const Histogram& p, const Histogram& c) {
 
 }  // namespace
 
-std::optional<std::string> subtract_cumulative(const VscsiStatsOutput& prev,
-                                               const VscsiStatsOutput& cur, VscsiStatsOutput& out,
-                                               DeltaReport& report) {
+Result<void> subtract_cumulative(const VscsiStatsOutput& prev, const VscsiStatsOutput& cur,
+                                 VscsiStatsOutput& out, DeltaReport& report) {
     out.disks.clear();
     report = DeltaReport{};
     for (const auto& cd : cur.disks) {
@@ -38,8 +37,10 @@ std::optional<std::string> subtract_cumulative(const VscsiStatsOutput& prev,
             const auto& p = pd->slots[s];
             const auto& c = cd.slots[s];
             if (p.limits != c.limits)
-                return fmt::format("bucket limits of '{}' for disk {} changed between prints",
-                                   slot_info(s).title, cd.disk.display());
+                return Error{ErrorKind::bad_data,
+                             fmt::format("bucket limits of '{}' for disk {} changed between prints",
+                                         slot_info(s).title, cd.disk.display()),
+                             ""};
             if (went_backwards(p, c)) {
                 reset = true;
                 report.counters_reset = true;
@@ -68,7 +69,7 @@ std::optional<std::string> subtract_cumulative(const VscsiStatsOutput& prev,
             o.mean = std::clamp(o.mean, c.min, c.max);
         }
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace vscsi

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "format/histogram.hpp"
+#include "util/error.hpp"
 
 namespace vscsi {
 
@@ -20,9 +21,8 @@ struct DeltaReport {
 // counter of a disk went backwards (reset, restart, host reboot), that disk's
 // `cur` is taken whole and the report says so. min/max of an interval cannot
 // be recovered from two cumulative prints: they keep the cumulative bounds.
-// Returns an error text when bucket limits differ (a different vscsiStats).
-std::optional<std::string> subtract_cumulative(const VscsiStatsOutput& prev,
-                                               const VscsiStatsOutput& cur, VscsiStatsOutput& out,
-                                               DeltaReport& report);
+// Fails (bad_data) when bucket limits differ (a different vscsiStats).
+Result<void> subtract_cumulative(const VscsiStatsOutput& prev, const VscsiStatsOutput& cur,
+                                 VscsiStatsOutput& out, DeltaReport& report);
 
 }  // namespace vscsi

@@ -74,9 +74,10 @@ AnalysisResult analyze_samples(SampleSource& samples, const AnalysisSubject& sub
         analyzed_seconds += secs;
         double rd = 0, wr = 0;
         for (const auto& d : sample.data.disks) {
-            if (auto why = accumulator_for(disks, d.disk).add(d); !why.empty()) {
+            if (auto added = accumulator_for(disks, d.disk).add(d); !added) {
                 if (problems.size() < kMaxListedProblems)
-                    problems.push_back(fmt::format("sample {}: {}", sample.header.seq, why));
+                    problems.push_back(
+                        fmt::format("sample {}: {}", sample.header.seq, added.error().message()));
             }
             const auto f = sample_figures(d, secs);
             if (f.iops.read == f.iops.read) rd += f.iops.read;

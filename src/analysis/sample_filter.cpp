@@ -99,7 +99,38 @@ FilterDecision automatic_split(std::vector<double> v) {
 
 }  // namespace
 
+Result<void> check_filter_spec(const FilterSpec& spec) {
+    const auto& t = spec.threshold;
+    switch (spec.method) {
+        case FilterMethod::percentile:
+            if (t && !(*t >= 0 && *t <= 100))
+                return Error{ErrorKind::usage,
+                             fmt::format("percentile threshold {} is outside 0..100", *t),
+                             "try --threshold 75"};
+            break;
+        case FilterMethod::statistical:
+            if (t && !(*t >= 0))
+                return Error{ErrorKind::usage,
+                             fmt::format("statistical threshold k={} must be >= 0", *t),
+                             "try --threshold 1"};
+            break;
+        case FilterMethod::absolute:
+            if (!t)
+                return Error{ErrorKind::usage, "the absolute filter needs --threshold IOPS",
+                             "e.g. --threshold 500"};
+            if (!(*t >= 0))
+                return Error{ErrorKind::usage, "the absolute threshold must be >= 0 IOPS", ""};
+            break;
+        case FilterMethod::none:
+        case FilterMethod::automatic:
+            break;
+    }
+    return {};
+}
+
 FilterDecision decide_filter(const FilterSpec& spec, std::span<const float> sample_iops) {
+    if (!check_filter_spec(spec))
+        throw std::logic_error("decide_filter: the filter spec was not checked");
     std::vector<double> v(sample_iops.begin(), sample_iops.end());
     FilterDecision d;
     d.method = spec.method;
@@ -113,9 +144,6 @@ FilterDecision decide_filter(const FilterSpec& spec, std::span<const float> samp
             return d;
         case FilterMethod::percentile: {
             const double p = spec.threshold.value_or(75.0);
-            if (!(p >= 0 && p <= 100))
-                throw std::invalid_argument(fmt::format(
-                    "percentile threshold {} is outside 0..100 (try --threshold 75)", p));
             d.threshold = p;
             d.cutoff_iops = percentile_of(v, p);
             d.explanation = fmt::format(
@@ -126,9 +154,6 @@ FilterDecision decide_filter(const FilterSpec& spec, std::span<const float> samp
         }
         case FilterMethod::statistical: {
             const double k = spec.threshold.value_or(1.0);
-            if (!(k >= 0))
-                throw std::invalid_argument(
-                    fmt::format("statistical threshold k={} must be >= 0 (try --threshold 1)", k));
             const double mean =
                 std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
             double var = 0;
@@ -143,11 +168,6 @@ FilterDecision decide_filter(const FilterSpec& spec, std::span<const float> samp
             return d;
         }
         case FilterMethod::absolute: {
-            if (!spec.threshold)
-                throw std::invalid_argument(
-                    "the absolute filter needs --threshold IOPS (e.g. --threshold 500)");
-            if (!(*spec.threshold >= 0))
-                throw std::invalid_argument("the absolute threshold must be >= 0 IOPS");
             d.threshold = *spec.threshold;
             d.cutoff_iops = *spec.threshold;
             d.explanation =

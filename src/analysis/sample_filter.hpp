@@ -6,6 +6,8 @@
 #include <span>
 #include <string>
 
+#include "util/error.hpp"
+
 namespace vscsi {
 
 enum class FilterMethod {
@@ -37,7 +39,9 @@ struct FilterDecision {
     }
 };
 
-// Throws std::invalid_argument on a threshold outside the method's range.
+// A threshold outside the method's range is a usage error (checked where the
+// spec is made: decide_filter expects a valid one).
+Result<void> check_filter_spec(const FilterSpec& spec);
 FilterDecision decide_filter(const FilterSpec& spec, std::span<const float> sample_iops);
 
 }  // namespace vscsi

@@ -50,12 +50,14 @@ double sequential(std::uint64_t at_plus_one, std::uint64_t total) {
 
 }  // namespace
 
-std::string DiskAccumulator::add(const DiskHistograms& d) {
+Result<void> DiskAccumulator::add(const DiskHistograms& d) {
     for (std::size_t s = 0; s < kSlotCount; ++s) {
         if (!d.present[s]) continue;
         if (!slots[s].add(d.slots[s]))
-            return fmt::format("bucket limits of '{}' differ from earlier samples of disk {}",
-                               slot_info(s).title, d.disk.display());
+            return Error{ErrorKind::bad_data,
+                         fmt::format("bucket limits of '{}' differ from earlier samples of disk {}",
+                                     slot_info(s).title, d.disk.display()),
+                         ""};
     }
     return {};
 }

@@ -11,6 +11,7 @@
 
 #include "analysis/histogram_accumulator.hpp"
 #include "format/histogram.hpp"
+#include "util/error.hpp"
 
 namespace vscsi {
 
@@ -20,8 +21,8 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct DiskAccumulator {
     std::array<HistogramAccumulator, kSlotCount> slots;
 
-    // Empty string on success; otherwise what did not fit (limits changed).
-    std::string add(const DiskHistograms& d);
+    // Fails (bad_data) when the histograms do not fit (bucket limits changed).
+    Result<void> add(const DiskHistograms& d);
     void merge(const DiskAccumulator& o);
     const HistogramAccumulator& at(Metric m, Direction d) const { return slots[*slot_of(m, d)]; }
 };

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "analysis/interval_delta.hpp"
+#include "app/errors.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "job/job_dir.hpp"
 #include "job/staged_job.hpp"
@@ -28,16 +29,15 @@ TimePoint default_start(const ImportOptions& o) {
     throw std::runtime_error(fmt::format("cannot {} {}: {}", what, p.string(), ec.message()));
 }
 
-}  // namespace
-
-ImportResult import_csv_files(const ImportOptions& o) {
+ImportResult import_or_throw(const ImportOptions& o) {
     if (o.files.empty())
-        throw std::invalid_argument(
-            "no CSV files given: vscsi import FILE.csv... --interval SECONDS");
+        throw UserError({ErrorKind::usage, "no CSV files given",
+                         "vscsi import FILE.csv... --interval SECONDS"});
     if (!(o.interval_seconds > 0))
-        throw std::invalid_argument(
-            "--interval SECONDS is required and must be > 0: the time each "
-            "file covers (vscsiStats itself records no time)");
+        throw UserError({ErrorKind::usage,
+                         "--interval SECONDS is required and must be > 0: the time each "
+                         "file covers (vscsiStats itself records no time)",
+                         ""});
     const auto now = now_ms();
     ImportResult res;
     res.job_id = o.name.empty() ? "import-" + format_compact_utc(now) : o.name;
@@ -56,15 +56,15 @@ ImportResult import_csv_files(const ImportOptions& o) {
         if (auto ec = read_file(file, text)) io_fail("read", file, ec);
         CsvParseOptions popt;
         popt.source = file.string();
-        if (auto e = parse_vscsistats_csv(text, cur, popt)) throw DataError(std::move(*e));
+        if (auto e = parse_vscsistats_csv(text, cur, popt); !e) throw DataError(e.error());
         // Keep the original bytes: the raw text is the evidence.
         staged.write_raw(fmt::format("{:04}-{}", i + 1, file.filename().string()), text);
 
         const VscsiStatsOutput* data = &cur;
         if (o.cumulative && i > 0) {
             DeltaReport rep;
-            if (auto err = subtract_cumulative(prev, cur, interval, rep))
-                throw DataError(ParseError{file.string(), 0, "", *err});
+            if (auto sub = subtract_cumulative(prev, cur, interval, rep); !sub)
+                throw DataError(ParseError{file.string(), 0, "", sub.error().what});
             if (rep.counters_reset)
                 res.warnings.push_back(
                     fmt::format("{}: {}; taken as a reset (the file covers the "
@@ -86,6 +86,12 @@ ImportResult import_csv_files(const ImportOptions& o) {
                             res.samples);
     staged.commit(meta);
     return res;
+}
+
+}  // namespace
+
+Result<ImportResult> import_csv_files(const ImportOptions& options) {
+    return app::result_of([&] { return import_or_throw(options); });
 }
 
 }  // namespace vscsi

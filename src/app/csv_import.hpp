@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "util/error.hpp"
 #include "util/time.hpp"
 
 namespace vscsi {
@@ -35,8 +36,8 @@ struct ImportResult {
     std::vector<std::string> warnings;
 };
 
-// Throws DataError (file:line:field) on bad input, std::runtime_error on I/O
-// or usage problems; in every case nothing is left in the data directory.
-ImportResult import_csv_files(const ImportOptions& options);
+// Errors: bad_data naming file:line:field, usage, failure (I/O); in every
+// case nothing is left in the data directory.
+Result<ImportResult> import_csv_files(const ImportOptions& options);
 
 }  // namespace vscsi

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "app/errors.hpp"
 #include "job/staged_job.hpp"
 #include "util/file_io.hpp"
 
@@ -34,9 +35,12 @@ std::uint64_t job_number(const fs::path& p) {
     return v;
 }
 
-IoTrace load_fio_trace(const std::vector<fs::path>& given) {
+namespace {
+
+IoTrace load_or_throw(const std::vector<fs::path>& given) {
     if (given.empty())
-        throw std::invalid_argument("no fio logs given: vscsi import fio IOLOG [NAME_lat.1.log]");
+        throw UserError(
+            {ErrorKind::usage, "no fio logs given", "vscsi import fio IOLOG [NAME_lat.1.log]"});
     auto files = given;
     std::stable_sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
         return job_number(a) < job_number(b);
@@ -53,12 +57,12 @@ IoTrace load_fio_trace(const std::vector<fs::path>& given) {
         switch (detect_fio_log(text)) {
             case FioLogKind::iolog: {
                 if (iolog)
-                    throw std::invalid_argument(
-                        fmt::format("{}: a second iolog; give one fio job's logs (its write_iolog "
-                                    "file and its _lat log)",
-                                    f.string()));
+                    throw UserError({ErrorKind::usage,
+                                     fmt::format("{}: a second iolog", f.string()),
+                                     "give one fio job's logs (its write_iolog file and its _lat "
+                                     "log)"});
                 FioIolog io;
-                if (auto e = parse_fio_iolog(text, f.string(), io)) throw DataError(std::move(*e));
+                if (auto e = parse_fio_iolog(text, f.string(), io); !e) throw DataError(e.error());
                 iolog = std::move(io);
                 break;
             }
@@ -70,8 +74,8 @@ IoTrace load_fio_trace(const std::vector<fs::path>& given) {
                                     f.string()));
                     break;
                 }
-                if (auto e = parse_fio_lat_log(text, f.string(), part))
-                    throw DataError(std::move(*e));
+                if (auto e = parse_fio_lat_log(text, f.string(), part); !e)
+                    throw DataError(e.error());
                 lat_parts.emplace_back(f, std::move(part));
                 have_lat = true;
                 break;
@@ -98,12 +102,19 @@ IoTrace load_fio_trace(const std::vector<fs::path>& given) {
         lat.insert(lat.end(), entries.begin(), entries.end());
     }
     if (!iolog && !have_lat)
-        throw std::invalid_argument(
-            "no usable log: give the iolog (write_iolog) and/or the _lat log (write_lat_log)");
+        throw UserError({ErrorKind::usage, "no usable log",
+                         "give the iolog (write_iolog) and/or the _lat log (write_lat_log)"});
     auto trace = build_io_trace(iolog ? &*iolog : nullptr, have_lat ? &lat : nullptr);
     trace.warnings.insert(trace.warnings.begin(), notes.begin(), notes.end());
-    if (trace.ios.empty()) throw std::invalid_argument("the fio logs hold no reads or writes");
+    if (trace.ios.empty())
+        throw UserError({ErrorKind::usage, "the fio logs hold no reads or writes", ""});
     return trace;
+}
+
+}  // namespace
+
+Result<IoTrace> load_fio_trace(const std::vector<fs::path>& files) {
+    return app::result_of([&] { return load_or_throw(files); });
 }
 
 double auto_interval_seconds(const IoTrace& trace) {
@@ -113,13 +124,15 @@ double auto_interval_seconds(const IoTrace& trace) {
     return std::max(1.0, std::round(span / 20));
 }
 
-ImportResult import_fio_logs(const FioImportOptions& o) {
-    auto trace = load_fio_trace(o.files);
+namespace {
+
+ImportResult import_or_throw(const FioImportOptions& o) {
+    auto trace = load_or_throw(o.files);
     const double interval =
         o.interval_seconds > 0 ? o.interval_seconds : auto_interval_seconds(trace);
     const auto interval_us = static_cast<std::uint64_t>(std::llround(interval * 1e6));
     if (interval_us < 1000)
-        throw std::invalid_argument("--interval must be at least 0.001 seconds");
+        throw UserError({ErrorKind::usage, "--interval must be at least 0.001 seconds", ""});
     const auto now = now_ms();
     ImportResult res;
     res.job_id = o.name.empty() ? "fio-" + format_compact_utc(now) : o.name;
@@ -169,6 +182,12 @@ ImportResult import_fio_logs(const FioImportOptions& o) {
                             intervals.empty() ? start : intervals.back().end, res.samples);
     staged.commit(meta);
     return res;
+}
+
+}  // namespace
+
+Result<ImportResult> import_fio_logs(const FioImportOptions& options) {
+    return app::result_of([&] { return import_or_throw(options); });
 }
 
 }  // namespace vscsi

@@ -25,14 +25,14 @@ struct FioImportOptions {
     bool keep_raw = true;  // copy the logs into the job's raw/ (evidence)
 };
 
-// Reads and pairs the logs (throws DataError naming file:line:field on bad
-// input, std::runtime_error when a file cannot be read or the set makes no sense).
-IoTrace load_fio_trace(const std::vector<std::filesystem::path>& files);
+// Reads and pairs the logs. Errors: bad_data naming file:line:field, usage
+// when the set of files makes no sense, failure when a file cannot be read.
+Result<IoTrace> load_fio_trace(const std::vector<std::filesystem::path>& files);
 
 // Seconds per sample when none is asked for: a twentieth of the run, >= 1 s.
 double auto_interval_seconds(const IoTrace& trace);
 
-// Throws like import_csv_files; nothing is left in the data directory on error.
-ImportResult import_fio_logs(const FioImportOptions& options);
+// Errors like import_csv_files; nothing is left in the data directory on error.
+Result<ImportResult> import_fio_logs(const FioImportOptions& options);
 
 }  // namespace vscsi

@@ -114,19 +114,20 @@ std::optional<std::string> find_gnuplot() {
     return std::nullopt;
 }
 
-std::optional<RenderedChart> render_chart(const std::string& gnuplot, const ChartSpec& spec,
-                                          ImageFormat f, std::string& error) {
+Result<RenderedChart> render_chart(const std::string& gnuplot, const ChartSpec& spec,
+                                   ImageFormat f) {
     const auto run = run_process({gnuplot, "-"}, spec.script, std::chrono::seconds(120));
-    if (!run) {
-        error = fmt::format("cannot run {}: {}", gnuplot, run.error().message());
-        return std::nullopt;
-    }
+    if (!run)
+        return Error{ErrorKind::failure,
+                     fmt::format("cannot run {}: {}", gnuplot, run.error().message()),
+                     kGnuplotInstallHint};
     if (!run->ok() || run->out.empty()) {
         auto why = run->err.empty() ? std::string("no output") : run->err;
         while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-        error = fmt::format("gnuplot failed on chart '{}'{}: {}", spec.name,
-                            run->timed_out ? " (timed out after 120 s)" : "", why);
-        return std::nullopt;
+        return Error{ErrorKind::failure,
+                     fmt::format("gnuplot failed on chart '{}'{}: {}", spec.name,
+                                 run->timed_out ? " (timed out after 120 s)" : "", why),
+                     ""};
     }
     return RenderedChart{spec, f, std::move(run->out)};
 }
@@ -140,12 +141,11 @@ std::vector<RenderedChart> render_charts(const std::vector<ChartSpec>& specs, Im
         return {};
     }
     const auto& gnuplot = *found;
-    std::vector<std::optional<RenderedChart>> done(specs.size());
-    std::vector<std::string> errors(specs.size());
+    std::vector<std::optional<Result<RenderedChart>>> done(specs.size());  // set by one worker
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (auto i = next++; i < specs.size(); i = next++)
-            done[i] = render_chart(gnuplot, specs[i], f, errors[i]);
+            done[i] = render_chart(gnuplot, specs[i], f);
     };
     const auto n =
         std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), specs.size());
@@ -154,11 +154,11 @@ std::vector<RenderedChart> render_charts(const std::vector<ChartSpec>& specs, Im
     worker();
     for (auto& t : threads) t.join();
     std::vector<RenderedChart> out;
-    for (std::size_t i = 0; i < specs.size(); ++i) {
-        if (done[i])
-            out.push_back(std::move(*done[i]));
+    for (auto& d : done) {
+        if (*d)
+            out.push_back(std::move(**d));
         else
-            problems.push_back(std::move(errors[i]));
+            problems.push_back(d->error().message());
     }
     return out;
 }

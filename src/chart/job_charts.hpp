@@ -9,6 +9,7 @@
 #include "analysis/job_analysis.hpp"
 #include "analysis/sample_series.hpp"
 #include "chart/gnuplot_script.hpp"
+#include "util/error.hpp"
 
 namespace vscsi {
 
@@ -36,9 +37,9 @@ inline constexpr const char* kGnuplotInstallHint =
     "install gnuplot to draw charts (Debian/Ubuntu: apt-get install gnuplot-nox; RHEL: dnf install "
     "gnuplot)";
 
-// Runs one chart through gnuplot. On failure returns nullopt and says why in `error`.
-std::optional<RenderedChart> render_chart(const std::string& gnuplot, const ChartSpec& spec,
-                                          ImageFormat f, std::string& error);
+// Runs one chart through gnuplot; fails with what gnuplot said.
+Result<RenderedChart> render_chart(const std::string& gnuplot, const ChartSpec& spec,
+                                   ImageFormat f);
 
 // Renders every chart with find_gnuplot(), several gnuplot processes at a time
 // (one per core); results keep the order of `specs`. Failures, or a missing

@@ -23,6 +23,8 @@ AnalyzeOptions AnalysisCliOptions::resolve(const po::variables_map& vm) const {
         throw UsageError(fmt::format(
             "--filter '{}' is not one of percentile, statistical, absolute, auto, none", filter));
     opt.filter = {*fm, vm.count("threshold") ? std::optional<double>(threshold) : std::nullopt};
+    if (auto checked = check_filter_spec(opt.filter); !checked)
+        throw UsageError(checked.error().message());
     if (method == "interpolate")
         opt.percentile_method = PercentileMethod::interpolate;
     else if (method == "bucket_upper_bound" || method == "upper")

@@ -176,7 +176,7 @@ int run_analyze(const CommandContext& ctx) {
         io.cumulative = cumulative;
         io.name = name;
         io.data_dir = ctx.data_dir;
-        const auto imported = import_csv_files(io);
+        const auto imported = import_csv_files(io).value();
         for (const auto& w : imported.warnings) notes.push_back(w);
         job_path = imported.dir;
         if (!ctx.json)

@@ -85,7 +85,7 @@ int run_import_fio(const CommandContext& ctx) {
     o.start = start_option(start);
     o.tags = parse_tags(tags);
     o.data_dir = ctx.data_dir;
-    print_import_result(ctx, import_fio_logs(o));
+    print_import_result(ctx, import_fio_logs(o).value());
     return exit_code::ok;
 }
 
@@ -119,7 +119,7 @@ int run_import(const CommandContext& ctx) {
     o.start = start_option(start);
     o.tags = parse_tags(tags);
     o.data_dir = ctx.data_dir;
-    print_import_result(ctx, import_csv_files(o));
+    print_import_result(ctx, import_csv_files(o).value());
     return exit_code::ok;
 }
 

@@ -226,7 +226,8 @@ int run_job_start(const CommandContext& ctx) {
     if (!o.req.samples || !(o.req.interval_seconds >= 1))
         throw UsageError("give --profile, or --samples N and --interval S (S >= 1)");
     if (!o.req.name.empty())
-        if (auto why = invalid_job_name_reason(o.req.name)) throw UsageError(*why);
+        if (auto named = check_job_name(o.req.name); !named)
+            throw UsageError(named.error().message());
     o.req.tags = parse_tags(tags);
     if (o.foreground) return start_foreground(ctx, o);
 

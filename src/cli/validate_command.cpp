@@ -180,7 +180,7 @@ int run_validate(const CommandContext& ctx) {
     imp.data_dir = run_dir;
     imp.keep_raw = false;
     imp.tags = {{"validates", meta.job_id}};
-    const auto imported = import_fio_logs(imp);
+    const auto imported = import_fio_logs(imp).value();
     AnalyzeOptions all;
     all.filter = {FilterMethod::none, std::nullopt};
     all.percentile_method = opt.percentile_method;

@@ -232,11 +232,11 @@ Action CollectorFsm::on_print(TimePoint now, const host::CommandOutput& r) {
     // The interval ends when the first print of the tick returned (late after a retry, too).
     if (index_ == 0) (phase_ == Phase::baseline ? last_print_ : this_print_) = now;
     VscsiStatsOutput cur;
-    std::optional<ParseError> perr;
+    std::optional<ParseError> perr;  // set: the print could not be read
     if (r.exit_status == 0) {
         CsvParseOptions opt;
         opt.source = fmt::format("{} ({})", print_command(target), format_iso8601(now));
-        perr = parse_vscsistats_csv(r.out, cur, opt);
+        if (auto parsed = parse_vscsistats_csv(r.out, cur, opt); !parsed) perr = parsed.error();
     }
     if (r.exit_status != 0 || (perr && perr->reason.starts_with("no histograms"))) {
         // Not collecting (auto-stopped, VM or host restarted): start again.
@@ -254,8 +254,8 @@ Action CollectorFsm::on_print(TimePoint now, const host::CommandOutput& r) {
             VscsiStatsOutput interval;
             DeltaReport rep;
             if (previous_[index_]) {
-                if (auto err = subtract_cumulative(*previous_[index_], cur, interval, rep)) {
-                    note_error(fmt::format("{}: {}", target.describe(), *err));
+                if (auto sub = subtract_cumulative(*previous_[index_], cur, interval, rep); !sub) {
+                    note_error(fmt::format("{}: {}", target.describe(), sub.error().message()));
                     rep.counters_reset = true;
                     interval = cur;
                 }
@@ -321,9 +321,10 @@ Action CollectorFsm::finish_printing(TimePoint now) {
     return a;
 }
 
-Action CollectorFsm::sample_written(TimePoint now, bool ok, const std::string& error) {
-    if (!ok) {
-        note_error(fmt::format("cannot write sample {}: {}", progress_.samples_written + 1, error));
+Action CollectorFsm::sample_written(TimePoint now, const Result<void>& written) {
+    if (!written) {
+        note_error(fmt::format("cannot write sample {}: {}", progress_.samples_written + 1,
+                               written.error().message()));
         return begin_stopping(JobStatus::failed);
     }
     ++progress_.samples_written;

@@ -21,6 +21,7 @@
 #include "host/host_shell.hpp"
 #include "job/job_meta.hpp"
 #include "job/sample_file.hpp"
+#include "util/error.hpp"
 
 namespace vscsi::collect {
 
@@ -72,7 +73,7 @@ class CollectorFsm {
     Action persisted(TimePoint now);
     Action command_done(TimePoint now, const host::CommandResult& outcome);
     Action timer_fired(TimePoint now);
-    Action sample_written(TimePoint now, bool ok, const std::string& error);
+    Action sample_written(TimePoint now, const Result<void>& written);
     // Takes effect at the next event; a driver waiting on a timer fires it early.
     void request_stop() { progress_.stop_requested = true; }
 

@@ -35,15 +35,17 @@ boost::asio::awaitable<HostInventory> fetch_inventory_or_throw(host::HostShell& 
                   link.run("vim-cmd vmsvc/getallvms", t));
     HostInventory inv;
     inv.fingerprint = link.fingerprint();
-    if (auto err = parse_vscsistats_listing(checked(l, "vscsiStats -l").out, inv.listing))
-        throw DataError(*err);
+    if (auto err = parse_vscsistats_listing(checked(l, "vscsiStats -l").out, inv.listing); !err)
+        throw DataError(err.error());
     std::vector<EsxcliVm> running;
     std::vector<VimCmdVm> registered;
     // esxcli/vim-cmd only add names and power states: -l alone is enough to collect.
     if (succeeded(e))
-        if (auto err = parse_esxcli_vm_process_list(e->out, running)) throw DataError(*err);
+        if (auto err = parse_esxcli_vm_process_list(e->out, running); !err)
+            throw DataError(err.error());
     if (succeeded(v))
-        if (auto err = parse_vim_cmd_getallvms(v->out, registered)) throw DataError(*err);
+        if (auto err = parse_vim_cmd_getallvms(v->out, registered); !err)
+            throw DataError(err.error());
     inv.vms = join_inventory(inv.listing, running, registered);
     // Backing files and RDM LUNs: one channel per powered-on VM, all at once.
     // Only the numeric Vmid goes into the command.
@@ -68,7 +70,7 @@ boost::asio::awaitable<HostInventory> fetch_inventory_or_throw(host::HostShell& 
         const auto& d = devices[i];
         if (!succeeded(d) || d->out.empty()) continue;  // backing is a nice-to-have
         std::vector<DeviceDisk> disks;
-        if (auto err = parse_vim_cmd_devices(d->out, disks)) throw DataError(*err);
+        if (auto err = parse_vim_cmd_devices(d->out, disks); !err) throw DataError(err.error());
         attach_backing(inv.vms[i].disks, disks);
     }
     co_return inv;

@@ -60,7 +60,12 @@ asio::awaitable<JobStatus> JobRunner::run() {
             case ActionType::write_sample: {
                 const auto ec = dir_.write_sample(action.sample.header, action.sample.data);
                 if (!ec && on_sample) on_sample(action.sample);
-                action = fsm_.sample_written(now_ms(), !ec, ec.message());
+                Result<void> written;
+                if (ec)
+                    written =
+                        Error{ErrorKind::failure, ec.message(),
+                              "free space in the data directory; the samples so far are kept"};
+                action = fsm_.sample_written(now_ms(), written);
                 break;
             }
             case ActionType::persist:

@@ -39,7 +39,7 @@ Result<NewJob> create_job(const std::filesystem::path& data_dir, const JobReques
     const auto now = now_ms();
     const auto name =
         req.name.empty() ? default_job_name(sel.targets.front().vm_name, now) : req.name;
-    if (auto why = invalid_job_name_reason(name)) return Error{ErrorKind::usage, *why, ""};
+    if (auto named = check_job_name(name); !named) return named.error();
     JobDir dir(jobs_dir(data_dir) / name);
     if (std::filesystem::exists(dir.root()))
         return Error{ErrorKind::conflict,

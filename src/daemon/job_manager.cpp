@@ -59,8 +59,8 @@ std::shared_ptr<host::HostShell> JobManager::link_for(const host::SshParams& par
 }
 
 Result<JobDir> JobManager::dir_of(const std::string& job) const {
-    if (auto why = invalid_job_name_reason(job))
-        return Error{ErrorKind::usage, "params.job: " + *why, ""};
+    if (auto named = check_job_name(job); !named)
+        return Error{ErrorKind::usage, "params.job: " + named.error().what, named.error().next};
     JobDir dir(jobs_dir(data_dir_) / job);
     if (!JobDir::looks_like_job(dir.root()))
         return Error{ErrorKind::not_found,

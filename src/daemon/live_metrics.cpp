@@ -22,9 +22,9 @@ void LiveMetrics::add_sample(const std::string& job_id, const Sample& s) {
             it = std::prev(m.disks.end());
         }
         it->last = sample_figures(d, s.header.seconds());
-        if (auto why = it->cumulative.add(d); !why.empty())
+        if (auto added = it->cumulative.add(d); !added)
             log(LogLevel::warning, "job {}: sample {} not added to the live histograms: {}", job_id,
-                s.header.seq, why);
+                s.header.seq, added.error().message());
     }
 }
 

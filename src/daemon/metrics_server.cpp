@@ -8,6 +8,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <charconv>
 #include <stdexcept>
 
 #include "daemon/log.hpp"
@@ -16,31 +17,32 @@ namespace vscsi::daemon {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-tcp::endpoint parse_listen_address(const std::string& text) {
+Result<tcp::endpoint> parse_listen_address(const std::string& text) {
     const auto colon = text.rfind(':');
     if (colon == std::string::npos)
-        throw std::invalid_argument(
-            fmt::format("--metrics-listen '{}': expected ADDRESS:PORT, e.g. 127.0.0.1:9477", text));
+        return Error{ErrorKind::usage,
+                     fmt::format("--metrics-listen '{}': expected ADDRESS:PORT", text),
+                     "e.g. --metrics-listen 127.0.0.1:9477"};
     auto host = text.substr(0, colon);
     const auto port_text = text.substr(colon + 1);
     unsigned long port = 0;
-    try {
-        std::size_t used = 0;
-        port = std::stoul(port_text, &used);
-        if (used != port_text.size() || port > 65535) throw std::out_of_range("port");
-    } catch (const std::exception&) {
-        throw std::invalid_argument(
-            fmt::format("--metrics-listen '{}': '{}' is not a port number", text, port_text));
-    }
+    const auto [end, parse_ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (parse_ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535)
+        return Error{
+            ErrorKind::usage,
+            fmt::format("--metrics-listen '{}': '{}' is not a port number", text, port_text),
+            "give a port from 0 to 65535"};
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
     if (host.empty()) host = "127.0.0.1";
     boost::system::error_code ec;
     const auto addr = asio::ip::make_address(host, ec);
     if (ec)
-        throw std::invalid_argument(
-            fmt::format("--metrics-listen '{}': '{}' is not an IP address", text, host));
-    return {addr, static_cast<unsigned short>(port)};
+        return Error{ErrorKind::usage,
+                     fmt::format("--metrics-listen '{}': '{}' is not an IP address", text, host),
+                     "give an address such as 127.0.0.1 or [::1]"};
+    return tcp::endpoint{addr, static_cast<unsigned short>(port)};
 }
 
 MetricsServer::MetricsServer(asio::any_io_executor ex, const tcp::endpoint& where,

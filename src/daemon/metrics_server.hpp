@@ -7,10 +7,12 @@
 #include <functional>
 #include <string>
 
+#include "util/error.hpp"
+
 namespace vscsi::daemon {
 
-// "127.0.0.1:9477", "[::1]:9477" or ":9477" (loopback). Throws std::invalid_argument.
-boost::asio::ip::tcp::endpoint parse_listen_address(const std::string& text);
+// "127.0.0.1:9477", "[::1]:9477" or ":9477" (loopback).
+Result<boost::asio::ip::tcp::endpoint> parse_listen_address(const std::string& text);
 
 class MetricsServer {
   public:

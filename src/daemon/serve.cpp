@@ -70,9 +70,8 @@ int serve(const ServeOptions& opts) {
         unset_activation_env();
         log(LogLevel::info, "socket-activated on {}", socket_path.string());
     } else {
-        std::string why;
-        if (auto ec = prepare_socket_dir(socket_path.parent_path(), why)) {
-            log(LogLevel::error, "{}: {}", why, ec.message());
+        if (auto ready = prepare_socket_dir(socket_path.parent_path()); !ready) {
+            log(LogLevel::error, "{}", ready.error().message());
             return 1;
         }
         if (std::filesystem::exists(socket_path)) {
@@ -162,7 +161,7 @@ int serve(const ServeOptions& opts) {
     if (!opts.metrics_listen.empty()) {
         try {
             metrics = std::make_unique<MetricsServer>(
-                io.get_executor(), parse_listen_address(opts.metrics_listen), [&] {
+                io.get_executor(), parse_listen_address(opts.metrics_listen).value(), [&] {
                     return jobs.metrics_text(
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
                             .count());

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace vscsi::daemon {
 
@@ -17,26 +18,25 @@ std::filesystem::path default_socket_path() {
     return std::filesystem::path(fmt::format("/tmp/vscsi-{}", ::geteuid())) / "vscsi.sock";
 }
 
-boost::system::error_code prepare_socket_dir(const std::filesystem::path& dir, std::string& why) {
-    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-        why = fmt::format("cannot create {}", dir.string());
-        return {errno, boost::system::system_category()};
-    }
+Result<void> prepare_socket_dir(const std::filesystem::path& dir) {
+    auto failed = [&](std::string what, std::string next) {
+        return Error{ErrorKind::failure, fmt::format("{}: {}", what, std::strerror(errno)),
+                     std::move(next)};
+    };
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        return failed(fmt::format("cannot create {}", dir.string()),
+                      "check its parent directory, or set XDG_RUNTIME_DIR");
     struct stat st {};
-    if (::lstat(dir.c_str(), &st) != 0) {
-        why = fmt::format("cannot inspect {}", dir.string());
-        return {errno, boost::system::system_category()};
-    }
-    if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()) {
-        why = fmt::format("{} is not a directory owned by you: remove it or set XDG_RUNTIME_DIR",
-                          dir.string());
-        return boost::system::errc::make_error_code(boost::system::errc::permission_denied);
-    }
-    if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) {
-        why = fmt::format("{} is open to other users and cannot be made private (chmod 700 it)",
-                          dir.string());
-        return {errno, boost::system::system_category()};
-    }
+    if (::lstat(dir.c_str(), &st) != 0)
+        return failed(fmt::format("cannot inspect {}", dir.string()), "");
+    if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
+        return Error{ErrorKind::failure,
+                     fmt::format("{} is not a directory owned by you", dir.string()),
+                     "remove it or set XDG_RUNTIME_DIR"};
+    if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0)
+        return failed(
+            fmt::format("{} is open to other users and cannot be made private", dir.string()),
+            "chmod 700 it");
     return {};
 }
 

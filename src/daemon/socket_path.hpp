@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <string>
 
+#include "util/error.hpp"
+
 namespace vscsi::daemon {
 
 std::filesystem::path default_socket_path();
 
 // Creates the socket's directory 0700 if missing and refuses one that another
 // user owns or others can enter (someone could plant a socket there).
-boost::system::error_code prepare_socket_dir(const std::filesystem::path& dir, std::string& why);
+Result<void> prepare_socket_dir(const std::filesystem::path& dir);
 
 }  // namespace vscsi::daemon

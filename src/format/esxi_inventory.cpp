@@ -6,8 +6,7 @@
 
 namespace vscsi {
 
-std::optional<ParseError> parse_esxcli_vm_process_list(std::string_view text,
-                                                       std::vector<EsxcliVm>& out) {
+ParseStatus parse_esxcli_vm_process_list(std::string_view text, std::vector<EsxcliVm>& out) {
     out.clear();
     text::LineReader lines(text, 1);
     std::string_view raw;
@@ -42,11 +41,10 @@ std::optional<ParseError> parse_esxcli_vm_process_list(std::string_view text,
         if (key == "Display Name") vm->display_name = std::string(value);
         if (key == "Config File") vm->config_file = std::string(value);
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ParseError> parse_vim_cmd_getallvms(std::string_view text,
-                                                  std::vector<VimCmdVm>& out) {
+ParseStatus parse_vim_cmd_getallvms(std::string_view text, std::vector<VimCmdVm>& out) {
     out.clear();
     text::LineReader lines(text, 1);
     std::string_view line;
@@ -78,7 +76,7 @@ std::optional<ParseError> parse_vim_cmd_getallvms(std::string_view text,
         vm.guest_os = std::string(after.substr(0, after.find(' ')));
         out.push_back(std::move(vm));
     }
-    return std::nullopt;
+    return {};
 }
 
 namespace {
@@ -105,8 +103,7 @@ std::string controller_prefix(std::string_view type) {
 
 }  // namespace
 
-std::optional<ParseError> parse_vim_cmd_devices(std::string_view text,
-                                                std::vector<DeviceDisk>& out) {
+ParseStatus parse_vim_cmd_devices(std::string_view text, std::vector<DeviceDisk>& out) {
     out.clear();
     struct Device {
         std::string type;
@@ -177,7 +174,7 @@ std::optional<ParseError> parse_vim_cmd_devices(std::string_view text,
         disk.capacity_kb = d.capacity_kb;
         out.push_back(std::move(disk));
     }
-    return std::nullopt;
+    return {};
 }
 
 void attach_backing(std::vector<ListedDisk>& disks, const std::vector<DeviceDisk>& devices) {

@@ -20,8 +20,7 @@ struct EsxcliVm {
     std::int64_t world_id = 0;
     std::string config_file;
 };
-std::optional<ParseError> parse_esxcli_vm_process_list(std::string_view text,
-                                                       std::vector<EsxcliVm>& out);
+ParseStatus parse_esxcli_vm_process_list(std::string_view text, std::vector<EsxcliVm>& out);
 
 struct VimCmdVm {
     std::int64_t vmid = 0;
@@ -29,8 +28,7 @@ struct VimCmdVm {
     std::string file;  // "[datastore1] dir/name.vmx"
     std::string guest_os;
 };
-std::optional<ParseError> parse_vim_cmd_getallvms(std::string_view text,
-                                                  std::vector<VimCmdVm>& out);
+ParseStatus parse_vim_cmd_getallvms(std::string_view text, std::vector<VimCmdVm>& out);
 
 // One virtual disk from `vim-cmd vmsvc/device.getdevices VMID`.
 struct DeviceDisk {
@@ -39,8 +37,7 @@ struct DeviceDisk {
     std::string lun;    // RDM: backing deviceName
     std::int64_t capacity_kb = 0;
 };
-std::optional<ParseError> parse_vim_cmd_devices(std::string_view text,
-                                                std::vector<DeviceDisk>& out);
+ParseStatus parse_vim_cmd_devices(std::string_view text, std::vector<DeviceDisk>& out);
 // Adds backing, LUN and capacity to the disks of `vm` whose labels match.
 void attach_backing(std::vector<ListedDisk>& disks, const std::vector<DeviceDisk>& devices);
 

@@ -38,8 +38,7 @@ FioLogKind detect_fio_log(std::string_view text) {
     return FioLogKind::other;
 }
 
-std::optional<ParseError> parse_fio_iolog(std::string_view text, const std::string& source,
-                                          FioIolog& out) {
+ParseStatus parse_fio_iolog(std::string_view text, const std::string& source, FioIolog& out) {
     out = {};
     text::LineReader lines(text, 1);
     std::string_view line;
@@ -94,11 +93,11 @@ std::optional<ParseError> parse_fio_iolog(std::string_view text, const std::stri
                                    e.issue_us, out.ios.back().issue_us));
         out.ios.push_back(e);
     }
-    return std::nullopt;
+    return {};
 }
 
-std::optional<ParseError> parse_fio_lat_log(std::string_view text, const std::string& source,
-                                            std::vector<FioLatEntry>& out) {
+ParseStatus parse_fio_lat_log(std::string_view text, const std::string& source,
+                              std::vector<FioLatEntry>& out) {
     out.clear();
     text::LineReader lines(text, 1);
     std::string_view line;
@@ -133,7 +132,7 @@ std::optional<ParseError> parse_fio_lat_log(std::string_view text, const std::st
         out.push_back(e);
     }
     if (out.empty()) return ParseError{source, 0, "log", "no I/O in the latency log"};
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace vscsi

@@ -52,10 +52,9 @@ enum class FioLogKind { iolog, latency, other };
 // Tells the two log kinds apart by content (first line), not by name.
 FioLogKind detect_fio_log(std::string_view text);
 
-std::optional<ParseError> parse_fio_iolog(std::string_view text, const std::string& source,
-                                          FioIolog& out);
+ParseStatus parse_fio_iolog(std::string_view text, const std::string& source, FioIolog& out);
 // Lines without an offset column (log_offset=0) are an error that says to set log_offset=1.
-std::optional<ParseError> parse_fio_lat_log(std::string_view text, const std::string& source,
-                                            std::vector<FioLatEntry>& out);
+ParseStatus parse_fio_lat_log(std::string_view text, const std::string& source,
+                              std::vector<FioLatEntry>& out);
 
 }  // namespace vscsi

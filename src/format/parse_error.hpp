@@ -3,6 +3,7 @@
 // the line and see what vscsi did not expect.
 
 #include <boost/assert/source_location.hpp>
+#include <boost/system/result.hpp>
 #include <cstddef>
 #include <iosfwd>
 #include <stdexcept>
@@ -19,6 +20,10 @@ struct ParseError {
     std::string message() const;
 };
 std::ostream& operator<<(std::ostream& os, const ParseError& e);
+
+// What a parser returns: success (the output went into the caller's buffers,
+// reused across calls), or where and why it stopped.
+using ParseStatus = boost::system::result<void, ParseError>;
 
 // Thrown where a command must abort on bad data; carries the ParseError.
 class DataError : public std::runtime_error {

@@ -18,7 +18,7 @@ struct Header {
 };
 
 // "Histogram: <title>,virtual machine worldGroupID,<id>,virtual disk handleID,<id> (<label>)"
-std::optional<std::string> parse_header(std::string_view line, Header& h) {
+boost::system::result<void, std::string> parse_header(std::string_view line, Header& h) {
     if (!line.starts_with(kHistogramPrefix))
         return fmt::format(
             "expected a 'Histogram: <title>,virtual machine worldGroupID,...' "
@@ -51,7 +51,7 @@ std::optional<std::string> parse_header(std::string_view line, Header& h) {
             return fmt::format("disk label is not closed by ')' in {}", text::excerpt(line));
         h.disk.label = std::string(rest.substr(paren + 1, rest.size() - paren - 2));
     }
-    return std::nullopt;
+    return {};
 }
 
 class Parser {
@@ -59,12 +59,12 @@ class Parser {
     Parser(std::string_view text, VscsiStatsOutput& out, const CsvParseOptions& opt)
         : lines_(text, opt.first_line), out_(out), opt_(opt) {}
 
-    std::optional<ParseError> run() {
+    ParseStatus run() {
         out_.disks.clear();
         std::string_view line;
         while (lines_.next(line)) {
             if (line.empty()) continue;
-            if (auto e = step(line)) return e;
+            if (auto e = step(line); !e) return e;
         }
         if (state_ != State::header) {
             const auto& info = slot_info(slot_);
@@ -78,7 +78,7 @@ class Parser {
                          "no histograms found: expected the output of "
                          "`vscsiStats -p all -c` (CSV, one 'Histogram:' section per "
                          "histogram)");
-        return std::nullopt;
+        return {};
     }
 
   private:
@@ -108,7 +108,7 @@ class Parser {
         return "";
     }
 
-    std::optional<ParseError> step(std::string_view line) {
+    ParseStatus step(std::string_view line) {
         switch (state_) {
             case State::header:
                 return on_header(line);
@@ -126,16 +126,17 @@ class Parser {
                                  fmt::format("expected '{}', found {}", kFrequencyHeader,
                                              text::excerpt(line)));
                 state_ = State::buckets;
-                return std::nullopt;
+                return {};
             case State::buckets:
                 return on_bucket(line);
         }
-        return std::nullopt;
+        return {};
     }
 
-    std::optional<ParseError> on_header(std::string_view line) {
+    ParseStatus on_header(std::string_view line) {
         Header h;
-        if (auto why = parse_header(line, h)) return error(lines_.line_no(), "header", *why);
+        if (auto parsed = parse_header(line, h); !parsed)
+            return error(lines_.line_no(), "header", parsed.error());
         const auto slot = slot_from_title(h.title);
         if (!slot)
             return error(lines_.line_no(), "histogram title",
@@ -160,12 +161,11 @@ class Parser {
         hist_ = &disk->slots[slot_];
         *hist_ = Histogram{};
         state_ = State::min;
-        return std::nullopt;
+        return {};
     }
 
     template <class Int>
-    std::optional<ParseError> on_stat(std::string_view line, std::string_view key, Int& value,
-                                      State next) {
+    ParseStatus on_stat(std::string_view line, std::string_view key, Int& value, State next) {
         const auto comma = line.find(',');
         if (comma == std::string_view::npos || line.substr(0, comma) != key)
             return error(lines_.line_no(), std::string(key),
@@ -178,10 +178,10 @@ class Parser {
                          fmt::format("'{}' is not {} integer", line.substr(comma + 1),
                                      std::is_signed_v<Int> ? "an" : "a non-negative"));
         state_ = next;
-        return std::nullopt;
+        return {};
     }
 
-    std::optional<ParseError> on_bucket(std::string_view line) {
+    ParseStatus on_bucket(std::string_view line) {
         if (line.starts_with(kHistogramPrefix))
             return error(lines_.line_no(), "bucket row",
                          fmt::format("a new histogram starts before histogram '{}' (line {}) "
@@ -209,10 +209,10 @@ class Parser {
                                      limit, h.limits.back()));
         h.limits.push_back(limit);
         h.frequencies.push_back(freq);
-        return std::nullopt;
+        return {};
     }
 
-    std::optional<ParseError> finish(std::size_t line) {
+    ParseStatus finish(std::size_t line) {
         const auto& h = *hist_;
         if (opt_.require_count_match) {
             const auto sum = h.frequency_sum();
@@ -226,7 +226,7 @@ class Parser {
             return error(header_line_ + 1, "min",
                          fmt::format("min {} is greater than max {}", h.min, h.max));
         state_ = State::header;
-        return std::nullopt;
+        return {};
     }
 
     text::LineReader lines_;
@@ -240,15 +240,15 @@ class Parser {
 
 }  // namespace
 
-std::optional<ParseError> parse_vscsistats_csv(std::string_view text, VscsiStatsOutput& out,
-                                               const CsvParseOptions& options) {
+ParseStatus parse_vscsistats_csv(std::string_view text, VscsiStatsOutput& out,
+                                 const CsvParseOptions& options) {
     return Parser(text, out, options).run();
 }
 
 VscsiStatsOutput parse_vscsistats_csv_or_throw(std::string_view text,
                                                const CsvParseOptions& options) {
     VscsiStatsOutput out;
-    if (auto e = parse_vscsistats_csv(text, out, options)) throw DataError(std::move(*e));
+    if (auto e = parse_vscsistats_csv(text, out, options); !e) throw DataError(e.error());
     return out;
 }
 

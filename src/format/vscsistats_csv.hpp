@@ -23,8 +23,8 @@ struct CsvParseOptions {
 // then unspecified. Accepts CRLF line ends, blank lines, several disks and VMs
 // and any order of histograms; rejects unknown titles, duplicates, truncated
 // histograms and non-numeric fields.
-std::optional<ParseError> parse_vscsistats_csv(std::string_view text, VscsiStatsOutput& out,
-                                               const CsvParseOptions& options = {});
+ParseStatus parse_vscsistats_csv(std::string_view text, VscsiStatsOutput& out,
+                                 const CsvParseOptions& options = {});
 
 // Throwing convenience for commands that must abort on bad input.
 VscsiStatsOutput parse_vscsistats_csv_or_throw(std::string_view text,

@@ -14,8 +14,8 @@ constexpr std::string_view kDiskPrefix = "Virtual SCSI Disk handleID:";
 
 }  // namespace
 
-std::optional<ParseError> parse_vscsistats_listing(std::string_view text, VscsiStatsListing& out,
-                                                   std::string source) {
+ParseStatus parse_vscsistats_listing(std::string_view text, VscsiStatsListing& out,
+                                     std::string source) {
     out.vms.clear();
     text::LineReader lines(text, 1);
     std::string_view line;
@@ -87,7 +87,7 @@ std::optional<ParseError> parse_vscsistats_listing(std::string_view text, VscsiS
                           fmt::format("the block of VM '{}' (line {}) is not closed by '}}' "
                                       "(truncated output?)",
                                       vm->display_name, vm_line)};
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace vscsi

@@ -31,7 +31,7 @@ struct VscsiStatsListing {
     std::vector<ListedVm> vms;
 };
 
-std::optional<ParseError> parse_vscsistats_listing(std::string_view text, VscsiStatsListing& out,
-                                                   std::string source = "vscsiStats -l");
+ParseStatus parse_vscsistats_listing(std::string_view text, VscsiStatsListing& out,
+                                     std::string source = "vscsiStats -l");
 
 }  // namespace vscsi

@@ -58,7 +58,7 @@ boost::system::result<bool, ParseError> SampleCursor::next(Sample& out) {
         const auto ec = read_file(path, buffer_);
         if (ec == boost::system::errc::no_such_file_or_directory) continue;  // a gap in numbering
         if (ec) return ParseError{path.string(), 0, "", "cannot read: " + ec.message()};
-        if (auto e = decode_sample(buffer_, path.string(), out)) return std::move(*e);
+        if (auto e = decode_sample(buffer_, path.string(), out); !e) return e.error();
         return true;
     }
     return false;
@@ -77,26 +77,27 @@ fs::path jobs_dir(const fs::path& data_dir) {
 std::optional<fs::path> resolve_job(const std::string& job, const fs::path& data_dir) {
     const fs::path as_path(job);
     if (JobDir::looks_like_job(as_path)) return as_path;
-    if (!invalid_job_name_reason(job)) {
+    if (check_job_name(job)) {
         const auto p = jobs_dir(data_dir) / job;
         if (JobDir::looks_like_job(p)) return p;
     }
     return std::nullopt;
 }
 
-std::optional<std::string> invalid_job_name_reason(const std::string& name) {
-    if (name.empty()) return "the job name is empty";
-    if (name.size() > 100) return "the job name is longer than 100 characters";
+Result<void> check_job_name(const std::string& name) {
+    auto bad = [](std::string what) {
+        return Error{ErrorKind::usage, std::move(what), "use letters, digits, '.', '_' and '-'"};
+    };
+    if (name.empty()) return bad("the job name is empty");
+    if (name.size() > 100) return bad("the job name is longer than 100 characters");
     if (name.front() == '.' || name.front() == '-')
-        return "the job name must not start with '.' or '-'";
+        return bad("the job name must not start with '.' or '-'");
     for (char c : name) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-        if (!ok)
-            return fmt::format("the job name '{}' has '{}': use letters, digits, '.', '_' and '-'",
-                               name, c);
+        if (!ok) return bad(fmt::format("the job name '{}' has '{}'", name, c));
     }
-    return std::nullopt;
+    return {};
 }
 
 }  // namespace vscsi

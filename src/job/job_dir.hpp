@@ -16,6 +16,7 @@
 #include "format/parse_error.hpp"
 #include "job/job_meta.hpp"
 #include "job/sample_file.hpp"
+#include "util/error.hpp"
 
 namespace vscsi {
 
@@ -80,6 +81,6 @@ fs::path jobs_dir(const fs::path& data_dir);
 std::optional<fs::path> resolve_job(const std::string& job, const fs::path& data_dir);
 
 // Job names become directory names: letters, digits, '.', '_', '-' only.
-std::optional<std::string> invalid_job_name_reason(const std::string& name);
+Result<void> check_job_name(const std::string& name);
 
 }  // namespace vscsi

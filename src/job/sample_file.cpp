@@ -17,8 +17,7 @@ std::string encode_sample(const SampleHeader& h, const VscsiStatsOutput& data) {
     return s;
 }
 
-std::optional<ParseError> decode_sample(std::string_view text, const std::string& source,
-                                        Sample& out) {
+ParseStatus decode_sample(std::string_view text, const std::string& source, Sample& out) {
     out.header = SampleHeader{};
     text::LineReader lines(text, 1);
     std::string_view line;

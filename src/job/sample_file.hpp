@@ -18,7 +18,6 @@ inline constexpr int kSampleFormatVersion = 1;
 std::string encode_sample(const SampleHeader& h, const VscsiStatsOutput& data);
 
 // Decodes into `out` (buffers reused). Errors name `source` and the line.
-std::optional<ParseError> decode_sample(std::string_view text, const std::string& source,
-                                        Sample& out);
+ParseStatus decode_sample(std::string_view text, const std::string& source, Sample& out);
 
 }  // namespace vscsi

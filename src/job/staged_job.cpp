@@ -23,7 +23,7 @@ StagedJob::StagedJob(const fs::path& data_dir, const std::string& job_id)
       final_(jobs_ / job_id),
       staging_(jobs_ / fmt::format(".import-{}-{}", job_id, ::getpid())),
       dir_(staging_) {
-    if (auto why = invalid_job_name_reason(job_id_)) throw std::invalid_argument(*why);
+    check_job_name(job_id_).value();  // a usage error for the command to report
     if (fs::exists(final_))
         throw std::runtime_error(
             fmt::format("job '{}' already exists at {}: choose another --name, or delete it first",

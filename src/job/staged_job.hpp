@@ -14,8 +14,9 @@ namespace vscsi {
 
 class StagedJob {
   public:
-    // Throws std::invalid_argument on a bad name, std::runtime_error when the
-    // job exists or the directory cannot be made.
+    // Throws UserError (usage) on a bad name, std::runtime_error when the job
+    // exists or the directory cannot be made: the import use cases turn both
+    // into their Result (app/errors.hpp).
     StagedJob(const std::filesystem::path& data_dir, const std::string& job_id);
     StagedJob(const StagedJob&) = delete;
     StagedJob& operator=(const StagedJob&) = delete;

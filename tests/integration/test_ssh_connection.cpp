@@ -94,7 +94,7 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
     REQUIRE(results[0].has_value());
     CHECK(results[0]->exit_status == 0);
     VscsiStatsListing listing;
-    REQUIRE_FALSE(parse_vscsistats_listing(results[0]->out, listing));
+    test::require_parsed(parse_vscsistats_listing(results[0]->out, listing));
     REQUIRE(listing.vms.size() == 2);
     CHECK(listing.vms[1].display_name == "web, app (prod)");
     CHECK(results[1]->exit_status == 0);
@@ -103,7 +103,7 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
         REQUIRE(results[i].has_value());
         CHECK(results[i]->exit_status == 0);
         VscsiStatsOutput o;
-        CHECK_FALSE(parse_vscsistats_csv(results[i]->out, o));
+        test::require_parsed(parse_vscsistats_csv(results[i]->out, o));
         CHECK(o.disks.size() == 2);
     }
     CHECK(results[22]->exit_status == 3);
@@ -236,7 +236,7 @@ TEST_CASE("host shells over SSH and in-process honour the simulator's faults ali
         REQUIRE(r[2].has_value());
         CHECK(r[2]->exit_status == 0);
         VscsiStatsListing listing;
-        CHECK_FALSE(parse_vscsistats_listing(r[2]->out, listing));
+        test::require_parsed(parse_vscsistats_listing(r[2]->out, listing));
         REQUIRE(r[3].has_value());
         CHECK(r[3]->exit_status != 0);  // no such VM: a delivered command with an error exit
     }

@@ -11,7 +11,19 @@
 #include <sstream>
 #include <string>
 
+#include "format/parse_error.hpp"
+
 namespace vscsi::test {
+
+// A parse that must succeed; its error, if any, is the failure message.
+inline void require_parsed(const ParseStatus& s) {
+    if (!s) FAIL(s.error().message());
+}
+// A parse that must fail: where and why.
+inline ParseError parse_failure(const ParseStatus& s) {
+    REQUIRE_FALSE(s.has_value());
+    return s.error();
+}
 
 inline std::filesystem::path fixtures_dir() {
     const char* d = std::getenv("VSCSI_FIXTURES");

@@ -19,7 +19,7 @@ const DiskHistograms& real_disk() {
 }
 WorkloadMetrics real_metrics(PercentileMethod m = PercentileMethod::bucket_upper_bound) {
     DiskAccumulator acc;
-    REQUIRE(acc.add(real_disk()).empty());
+    REQUIRE(acc.add(real_disk()).has_value());
     return compute_metrics(acc, 60.0, m);
 }
 }  // namespace
@@ -99,7 +99,11 @@ TEST_CASE("percentile filter keeps the busy samples", "[analysis][filter]") {
     CHECK(d.cutoff_iops == Approx(1125));
     CHECK(std::count_if(iops.begin(), iops.end(), [&](float v) { return d.keeps(v); }) == 2);
     CHECK_THAT(d.explanation, Catch::Contains("75th percentile"));
-    CHECK_THROWS_AS(decide_filter({FilterMethod::percentile, 120.0}, iops), std::invalid_argument);
+    const auto bad = check_filter_spec({FilterMethod::percentile, 120.0});
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().kind == ErrorKind::usage);
+    CHECK_THAT(bad.error().message(),
+               Catch::Contains("outside 0..100") && Catch::Contains("--threshold 75"));
 }
 
 TEST_CASE("statistical, absolute and none filters", "[analysis][filter]") {
@@ -111,8 +115,10 @@ TEST_CASE("statistical, absolute and none filters", "[analysis][filter]") {
     auto a = decide_filter({FilterMethod::absolute, 150.0}, iops);
     CHECK(a.keeps(500));
     CHECK_FALSE(a.keeps(100));
-    CHECK_THROWS_WITH(decide_filter({FilterMethod::absolute, std::nullopt}, iops),
-                      Catch::Contains("--threshold"));
+    const auto no_threshold = check_filter_spec({FilterMethod::absolute, std::nullopt});
+    REQUIRE_FALSE(no_threshold.has_value());
+    CHECK_THAT(no_threshold.error().message(), Catch::Contains("--threshold"));
+    CHECK(check_filter_spec({FilterMethod::statistical, 0.5}).has_value());
     auto n = decide_filter({FilterMethod::none, std::nullopt}, iops);
     CHECK(n.keeps(0));
 }
@@ -151,21 +157,21 @@ TEST_CASE("cumulative prints become intervals without losing I/O", "[analysis][d
         s.slots[k].count += more.slots[k].count;
     }
     DeltaReport rep;
-    REQUIRE_FALSE(subtract_cumulative(first, second, interval, rep));
+    REQUIRE(subtract_cumulative(first, second, interval, rep).has_value());
     CHECK_FALSE(rep.counters_reset);
     for (std::size_t k = 0; k < kSlotCount; ++k) {
         CHECK(interval.disks[0].slots[k].frequencies == more.slots[k].frequencies);
         CHECK(interval.disks[0].slots[k].count == more.slots[k].count);
     }
     SECTION("counters going backwards are a reset: the new print is taken whole") {
-        REQUIRE_FALSE(subtract_cumulative(second, first, interval, rep));
+        REQUIRE(subtract_cumulative(second, first, interval, rep).has_value());
         CHECK(rep.counters_reset);
         CHECK_THAT(rep.detail, Catch::Contains("went backwards"));
         CHECK(interval.disks[0].slots[0].count == first.disks[0].slots[0].count);
     }
     SECTION("a disk seen for the first time is taken whole") {
         VscsiStatsOutput none;
-        REQUIRE_FALSE(subtract_cumulative(none, first, interval, rep));
+        REQUIRE(subtract_cumulative(none, first, interval, rep).has_value());
         CHECK(interval.disks[0].slots[0].count == first.disks[0].slots[0].count);
     }
 }
@@ -182,7 +188,7 @@ TEST_CASE("the workload model produces consistent vscsiStats histograms", "[anal
         CHECK(d.slots[k].frequency_sum() == d.slots[k].count);
     }
     DiskAccumulator acc;
-    REQUIRE(acc.add(d).empty());
+    REQUIRE(acc.add(d).has_value());
     const auto x = compute_metrics(acc, 10, PercentileMethod::bucket_upper_bound);
     CHECK(x.iops.total == Approx(500));
     CHECK(x.read_percent == Approx(60));

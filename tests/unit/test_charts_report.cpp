@@ -205,7 +205,7 @@ TEST_CASE("the HTML report is self-contained and escapes what users typed", "[re
     AnalysisResult r;
     r.job_id = "job<1>";
     DiskAccumulator acc;
-    REQUIRE(acc.add(synthesize_interval(busy(), kDisk, 60, 1)).empty());
+    REQUIRE(acc.add(synthesize_interval(busy(), kDisk, 60, 1)).has_value());
     r.total = compute_metrics(acc, 60, PercentileMethod::bucket_upper_bound);
     r.disks.push_back({kDisk, "<script>alert(1)</script>", r.total});
     r.samples_total = r.samples_analyzed = 1;
@@ -249,7 +249,7 @@ TEST_CASE("compare: figure deltas, statements of what changed, distribution dist
     after.read_fraction = 0.5;
     auto metrics = [](const WorkloadModel& m) {
         DiskAccumulator acc;
-        REQUIRE(acc.add(synthesize_interval(m, kDisk, 60, 3)).empty());
+        REQUIRE(acc.add(synthesize_interval(m, kDisk, 60, 3)).has_value());
         return compute_metrics(acc, 60, PercentileMethod::bucket_upper_bound);
     };
     const auto a = metrics(before), b = metrics(after);

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "collect/collector_fsm.hpp"
+#include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "sim/workload_model.hpp"
 
@@ -128,7 +129,7 @@ Run drive(CollectorFsm& fsm, FakeHost& host, Millis command_latency = 0ms,
                 break;
             case ActionType::write_sample:
                 r.samples.push_back(a.sample);
-                a = fsm.sample_written(now, true, "");
+                a = fsm.sample_written(now, {});
                 break;
             case ActionType::persist:
                 ++r.persists;
@@ -355,7 +356,7 @@ TEST_CASE("a sample that cannot be written fails the job and stops vscsiStats", 
     a = fsm.timer_fired(now);
     a = fsm.command_done(now, host.exec(a.command, now));
     REQUIRE(a.type == ActionType::write_sample);
-    a = fsm.sample_written(now, false, "No space left on device");
+    a = fsm.sample_written(now, Error{ErrorKind::failure, "No space left on device", ""});
     REQUIRE(a.type == ActionType::exec);
     CHECK(a.command == "vscsiStats -x -w 2099979");
     a = fsm.command_done(now, host.exec(a.command, now));
@@ -383,7 +384,7 @@ TEST_CASE("a fatal transport error (host key changed) ends the job at once", "[c
 TEST_CASE("targets are matched locally by name or ID; only numbers go into commands",
           "[collect][select]") {
     VscsiStatsListing l;
-    REQUIRE_FALSE(
+    test::require_parsed(
         parse_vscsistats_listing("Virtual Machine worldGroupID: 11, Virtual Machine Display Name: "
                                  "db; rm -rf /, Virtual Machine Config File: /a.vmx, {\n"
                                  " Virtual SCSI Disk handleID: 8194 (scsi0:0)\n Virtual SCSI Disk "

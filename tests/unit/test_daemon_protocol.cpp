@@ -163,8 +163,8 @@ TEST_CASE("Prometheus text: gauges of the last sample and cumulative histograms"
     job.samples_collected = 2;
     job.samples_expected = 10;
     DiskMetricsView disk{d.disk, sample_figures(d, 10), {}};
-    REQUIRE(disk.cumulative.add(d).empty());
-    REQUIRE(disk.cumulative.add(d).empty());
+    REQUIRE(disk.cumulative.add(d).has_value());
+    REQUIRE(disk.cumulative.add(d).has_value());
     job.disks.push_back(disk);
     const auto text = render_prometheus({job}, 12.5);
     const std::string jl = R"(job="sql \"peak\"",host="esxi01")";

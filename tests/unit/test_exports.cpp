@@ -87,7 +87,7 @@ TEST_CASE("NDJSON follows k6's Metric-then-Point lines with tags", "[export]") {
 TEST_CASE("summary.json has the contract shape and states percentile methods", "[export]") {
     const auto s = real_sample_record();
     DiskAccumulator acc;
-    REQUIRE(acc.add(s.data.disks[0]).empty());
+    REQUIRE(acc.add(s.data.disks[0]).has_value());
     AnalysisResult r;
     r.job_id = "j";
     r.samples_total = 4;

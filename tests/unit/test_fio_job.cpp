@@ -23,7 +23,7 @@ struct RealFixture {
     RealFixture() {
         const auto data = parse_vscsistats_csv_or_throw(test::real_sample());
         DiskAccumulator acc;
-        REQUIRE(acc.add(data.disks[0]).empty());
+        REQUIRE(acc.add(data.disks[0]).has_value());
         result.job_id = "real";
         result.samples_total = result.samples_analyzed = 1;
         result.filter.explanation = "none";

@@ -19,9 +19,10 @@ std::string fio_fixture(const std::string& name) {
 
 IoTrace real_trace(const std::string& job) {
     FioIolog io;
-    REQUIRE_FALSE(parse_fio_iolog(fio_fixture(job + ".iolog"), job + ".iolog", io));
+    test::require_parsed(parse_fio_iolog(fio_fixture(job + ".iolog"), job + ".iolog", io));
     std::vector<FioLatEntry> lat;
-    REQUIRE_FALSE(parse_fio_lat_log(fio_fixture(job + "_lat.1.log"), job + "_lat.1.log", lat));
+    test::require_parsed(
+        parse_fio_lat_log(fio_fixture(job + "_lat.1.log"), job + "_lat.1.log", lat));
     return build_io_trace(&io, &lat);
 }
 
@@ -125,9 +126,9 @@ TEST_CASE("seek distance, closest of 16, outstanding IOs and interval cuts on a 
 
 TEST_CASE("logs are paired I/O by I/O; what cannot be paired is said", "[fio]") {
     FioIolog io;
-    REQUIRE_FALSE(parse_fio_iolog(fio_fixture("seqwrite.iolog"), "x", io));
+    test::require_parsed(parse_fio_iolog(fio_fixture("seqwrite.iolog"), "x", io));
     std::vector<FioLatEntry> lat;
-    REQUIRE_FALSE(parse_fio_lat_log(fio_fixture("randread_lat.1.log"), "y", lat));
+    test::require_parsed(parse_fio_lat_log(fio_fixture("randread_lat.1.log"), "y", lat));
     const auto t = build_io_trace(&io, &lat);
     REQUIRE(t.warnings.size() == 1);
     CHECK_THAT(t.warnings[0], Contains("40 latency-log line(s) had no I/O") &&
@@ -145,34 +146,30 @@ TEST_CASE("logs are paired I/O by I/O; what cannot be paired is said", "[fio]") 
 
 TEST_CASE("bad fio logs: file, line and field named", "[fio]") {
     FioIolog io;
-    auto e = parse_fio_iolog("fio version 2 iolog\n", "a.log", io);
-    REQUIRE(e);
-    CHECK(e->line == 1);
-    CHECK(e->field == "header");
-    e = parse_fio_iolog("fio version 3 iolog\n10 f add\n20 f read 4096\n", "a.log", io);
-    REQUIRE(e);
-    CHECK(e->line == 3);
-    CHECK(e->field == "offset");
-    e = parse_fio_iolog("fio version 3 iolog\n10 f read 0 4096\n5 f read 0 4096\n", "a.log", io);
-    REQUIRE(e);
-    CHECK(e->line == 3);
-    CHECK_THAT(e->reason, Contains("backwards"));
-    e = parse_fio_iolog("fio version 3 iolog\n10 f write 0 x\n", "a.log", io);
-    REQUIRE(e);
-    CHECK(e->field == "length");
-    CHECK_THAT(e->message(), Contains("a.log") && Contains("2"));
+    auto e = test::parse_failure(parse_fio_iolog("fio version 2 iolog\n", "a.log", io));
+    CHECK(e.line == 1);
+    CHECK(e.field == "header");
+    e = test::parse_failure(
+        parse_fio_iolog("fio version 3 iolog\n10 f add\n20 f read 4096\n", "a.log", io));
+    CHECK(e.line == 3);
+    CHECK(e.field == "offset");
+    e = test::parse_failure(
+        parse_fio_iolog("fio version 3 iolog\n10 f read 0 4096\n5 f read 0 4096\n", "a.log", io));
+    CHECK(e.line == 3);
+    CHECK_THAT(e.reason, Contains("backwards"));
+    e = test::parse_failure(parse_fio_iolog("fio version 3 iolog\n10 f write 0 x\n", "a.log", io));
+    CHECK(e.field == "length");
+    CHECK_THAT(e.message(), Contains("a.log") && Contains("2"));
 
     std::vector<FioLatEntry> lat;
-    e = parse_fio_lat_log("0, 100, 0, 4096\n", "b_lat.1.log", lat);
-    REQUIRE(e);
-    CHECK(e->field == "offset");
-    CHECK_THAT(e->reason, Contains("log_offset=1"));
-    e = parse_fio_lat_log("0, 100, 0, 4096, 0, 0\n1, 100, 7, 4096, 0, 0\n", "b_lat.1.log", lat);
-    REQUIRE(e);
-    CHECK(e->line == 2);
-    CHECK(e->field == "ddir");
-    e = parse_fio_lat_log("", "b_lat.1.log", lat);
-    REQUIRE(e);
+    e = test::parse_failure(parse_fio_lat_log("0, 100, 0, 4096\n", "b_lat.1.log", lat));
+    CHECK(e.field == "offset");
+    CHECK_THAT(e.reason, Contains("log_offset=1"));
+    e = test::parse_failure(
+        parse_fio_lat_log("0, 100, 0, 4096, 0, 0\n1, 100, 7, 4096, 0, 0\n", "b_lat.1.log", lat));
+    CHECK(e.line == 2);
+    CHECK(e.field == "ddir");
+    e = test::parse_failure(parse_fio_lat_log("", "b_lat.1.log", lat));
 }
 
 TEST_CASE("fidelity score: tolerances, what is scored, and why it failed", "[fio][validate]") {
@@ -180,7 +177,7 @@ TEST_CASE("fidelity score: tolerances, what is scored, and why it failed", "[fio
     w.iops = 1000;
     auto metrics = [](const WorkloadModel& m) {
         DiskAccumulator acc;
-        REQUIRE(acc.add(synthesize_interval(m, {0, 1, "f"}, 60, 5)).empty());
+        REQUIRE(acc.add(synthesize_interval(m, {0, 1, "f"}, 60, 5)).has_value());
         return compute_metrics(acc, 60, PercentileMethod::bucket_upper_bound);
     };
     const auto a = metrics(w);

@@ -27,18 +27,18 @@ const char* kVimCmd =
 TEST_CASE("esxcli and vim-cmd outputs parse, and join with -l on the vmx path",
           "[format][inventory]") {
     std::vector<EsxcliVm> running;
-    REQUIRE_FALSE(parse_esxcli_vm_process_list(kEsxcli, running));
+    test::require_parsed(parse_esxcli_vm_process_list(kEsxcli, running));
     REQUIRE(running.size() == 2);
     CHECK(running[1].display_name == "web, app (prod)");
     CHECK(running[0].world_id == 2099980);
     std::vector<VimCmdVm> registered;
-    REQUIRE_FALSE(parse_vim_cmd_getallvms(kVimCmd, registered));
+    test::require_parsed(parse_vim_cmd_getallvms(kVimCmd, registered));
     REQUIRE(registered.size() == 3);
     CHECK(registered[1].name == "web, app (prod)");
     CHECK(registered[1].file == "[datastore2] web app/web app.vmx");
     CHECK(registered[0].guest_os == "windows2019srv_64Guest");
     VscsiStatsListing listing;
-    REQUIRE_FALSE(parse_vscsistats_listing(
+    test::require_parsed(parse_vscsistats_listing(
         test::read_text(test::fixtures_dir() / "vscsistats-l.txt"), listing));
     const auto inv = join_inventory(listing, running, registered);
     REQUIRE(inv.size() == 3);
@@ -53,14 +53,12 @@ TEST_CASE("esxcli and vim-cmd outputs parse, and join with -l on the vmx path",
 
 TEST_CASE("inventory parsers name the line of unexpected output", "[format][inventory]") {
     std::vector<VimCmdVm> v;
-    auto e = parse_vim_cmd_getallvms("Permission denied\n", v);
-    REQUIRE(e);
-    CHECK(e->line == 1);
+    auto e = test::parse_failure(parse_vim_cmd_getallvms("Permission denied\n", v));
+    CHECK(e.line == 1);
     std::vector<EsxcliVm> r;
-    e = parse_esxcli_vm_process_list("vm\n   World ID: abc\n", r);
-    REQUIRE(e);
-    CHECK(e->line == 2);
-    CHECK(e->field == "World ID");
+    e = test::parse_failure(parse_esxcli_vm_process_list("vm\n   World ID: abc\n", r));
+    CHECK(e.line == 2);
+    CHECK(e.field == "World ID");
 }
 
 TEST_CASE("vim-cmd device list gives each disk's label, backing file, RDM LUN and size",
@@ -122,9 +120,7 @@ TEST_CASE("vim-cmd device list gives each disk's label, backing file, RDM LUN an
 }
 )";
     std::vector<DeviceDisk> disks;
-    const auto e = parse_vim_cmd_devices(text, disks);
-    INFO((e ? e->message() : ""));
-    REQUIRE_FALSE(e);
+    test::require_parsed(parse_vim_cmd_devices(text, disks));
     REQUIRE(disks.size() == 2);
     CHECK(disks[0].label == "scsi0:0");
     CHECK(disks[0].file == "[datastore1] SQL-Server-01/SQL-Server-01.vmdk");
@@ -139,5 +135,7 @@ TEST_CASE("vim-cmd device list gives each disk's label, backing file, RDM LUN an
     attach_backing(listed, disks);
     CHECK(listed[1].lun == "vml.0200000000600508b1001c3ea3");
     CHECK(listed[2].backing.empty());
-    CHECK(parse_vim_cmd_devices("Unable to find a VM corresponding to \"99\"\n", disks)->line == 1);
+    CHECK(test::parse_failure(
+              parse_vim_cmd_devices("Unable to find a VM corresponding to \"99\"\n", disks))
+              .line == 1);
 }

@@ -111,7 +111,7 @@ TEST_CASE("a corrupt sample is reported with file and line, and the rest is anal
     o.interval_seconds = 60;
     o.name = "three";
     o.data_dir = tmp.path() / "data";
-    const auto r = import_csv_files(o);
+    const auto r = import_csv_files(o).value();
     REQUIRE(r.samples == 3);
     const JobDir dir(r.dir);
     // Damage sample 2 on disk (as a failing disk or a careless edit would).
@@ -138,8 +138,11 @@ TEST_CASE("import refuses a bad file and leaves nothing behind", "[job][import]"
     o.interval_seconds = 60;
     o.name = "broken";
     o.data_dir = tmp.path() / "data";
-    CHECK_THROWS_WITH(import_csv_files(o),
-                      Catch::Contains(files[1].string() + ":") && Catch::Contains("truncated"));
+    const auto broken = import_csv_files(o);
+    REQUIRE_FALSE(broken.has_value());
+    CHECK(broken.error().kind == ErrorKind::bad_data);
+    CHECK_THAT(broken.error().message(),
+               Catch::Contains(files[1].string() + ":") && Catch::Contains("truncated"));
     CHECK_FALSE(std::filesystem::exists(o.data_dir / "jobs" / "broken"));
     std::size_t entries = 0;
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(o.data_dir / "jobs"))
@@ -154,12 +157,14 @@ TEST_CASE("import never overwrites an existing job", "[job][import]") {
     o.interval_seconds = 60;
     o.name = "once";
     o.data_dir = tmp.path() / "data";
-    import_csv_files(o);
+    REQUIRE(import_csv_files(o).has_value());
     const auto before = test::read_text(o.data_dir / "jobs/once/job.json");
-    CHECK_THROWS_WITH(import_csv_files(o), Catch::Contains("already exists"));
+    CHECK_THROWS_WITH(import_csv_files(o).value(), Catch::Contains("already exists"));
     CHECK(test::read_text(o.data_dir / "jobs/once/job.json") == before);
     o.name = "../escape";
-    CHECK_THROWS_AS(import_csv_files(o), std::invalid_argument);
+    const auto escape = import_csv_files(o);
+    REQUIRE_FALSE(escape.has_value());
+    CHECK(escape.error().kind == ErrorKind::usage);
 }
 
 TEST_CASE("cumulative import takes differences between successive prints", "[job][import]") {
@@ -183,7 +188,7 @@ TEST_CASE("cumulative import takes differences between successive prints", "[job
     o.name = "cum";
     o.start = *parse_iso8601("2026-03-01T10:00:00Z");
     o.data_dir = tmp.path() / "data";
-    const auto r = import_csv_files(o);
+    const auto r = import_csv_files(o).value();
     const JobDir dir(r.dir);
     SampleCursor cur(dir);
     Sample s;

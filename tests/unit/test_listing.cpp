@@ -8,10 +8,8 @@ using namespace vscsi;
 TEST_CASE("vscsiStats -l listing gives VMs, names with commas, vmx paths and disks",
           "[format][listing]") {
     VscsiStatsListing l;
-    const auto err =
-        parse_vscsistats_listing(test::read_text(test::fixtures_dir() / "vscsistats-l.txt"), l);
-    INFO((err ? err->message() : ""));
-    REQUIRE_FALSE(err);
+    test::require_parsed(
+        parse_vscsistats_listing(test::read_text(test::fixtures_dir() / "vscsistats-l.txt"), l));
     REQUIRE(l.vms.size() == 2);
     CHECK(l.vms[0].world_group_id == 2099979);
     CHECK(l.vms[0].display_name == "SQL-Server-01");
@@ -27,31 +25,29 @@ TEST_CASE("vscsiStats -l listing gives VMs, names with commas, vmx paths and dis
 TEST_CASE("a broken -l listing names the line", "[format][listing]") {
     VscsiStatsListing l;
     SECTION("unclosed block") {
-        const auto e = parse_vscsistats_listing(
+        const auto e = test::parse_failure(parse_vscsistats_listing(
             "Virtual Machine worldGroupID: 1, Virtual Machine Display Name: a, Virtual Machine "
             "Config File: /a.vmx, {\n"
             " Virtual SCSI Disk handleID: 8194 (scsi0:0)\n",
-            l);
-        REQUIRE(e);
-        CHECK(e->line == 2);
-        CHECK_THAT(e->reason, Catch::Contains("not closed"));
+            l));
+        CHECK(e.line == 2);
+        CHECK_THAT(e.reason, Catch::Contains("not closed"));
     }
     SECTION("bad handle") {
-        const auto e = parse_vscsistats_listing(
+        const auto e = test::parse_failure(parse_vscsistats_listing(
             "Virtual Machine worldGroupID: 1, Virtual Machine Display Name: a, Virtual Machine "
             "Config File: /a.vmx, {\n"
             " Virtual SCSI Disk handleID: abc (scsi0:0)\n}\n",
-            l);
-        REQUIRE(e);
-        CHECK(e->line == 2);
-        CHECK(e->field == "handleID");
+            l));
+        CHECK(e.line == 2);
+        CHECK(e.field == "handleID");
     }
     SECTION("garbage") {
-        const auto e = parse_vscsistats_listing("vscsiStats: command not found\n", l);
-        REQUIRE(e);
-        CHECK(e->line == 1);
+        const auto e =
+            test::parse_failure(parse_vscsistats_listing("vscsiStats: command not found\n", l));
+        CHECK(e.line == 1);
     }
     SECTION("no VMs is not an error") {
-        CHECK_FALSE(parse_vscsistats_listing("", l));
+        test::require_parsed(parse_vscsistats_listing("", l));
     }
 }

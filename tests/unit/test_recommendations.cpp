@@ -18,7 +18,7 @@ WorkloadMetrics metrics_of(const WorkloadModel& model,
     auto d = synthesize_interval(model, {1, 8194, "scsi0:0"}, 60.0, 7);
     if (tweak) tweak(d);
     DiskAccumulator acc;
-    REQUIRE(acc.add(d).empty());
+    REQUIRE(acc.add(d).has_value());
     return compute_metrics(acc, 60.0, PercentileMethod::bucket_upper_bound);
 }
 
@@ -202,7 +202,7 @@ TEST_CASE("small_random_writes: write-heavy, small and random", "[recommendation
 TEST_CASE("rules on the real ESXi sample", "[recommendations]") {
     const auto out = parse_vscsistats_csv_or_throw(test::real_sample());
     DiskAccumulator acc;
-    REQUIRE(acc.add(out.disks.at(0)).empty());
+    REQUIRE(acc.add(out.disks.at(0)).has_value());
     const auto m = compute_metrics(acc, 60.0, PercentileMethod::bucket_upper_bound);
     const auto r = recommend(m, 1, {{"scsi0:0", &m}});
     // 13 of 793 IOs in the 2049-4095 byte bucket (1.6%), 789 writes of mostly 4 KiB, 27%

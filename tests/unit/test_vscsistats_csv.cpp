@@ -9,17 +9,13 @@ namespace {
 
 VscsiStatsOutput parse_ok(const std::string& text) {
     VscsiStatsOutput out;
-    const auto err = parse_vscsistats_csv(text, out, {"sample.csv"});
-    INFO((err ? err->message() : std::string{}));
-    REQUIRE_FALSE(err);
+    test::require_parsed(parse_vscsistats_csv(text, out, {"sample.csv"}));
     return out;
 }
 
 ParseError parse_fail(const std::string& text) {
     VscsiStatsOutput out;
-    const auto err = parse_vscsistats_csv(text, out, {"bad.csv"});
-    REQUIRE(err);
-    return *err;
+    return test::parse_failure(parse_vscsistats_csv(text, out, {"bad.csv"}));
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
@@ -198,7 +194,7 @@ TEST_CASE("the count check can be relaxed for outputs printed while counters mov
     VscsiStatsOutput out;
     CsvParseOptions opt;
     opt.require_count_match = false;
-    CHECK_FALSE(parse_vscsistats_csv(text, out, opt));
+    test::require_parsed(parse_vscsistats_csv(text, out, opt));
 }
 
 TEST_CASE("empty histograms print zeros and still parse", "[format]") {
@@ -215,7 +211,6 @@ TEST_CASE("error line numbers account for an offset into a larger file", "[forma
     CsvParseOptions opt;
     opt.source = "x";
     opt.first_line = 10;
-    const auto e = parse_vscsistats_csv("garbage\n", out, opt);
-    REQUIRE(e);
-    CHECK(e->line == 10);
+    const auto e = test::parse_failure(parse_vscsistats_csv("garbage\n", out, opt));
+    CHECK(e.line == 10);
 }
