@@ -1,25 +1,16 @@
 #include <fmt/core.h>
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <iostream>
-#include <memory>
 
-#include "analysis/job_analysis.hpp"
-#include "analysis/sample_series.hpp"
+#include "app/analyze_outputs.hpp"
 #include "app/csv_import.hpp"
-#include "app/job_analysis.hpp"
-#include "chart/job_charts.hpp"
 #include "cli/analysis_cli_options.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
-#include "report/csv_export.hpp"
 #include "report/fio_job.hpp"
-#include "report/html_report.hpp"
 #include "report/human_summary.hpp"
-#include "report/ndjson_export.hpp"
-#include "report/summary_json.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
@@ -69,32 +60,42 @@ void check_fio_size(const std::string& size) {
             fmt::format("--size '{}' is not a fio size such as 10G, 512M or 100%", size));
 }
 
-// Streams an export to PATH.tmp and renames it into place when done.
-class ExportFile {
-  public:
-    explicit ExportFile(fs::path path) : path_(std::move(path)), tmp_(path_.string() + ".tmp") {
-        out_.open(tmp_, std::ios::binary | std::ios::trunc);
-        if (!out_) throw std::runtime_error(fmt::format("cannot write {}", tmp_.string()));
-    }
-    std::ostream& stream() { return out_; }
-    void commit() {
-        out_.close();
-        if (!out_) throw std::runtime_error(fmt::format("cannot write {}", tmp_.string()));
-        fs::rename(tmp_, path_);
-    }
-    ~ExportFile() {
-        if (out_.is_open()) {
-            out_.close();
-            std::error_code ec;
-            fs::remove(tmp_, ec);
-        }
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_, tmp_;
-    std::ofstream out_;
+// The job to analyze: an existing job, or CSV files imported as a new one first.
+struct CsvInputOptions {
+    double interval = 0;
+    bool cumulative = false;
+    std::string name;
 };
+
+fs::path job_to_analyze(const CommandContext& ctx, const std::vector<std::string>& inputs,
+                        const CsvInputOptions& csv, std::vector<std::string>& notes) {
+    if (inputs.size() == 1 && !fs::is_regular_file(inputs[0])) {
+        auto p = resolve_job(inputs[0], ctx.data_dir);
+        if (!p)
+            throw NotFoundError(
+                fmt::format("no job '{}' (not a job directory, and not in {}); "
+                            "list the data directory or pass the job's path",
+                            inputs[0], jobs_dir(ctx.data_dir).string()));
+        return *p;
+    }
+    ImportOptions io;
+    for (const auto& f : inputs) {
+        if (!fs::is_regular_file(f)) throw NotFoundError(fmt::format("no such file: {}", f));
+        io.files.emplace_back(f);
+    }
+    if (!(csv.interval > 0))
+        throw UsageError("CSV input needs --interval SECONDS: the time each file covers");
+    io.interval_seconds = csv.interval;
+    io.cumulative = csv.cumulative;
+    io.name = csv.name;
+    io.data_dir = ctx.data_dir;
+    const auto imported = import_csv_files(io).value();
+    notes.insert(notes.end(), imported.warnings.begin(), imported.warnings.end());
+    if (!ctx.json)
+        std::cout << fmt::format("Imported {} CSV file(s) as job '{}'\n", imported.samples,
+                                 imported.job_id);
+    return imported.dir;
+}
 
 }  // namespace
 
@@ -148,158 +149,41 @@ int run_analyze(const CommandContext& ctx) {
     fio.direct = !no_direct;
     const auto image_format = image_format_from_string(format);
     if (!image_format) throw UsageError(fmt::format("--format '{}' is not png or svg", format));
-    const bool want_report = vm.count("report") > 0;
     fio.target = fio_filename(fio.target);
     check_fio_size(fio.size);
     if (fio.runtime_seconds == 0) throw UsageError("--runtime must be at least 1 second");
 
-    // Resolve the job: an existing job, or CSV files to import first.
-    fs::path job_path;
     std::vector<std::string> notes;
-    if (inputs.size() == 1 && !fs::is_regular_file(inputs[0])) {
-        auto p = resolve_job(inputs[0], ctx.data_dir);
-        if (!p)
-            throw NotFoundError(
-                fmt::format("no job '{}' (not a job directory, and not in {}); "
-                            "list the data directory or pass the job's path",
-                            inputs[0], jobs_dir(ctx.data_dir).string()));
-        job_path = *p;
-    } else {
-        ImportOptions io;
-        for (const auto& f : inputs) {
-            if (!fs::is_regular_file(f)) throw NotFoundError(fmt::format("no such file: {}", f));
-            io.files.emplace_back(f);
-        }
-        if (!(interval > 0))
-            throw UsageError("CSV input needs --interval SECONDS: the time each file covers");
-        io.interval_seconds = interval;
-        io.cumulative = cumulative;
-        io.name = name;
-        io.data_dir = ctx.data_dir;
-        const auto imported = import_csv_files(io).value();
-        for (const auto& w : imported.warnings) notes.push_back(w);
-        job_path = imported.dir;
-        if (!ctx.json)
-            std::cout << fmt::format("Imported {} CSV file(s) as job '{}'\n", imported.samples,
-                                     imported.job_id);
-    }
-
+    const auto job_path = job_to_analyze(ctx, inputs, {interval, cumulative, name}, notes);
     const JobDir dir(job_path);
     const auto meta = dir.load_meta();
-    const fs::path out_dir = output_dir.empty() ? dir.analysis_dir() : fs::path(output_dir);
-    std::error_code ec;
-    fs::create_directories(out_dir, ec);
-    if (ec)
-        throw std::runtime_error(
-            fmt::format("cannot create {}: {}", out_dir.string(), ec.message()));
-
     if (!ctx.json)
         std::cout << fmt::format("Analyzing job: {}\nData directory: {}\n", meta.job_id,
                                  job_path.string());
 
-    std::unique_ptr<ExportFile> csv_file, nd_file;
-    std::unique_ptr<CsvExporter> csv;
-    std::unique_ptr<NdjsonExporter> nd;
-    std::vector<SampleObserver*> observers;
-    const auto run_id = fmt::format("{}@{}", meta.job_id, format_compact_utc(now_ms()));
-    if (vm.count("csv")) {
-        csv_file = std::make_unique<ExportFile>(csv_path.empty() ? out_dir / "histograms.csv"
-                                                                 : fs::path(csv_path));
-        csv = std::make_unique<CsvExporter>(csv_file->stream(), meta.job_id);
-        observers.push_back(csv.get());
-    }
-    if (vm.count("ndjson")) {
-        nd_file = std::make_unique<ExportFile>(ndjson_path.empty() ? out_dir / "metrics.ndjson"
-                                                                   : fs::path(ndjson_path));
-        nd = std::make_unique<NdjsonExporter>(nd_file->stream(), meta, run_id);
-        observers.push_back(nd.get());
-    }
-
-    std::unique_ptr<SampleSeriesCollector> series;
-    if (visualize || want_report) {
-        series = std::make_unique<SampleSeriesCollector>();
-        observers.push_back(series.get());
-    }
-
-    auto result = app::analyze_job(dir, meta, opt, observers);
-    for (auto& n : notes) result.warnings.insert(result.warnings.begin(), n);
-
-    // Charts first: a missing gnuplot becomes a warning in every output.
-    std::vector<RenderedChart> charts;
-    std::vector<std::string> chart_problems;
-    if (series) {
-        charts = render_charts(job_chart_specs(result, *series, *image_format), *image_format,
-                               chart_problems);
-        for (const auto& p : chart_problems) result.warnings.push_back(p);
-    }
-
-    std::map<std::string, std::string> outputs;
-    if (visualize && !charts.empty()) {
-        const auto chart_dir = out_dir / "charts";
-        fs::create_directories(chart_dir, ec);
-        if (ec)
-            throw std::runtime_error(
-                fmt::format("cannot create {}: {}", chart_dir.string(), ec.message()));
-        for (const auto& c : charts)
-            write_output_file(
-                (chart_dir / (c.spec.name + "." + std::string(extension(c.format)))).string(),
-                c.image);
-        outputs["charts"] = fmt::format("{} ({} files)", chart_dir.string(), charts.size());
-    }
-    if (csv_file) {
-        csv_file->commit();
-        outputs["csv"] = csv_file->path().string();
-    }
-    if (nd_file) {
-        nd_file->commit();
-        outputs["ndjson"] = nd_file->path().string();
-    }
-    std::string fio_text, fio_path;
-    if (!result.total.idle()) {
-        fio_path = output.empty() ? (out_dir / (meta.job_id + ".fio")).string() : output;
-        const auto scope =
-            fmt::format("all {} disk{}", result.disks.size(), result.disks.size() == 1 ? "" : "s");
-        fio_text = render_fio_job(
-            derive_fio_job({meta.job_id, scope, &result, &result.total}, fio).value());
-        write_output_file(fio_path, fio_text);
-        outputs["fio"] = fio_path;
-        if (per_disk) {
-            for (const auto& d : result.disks) {
-                if (d.metrics.idle()) continue;
-                std::string label =
-                    d.disk.label.empty() ? std::to_string(d.disk.handle_id) : d.disk.label;
-                for (auto& c : label)
-                    if (c == ':') c = '_';
-                const auto p = (out_dir / fmt::format("{}-wg{}-{}.fio", meta.job_id,
-                                                      d.disk.world_group_id, label))
-                                   .string();
-                write_output_file(
-                    p, render_fio_job(
-                           derive_fio_job({meta.job_id, d.disk.display(), &result, &d.metrics}, fio)
-                               .value()));
-                outputs["fio." + d.disk.label + "." + std::to_string(d.disk.handle_id)] = p;
-            }
-        }
-    }
-    if (want_report) {
-        const auto path = report_path.empty() ? (out_dir / "report.html").string() : report_path;
-        write_output_file(path, render_job_report({&result, &meta, std::move(charts),
-                                                   chart_problems, fio_text, fio_path}));
-        outputs["report"] = path;
-    }
-    const auto summary_path = (out_dir / "summary.json").string();
-    outputs["summary"] = summary_path;
-    const auto summary = summary_to_json(result, outputs);
-    write_output_file(summary_path, pretty_json(summary));
+    app::AnalyzeRequest request;
+    request.analysis = opt;
+    request.fio = fio;
+    request.per_disk_fio = per_disk;
+    request.out_dir = output_dir;
+    request.fio_path = output;
+    if (vm.count("csv")) request.csv_path = csv_path;
+    if (vm.count("ndjson")) request.ndjson_path = ndjson_path;
+    request.charts = visualize;
+    request.image_format = *image_format;
+    if (vm.count("report")) request.report_path = report_path;
+    request.notes = std::move(notes);
+    const auto outcome = app::analyze_to_outputs(dir, meta, request).value();
 
     if (ctx.json) {
-        std::cout << compact_json(summary) << "\n";
+        std::cout << compact_json(outcome.summary) << "\n";
     } else {
-        std::cout << human_summary(result);
+        std::cout << human_summary(outcome.result);
         std::cout << "\nOutput files:\n";
-        for (const auto& [k, v] : outputs) std::cout << fmt::format("  {:<8} {}\n", k + ":", v);
+        for (const auto& [k, v] : outcome.outputs)
+            std::cout << fmt::format("  {:<8} {}\n", k + ":", v);
     }
-    return result.samples_total == 0 ? exit_code::bad_data : exit_code::ok;
+    return outcome.result.samples_total == 0 ? exit_code::bad_data : exit_code::ok;
 }
 
 }  // namespace vscsi
