@@ -7,54 +7,15 @@
 #include <thread>
 
 #include "analysis/workload_metrics.hpp"
+#include "e2e_world.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "job/job_dir.hpp"
-#include "sshd_fixture.hpp"
 
 using namespace vscsi;
 using namespace vscsi::test;
 using Catch::Detail::Approx;
 
 namespace {
-
-struct Env {
-    SshdFixture& sshd;
-    std::filesystem::path data;
-    std::string ssh_args() const {
-        return " --port " + std::to_string(sshd.port()) + " --user " + sshd.user() + " --key " +
-               shell_quote(sshd.client_key()) + " --known-hosts " +
-               shell_quote(sshd.dir() / "known_hosts") +
-               " --accept-new-host-key --ssh-config none --no-agent";
-    }
-    // Clients autostart a daemon: each test gets its own socket directory, and its daemon is
-    // stopped.
-    std::string vscsi(const std::string& args) const {
-        return "env XDG_RUNTIME_DIR=" + shell_quote(data.parent_path() / "rt") + " " + vscsi_bin() +
-               " --data-dir " + shell_quote(data) + " " + args;
-    }
-    Env(SshdFixture& s, std::filesystem::path d) : sshd(s), data(std::move(d)) {
-        std::filesystem::create_directories(data.parent_path() / "rt");
-        std::filesystem::permissions(data.parent_path() / "rt", std::filesystem::perms::owner_all);
-    }
-    ~Env() { run(vscsi("--no-autostart daemon stop")); }
-};
-
-// Runs a command in the background; returns its pid (stdout/stderr to `log`).
-pid_t spawn(const std::string& cmd, const std::filesystem::path& log) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const auto full = cmd + " > " + shell_quote(log) + " 2>&1";
-        ::execl("/bin/sh", "sh", "-c", ("exec " + full).c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    return pid;
-}
-
-int wait_exit(pid_t pid) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 boost::json::object load(const std::filesystem::path& p) {
     return boost::json::parse(read_text(p)).as_object();
@@ -69,28 +30,12 @@ std::string host_json_with(const std::filesystem::path& dir, const std::string& 
     return p.string();
 }
 
-// Waits (up to 30 s) until the job has written `n` samples: a fixed sleep is
-// not enough when a loaded machine makes the SSH login alone take seconds.
-void wait_for_samples(const std::filesystem::path& job_dir, std::size_t n) {
-    auto written = [&] {
-        std::size_t k = 0;
-        std::error_code ec;
-        for (std::filesystem::directory_iterator it(job_dir / "samples", ec), end; !ec && it != end;
-             it.increment(ec))
-            k += it->path().filename().string().front() != '.';
-        return k;
-    };
-    for (int i = 0; i < 600 && written() < n; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-}
-
 }  // namespace
 
 TEST_CASE("discover lists VMs, IDs, power states and disks", "[e2e]") {
     SshdFixture sshd;
-    ScratchDir tmp;
-    Env env{sshd, tmp.path() / "data"};
-    const auto r = run(env.vscsi("--json host discover 127.0.0.1" + env.ssh_args()));
+    World env;
+    const auto r = run(env.vscsi("--json host discover 127.0.0.1" + ssh_args(sshd)));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     const auto j = boost::json::parse(r.out).as_object();
@@ -106,7 +51,7 @@ TEST_CASE("discover lists VMs, IDs, power states and disks", "[e2e]") {
     CHECK(vms[0].at("disks").at(1).at("capacity_kb").to_number<std::int64_t>() == 41943040);
     CHECK(vms[1].at("name").as_string() == "web, app (prod)");
     CHECK(vms[2].at("power_state").as_string() == "off");
-    const auto human = run(env.vscsi("host discover 127.0.0.1" + env.ssh_args()));
+    const auto human = run(env.vscsi("host discover 127.0.0.1" + ssh_args(sshd)));
     CHECK_THAT(human.out, Catch::Contains("scsi0:1   handleID 8195") &&
                               Catch::Contains("(RDM vml.0200000000600508b1001c3ea3)"));
 }
@@ -114,12 +59,11 @@ TEST_CASE("discover lists VMs, IDs, power states and disks", "[e2e]") {
 TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers the workload model",
           "[e2e]") {
     SshdFixture sshd;
-    ScratchDir tmp;
-    Env env{sshd, tmp.path() / "data"};
+    World env;
     const auto r =
         run(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 3 --interval 1 "
                       "--name sql --foreground" +
-                      env.ssh_args()));
+                      ssh_args(sshd)));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("sample 3/3"));
@@ -150,19 +94,19 @@ TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers th
 
 TEST_CASE("sshd killed and restarted mid-job: the job goes on and loses no I/O", "[e2e]") {
     SshdFixture sshd;
-    ScratchDir tmp;
-    Env env{sshd, tmp.path() / "data"};
+    World env;
+    const auto& tmp = env.tmp;
     const auto log = tmp.path() / "job.log";
-    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 6 "
+    Background job_process(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 6 "
                                      "--interval 1 --name web --foreground" +
-                                     env.ssh_args()),
+                                     ssh_args(sshd)),
                            log);
-    wait_for_samples(env.data / "jobs/web", 1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    wait_for_samples(env.data / "jobs/web", 2);
     sshd.kill_all();
+    // The outage itself (not an ordering wait): two and a half intervals without the host.
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     sshd.restart();
-    const int rc = wait_exit(pid);
+    const int rc = job_process.wait();
     INFO(read_text(log));
     REQUIRE(rc == 0);
     const auto job = env.data / "jobs/web";
@@ -197,11 +141,11 @@ TEST_CASE("auto-stop: re-armed in time there is no gap; too late, the restart is
     // 3.5 s for a late sample on a loaded machine (1 s was not always enough).
     SshdFixture sshd(host_json_with(tmp.path(), "\"autostop_seconds\": 1800",
                                     "\"autostop_seconds\": 1800, \"time_scale\": 360"));
-    Env env{sshd, tmp.path() / "data"};
+    World env;
     auto r =
         run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 --interval 1 "
                       "--rearm-every 1.5 --name rearmed --foreground" +
-                      env.ssh_args()));
+                      ssh_args(sshd)));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(load(env.data / "jobs/rearmed/job.json").at("collection").at("gaps").to_number<int>() ==
@@ -209,7 +153,7 @@ TEST_CASE("auto-stop: re-armed in time there is no gap; too late, the restart is
     r =
         run(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 8 --interval 1 "
                       "--rearm-every 100 --name late --foreground" +
-                      env.ssh_args()));
+                      ssh_args(sshd)));
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(load(env.data / "jobs/late/job.json").at("collection").at("gaps").to_number<int>() >= 1);
@@ -218,17 +162,16 @@ TEST_CASE("auto-stop: re-armed in time there is no gap; too late, the restart is
 
 TEST_CASE("a simulated host reboot is detected and collection restarts", "[e2e]") {
     SshdFixture sshd;
-    ScratchDir tmp;
-    Env env{sshd, tmp.path() / "data"};
+    World env;
+    const auto& tmp = env.tmp;
     const auto log = tmp.path() / "job.log";
-    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 "
+    Background job_process(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 5 "
                                      "--interval 1 --name rb --foreground" +
-                                     env.ssh_args()),
+                                     ssh_args(sshd)),
                            log);
-    wait_for_samples(env.data / "jobs/rb", 1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    wait_for_samples(env.data / "jobs/rb", 2);
     REQUIRE(sshd.admin("reboot") == 0);
-    const int rc = wait_exit(pid);
+    const int rc = job_process.wait();
     INFO(read_text(log));
     REQUIRE(rc == 0);
     const auto meta = load(env.data / "jobs/rb/job.json");
@@ -239,18 +182,16 @@ TEST_CASE("a simulated host reboot is detected and collection restarts", "[e2e]"
 
 TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     SshdFixture sshd;
-    ScratchDir tmp;
-    Env env{sshd, tmp.path() / "data"};
+    World env;
+    const auto& tmp = env.tmp;
     const auto log = tmp.path() / "job.log";
-    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 50 "
+    Background job_process(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --samples 50 "
                                      "--interval 1 --name killed --foreground" +
-                                     env.ssh_args()),
+                                     ssh_args(sshd)),
                            log);
-    wait_for_samples(env.data / "jobs/killed",
-                     2);  // then kill it in the middle of the third interval
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    ::kill(pid, SIGKILL);
-    wait_exit(pid);
+    wait_for_samples(env.data / "jobs/killed", 2);  // then kill it between samples
+    job_process.signal(SIGKILL);
+    job_process.wait();
     const auto job = env.data / "jobs/killed";
     const auto meta = load(job / "job.json");  // parses: written atomically
     CHECK(meta.at("status").as_string() == "running");
@@ -273,7 +214,7 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     // command starts a daemon, which takes the orphaned job over (its
     // collector's lock died with it); stopping it stops vscsiStats.
     CHECK_THAT(sshd.sim_state(), Catch::Contains("2099979:8194"));
-    auto c = run(env.vscsi("job cleanup killed" + env.ssh_args()));
+    auto c = run(env.vscsi("job cleanup killed" + ssh_args(sshd)));
     CHECK(c.exit_code == 2);  // running again, in the daemon: its collector stops vscsiStats
     CHECK_THAT(c.err, Catch::Contains("vscsi job stop killed"));
     c = run(env.vscsi("job stop killed"));
@@ -284,24 +225,23 @@ TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     CHECK(after.at("status").as_string() == "stopped");
     CHECK(after.at("collection").at("samples_collected").to_number<std::size_t>() >= samples);
     CHECK_THAT(sshd.sim_state(), Catch::Contains("\"collections\": {}"));
-    c = run(env.vscsi("job cleanup killed" + env.ssh_args()));  // idempotent
+    c = run(env.vscsi("job cleanup killed" + ssh_args(sshd)));  // idempotent
     CHECK(c.exit_code == 0);
     CHECK_THAT(c.out, Catch::Contains("nothing to clean up"));
 }
 
 TEST_CASE("SIGTERM stops the job cleanly: vscsiStats stopped, partial data kept", "[e2e]") {
     SshdFixture sshd;
-    ScratchDir tmp;
-    Env env{sshd, tmp.path() / "data"};
+    World env;
+    const auto& tmp = env.tmp;
     const auto log = tmp.path() / "job.log";
-    const auto pid = spawn(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --disk scsi0:1 "
+    Background job_process(env.vscsi("job start --host 127.0.0.1 --vm SQL-Server-01 --disk scsi0:1 "
                                      "--samples 50 --interval 1 --name term --foreground" +
-                                     env.ssh_args()),
+                                     ssh_args(sshd)),
                            log);
     wait_for_samples(env.data / "jobs/term", 1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));
-    ::kill(pid, SIGTERM);
-    const int rc = wait_exit(pid);
+    job_process.signal(SIGTERM);
+    const int rc = job_process.wait();
     INFO(read_text(log));
     CHECK(rc == 0);
     const auto meta = load(env.data / "jobs/term/job.json");
@@ -315,9 +255,8 @@ TEST_CASE("SIGTERM stops the job cleanly: vscsiStats stopped, partial data kept"
 
 TEST_CASE("unknown host keys are refused by the CLI with the fingerprint", "[e2e]") {
     SshdFixture sshd;
-    ScratchDir tmp;
-    Env env{sshd, tmp.path() / "data"};
-    auto args = env.ssh_args();
+    World env;
+    auto args = ssh_args(sshd);
     args.replace(args.find(" --accept-new-host-key"), 22, "");
     const auto r = run(env.vscsi("host discover 127.0.0.1" + args));
     CHECK(r.exit_code == 1);
@@ -327,8 +266,8 @@ TEST_CASE("unknown host keys are refused by the CLI with the fingerprint", "[e2e
 TEST_CASE("~/.ssh/config aliases: HostName, Port, User and IdentityFile come from the config",
           "[e2e]") {
     SshdFixture sshd;
-    ScratchDir tmp;
-    Env env{sshd, tmp.path() / "data"};
+    World env;
+    const auto& tmp = env.tmp;
     const auto cfg = tmp.path() / "ssh_config";
     write_text(cfg, "Host esxi-lab\n  HostName 127.0.0.1\n  Port " + std::to_string(sshd.port()) +
                         "\n  User " + sshd.user() + "\n  IdentityFile " +

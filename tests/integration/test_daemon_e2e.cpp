@@ -12,76 +12,14 @@
 #include <random>
 #include <thread>
 
+#include "e2e_world.hpp"
 #include "job/job_dir.hpp"
-#include "sshd_fixture.hpp"
 
 using namespace vscsi;
 using namespace vscsi::test;
 namespace json = boost::json;
 
 namespace {
-
-// One user's world: runtime dir (socket), data dir, and the daemon it autostarts.
-struct World {
-    ScratchDir tmp;
-    std::filesystem::path rt = tmp.path() / "rt";
-    std::filesystem::path data = tmp.path() / "data";
-
-    World() {
-        std::filesystem::create_directories(rt);
-        std::filesystem::permissions(rt, std::filesystem::perms::owner_all);
-    }
-    ~World() {
-        run(vscsi("--no-autostart daemon stop"));
-        if (auto pid = daemon_pid()) ::kill(pid, SIGKILL);
-    }
-    std::string vscsi(const std::string& args) const {
-        return "env XDG_RUNTIME_DIR=" + shell_quote(rt) + " " + vscsi_bin() + " --data-dir " +
-               shell_quote(data) + " " + args;
-    }
-    std::filesystem::path socket() const { return rt / "vscsi" / "vscsi.sock"; }
-    std::string log() const {
-        return std::filesystem::exists(data / "daemon.log") ? read_text(data / "daemon.log")
-                                                            : std::string{};
-    }
-    // The daemon holding the data directory's lock, if one runs.
-    pid_t daemon_pid() const {
-        if (!std::filesystem::exists(data / "daemon.lock")) return 0;
-        const auto text = read_text(data / "daemon.lock");
-        const pid_t pid = text.empty() ? 0 : static_cast<pid_t>(std::stol(text));
-        return pid > 0 && ::kill(pid, 0) == 0 &&
-                       run("flock -n " + shell_quote(data / "daemon.lock") + " true").exit_code != 0
-                   ? pid
-                   : 0;
-    }
-    json::object call_json(const std::string& args) const {
-        const auto r = run(vscsi("--json " + args));
-        INFO(args << "\n" << r.out << r.err << log());
-        REQUIRE(r.exit_code == 0);
-        return json::parse(r.out).as_object();
-    }
-    json::object status(const std::string& job) const { return call_json("job status " + job); }
-};
-
-std::string ssh_args(const SshdFixture& sshd) {
-    return " --port " + std::to_string(sshd.port()) + " --user " + sshd.user() + " --key " +
-           shell_quote(sshd.client_key()) + " --known-hosts " +
-           shell_quote(sshd.dir() / "known_hosts") +
-           " --accept-new-host-key --ssh-config none --no-agent";
-}
-
-// Polls until every job is no longer running (or the deadline passes).
-void wait_finished(const World& w, const std::vector<std::string>& jobs, int seconds) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    for (const auto& j : jobs) {
-        for (;;) {
-            const auto st = w.status(j);
-            if (!st.at("live").as_bool() && st.at("status").as_string() != "running") break;
-            REQUIRE(std::chrono::steady_clock::now() < deadline);
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        }
-    }
-}
 
 // Every sample of a finished job: present, whole, numbered 1..N, each interval
 // starting where the previous ended unless marked after a gap.
@@ -258,21 +196,11 @@ TEST_CASE("daemon: metrics over HTTP in Prometheus format, checked by curl and p
     SshdFixture host;
     World w;
     const auto port = free_port();
-    const auto serve = w.vscsi("serve --metrics-listen 127.0.0.1:" + std::to_string(port));
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::execl("/bin/sh", "sh", "-c",
-                ("exec " + serve + " 2>" + shell_quote(w.tmp.path() / "serve.log")).c_str(),
-                static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    for (int i = 0; i < 100 && !std::filesystem::exists(w.socket()); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto daemon = start_daemon(w, "--metrics-listen 127.0.0.1:" + std::to_string(port));
     w.call_json(
         "job start --host 127.0.0.1 --vm SQL-Server-01 --samples 30 --interval 1 --name m1" +
         ssh_args(host));
-    for (int i = 0; i < 100 && w.status("m1").at("samples_collected").to_number<int>() < 2; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    wait_for_collected(w, "m1", 2);
     const auto url = "http://127.0.0.1:" + std::to_string(port) + "/metrics";
     const auto r = run("curl -sS -i " + url);
     INFO(r.out << r.err);
@@ -300,11 +228,8 @@ TEST_CASE("daemon: metrics over HTTP in Prometheus format, checked by curl and p
             "by curl only");
     }
     // SIGTERM: the job stays running in job.json, to be resumed.
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
+    daemon->signal(SIGTERM);
+    CHECK(daemon->wait() == 0);
     const auto meta = JobDir(w.data / "jobs/m1").load_meta();
     CHECK(meta.status == JobStatus::running);
     CHECK_THAT(host.sim_state(), Catch::Contains("2099979"));  // still collecting on the host
@@ -340,8 +265,7 @@ TEST_CASE("daemon SIGKILLed 20 times at random moments: every job finishes, no s
         const auto pid = w.daemon_pid();
         REQUIRE(pid > 0);
         ::kill(pid, SIGKILL);
-        for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        eventually([&] { return ::kill(pid, 0) != 0; }, "the killed daemon to be gone");
         for (const auto& j : jobs) {
             const JobDir dir(w.data / "jobs" / j);
             (void)dir.load_meta();  // job.json always parses
@@ -375,8 +299,7 @@ TEST_CASE("a job whose end time passed while no daemon ran is finished with what
     w.call_json(
         "job start --host sim:demo --vm sql-prod-01 --samples 50 --interval 1 --give-up-after 2 "
         "--name late");
-    for (int i = 0; i < 100 && w.status("late").at("samples_collected").to_number<int>() < 2; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    wait_for_collected(w, "late", 2);
     ::kill(w.daemon_pid(), SIGKILL);
     // Pretend the daemon stayed dead for a day: move the job's start back.
     const JobDir dir(w.data / "jobs/late");
@@ -402,19 +325,11 @@ TEST_CASE("cleanup after a failed stop, and a foreground collector is never resu
         "job start --host 127.0.0.1 --vm SQL-Server-01 --samples 4 --interval 1 --name fg "
         "--foreground" +
         ssh_args(host));
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::execl("/bin/sh", "sh", "-c", ("exec " + fg + " >/dev/null 2>&1").c_str(),
-                static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    for (int i = 0; i < 100 && !std::filesystem::exists(w.data / "jobs/fg/job.json"); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    Background foreground(fg, w.tmp.path() / "fg.log");
+    // Collecting: the lock is held, and the daemon this status starts sees the job running.
+    wait_for_samples(w.job_dir("fg"), 1);
     CHECK_FALSE(w.status("fg").at("live").as_bool());  // the daemon started, did not take it over
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(foreground.wait() == 0);
     check_samples_intact(w.data / "jobs/fg", 4);
 
     // Every vscsiStats command fails from now on: the stop cannot stop anything.
@@ -422,8 +337,7 @@ TEST_CASE("cleanup after a failed stop, and a foreground collector is never resu
         "job start --host 127.0.0.1 --vm SQL-Server-01 --disk scsi0:1 --samples 30 --interval 1 "
         "--name dirty" +
         ssh_args(host));
-    for (int i = 0; i < 100 && w.status("dirty").at("samples_collected").to_number<int>() < 1; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    wait_for_collected(w, "dirty", 1);
     REQUIRE(host.admin("fault fail 1000") == 0);
     const auto st = w.call_json("job stop dirty");
     CHECK(st.at("status").as_string() == "stopped");
@@ -575,8 +489,7 @@ TEST_CASE("another user's uid cannot use the daemon (SO_PEERCRED)", "[daemon][ui
                 static_cast<char*>(nullptr));
         ::_exit(127);
     }
-    for (int i = 0; i < 100 && !std::filesystem::exists(w.socket()); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    eventually([&] { return std::filesystem::exists(w.socket()); }, "the daemon\'s socket");
     REQUIRE(std::filesystem::exists(w.socket()));
     {
         RawClient c(w.socket());  // root passes the directory permissions, not the uid check
@@ -694,8 +607,7 @@ TEST_CASE("a running job that cannot be resumed is failed visibly and can still 
     w.call_json(
         "job start --host sim:demo --vm sql-prod-01 --disk scsi0:0 --samples 50 --interval 1 "
         "--name noplan");
-    for (int i = 0; i < 100 && w.status("noplan").at("samples_collected").to_number<int>() < 1; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    wait_for_collected(w, "noplan", 1);
     ::kill(w.daemon_pid(), SIGKILL);
     const JobDir dir(w.data / "jobs/noplan");
     auto meta = dir.load_meta();
@@ -755,27 +667,15 @@ TEST_CASE(
 TEST_CASE("serve --stop-jobs-on-exit: SIGTERM stops every job's collections on its host",
           "[daemon]") {
     World w;
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        const auto serve = w.vscsi("serve --stop-jobs-on-exit");
-        ::execl("/bin/sh", "sh", "-c",
-                ("exec " + serve + " 2>" + shell_quote(w.tmp.path() / "serve.log")).c_str(),
-                static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    for (int i = 0; i < 100 && !std::filesystem::exists(w.socket()); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto daemon = start_daemon(w, "--stop-jobs-on-exit");
     for (const char* n : {"t1", "t2"})
         w.call_json(
             std::string(
                 "job start --host sim:demo --vm sql-prod-01 --samples 100 --interval 1 --name ") +
             n);
-    for (int i = 0; i < 100 && w.status("t2").at("samples_collected").to_number<int>() < 1; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    CHECK(WEXITSTATUS(status) == 0);
+    wait_for_collected(w, "t2", 1);
+    daemon->signal(SIGTERM);
+    CHECK(daemon->wait() == 0);
     for (const char* n : {"t1", "t2"}) {
         const auto meta = JobDir(w.data / "jobs" / n).load_meta();
         CHECK(meta.status == JobStatus::stopped);
