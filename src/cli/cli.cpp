@@ -119,6 +119,14 @@ SplitLine split_command_line(int argc, char** argv) {
     return s;
 }
 
+// The "error" field of --json errors for an exit code.
+std::string error_name(int code) {
+    return code == exit_code::not_found  ? "not_found"
+           : code == exit_code::usage    ? "usage"
+           : code == exit_code::bad_data ? "bad_data"
+                                         : "failure";
+}
+
 void report_error(bool json, int code, const std::string& kind, const std::string& message) {
     std::fflush(stdout);
     std::cerr << "vscsi: " << message << "\n";
@@ -167,12 +175,7 @@ int run_cli(int argc, char** argv) {
         return exit_code::daemon_unreachable;
     } catch (const DaemonError& e) {
         const int code = protocol::exit_code_for_rpc(e.code());
-        report_error(json, code,
-                     code == exit_code::not_found  ? "not_found"
-                     : code == exit_code::usage    ? "usage"
-                     : code == exit_code::bad_data ? "bad_data"
-                                                   : "failure",
-                     e.what());
+        report_error(json, code, error_name(code), e.what());
         return code;
     } catch (const NotFoundError& e) {
         report_error(json, exit_code::not_found, "not_found", e.what());
@@ -186,12 +189,7 @@ int run_cli(int argc, char** argv) {
                          : kind == ErrorKind::bad_data  ? exit_code::bad_data
                          : kind == ErrorKind::not_found ? exit_code::not_found
                                                         : exit_code::failure;
-        report_error(json, code,
-                     code == exit_code::not_found  ? "not_found"
-                     : code == exit_code::usage    ? "usage"
-                     : code == exit_code::bad_data ? "bad_data"
-                                                   : "failure",
-                     e.what());
+        report_error(json, code, error_name(code), e.what());
         return code;
     } catch (const std::invalid_argument& e) {
         report_error(json, exit_code::usage, "usage", e.what());

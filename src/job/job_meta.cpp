@@ -6,6 +6,7 @@
 
 #include "format/json_fields.hpp"
 #include "format/parse_error.hpp"
+#include "job/json_values.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
@@ -69,25 +70,6 @@ std::optional<TimePoint> JobMeta::planned_end() const {
 
 namespace {
 
-json::value opt_time(const std::optional<TimePoint>& t) {
-    return t ? json::value(format_iso8601(*t)) : json::value(nullptr);
-}
-
-std::optional<TimePoint> read_time(const JsonFields& f, std::string_view key) {
-    const auto s = f.string(key);
-    if (s.empty()) return std::nullopt;
-    auto t = parse_iso8601(s);
-    if (!t)
-        f.fail(key, fmt::format("'{}' is not an ISO 8601 time such as 2026-01-31T12:00:00Z", s));
-    return t;
-}
-
-std::uint64_t read_count(const JsonFields& f, std::string_view key) {
-    const auto v = f.integer(key, 0);
-    if (v < 0) f.fail(key, "must not be negative");
-    return static_cast<std::uint64_t>(v);
-}
-
 json::object target_to_json(const CollectionTarget& t) {
     json::array wanted;
     for (auto h : t.wanted_handles) wanted.push_back(h);
@@ -112,7 +94,7 @@ json::array records_to_json(const std::vector<CollectionRecord>& records) {
         // For people reading job.json; cleanup rebuilds commands from the numbers.
         o["start_command"] = start_command(c.target);
         o["stop_command"] = stop_command(c.target);
-        o["armed_at"] = opt_time(c.armed_at);
+        o["armed_at"] = time_to_json(c.armed_at);
         o["error"] = c.error;
         out.push_back(std::move(o));
     }
@@ -201,8 +183,8 @@ json::object to_json(const JobMeta& m) {
                     {"interval_seconds", m.profile.interval_seconds}};
     json::array errors;
     for (const auto& e : m.collection.errors) errors.emplace_back(e);
-    o["collection"] = {{"started_at", opt_time(m.collection.started_at)},
-                       {"completed_at", opt_time(m.collection.completed_at)},
+    o["collection"] = {{"started_at", time_to_json(m.collection.started_at)},
+                       {"completed_at", time_to_json(m.collection.completed_at)},
                        {"samples_collected", m.collection.samples_collected},
                        {"samples_expected", m.collection.samples_expected},
                        {"gaps", m.collection.gaps},
@@ -212,7 +194,7 @@ json::object to_json(const JobMeta& m) {
     for (const auto& c : m.cleanup.manual_commands) manual.emplace_back(c);
     o["cleanup"] = {
         {"vscsistats_stopped", m.cleanup.vscsistats_stopped},
-        {"stopped_at", opt_time(m.cleanup.stopped_at)},
+        {"stopped_at", time_to_json(m.cleanup.stopped_at)},
         {"error", m.cleanup.error.empty() ? json::value(nullptr) : json::value(m.cleanup.error)},
         {"manual_commands", std::move(manual)}};
     json::object tags;
@@ -238,10 +220,7 @@ JobMeta job_meta_from_json(const json::value& v, const std::string& source) {
     m.job_id = f.string("job_id", true);
     m.created_at = read_time(f, "created_at").value_or(TimePoint{});
     m.updated_at = read_time(f, "updated_at").value_or(m.created_at);
-    const auto status = f.string("status", true);
-    const auto st = job_status_from_string(status);
-    if (!st) f.fail("status", fmt::format("unknown status '{}'", status));
-    m.status = *st;
+    m.status = read_job_status(f, "status");
     m.source = f.string("source");
     if (const auto h = f.optional_object("host")) {
         m.host.hostname = h->string("hostname");

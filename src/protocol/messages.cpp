@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "format/json_fields.hpp"
+#include "job/json_values.hpp"
 
 namespace vscsi::protocol {
 namespace json = boost::json;
@@ -38,33 +39,6 @@ std::map<std::string, std::string> string_map(const JsonFields& f, std::string_v
             out[std::string(kv.key())] = std::string(kv.value().get_string());
         }
     return out;
-}
-
-json::value time_or_null(const std::optional<TimePoint>& t) {
-    return t ? json::value(format_iso8601(*t)) : json::value(nullptr);
-}
-
-std::optional<TimePoint> time_of(const JsonFields& f, std::string_view key) {
-    const auto s = f.string(key);
-    if (s.empty()) return std::nullopt;
-    auto t = parse_iso8601(s);
-    if (!t) f.fail(key, fmt::format("'{}' is not an ISO 8601 time", s));
-    return t;
-}
-
-std::uint64_t count_of(const JsonFields& f, std::string_view key) {
-    const auto v = f.integer(key, 0);
-    if (v < 0) f.fail(key, "must not be negative");
-    return static_cast<std::uint64_t>(v);
-}
-
-JobStatus status_of(const JsonFields& f, std::string_view key) {
-    const auto s = f.string(key, true);
-    const auto st = job_status_from_string(s);
-    if (!st)
-        f.fail(key,
-               fmt::format("'{}' is not one of pending, running, completed, stopped, failed", s));
-    return *st;
 }
 
 }  // namespace
@@ -193,10 +167,10 @@ void tag_invoke(json::value_from_tag, json::value& v, const JobView& x) {
                      {"samples_expected", x.samples_expected},
                      {"gaps", x.gaps},
                      {"created_at", format_iso8601(x.created_at)},
-                     {"started_at", time_or_null(x.started_at)},
-                     {"completed_at", time_or_null(x.completed_at)},
-                     {"expected_end", time_or_null(x.expected_end)},
-                     {"next_sample_at", time_or_null(x.next_sample_at)},
+                     {"started_at", time_to_json(x.started_at)},
+                     {"completed_at", time_to_json(x.completed_at)},
+                     {"expected_end", time_to_json(x.expected_end)},
+                     {"next_sample_at", time_to_json(x.next_sample_at)},
                      {"stopping", x.stopping},
                      {"errors", strings(x.errors)},
                      {"cleanup",
@@ -211,22 +185,22 @@ JobView tag_invoke(json::value_to_tag<JobView>, const json::value& v) {
     const auto f = result_of(v);
     JobView x;
     x.job_id = f.string("job_id", true);
-    x.status = status_of(f, "status");
+    x.status = read_job_status(f, "status");
     x.live = f.boolean("live", false);
     x.host = f.string("host");
     for (const auto& vm : f.objects("vms"))
         x.vms.push_back({vm.string("name"), vm.integer("world_group_id", 0), vm.strings("disks")});
-    x.disks = count_of(f, "disks");
+    x.disks = read_count(f, "disks");
     if (const auto p = f.optional_object("profile"))
-        x.profile = {p->string("name"), count_of(*p, "samples"), p->number("interval", 0)};
-    x.samples_collected = count_of(f, "samples_collected");
-    x.samples_expected = count_of(f, "samples_expected");
-    x.gaps = count_of(f, "gaps");
-    x.created_at = time_of(f, "created_at").value_or(TimePoint{});
-    x.started_at = time_of(f, "started_at");
-    x.completed_at = time_of(f, "completed_at");
-    x.expected_end = time_of(f, "expected_end");
-    x.next_sample_at = time_of(f, "next_sample_at");
+        x.profile = {p->string("name"), read_count(*p, "samples"), p->number("interval", 0)};
+    x.samples_collected = read_count(f, "samples_collected");
+    x.samples_expected = read_count(f, "samples_expected");
+    x.gaps = read_count(f, "gaps");
+    x.created_at = read_time(f, "created_at").value_or(TimePoint{});
+    x.started_at = read_time(f, "started_at");
+    x.completed_at = read_time(f, "completed_at");
+    x.expected_end = read_time(f, "expected_end");
+    x.next_sample_at = read_time(f, "next_sample_at");
     x.stopping = f.boolean("stopping", false);
     x.errors = f.strings("errors");
     if (const auto c = f.optional_object("cleanup")) {
@@ -268,18 +242,18 @@ JobList tag_invoke(json::value_to_tag<JobList>, const json::value& v) {
         JobSummary j;
         j.job_id = s.string("job_id", true);
         j.path = s.string("path");
-        j.status = status_of(s, "status");
+        j.status = read_job_status(s, "status");
         j.host = s.string("host");
         j.vms = s.strings("vms");
         j.tags = string_map(s, "tags");
-        j.created_at = time_of(s, "created_at").value_or(TimePoint{});
-        j.samples_collected = count_of(s, "samples_collected");
-        j.samples_expected = count_of(s, "samples_expected");
+        j.created_at = read_time(s, "created_at").value_or(TimePoint{});
+        j.samples_collected = read_count(s, "samples_collected");
+        j.samples_expected = read_count(s, "samples_expected");
         j.vscsistats_stopped = s.boolean("vscsistats_stopped", true);
         j.problem = s.string("problem");
         x.jobs.push_back(std::move(j));
     }
-    x.total = count_of(f, "total");
+    x.total = read_count(f, "total");
     return x;
 }
 
@@ -303,8 +277,8 @@ void tag_invoke(json::value_from_tag, json::value& v, const CleanedUp& x) {
 
 CleanedUp tag_invoke(json::value_to_tag<CleanedUp>, const json::value& v) {
     const auto f = result_of(v);
-    return {f.string("job_id", true), f.string("host"),      count_of(f, "stopped"),
-            count_of(f, "failed"),    f.strings("failures"), f.strings("manual_commands")};
+    return {f.string("job_id", true), f.string("host"),      read_count(f, "stopped"),
+            read_count(f, "failed"),  f.strings("failures"), f.strings("manual_commands")};
 }
 
 void tag_invoke(json::value_from_tag, json::value& v, const DaemonStatus& x) {
@@ -330,8 +304,8 @@ DaemonStatus tag_invoke(json::value_to_tag<DaemonStatus>, const json::value& v) 
     x.socket = f.string("socket");
     x.config = f.string("config");
     x.metrics = f.string("metrics");
-    x.live_jobs = count_of(f, "live_jobs");
-    x.clients = count_of(f, "clients");
+    x.live_jobs = read_count(f, "live_jobs");
+    x.clients = read_count(f, "clients");
     x.stopping = f.boolean("stopping", false);
     return x;
 }
@@ -344,7 +318,7 @@ void tag_invoke(json::value_from_tag, json::value& v, const DaemonStopping& x) {
 DaemonStopping tag_invoke(json::value_to_tag<DaemonStopping>, const json::value& v) {
     const auto f = result_of(v);
     return {f.boolean("stopping", false), f.boolean("jobs_stopped", false),
-            count_of(f, "live_jobs")};
+            read_count(f, "live_jobs")};
 }
 
 }  // namespace vscsi::protocol
