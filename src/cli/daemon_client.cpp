@@ -136,6 +136,13 @@ DaemonClient::~DaemonClient() {
     if (fd_ >= 0) ::close(fd_);
 }
 
+DaemonError DaemonClient::unreadable_answer(std::string_view method, const std::string& why) {
+    return DaemonError(protocol::rpc_code::internal_error,
+                       fmt::format("the daemon's answer to {} cannot be read ({}): a daemon of "
+                                   "another vscsi version? restart it with `vscsi daemon stop`",
+                                   method, why));
+}
+
 json::value DaemonClient::call(std::string_view method, const json::object& params,
                                int timeout_seconds) {
     const auto id = next_id_++;

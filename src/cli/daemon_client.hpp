@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -50,11 +51,22 @@ class DaemonClient {
                             int timeout_seconds = 300) {
         return call(method, boost::json::value_from(request).as_object(), timeout_seconds);
     }
+    // The same, with the answer decoded as the method's result type.
+    template <class Answer, class Request>
+    Answer request(std::string_view method, const Request& request, int timeout_seconds = 300) {
+        const auto v = call(method, request, timeout_seconds);
+        try {
+            return boost::json::value_to<Answer>(v);
+        } catch (const std::exception& e) {
+            throw unreadable_answer(method, e.what());
+        }
+    }
 
     bool autostarted() const { return autostarted_; }
 
   private:
     explicit DaemonClient(int fd) : fd_(fd) {}
+    static DaemonError unreadable_answer(std::string_view method, const std::string& why);
     int fd_ = -1;
     std::string buffer_;
     std::int64_t next_id_ = 1;

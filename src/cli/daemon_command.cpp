@@ -58,20 +58,17 @@ int run_daemon(const CommandContext& ctx) {
             return exit_code::ok;
         sub.no_autostart = true;  // asking whether it runs must not start it
         auto client = DaemonClient::connect(sub);
-        const auto st = client.call(protocol::method::daemon_status).as_object();
+        const auto st = client.request<protocol::DaemonStatus>(protocol::method::daemon_status,
+                                                               protocol::Empty{});
         if (ctx.json) {
-            std::cout << compact_json(st) << "\n";
+            std::cout << compact_json(boost::json::value_from(st)) << "\n";
         } else {
             std::cout << fmt::format(
                 "vscsi daemon {} running, pid {}, up {}\n  data: {}\n  socket: {}\n  live jobs: "
                 "{}\n",
-                std::string(st.at("version").as_string()), st.at("pid").to_number<long>(),
-                format_duration(st.at("uptime_seconds").to_number<double>()),
-                std::string(st.at("data_dir").as_string()),
-                std::string(st.at("socket").as_string()),
-                st.at("live_jobs").to_number<std::uint64_t>());
-            if (const auto m = std::string(st.at("metrics").as_string()); !m.empty())
-                std::cout << "  metrics: " << m << "\n";
+                st.version, st.pid, format_duration(st.uptime_seconds), st.data_dir, st.socket,
+                st.live_jobs);
+            if (!st.metrics.empty()) std::cout << "  metrics: " << st.metrics << "\n";
         }
         return exit_code::ok;
     }
@@ -86,22 +83,21 @@ int run_daemon(const CommandContext& ctx) {
             return exit_code::ok;
         sub.no_autostart = true;
         auto client = DaemonClient::connect(sub);
-        const auto r =
-            client.call(protocol::method::daemon_stop, protocol::StopDaemon{stop_jobs}).as_object();
+        const auto r = client.request<protocol::DaemonStopping>(protocol::method::daemon_stop,
+                                                                protocol::StopDaemon{stop_jobs});
         // Wait until it is gone, so a script can start a new one right after.
         for (int i = 0; i < 600; ++i) {
             try {
-                (void)client.call(protocol::method::daemon_status, {}, 1);
+                (void)client.call(protocol::method::daemon_status, protocol::Empty{}, 1);
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
             } catch (const DaemonUnreachable&) {
                 break;
             }
         }
         if (ctx.json)
-            std::cout << compact_json(r) << "\n";
+            std::cout << compact_json(boost::json::value_from(r)) << "\n";
         else
-            std::cout << fmt::format("vscsi daemon stopped; {} running job(s) {}\n",
-                                     r.at("live_jobs").to_number<std::uint64_t>(),
+            std::cout << fmt::format("vscsi daemon stopped; {} running job(s) {}\n", r.live_jobs,
                                      stop_jobs ? "stopped" : "will resume when it starts again");
         return exit_code::ok;
     }

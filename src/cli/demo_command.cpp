@@ -61,12 +61,12 @@ std::string fetch_metrics(const std::string& url) {
     return body == std::string::npos ? std::string{} : response.substr(body + 4);
 }
 
-json::object wait_for_samples(DaemonClient& client, const std::string& job, std::uint64_t n) {
+protocol::JobView wait_for_samples(DaemonClient& client, const std::string& job, std::uint64_t n) {
     for (;;) {
-        auto st = client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
+        auto st =
+            client.request<protocol::JobView>(protocol::method::job_status, protocol::JobRef{job});
         std::cout << "  " << format_job_progress_line(st, now_ms()) << "\n" << std::flush;
-        if (st.at("samples_collected").to_number<std::uint64_t>() >= n || !st.at("live").as_bool())
-            return st;
+        if (st.samples_collected >= n || !st.live) return st;
         std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     }
 }
@@ -115,12 +115,11 @@ analyzes the job into a workload profile, a fio job and an HTML report.)",
         client.emplace(DaemonClient::connect(ctx, serve_args));
         own = true;
     }
-    auto daemon = client->call(protocol::method::daemon_status).as_object();
-    std::cout << fmt::format("  pid {}, socket {}\n  data {}\n", daemon.at("pid").to_number<long>(),
-                             std::string(daemon.at("socket").as_string()),
-                             std::string(daemon.at("data_dir").as_string()));
-    if (const auto m = std::string(daemon.at("metrics").as_string()); !m.empty())
-        std::cout << "  live metrics " << m << "\n";
+    auto daemon =
+        client->request<protocol::DaemonStatus>(protocol::method::daemon_status, protocol::Empty{});
+    std::cout << fmt::format("  pid {}, socket {}\n  data {}\n", daemon.pid, daemon.socket,
+                             daemon.data_dir);
+    if (!daemon.metrics.empty()) std::cout << "  live metrics " << daemon.metrics << "\n";
 
     step("vscsi host discover sim:demo");
     if (int rc = run_host(sub({"discover", "sim:demo"}))) return rc;
@@ -135,7 +134,7 @@ analyzes the job into a workload profile, a fio job and an HTML report.)",
     wait_for_samples(*client, name, samples / 3);
 
     if (own) {
-        const auto pid = static_cast<pid_t>(daemon.at("pid").to_number<long>());
+        const auto pid = static_cast<pid_t>(daemon.pid);
         step(fmt::format("a daemon crash: kill -9 {} in the middle of the job", pid));
         ::kill(pid, SIGKILL);
         for (int i = 0; i < 500 && ::kill(pid, 0) == 0; ++i)
@@ -144,14 +143,14 @@ analyzes the job into a workload profile, a fio job and an HTML report.)",
         std::cout << "  the next client command starts a new daemon, which resumes every job "
                      "job.json says is running\n";
         client.emplace(DaemonClient::connect(ctx, serve_args));
-        daemon = client->call(protocol::method::daemon_status).as_object();
-        std::cout << fmt::format("  new daemon pid {}, {} job(s) running again\n",
-                                 daemon.at("pid").to_number<long>(),
-                                 daemon.at("live_jobs").to_number<std::uint64_t>());
+        daemon = client->request<protocol::DaemonStatus>(protocol::method::daemon_status,
+                                                         protocol::Empty{});
+        std::cout << fmt::format("  new daemon pid {}, {} job(s) running again\n", daemon.pid,
+                                 daemon.live_jobs);
         wait_for_samples(*client, name, samples / 3 + 2);
     }
 
-    if (const auto url = std::string(daemon.at("metrics").as_string()); !url.empty()) {
+    if (const auto& url = daemon.metrics; !url.empty()) {
         step("curl " + url + "   (Prometheus text; a few of the lines for this job)");
         std::istringstream lines(fetch_metrics(url));
         std::string line;

@@ -138,12 +138,16 @@ int start_foreground(const CommandContext& ctx, StartOptions& o) {
 }
 
 // Polls job.status until the job is no longer running; prints a line per change.
-json::object follow(const CommandContext& ctx, DaemonClient& client, const std::string& job) {
+protocol::JobView status_of(DaemonClient& client, const std::string& job) {
+    return client.request<protocol::JobView>(protocol::method::job_status, protocol::JobRef{job});
+}
+
+protocol::JobView follow(const CommandContext& ctx, DaemonClient& client, const std::string& job) {
     std::string last;
     const bool tty = ::isatty(STDOUT_FILENO);
     for (;;) {
-        auto st = client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
-        const bool running = st.at("status").as_string() == "running" || st.at("live").as_bool();
+        auto st = status_of(client, job);
+        const bool running = st.status == JobStatus::running || st.live;
         if (!ctx.json) {
             const auto line = format_job_progress_line(st, now_ms());
             // On a terminal the countdown updates in place; in a log, one line per sample.
@@ -163,8 +167,8 @@ json::object follow(const CommandContext& ctx, DaemonClient& client, const std::
     }
 }
 
-int exit_for_status(const json::object& st) {
-    return st.at("status").as_string() == "failed" ? exit_code::failure : exit_code::ok;
+int exit_for_status(const protocol::JobView& st) {
+    return st.status == JobStatus::failed ? exit_code::failure : exit_code::ok;
 }
 
 std::string job_argument(const CommandContext& ctx, const char* usage,
@@ -234,22 +238,21 @@ int run_job_start(const CommandContext& ctx) {
     protocol::StartJob request{o.req, o.ssh.to_daemon_params(o.host)};
     if (request.job.profile.empty()) request.job.profile = "custom";
     auto client = DaemonClient::connect(ctx);
-    auto st = client.call(protocol::method::job_start, request).as_object();
-    const std::string id(st.at("job_id").as_string());
+    auto st = client.request<protocol::JobView>(protocol::method::job_start, request);
+    const auto id = st.job_id;
     if (!o.wait) {
         if (ctx.json) {
-            print_json(st);
+            print_json(json::value_from(st));
         } else {
             std::cout << fmt::format(
                 "Started job '{}': {} sample(s) every {} from {} disk(s) on {}\n", id,
-                o.req.samples, format_duration(o.req.interval_seconds),
-                st.at("disks").to_number<std::uint64_t>(), o.host);
-            if (const auto* e = st.if_contains("expected_end"); e && e->is_string())
+                o.req.samples, format_duration(o.req.interval_seconds), st.disks, o.host);
+            if (st.expected_end)
                 std::cout << fmt::format(
-                    "Expected completion: {} (in {})\n", std::string(e->as_string()),
+                    "Expected completion: {} (in {})\n", format_iso8601(*st.expected_end),
                     format_duration(static_cast<double>(o.req.samples) * o.req.interval_seconds));
-            std::cout << fmt::format("Data: {}\nFollow it: vscsi job status {} --follow\n",
-                                     std::string(st.at("path").as_string()), id);
+            std::cout << fmt::format("Data: {}\nFollow it: vscsi job status {} --follow\n", st.path,
+                                     id);
         }
         return exit_code::ok;
     }
@@ -258,7 +261,7 @@ int run_job_start(const CommandContext& ctx) {
             "Started job '{}' in the daemon; following it (Ctrl-C leaves it running)\n", id);
     st = follow(ctx, client, id);
     if (ctx.json)
-        print_json(st);
+        print_json(json::value_from(st));
     else
         std::cout << format_job_status(st, now_ms());
     return exit_for_status(st);
@@ -279,11 +282,9 @@ int run_job_status(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    auto st = follow_it
-                  ? follow(ctx, client, job)
-                  : client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
+    const auto st = follow_it ? follow(ctx, client, job) : status_of(client, job);
     if (ctx.json)
-        print_json(st);
+        print_json(json::value_from(st));
     else
         std::cout << (follow_it ? "\n" : "") << format_job_status(st, now_ms());
     return follow_it ? exit_for_status(st) : exit_code::ok;
@@ -304,15 +305,15 @@ int run_job_stop(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    auto st = client.call(protocol::method::job_stop, protocol::JobRef{job}).as_object();
+    auto st = client.request<protocol::JobView>(protocol::method::job_stop, protocol::JobRef{job});
     if (!wait) {
-        while (st.at("live").as_bool()) {
+        while (st.live) {
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            st = client.call(protocol::method::job_status, protocol::JobRef{job}).as_object();
+            st = status_of(client, job);
         }
     }
     if (ctx.json)
-        print_json(st);
+        print_json(json::value_from(st));
     else
         std::cout << (wait ? fmt::format("Stopping job '{}'\n", job)
                            : format_job_status(st, now_ms()));
@@ -334,11 +335,10 @@ int run_job_list(const CommandContext& ctx) {
                           desc, {}, vm))
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    const auto list =
-        client.call(protocol::method::job_list, protocol::ListJobs{statuses, host, tags})
-            .as_object();
+    const auto list = client.request<protocol::JobList>(protocol::method::job_list,
+                                                        protocol::ListJobs{statuses, host, tags});
     if (ctx.json)
-        print_json(list);
+        print_json(json::value_from(list));
     else
         std::cout << format_job_list(list);
     return exit_code::ok;
@@ -359,9 +359,8 @@ int run_job_delete(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    const auto st = client.call(protocol::method::job_status, protocol::JobRef{job})
-                        .as_object();  // not_found before any question
-    if (st.at("live").as_bool())
+    const auto st = status_of(client, job);  // not_found before any question
+    if (st.live)
         throw UsageError(fmt::format(
             "job '{}' is running: stop it first (`vscsi job stop {}`), then delete it", job, job));
     if (!force) {
@@ -369,8 +368,7 @@ int run_job_delete(const CommandContext& ctx) {
             throw UsageError(fmt::format(
                 "deleting '{}' cannot be undone: add --force (no terminal to ask on)", job));
         std::cout << fmt::format("Delete job '{}' ({} samples, {})? Type its name to confirm: ",
-                                 job, st.at("samples_collected").to_number<std::uint64_t>(),
-                                 std::string(st.at("path").as_string()))
+                                 job, st.samples_collected, st.path)
                   << std::flush;
         std::string answer;
         std::getline(std::cin, answer);
@@ -379,12 +377,12 @@ int run_job_delete(const CommandContext& ctx) {
             return exit_code::failure;
         }
     }
-    const auto r = client.call(protocol::method::job_delete, protocol::JobRef{job}).as_object();
+    const auto r =
+        client.request<protocol::Deleted>(protocol::method::job_delete, protocol::JobRef{job});
     if (ctx.json)
-        print_json(r);
+        print_json(json::value_from(r));
     else
-        std::cout << fmt::format("Deleted job '{}' ({})\n", job,
-                                 std::string(r.at("path").as_string()));
+        std::cout << fmt::format("Deleted job '{}' ({})\n", job, r.path);
     return exit_code::ok;
 }
 
@@ -404,23 +402,18 @@ int run_job_cleanup(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    const auto r = client
-                       .call(protocol::method::job_cleanup,
-                             protocol::CleanupJob{job, ssh.to_daemon_params("")})
-                       .as_object();
-    const auto failed = r.at("failed").to_number<std::uint64_t>();
+    const auto r = client.request<protocol::CleanedUp>(
+        protocol::method::job_cleanup, protocol::CleanupJob{job, ssh.to_daemon_params("")});
+    const auto failed = r.failed;
     if (ctx.json) {
-        print_json(r);
-    } else if (r.at("stopped").to_number<std::uint64_t>() == 0 && failed == 0) {
+        print_json(json::value_from(r));
+    } else if (r.stopped == 0 && failed == 0) {
         std::cout << fmt::format("Job '{}': nothing to clean up, every collection is stopped\n",
                                  job);
     } else {
-        std::cout << fmt::format("Job '{}': stopped {} of {} collection(s) on {}\n", job,
-                                 r.at("stopped").to_number<std::uint64_t>(),
-                                 r.at("stopped").to_number<std::uint64_t>() + failed,
-                                 std::string(r.at("host").as_string()));
-        for (const auto& f : r.at("failures").as_array())
-            std::cout << "  still running? " << std::string(f.as_string()) << "\n";
+        std::cout << fmt::format("Job '{}': stopped {} of {} collection(s) on {}\n", job, r.stopped,
+                                 r.stopped + failed, r.host);
+        for (const auto& f : r.failures) std::cout << "  still running? " << f << "\n";
     }
     return failed ? exit_code::failure : exit_code::ok;
 }

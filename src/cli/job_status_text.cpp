@@ -3,26 +3,12 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <cmath>
 
 namespace vscsi {
-namespace json = boost::json;
 
 namespace {
 
-std::string str(const json::object& o, const char* k) {
-    const auto* v = o.if_contains(k);
-    return v && v->is_string() ? std::string(v->as_string()) : std::string{};
-}
-double num(const json::object& o, const char* k) {
-    const auto* v = o.if_contains(k);
-    return v && v->is_number() ? v->to_number<double>() : 0.0;
-}
-std::optional<TimePoint> when(const json::object& o, const char* k) {
-    const auto s = str(o, k);
-    return s.empty() ? std::nullopt : parse_iso8601(s);
-}
 std::string readable(TimePoint t) {
     auto s = format_iso8601(t);
     std::replace(s.begin(), s.end(), 'T', ' ');
@@ -42,108 +28,98 @@ std::string format_duration(double seconds) {
     return fmt::format("{} d {} h", s / 86400, (s % 86400) / 3600);
 }
 
-std::string format_job_progress_line(const json::object& st, TimePoint now) {
-    const auto done = num(st, "samples_collected"), expected = num(st, "samples_expected");
-    std::string line =
-        fmt::format("{}: {} {}/{} samples ({:.0f}%)", str(st, "job_id"), str(st, "status"), done,
-                    expected, expected > 0 ? 100 * done / expected : 0.0);
-    if (auto next = when(st, "next_sample_at"); next && str(st, "status") == "running")
-        line += fmt::format(", next sample in {}", format_duration(seconds_between(now, *next)));
-    if (const auto* s = st.if_contains("stopping"); s && s->is_bool() && s->as_bool())
-        line += ", stopping";
+std::string format_job_progress_line(const protocol::JobView& st, TimePoint now) {
+    const auto done = st.samples_collected, expected = st.samples_expected;
+    const auto status = to_string(st.status);
+    std::string line = fmt::format("{}: {} {}/{} samples ({:.0f}%)", st.job_id, status, done,
+                                   expected, expected > 0 ? 100.0 * done / expected : 0.0);
+    if (st.next_sample_at && st.status == JobStatus::running)
+        line += fmt::format(", next sample in {}",
+                            format_duration(seconds_between(now, *st.next_sample_at)));
+    if (st.stopping) line += ", stopping";
     return line;
 }
 
-std::string format_job_status(const json::object& st, TimePoint now) {
+std::string format_job_status(const protocol::JobView& st, TimePoint now) {
     std::string out;
-    const auto id = str(st, "job_id");
-    const auto status = str(st, "status");
-    const auto done = num(st, "samples_collected"), expected = num(st, "samples_expected");
-    const auto& profile = st.at("profile").as_object();
-    const auto interval = num(profile, "interval");
-    out +=
-        fmt::format("Job: {}\nStatus: {}{}\n", id, status,
-                    st.if_contains("stopping") && st.at("stopping").as_bool() ? " (stopping)" : "");
+    const auto& id = st.job_id;
+    const bool running = st.status == JobStatus::running;
+    const auto done = st.samples_collected, expected = st.samples_expected;
+    const auto interval = st.profile.interval_seconds;
+    out += fmt::format("Job: {}\nStatus: {}{}\n", id, to_string(st.status),
+                       st.stopping ? " (stopping)" : "");
     out += fmt::format("Progress: {}/{} samples ({:.0f}%)\n", done, expected,
-                       expected > 0 ? 100 * done / expected : 0.0);
-    const auto started = when(st, "started_at");
-    const auto completed = when(st, "completed_at");
-    if (started) {
-        const auto end = status == "running" ? now : completed.value_or(now);
-        out += fmt::format("Runtime: {} / {}\n", format_duration(seconds_between(*started, end)),
-                           format_duration(expected * interval));
+                       expected > 0 ? 100.0 * done / expected : 0.0);
+    if (st.started_at) {
+        const auto end = running ? now : st.completed_at.value_or(now);
+        out +=
+            fmt::format("Runtime: {} / {}\n", format_duration(seconds_between(*st.started_at, end)),
+                        format_duration(static_cast<double>(expected) * interval));
     }
-    if (auto next = when(st, "next_sample_at"); next && status == "running")
-        out += fmt::format("Next sample in: {}\n", format_duration(seconds_between(now, *next)));
-    out += fmt::format("Profile: {} ({} samples every {})\n", str(profile, "name"),
-                       num(profile, "samples"), format_duration(interval));
-    out += fmt::format("\nTarget:\n  Host: {}\n", str(st, "host"));
-    for (const auto& v : st.at("vms").as_array()) {
-        const auto& vm = v.as_object();
+    if (st.next_sample_at && running)
+        out += fmt::format("Next sample in: {}\n",
+                           format_duration(seconds_between(now, *st.next_sample_at)));
+    out += fmt::format("Profile: {} ({} samples every {})\n", st.profile.name, st.profile.samples,
+                       format_duration(interval));
+    out += fmt::format("\nTarget:\n  Host: {}\n", st.host);
+    for (const auto& vm : st.vms) {
         std::string disks;
-        for (const auto& d : vm.at("disks").as_array())
-            disks += (disks.empty() ? "" : ", ") + std::string(d.as_string());
-        out += fmt::format("  VM: {} (World Group: {})\n    Disks: {}\n", str(vm, "name"),
-                           vm.at("world_group_id").to_number<std::int64_t>(), disks);
+        for (const auto& d : vm.disks) disks += (disks.empty() ? "" : ", ") + d;
+        out += fmt::format("  VM: {} (World Group: {})\n    Disks: {}\n", vm.name,
+                           vm.world_group_id, disks);
     }
     out += "\n";
-    if (started) out += fmt::format("Collection started: {}\n", readable(*started));
-    if (auto e = when(st, "expected_end"))
-        out += fmt::format("Expected completion: {}\n", readable(*e));
-    if (completed) out += fmt::format("Collection ended: {}\n", readable(*completed));
-    if (const auto gaps = num(st, "gaps"); gaps > 0)
+    if (st.started_at) out += fmt::format("Collection started: {}\n", readable(*st.started_at));
+    if (st.expected_end)
+        out += fmt::format("Expected completion: {}\n", readable(*st.expected_end));
+    if (st.completed_at) out += fmt::format("Collection ended: {}\n", readable(*st.completed_at));
+    if (st.gaps > 0)
         out += fmt::format(
-            "Gaps: {} sample(s) follow an unobserved stretch (restart, auto-stop, outage)\n", gaps);
-    const auto& errors = st.at("errors").as_array();
-    if (!errors.empty()) {
+            "Gaps: {} sample(s) follow an unobserved stretch (restart, auto-stop, outage)\n",
+            st.gaps);
+    if (!st.errors.empty()) {
         out += "Recent problems:\n";
-        for (const auto& e : errors) out += fmt::format("  {}\n", std::string(e.as_string()));
+        for (const auto& e : st.errors) out += fmt::format("  {}\n", e);
     }
-    const auto& cleanup = st.at("cleanup").as_object();
-    if (!cleanup.at("vscsistats_stopped").as_bool() && status != "running") {
-        out += fmt::format("\nWARNING: vscsiStats may still be running on {}\n", str(st, "host"));
-        if (const auto why = str(cleanup, "error"); !why.empty())
-            out += fmt::format("  ({})\n", why);
-        out += fmt::format("\nManual cleanup required:\n  1. SSH to {}\n", str(st, "host"));
-        for (const auto& c : cleanup.at("manual_commands").as_array())
-            out += fmt::format("  2. Run: {}\n", std::string(c.as_string()));
+    if (!st.cleanup.vscsistats_stopped && !running) {
+        out += fmt::format("\nWARNING: vscsiStats may still be running on {}\n", st.host);
+        if (!st.cleanup.error.empty()) out += fmt::format("  ({})\n", st.cleanup.error);
+        out += fmt::format("\nManual cleanup required:\n  1. SSH to {}\n", st.host);
+        for (const auto& c : st.cleanup.manual_commands) out += fmt::format("  2. Run: {}\n", c);
         out += fmt::format("\nOr retry cleanup:\n  vscsi job cleanup {}\n", id);
     }
-    out += fmt::format("\nPath: {}\n", str(st, "path"));
-    if (status != "running" && done > 0) out += fmt::format("Next: vscsi analyze {}\n", id);
+    out += fmt::format("\nPath: {}\n", st.path);
+    if (!running && done > 0) out += fmt::format("Next: vscsi analyze {}\n", id);
     return out;
 }
 
-std::string format_job_list(const json::object& list) {
-    const auto& jobs = list.at("jobs").as_array();
-    if (jobs.empty()) {
-        return num(list, "total") > 0
-                   ? fmt::format("No job matches ({} job(s) in total).\n", num(list, "total"))
+std::string format_job_list(const protocol::JobList& list) {
+    if (list.jobs.empty()) {
+        return list.total > 0
+                   ? fmt::format("No job matches ({} job(s) in total).\n", list.total)
                    : std::string(
                          "No jobs yet. Start one with `vscsi job start --host H --vm VM`.\n");
     }
     std::size_t w = 3;
-    for (const auto& j : jobs) w = std::max(w, str(j.as_object(), "job_id").size());
+    for (const auto& j : list.jobs) w = std::max(w, j.job_id.size());
     std::string out = fmt::format("{:<{}}  {:<9}  {:>9}  {:<20}  {:<16}  {}\n", "JOB", w, "STATUS",
                                   "SAMPLES", "CREATED", "HOST", "VMS");
     bool warn = false;
-    for (const auto& jv : jobs) {
-        const auto& j = jv.as_object();
+    for (const auto& j : list.jobs) {
         std::string vms;
-        for (const auto& v : j.at("vms").as_array())
-            vms += (vms.empty() ? "" : ",") + std::string(v.as_string());
-        auto created = str(j, "created_at").substr(0, 16);
+        for (const auto& v : j.vms) vms += (vms.empty() ? "" : ",") + v;
+        auto created = format_iso8601(j.created_at).substr(0, 16);
         std::replace(created.begin(), created.end(), 'T', ' ');
-        const bool dirty = !j.at("vscsistats_stopped").as_bool() && str(j, "status") != "running";
+        const bool dirty = !j.vscsistats_stopped && j.status != JobStatus::running;
         warn = warn || dirty;
-        if (j.if_contains("problem")) {
-            out += fmt::format("{:<{}}  {:<9}  {}\n", str(j, "job_id"), w, "?", str(j, "problem"));
+        if (!j.problem.empty()) {
+            out += fmt::format("{:<{}}  {:<9}  {}\n", j.job_id, w, "?", j.problem);
             continue;
         }
-        out += fmt::format(
-            "{:<{}}  {:<9}  {:>9}  {:<20}  {:<16}  {}{}\n", str(j, "job_id"), w, str(j, "status"),
-            fmt::format("{}/{}", num(j, "samples_collected"), num(j, "samples_expected")), created,
-            str(j, "host"), vms, dirty ? "  [!] vscsiStats may still run" : "");
+        out += fmt::format("{:<{}}  {:<9}  {:>9}  {:<20}  {:<16}  {}{}\n", j.job_id, w,
+                           to_string(j.status),
+                           fmt::format("{}/{}", j.samples_collected, j.samples_expected), created,
+                           j.host, vms, dirty ? "  [!] vscsiStats may still run" : "");
     }
     if (warn)
         out +=

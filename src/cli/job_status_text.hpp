@@ -2,17 +2,17 @@
 // Human renderings of the daemon's job.status and job.list answers. Pure:
 // `now` is passed in, so tests pin the "next sample in" arithmetic.
 
-#include <boost/json/object.hpp>
 #include <string>
 
+#include "protocol/messages.hpp"
 #include "util/time.hpp"
 
 namespace vscsi {
 
-std::string format_job_status(const boost::json::object& status, TimePoint now);
+std::string format_job_status(const protocol::JobView& status, TimePoint now);
 // One line for `job status --follow` updates.
-std::string format_job_progress_line(const boost::json::object& status, TimePoint now);
-std::string format_job_list(const boost::json::object& list);
+std::string format_job_progress_line(const protocol::JobView& status, TimePoint now);
+std::string format_job_list(const protocol::JobList& list);
 std::string format_duration(double seconds);  // "42 s", "18 min 3 s", "2 h 05 min", "3 d 4 h"
 
 }  // namespace vscsi

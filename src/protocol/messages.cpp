@@ -43,6 +43,15 @@ std::map<std::string, std::string> string_map(const JsonFields& f, std::string_v
 
 }  // namespace
 
+void tag_invoke(json::value_from_tag, json::value& v, const Empty&) {
+    v = json::object{};
+}
+
+Empty tag_invoke(json::value_to_tag<Empty>, const json::value& v) {
+    (void)params_of(v);  // an object, whatever it holds
+    return {};
+}
+
 // job.start
 
 void tag_invoke(json::value_from_tag, json::value& v, const StartJob& x) {

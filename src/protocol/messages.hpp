@@ -22,6 +22,8 @@ namespace vscsi::protocol {
 
 // Requests ("params").
 
+struct Empty {};  // daemon.status
+
 struct StartJob {  // job.start
     JobRequest job;
     host::SshParams ssh;  // ssh.host is the host; the password travels only over the socket
@@ -113,6 +115,7 @@ struct DaemonStopping {  // daemon.stop
 #define VSCSI_PROTOCOL_MESSAGE(T)                                                    \
     void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const T& x); \
     T tag_invoke(boost::json::value_to_tag<T>, const boost::json::value& v);
+VSCSI_PROTOCOL_MESSAGE(Empty)
 VSCSI_PROTOCOL_MESSAGE(StartJob)
 VSCSI_PROTOCOL_MESSAGE(JobRef)
 VSCSI_PROTOCOL_MESSAGE(ListJobs)

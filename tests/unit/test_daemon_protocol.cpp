@@ -214,7 +214,8 @@ TEST_CASE("job status text: progress, countdown, expected completion, cleanup wa
         "expected_end":"2026-11-06T09:00:22Z","next_sample_at":"2026-11-06T08:49:22Z","stopping":false,"errors":[],
         "cleanup":{"vscsistats_stopped":false,"error":"","manual_commands":[]},"tags":{},"path":"/d/jobs/sql-peak"})")
                   .as_object();
-    const auto text = format_job_status(st, now);
+    // As the client decodes the daemon's answer.
+    const auto text = format_job_status(json::value_to<JobView>(json::value(st)), now);
     CHECK(text.find("Progress: 18/30 samples (60%)") != std::string::npos);
     CHECK(text.find("Runtime: 18 min 18 s / 30 min") != std::string::npos);
     CHECK(text.find("Next sample in: 42 s") != std::string::npos);
@@ -224,7 +225,7 @@ TEST_CASE("job status text: progress, countdown, expected completion, cleanup wa
     st["live"] = false;
     st["cleanup"] = json::parse(R"({"vscsistats_stopped":false,"error":"connection lost",
                                     "manual_commands":["vscsiStats -x -w 12345 -i 67890"]})");
-    const auto failed = format_job_status(st, now);
+    const auto failed = format_job_status(json::value_to<JobView>(json::value(st)), now);
     CHECK(failed.find("WARNING: vscsiStats may still be running on esxi01") != std::string::npos);
     CHECK(failed.find("Run: vscsiStats -x -w 12345 -i 67890") != std::string::npos);
     CHECK(failed.find("vscsi job cleanup sql-peak") != std::string::npos);
