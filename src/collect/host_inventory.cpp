@@ -15,37 +15,52 @@ namespace vscsi {
 using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
-const host::CommandOutput& checked(const host::CommandResult& r, const char* what) {
-    if (!r) throw std::runtime_error(fmt::format("{}: {}", what, r.error().message));
+
+// A command the inventory cannot do without: it ran and exited 0.
+Result<const host::CommandOutput*> required(const host::CommandResult& r, const char* what) {
+    if (!r)
+        return Error{ErrorKind::host_failure, fmt::format("{}: {}", what, r.error().message), ""};
     if (r->exit_status != 0)
-        throw std::runtime_error(fmt::format("`{}` failed (exit {}): {}", what, r->exit_status,
-                                             r->err.empty() ? r->out : r->err));
-    return *r;
+        return Error{ErrorKind::host_failure,
+                     fmt::format("`{}` failed (exit {}): {}", what, r->exit_status,
+                                 r->err.empty() ? r->out : r->err),
+                     ""};
+    return &*r;
 }
 
 bool succeeded(const host::CommandResult& r) {
     return r && r->exit_status == 0;
 }
 
-boost::asio::awaitable<HostInventory> fetch_inventory_or_throw(host::HostShell& link) {
-    if (auto c = co_await link.connect(); !c) throw std::runtime_error(c.error().message);
+Error unreadable(const ParseError& e) {
+    return Error{ErrorKind::bad_data, e.message(),
+                 "the host printed something vscsi cannot read: please report it with the output"};
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<HostInventory>> fetch_inventory(host::HostShell& link) {
+    if (auto c = co_await link.connect(); !c)
+        co_return Error{ErrorKind::host_failure, c.error().message, ""};
     constexpr auto t = std::chrono::seconds(60);
     auto [l, e, v] =
         co_await (link.run("vscsiStats -l", t) && link.run("esxcli vm process list", t) &&
                   link.run("vim-cmd vmsvc/getallvms", t));
     HostInventory inv;
     inv.fingerprint = link.fingerprint();
-    if (auto err = parse_vscsistats_listing(checked(l, "vscsiStats -l").out, inv.listing); !err)
-        throw DataError(err.error());
+    const auto listing = required(l, "vscsiStats -l");
+    if (!listing) co_return listing.error();
+    if (auto err = parse_vscsistats_listing((*listing)->out, inv.listing); !err)
+        co_return unreadable(err.error());
     std::vector<EsxcliVm> running;
     std::vector<VimCmdVm> registered;
     // esxcli/vim-cmd only add names and power states: -l alone is enough to collect.
     if (succeeded(e))
         if (auto err = parse_esxcli_vm_process_list(e->out, running); !err)
-            throw DataError(err.error());
+            co_return unreadable(err.error());
     if (succeeded(v))
         if (auto err = parse_vim_cmd_getallvms(v->out, registered); !err)
-            throw DataError(err.error());
+            co_return unreadable(err.error());
     inv.vms = join_inventory(inv.listing, running, registered);
     // Backing files and RDM LUNs: one channel per powered-on VM, all at once.
     // Only the numeric Vmid goes into the command.
@@ -70,25 +85,11 @@ boost::asio::awaitable<HostInventory> fetch_inventory_or_throw(host::HostShell& 
         const auto& d = devices[i];
         if (!succeeded(d) || d->out.empty()) continue;  // backing is a nice-to-have
         std::vector<DeviceDisk> disks;
-        if (auto err = parse_vim_cmd_devices(d->out, disks); !err) throw DataError(err.error());
+        if (auto err = parse_vim_cmd_devices(d->out, disks); !err)
+            co_return unreadable(err.error());
         attach_backing(inv.vms[i].disks, disks);
     }
     co_return inv;
-}
-
-}  // namespace
-
-boost::asio::awaitable<Result<HostInventory>> fetch_inventory(host::HostShell& link) {
-    // The parsers and checks above throw where reading must stop; this is the edge.
-    try {
-        co_return co_await fetch_inventory_or_throw(link);
-    } catch (const DataError& e) {
-        co_return Error{
-            ErrorKind::bad_data, e.what(),
-            "the host printed something vscsi cannot read: please report it with the output"};
-    } catch (const std::exception& e) {
-        co_return Error{ErrorKind::host_failure, e.what(), ""};
-    }
 }
 
 boost::json::object inventory_to_json(const HostInventory& inv) {
