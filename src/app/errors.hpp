@@ -20,8 +20,6 @@ auto result_of(F&& f) -> Result<std::invoke_result_t<F>> {
         return e.error();
     } catch (const DataError& e) {
         return Error{ErrorKind::bad_data, e.what(), ""};
-    } catch (const std::invalid_argument& e) {
-        return Error{ErrorKind::usage, e.what(), ""};
     } catch (const std::exception& e) {
         return Error{ErrorKind::failure, e.what(), ""};
     }

@@ -42,6 +42,10 @@ host::SshParams SshCliOptions::to_params(const std::string& host) const {
     p.ssh_config = ssh_config;
     p.accept_new_host_key = accept_new;
     p.use_agent = !no_agent;
+    // The range the daemon and job.json's resume plan accept (host/ssh_params.cpp).
+    if (!(connect_timeout >= 1 && connect_timeout <= 3600))
+        throw UsageError(
+            fmt::format("--connect-timeout {} is outside 1..3600 seconds", connect_timeout));
     p.connect_timeout = std::chrono::milliseconds(static_cast<long long>(connect_timeout * 1000));
     if (const char* pw = std::getenv("VSCSI_SSH_PASSWORD"); pw && *pw) p.password = pw;
     if (!password_file.empty()) {
