@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/command_context.hpp"
+#include "protocol/json_rpc.hpp"
 
 namespace vscsi {
 
@@ -22,15 +23,8 @@ class DaemonUnreachable : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// An error response; the exit code follows its JSON-RPC code.
-class DaemonError : public std::runtime_error {
-  public:
-    DaemonError(int code, const std::string& message) : std::runtime_error(message), code_(code) {}
-    int code() const { return code_; }
-
-  private:
-    int code_;
-};
+// An error response (the protocol's own failure type); the exit code follows its code.
+using DaemonError = protocol::RpcFailure;
 
 class DaemonClient {
   public:
