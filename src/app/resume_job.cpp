@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <fstream>
 
 #include "collect/collector_config.hpp"
 #include "collect/job_cleanup.hpp"
@@ -19,13 +18,9 @@ Result<Resumption> plan_resumption(const JobDir& dir, JobMeta& meta, TimePoint n
                      "the job cannot be resumed; its samples are intact: analyze it"};
     Resumption r;
     r.ssh = meta.plan->ssh;
-    if (!r.ssh.password_file.empty()) {  // the password itself was never stored: read it again
-        std::ifstream in(r.ssh.password_file);
-        if (!in || !std::getline(in, r.ssh.password))
-            r.warnings.push_back(
-                fmt::format("cannot read its password file {}: connecting without a password",
-                            r.ssh.password_file));
-    }
+    if (!r.ssh.password_file.empty())  // the password itself was never stored: read it again
+        if (auto read = host::read_password_file(r.ssh, r.ssh.password_file); !read)
+            r.warnings.push_back(read.error().what + ": connecting without a password");
     r.command_timeout = meta.plan->command_timeout;
     r.collector = collect::collector_config(*meta.plan, meta.host.hostname);
     r.collector.samples_done = std::max(meta.collection.samples_collected, dir.max_sample_seq());
@@ -51,7 +46,7 @@ Result<void> fail_unresumable(const JobDir& dir, JobMeta& meta, const std::strin
     if (auto ec = dir.save_meta(meta))
         return Error{ErrorKind::failure,
                      fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()),
-                     "check the data directory's permissions and free space"};
+                     kDataDirHint};
     return {};
 }
 

@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
 #include "cli/command_context.hpp"
 
@@ -48,12 +47,9 @@ host::SshParams SshCliOptions::to_params(const std::string& host) const {
             fmt::format("--connect-timeout {} is outside 1..3600 seconds", connect_timeout));
     p.connect_timeout = std::chrono::milliseconds(static_cast<long long>(connect_timeout * 1000));
     if (const char* pw = std::getenv("VSCSI_SSH_PASSWORD"); pw && *pw) p.password = pw;
-    if (!password_file.empty()) {
-        std::ifstream in(password_file);
-        if (!in) throw UsageError(fmt::format("cannot read --password-file {}", password_file));
-        std::getline(in, p.password);
-        p.password_file = password_file;
-    }
+    if (!password_file.empty())
+        if (auto read = host::read_password_file(p, password_file); !read)
+            throw UsageError("--password-file: " + read.error().message());
     if (ask_password) {
         if (!::isatty(STDIN_FILENO))
             throw UsageError(

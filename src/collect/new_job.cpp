@@ -70,11 +70,11 @@ Result<NewJob> create_job(const std::filesystem::path& data_dir, const JobReques
     if (auto ec = dir.create_layout())
         return Error{ErrorKind::failure,
                      fmt::format("cannot create {}: {}", dir.root().string(), ec.message()),
-                     "check the data directory's permissions and free space"};
+                     kDataDirHint};
     if (auto ec = dir.save_meta(meta))
         return Error{ErrorKind::failure,
                      fmt::format("cannot write {}: {}", dir.job_json().string(), ec.message()),
-                     "check the data directory's permissions and free space"};
+                     kDataDirHint};
     return j;
 }
 

@@ -2,11 +2,24 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
+#include <fstream>
 
 #include "format/json_fields.hpp"
 
 namespace vscsi::host {
 namespace json = boost::json;
+
+Result<void> read_password_file(SshParams& p, const std::string& path) {
+    std::ifstream in(path);
+    if (!in)
+        return Error{ErrorKind::usage, "cannot read the password file " + path,
+                     "check that it exists and that you may read it"};
+    std::string line;
+    std::getline(in, line);  // an empty file is an empty password
+    p.password = std::move(line);
+    p.password_file = path;
+    return {};
+}
 
 json::object ssh_params_to_json(const SshParams& p, Secret password) {
     json::array keys;

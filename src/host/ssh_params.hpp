@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "util/error.hpp"
+
 namespace vscsi {
 class JsonFields;
 }
@@ -30,6 +32,10 @@ struct SshParams {
     std::chrono::milliseconds connect_timeout{15'000};
     std::size_t max_output_bytes = 64u << 20;  // per command: a runaway host cannot exhaust memory
 };
+
+// Reads the password from the first line of `path` (and records the path, not
+// a secret, for resuming). Fails naming the file, never its content.
+Result<void> read_password_file(SshParams& p, const std::string& path);
 
 // The one JSON form of these settings (job.json's resume plan, the daemon's
 // job.start and job.cleanup). The password is written only when asked for:

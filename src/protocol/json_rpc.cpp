@@ -79,7 +79,7 @@ RpcItem parse_one(const json::value& v) {
     r.id = item.id;
     if (const auto* p = o.if_contains("params")) {
         if (p->is_object()) {
-            r.params = p->as_object();
+            r.params = *p;
         } else if (!(p->is_array() && p->as_array().empty())) {
             item.error = RpcError{rpc_code::invalid_params,
                                   "\"params\" must be an object (named parameters)"};

@@ -51,7 +51,7 @@ struct RpcRequest {
     boost::json::value id;  // null for notifications
     bool notification = false;
     std::string method;
-    boost::json::object params;  // by-name only; absent params are an empty object
+    boost::json::value params = boost::json::object{};  // always an object (by-name); absent: empty
 };
 
 // One element of a request line: a valid request, or the error to answer with.

@@ -18,7 +18,7 @@ int rpc_code_for(ErrorKind kind);
 template <class T>
 T decode_params(const RpcRequest& req) {
     try {
-        return boost::json::value_to<T>(boost::json::value(req.params));
+        return boost::json::value_to<T>(req.params);
     } catch (const DataError& e) {
         throw RpcFailure(rpc_code::invalid_params, e.error().field + ": " + e.error().reason);
     }

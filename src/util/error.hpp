@@ -45,4 +45,7 @@ class UserError : public std::runtime_error {
 template <class T>
 using Result = boost::system::result<T, Error>;
 
+// What to do when a file in the data directory cannot be written.
+inline constexpr const char* kDataDirHint = "check the data directory's permissions and free space";
+
 }  // namespace vscsi

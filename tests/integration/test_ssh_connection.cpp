@@ -17,7 +17,7 @@
 using namespace vscsi;
 using namespace vscsi::test;
 namespace asio = boost::asio;
-using Result = boost::system::result<std::shared_ptr<ssh::SshConnection>, ssh::SshError>;
+using Connected = boost::system::result<std::shared_ptr<ssh::SshConnection>, ssh::SshError>;
 
 namespace {
 
@@ -115,7 +115,7 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
 TEST_CASE("host keys: unknown refused unless accepted, changed always refused", "[ssh]") {
     SshdFixture sshd;
     auto connect = [&](host::SshParams p) {
-        return run_co([&](asio::any_io_executor ex) -> asio::awaitable<Result> {
+        return run_co([&](asio::any_io_executor ex) -> asio::awaitable<Connected> {
             co_return co_await ssh::SshConnection::connect(ex, p);
         });
     };

@@ -358,3 +358,19 @@ TEST_CASE("typed results decode what the daemon encodes", "[protocol]") {
     CHECK(exit_code_for_rpc(rpc_code_for(ErrorKind::not_found)) == 3);
     CHECK(exit_code_for_rpc(rpc_code_for(ErrorKind::host_failure)) == 1);
 }
+
+TEST_CASE("one password-file reader: first line, path kept, errors name the file only",
+          "[protocol]") {
+    ScratchDir tmp;
+    write_text(tmp.path() / "pw", "s3cret-line\nignored\n");
+    host::SshParams p;
+    REQUIRE(host::read_password_file(p, (tmp.path() / "pw").string()).has_value());
+    CHECK(p.password == "s3cret-line");
+    CHECK(p.password_file == (tmp.path() / "pw").string());
+    CHECK_FALSE(host::ssh_params_to_json(p, host::Secret::omit).contains("password"));
+    host::SshParams q;
+    const auto missing = host::read_password_file(q, (tmp.path() / "nope").string());
+    REQUIRE_FALSE(missing.has_value());
+    CHECK_THAT(missing.error().message(), Catch::Contains("nope"));
+    CHECK(q.password.empty());
+}
