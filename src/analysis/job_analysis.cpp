@@ -33,6 +33,8 @@ AnalysisResult analyze_samples(SampleSource& samples, const AnalysisSubject& sub
                                std::span<SampleObserver* const> observers) {
     AnalysisResult r;
     r.job_id = subject.job_id;
+    r.interval_source = subject.interval_source;
+    r.interval_detail = subject.interval_detail;
     r.analyzed_at = analyzed_at;
     std::vector<std::string> problems;
     auto note_problem = [&](const ParseError& e) {

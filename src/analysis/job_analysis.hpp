@@ -49,6 +49,9 @@ struct AnalysisResult {
     std::uint64_t samples_analyzed = 0;
     std::uint64_t samples_unreadable = 0;
     std::optional<TimePoint> first_start, last_end;
+    // Where the samples' times come from: "collected" (clocked by vscsi),
+    // "given" or "inferred" (imports), and how.
+    std::string interval_source, interval_detail;
     WorkloadMetrics total;  // all disks together
     std::vector<DiskResult> disks;
     PeakSample peak;  // busiest analyzed sample
@@ -62,6 +65,7 @@ struct AnalysisResult {
 struct AnalysisSubject {
     std::string job_id;
     std::map<std::int64_t, std::string> vm_names;  // by worldGroupID
+    std::string interval_source, interval_detail;  // see AnalysisResult
 };
 
 AnalysisResult analyze_samples(SampleSource& samples, const AnalysisSubject& subject,

@@ -2,8 +2,11 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
+#include "analysis/covered_time.hpp"
 #include "analysis/interval_delta.hpp"
 #include "app/errors.hpp"
 #include "format/vscsistats_csv.hpp"
@@ -14,76 +17,280 @@
 namespace vscsi {
 namespace {
 
-TimePoint default_start(const ImportOptions& o) {
-    std::error_code ec;
-    const auto mtime = fs::last_write_time(o.files.front(), ec);
-    if (ec) return now_ms();
-    const auto sys = std::chrono::file_clock::to_sys(mtime);
-    const auto interval =
-        std::chrono::milliseconds(static_cast<long long>(o.interval_seconds * 1000));
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(sys) - interval;
-}
+// An inference this uncertain (integer means of long cumulative counters)
+// is not used.
+constexpr double kMaxRelativeUncertainty = 0.20;
+// At most this many per-print warnings of one kind are listed.
+constexpr std::size_t kListedWarnings = 3;
 
 [[noreturn]] void io_fail(const std::string& what, const fs::path& p,
                           boost::system::error_code ec) {
     throw std::runtime_error(fmt::format("cannot {} {}: {}", what, p.string(), ec.message()));
 }
 
+struct PrintInfo {
+    std::size_t file = 0;
+    std::size_t line = 0;  // where the print starts
+    std::optional<CoveredTime> since_start;
+    std::optional<CoveredTime> since_previous;  // cumulative reading
+    bool continues = false;                     // counters did not go down since the previous print
+};
+
+std::string where(const ImportOptions& o, const PrintInfo& p) {
+    return fmt::format("{}:{}", o.files[p.file].string(), p.line);
+}
+
+// Parses one file into its prints; `info` gets their file and line.
+void read_prints(const ImportOptions& o, std::size_t file, std::string& text,
+                 std::vector<VscsiStatsOutput>& prints, std::vector<std::size_t>& lines) {
+    if (auto ec = read_file(o.files[file], text)) io_fail("read", o.files[file], ec);
+    CsvParseOptions popt;
+    popt.source = o.files[file].string();
+    if (auto e = parse_vscsistats_prints(text, prints, popt, &lines); !e)
+        throw DataError(e.error());
+}
+
+std::vector<PrintInfo> survey(const ImportOptions& o) {
+    std::vector<PrintInfo> info;
+    std::string text;
+    std::vector<VscsiStatsOutput> prints;
+    std::vector<std::size_t> lines;
+    VscsiStatsOutput prev;
+    for (std::size_t f = 0; f < o.files.size(); ++f) {
+        read_prints(o, f, text, prints, lines);
+        for (std::size_t k = 0; k < prints.size(); ++k) {
+            PrintInfo p;
+            p.file = f;
+            p.line = k < lines.size() ? lines[k] : 1;
+            p.since_start = covered_time_of_print(prints[k]);
+            if (!info.empty()) {
+                p.continues = continues_counters(prev, prints[k]);
+                p.since_previous = covered_time_between(prev, prints[k]);
+            }
+            info.push_back(std::move(p));
+            prev = std::move(prints[k]);
+        }
+    }
+    return info;
+}
+
+struct SeriesChoice {
+    bool cumulative = false;
+    std::string note;
+};
+
+SeriesChoice choose_series(const ImportOptions& o, const std::vector<PrintInfo>& info,
+                           std::vector<std::string>& warnings) {
+    if (info.size() == 1) return {false, "one print"};
+    if (o.series != PrintSeries::detect) {
+        const bool cum = o.series == PrintSeries::cumulative;
+        return {cum, cum ? "cumulative (--cumulative): samples are the differences between "
+                           "successive prints"
+                         : "reset between prints (--reset-between-prints): each print is one "
+                           "interval"};
+    }
+    std::size_t continuing = 0;
+    std::string restarts;
+    for (std::size_t k = 1; k < info.size(); ++k) {
+        if (info[k].continues) {
+            ++continuing;
+        } else if (std::count(restarts.begin(), restarts.end(), ',') + 1 <
+                   static_cast<long>(kListedWarnings)) {
+            restarts += (restarts.empty() ? "" : ", ") + where(o, info[k]);
+        }
+    }
+    if (continuing == 0)
+        return {false,
+                fmt::format("reset between prints (detected: counts went down at every one of "
+                            "the {} prints; --cumulative overrides): each print is one interval",
+                            info.size())};
+    if (continuing < info.size() - 1)
+        warnings.push_back(fmt::format(
+            "counters went down at {} of {} prints (first at {}): taken as collection restarts, "
+            "those prints are taken whole; --reset-between-prints if every print followed a -r",
+            info.size() - 1 - continuing, info.size(), restarts));
+    return {true, fmt::format("cumulative (detected: no count went down over {} prints; "
+                              "--reset-between-prints overrides): samples are the differences "
+                              "between successive prints",
+                              info.size())};
+}
+
+bool usable(const std::optional<CoveredTime>& t) {
+    return t && t->seconds > 0 && t->uncertainty <= kMaxRelativeUncertainty * t->seconds;
+}
+
+// Each print's covered time in seconds, and the note saying how.
+std::vector<double> print_seconds(const ImportOptions& o, const std::vector<PrintInfo>& info,
+                                  bool cumulative, ImportRecord& rec,
+                                  std::vector<std::string>& warnings) {
+    std::vector<std::optional<CoveredTime>> inferred;
+    for (std::size_t k = 0; k < info.size(); ++k) {
+        const bool delta = cumulative && k > 0 && info[k].continues;
+        const auto& t = delta ? info[k].since_previous : info[k].since_start;
+        inferred.push_back(usable(t) ? t : std::nullopt);
+    }
+    std::vector<double> secs(info.size(), 0);
+    if (o.interval_seconds) {
+        rec.interval_source = "given";
+        rec.interval_detail = fmt::format("--interval {:g} s for every print", *o.interval_seconds);
+        std::vector<std::string> off;
+        for (std::size_t k = 0; k < info.size(); ++k) {
+            secs[k] = *o.interval_seconds;
+            const auto& t = inferred[k];
+            if (!t ||
+                std::abs(*o.interval_seconds - t->seconds) <= kIntervalDisagreement * t->seconds)
+                continue;
+            off.push_back(fmt::format("{} covers {:.1f} s by its interarrival histograms ({})",
+                                      where(o, info[k]), t->seconds, t->disk));
+        }
+        if (!off.empty()) {
+            std::string list;
+            for (std::size_t i = 0; i < off.size() && i < kListedWarnings; ++i)
+                list += (i ? "; " : "") + off[i];
+            if (off.size() > kListedWarnings)
+                list += fmt::format("; and {} more", off.size() - kListedWarnings);
+            warnings.push_back(fmt::format(
+                "--interval {:g} s disagrees with the data by more than {:.0f}% for {} of {} "
+                "print(s): {}. Rates are computed with the given interval; drop --interval to "
+                "use the inferred one",
+                *o.interval_seconds, kIntervalDisagreement * 100, off.size(), info.size(), list));
+        }
+        return secs;
+    }
+    std::vector<double> known;
+    for (const auto& t : inferred)
+        if (t) known.push_back(t->seconds);
+    if (known.empty())
+        throw UserError(
+            {ErrorKind::usage,
+             fmt::format("cannot tell how long {} covers{}: no disk has two IOs in an "
+                         "interarrival histogram{} (vscsiStats records no time; vscsi infers "
+                         "it from the gaps between IOs)",
+                         o.files.front().string(), info.size() > 1 ? " (any of its prints)" : "",
+                         cumulative ? " or a growth of it that the integer means can resolve" : ""),
+             "give the time each print covers: --interval SECONDS"});
+    std::sort(known.begin(), known.end());
+    const double median = known[known.size() / 2];
+    std::vector<std::string> guessed;
+    for (std::size_t k = 0; k < info.size(); ++k) {
+        if (inferred[k]) {
+            secs[k] = inferred[k]->seconds;
+            continue;
+        }
+        secs[k] = median;
+        guessed.push_back(where(o, info[k]));
+    }
+    if (!guessed.empty())
+        warnings.push_back(fmt::format(
+            "{} of {} print(s) show too few IOs to infer the time they cover (first at {}): "
+            "given the median of the others, {:.1f} s; pass --interval if you know it",
+            guessed.size(), info.size(), guessed.front(), median));
+    rec.interval_source = "inferred";
+    if (info.size() == 1) {
+        rec.interval_detail = fmt::format(
+            "{:.1f} s from the interarrival histogram of {}: count x mean - max (the first IO's "
+            "gap) = time from the first IO to the last (+-{:.3f} s from the integer mean)",
+            secs[0], inferred[0]->disk, inferred[0]->uncertainty);
+    } else {
+        const auto [lo, hi] = std::minmax_element(secs.begin(), secs.end());
+        rec.interval_detail = fmt::format(
+            "per print from the interarrival histograms ({}): {:.1f} s to {:.1f} s",
+            cumulative ? "growth of count x mean between cumulative prints; the first print: "
+                         "count x mean - max"
+                       : "count x mean - max, the time from each print's first IO to its last",
+            *lo, *hi);
+    }
+    return secs;
+}
+
+TimePoint default_end(const ImportOptions& o) {
+    std::error_code ec;
+    const auto mtime = fs::last_write_time(o.files.back(), ec);
+    if (ec) return now_ms();
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::file_clock::to_sys(mtime));
+}
+
+std::chrono::milliseconds ms(double seconds) {
+    return std::chrono::milliseconds(std::llround(seconds * 1000));
+}
+
 ImportResult import_or_throw(const ImportOptions& o) {
     if (o.files.empty())
-        throw UserError({ErrorKind::usage, "no CSV files given",
-                         "vscsi import FILE.csv... --interval SECONDS"});
-    if (!(o.interval_seconds > 0))
+        throw UserError({ErrorKind::usage, "no CSV files given", "vscsi import FILE.csv..."});
+    if (o.interval_seconds &&
+        !(*o.interval_seconds >= 0.001 && *o.interval_seconds <= 366.0 * 86400))
         throw UserError({ErrorKind::usage,
-                         "--interval SECONDS is required and must be > 0: the time each "
-                         "file covers (vscsiStats itself records no time)",
-                         ""});
+                         fmt::format("--interval {:g} is out of range: the time each print "
+                                     "covers, 0.001 to 31622400 seconds",
+                                     *o.interval_seconds),
+                         "or leave --interval out to infer it from the data"});
     const auto now = now_ms();
     ImportResult res;
     res.job_id = o.name.empty() ? "import-" + format_compact_utc(now) : o.name;
+
+    // Pass 1: how long each print covers and how prints follow each other.
+    const auto info = survey(o);
+    const auto series = choose_series(o, info, res.warnings);
+    ImportRecord rec;
+    rec.prints = info.size();
+    rec.series = info.size() == 1    ? "one print"
+                 : series.cumulative ? "cumulative"
+                                     : "reset between prints";
+    rec.series_source = o.series == PrintSeries::detect ? "detected" : "given";
+    const auto secs = print_seconds(o, info, series.cumulative, rec, res.warnings);
+    double total = 0;
+    for (auto s : secs) total += s;
+    const auto start0 = o.start.value_or(default_end(o) - ms(total));
+
+    // Pass 2: the samples.
     StagedJob staged(o.data_dir, res.job_id);
     res.dir = staged.final_dir();
-
     auto meta = imported_job_meta(res.job_id, "import", now, o.host, o.tags);
-    meta.profile = {"import", o.files.size(), o.interval_seconds};
-
-    const auto start0 = o.start.value_or(default_start(o));
-    const auto step = std::chrono::milliseconds(static_cast<long long>(o.interval_seconds * 1000));
+    meta.profile = {"import", info.size(), total / static_cast<double>(info.size())};
     std::string text;
-    VscsiStatsOutput prev, cur, interval;
-    for (std::size_t i = 0; i < o.files.size(); ++i) {
-        const auto& file = o.files[i];
-        if (auto ec = read_file(file, text)) io_fail("read", file, ec);
-        CsvParseOptions popt;
-        popt.source = file.string();
-        if (auto e = parse_vscsistats_csv(text, cur, popt); !e) throw DataError(e.error());
+    std::vector<VscsiStatsOutput> prints;
+    std::vector<std::size_t> lines;
+    VscsiStatsOutput prev, delta;
+    std::size_t k = 0;
+    double elapsed = 0;
+    for (std::size_t f = 0; f < o.files.size(); ++f) {
+        read_prints(o, f, text, prints, lines);
         // Keep the original bytes: the raw text is the evidence.
-        staged.write_raw(fmt::format("{:04}-{}", i + 1, file.filename().string()), text);
-
-        const VscsiStatsOutput* data = &cur;
-        if (o.cumulative && i > 0) {
-            DeltaReport rep;
-            if (auto sub = subtract_cumulative(prev, cur, interval, rep); !sub)
-                throw DataError(ParseError{file.string(), 0, "", sub.error().what});
-            if (rep.counters_reset)
-                res.warnings.push_back(
-                    fmt::format("{}: {}; taken as a reset (the file covers the "
-                                "time since the reset)",
-                                file.string(), rep.detail));
-            data = &interval;
+        staged.write_raw(fmt::format("{:04}-{}", f + 1, o.files[f].filename().string()), text);
+        for (std::size_t i = 0; i < prints.size(); ++i, ++k) {
+            const VscsiStatsOutput* data = &prints[i];
+            if (series.cumulative && k > 0) {
+                DeltaReport rep;
+                if (auto sub = subtract_cumulative(prev, prints[i], delta, rep); !sub)
+                    throw DataError(
+                        ParseError{o.files[f].string(), info[k].line, "", sub.error().what});
+                if (rep.counters_reset && o.series == PrintSeries::cumulative)
+                    res.warnings.push_back(fmt::format(
+                        "{}: {}; taken as a restart (the print covers the time since it)",
+                        where(o, info[k]), rep.detail));
+                data = &delta;
+            }
+            SampleHeader h;
+            h.seq = k + 1;
+            h.start = start0 + ms(elapsed);
+            elapsed += secs[k];
+            h.end = start0 + ms(elapsed);
+            h.origin = prints.size() > 1
+                           ? fmt::format("{} print {} (line {})", o.files[f].filename().string(),
+                                         i + 1, info[k].line)
+                           : o.files[f].filename().string();
+            staged.write_sample(h, *data);
+            add_targets(meta, prints[i], o.vm);
+            prev = std::move(prints[i]);
+            ++res.samples;
         }
-        SampleHeader h;
-        h.seq = i + 1;
-        h.start = start0 + step * static_cast<long long>(i);
-        h.end = h.start + step;
-        h.origin = file.filename().string();
-        staged.write_sample(h, *data);
-        add_targets(meta, cur, o.vm);
-        if (o.cumulative) std::swap(prev, cur);
-        ++res.samples;
     }
-    set_imported_collection(meta, start0, start0 + step * static_cast<long long>(o.files.size()),
-                            res.samples);
+    set_imported_collection(meta, start0, start0 + ms(total), res.samples);
+    res.interval_note = fmt::format("interval {}: {}", rec.interval_source, rec.interval_detail);
+    res.series_note =
+        info.size() > 1 ? fmt::format("{} prints taken as {}", info.size(), series.note) : "";
+    meta.import = std::move(rec);
     staged.commit(meta);
     return res;
 }

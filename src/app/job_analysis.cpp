@@ -6,8 +6,18 @@ namespace vscsi::app {
 
 AnalysisResult analyze_job(const JobDir& dir, const JobMeta& meta, const AnalyzeOptions& options,
                            std::span<SampleObserver* const> observers) {
-    AnalysisSubject subject{meta.job_id, {}};
+    AnalysisSubject subject{meta.job_id, {}, {}, {}};
     for (const auto& t : meta.targets) subject.vm_names.emplace(t.world_group_id, t.vm_name);
+    if (meta.import) {
+        subject.interval_source = meta.import->interval_source;
+        subject.interval_detail = meta.import->interval_detail;
+    } else if (meta.source == "import") {
+        subject.interval_source = "given";  // imported before vscsi inferred intervals
+        subject.interval_detail = "--interval of the import";
+    } else {
+        subject.interval_source = "collected";
+        subject.interval_detail = "each sample's start and end as clocked by vscsi";
+    }
     SampleCursor samples(dir);
     auto r = analyze_samples(samples, subject, options, now_ms(), observers);
 

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kAnalyzeUsage = R"(Usage: vscsi analyze JOB|DIR [options]
-       vscsi analyze FILE.csv... --interval SECONDS [options]
+       vscsi analyze FILE.csv... [--interval SECONDS] [options]
 
 Filters idle samples, computes the workload profile of the analyzed samples
 (per disk and for the whole job), writes analysis/summary.json and a fio job
@@ -83,17 +83,15 @@ fs::path job_to_analyze(const CommandContext& ctx, const std::vector<std::string
         if (!fs::is_regular_file(f)) throw NotFoundError(fmt::format("no such file: {}", f));
         io.files.emplace_back(f);
     }
-    if (!(csv.interval > 0))
-        throw UsageError("CSV input needs --interval SECONDS: the time each file covers");
-    io.interval_seconds = csv.interval;
-    io.cumulative = csv.cumulative;
+    if (csv.interval > 0) io.interval_seconds = csv.interval;
+    if (csv.cumulative) io.series = PrintSeries::cumulative;
     io.name = csv.name;
     io.data_dir = ctx.data_dir;
     const auto imported = import_csv_files(io).value();
     notes.insert(notes.end(), imported.warnings.begin(), imported.warnings.end());
     if (!ctx.json)
-        std::cout << fmt::format("Imported {} CSV file(s) as job '{}'\n", imported.samples,
-                                 imported.job_id);
+        std::cout << fmt::format("Imported {} print(s) as job '{}'\nTime: {}\n", imported.samples,
+                                 imported.job_id, imported.interval_note);
     return imported.dir;
 }
 
@@ -132,9 +130,10 @@ int run_analyze(const CommandContext& ctx) {
         "format", po::value(&format)->default_value(format), "chart format: png | svg")(
         "report", po::value(&report_path)->implicit_value(""),
         "self-contained HTML report [PATH] (default ANALYSIS_DIR/report.html)")(
-        "interval", po::value(&interval), "CSV inputs: seconds each file covers")(
+        "interval", po::value(&interval),
+        "CSV inputs: seconds each print covers (default: inferred)")(
         "cumulative", po::bool_switch(&cumulative),
-        "CSV inputs: files are successive cumulative prints")(
+        "CSV inputs: prints are cumulative (default: detected)")(
         "name", po::value(&name), "CSV inputs: name of the job to create")(
         "inputs", po::value(&inputs), "job, job directory or CSV files");
     po::positional_options_description pos;

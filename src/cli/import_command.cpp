@@ -15,13 +15,24 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr const char* kImportUsage = R"(Usage: vscsi import FILE.csv... --interval SECONDS [options]
+constexpr const char* kImportUsage =
+    R"(Usage: vscsi import FILE.csv... [--interval SECONDS] [options]
 
-Makes a job from `vscsiStats -p all -c` output files collected by hand, one file
-per sample, in time order. vscsiStats counters are cumulative since the
-collection was started (-s) or reset (-r): if you reset after each print, each
-file is one interval (the default); if the counters kept running, pass
---cumulative and vscsi takes the differences between successive files.
+Makes a job from `vscsiStats -p all -c` output collected by hand: one or more
+files in time order, each holding one print or several appended ones (the
+usual `vscsiStats -p all -c >> out.csv` loop). Each print becomes a sample.
+
+Time: vscsiStats records none. Without --interval, each print's time is
+inferred from its interarrival histograms (count x mean is the sum of the
+gaps between IOs; after -s the first gap, the max, is left out); with it,
+every print covers the given time and vscsi warns when the data disagree by
+more than 20%.
+
+Several prints: counters run from -s until -r or -x, so prints of a running
+collection are cumulative (samples are their differences) and prints each
+followed by -r are one interval each. vscsi detects which (no count going
+down = cumulative) and says so; --cumulative or --reset-between-prints
+overrides.
 
        vscsi import fio IOLOG [NAME_lat.1.log] [options]
 
@@ -37,10 +48,14 @@ void print_import_result(const CommandContext& ctx, const ImportResult& r) {
         std::cout << compact_json(boost::json::object{{"job_id", r.job_id},
                                                       {"path", r.dir.string()},
                                                       {"samples", r.samples},
+                                                      {"interval", r.interval_note},
+                                                      {"prints", r.series_note},
                                                       {"warnings", std::move(warnings)}})
                   << "\n";
     } else {
         for (const auto& w : r.warnings) std::cerr << "Warning: " << w << "\n";
+        if (!r.interval_note.empty()) std::cout << "Time: " << r.interval_note << "\n";
+        if (!r.series_note.empty()) std::cout << "Prints: " << r.series_note << "\n";
         std::cout << fmt::format(
             "Imported {} sample(s) into job '{}' at {}\nNext: vscsi analyze {}\n", r.samples,
             r.job_id, r.dir.string(), r.job_id);
@@ -96,14 +111,20 @@ int run_import(const CommandContext& ctx) {
     ImportOptions o;
     std::vector<std::string> files, tags;
     std::string start;
+    double interval = 0;
+    bool cumulative = false, reset = false;
     po::options_description desc("import options");
-    desc.add_options()("interval", po::value(&o.interval_seconds)->required(),
-                       "seconds each file covers")("name", po::value(&o.name),
-                                                   "job name (default import-YYYYmmdd-HHMMSS)")(
-        "cumulative", po::bool_switch(&o.cumulative), "files are successive cumulative prints")(
+    desc.add_options()("interval", po::value(&interval),
+                       "seconds each print covers (default: inferred from the data)")(
+        "name", po::value(&o.name), "job name (default import-YYYYmmdd-HHMMSS)")(
+        "cumulative", po::bool_switch(&cumulative),
+        "prints are of counters that kept running (default: detected)")(
+        "reset-between-prints", po::bool_switch(&reset),
+        "each print was followed by vscsiStats -r (default: detected)")(
         "start", po::value(&start),
-        "start of the first interval, ISO 8601 (default: first file's mtime - interval)")(
-        "host", po::value(&o.host), "ESXi host the files came from (for reports)")(
+        "start of the first print's interval, ISO 8601 (default: the last file's mtime minus "
+        "the time covered)")("host", po::value(&o.host),
+                             "ESXi host the files came from (for reports)")(
         "vm", po::value(&o.vm), "VM name (for reports)")("tag", po::value(&tags)->composing(),
                                                          "KEY=VALUE label, repeatable")(
         "files", po::value(&files), "input files");
@@ -116,6 +137,12 @@ int run_import(const CommandContext& ctx) {
             throw NotFoundError(fmt::format("no such file: {}", f));
         o.files.emplace_back(f);
     }
+    if (cumulative && reset)
+        throw UsageError("--cumulative and --reset-between-prints exclude each other");
+    o.series = cumulative ? PrintSeries::cumulative
+               : reset    ? PrintSeries::reset
+                          : PrintSeries::detect;
+    if (vm.count("interval")) o.interval_seconds = interval;
     o.start = start_option(start);
     o.tags = parse_tags(tags);
     o.data_dir = ctx.data_dir;

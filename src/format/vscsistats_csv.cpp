@@ -54,15 +54,33 @@ boost::system::result<void, std::string> parse_header(std::string_view line, Hea
     return {};
 }
 
+// A spreadsheet pads every row to the widest one ("min,512,,,,"); a row of
+// only commas is a blank line.
+std::string_view without_padding(std::string_view line) {
+    while (!line.empty() && line.back() == ',') line.remove_suffix(1);
+    return text::trim(line);
+}
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 class Parser {
   public:
-    Parser(std::string_view text, VscsiStatsOutput& out, const CsvParseOptions& opt)
-        : lines_(text, opt.first_line), out_(out), opt_(opt) {}
+    // With `prints`, a repeated histogram starts a new print (pushed there)
+    // instead of being an error.
+    Parser(std::string_view text, VscsiStatsOutput& out, const CsvParseOptions& opt,
+           std::vector<VscsiStatsOutput>* prints = nullptr,
+           std::vector<std::size_t>* first_lines = nullptr)
+        : lines_(text.starts_with(kUtf8Bom) ? text.substr(kUtf8Bom.size()) : text, opt.first_line),
+          out_(out),
+          opt_(opt),
+          prints_(prints),
+          first_lines_(first_lines) {}
 
     ParseStatus run() {
         out_.disks.clear();
         std::string_view line;
         while (lines_.next(line)) {
+            line = without_padding(line);
             if (line.empty()) continue;
             if (auto e = step(line); !e) return e;
         }
@@ -150,10 +168,17 @@ class Parser {
             disk = &out_.disks.emplace_back();
             disk->disk = std::move(h.disk);
         }
-        if (disk->present[*slot])
+        if (disk->present[*slot] && prints_) {
+            start_next_print();
+            disk = &out_.disks.emplace_back();
+            disk->disk = std::move(h.disk);
+        } else if (disk->present[*slot]) {
             return error(lines_.line_no(), "histogram title",
                          fmt::format("histogram '{}' for disk {} appears twice (first at line {})",
                                      h.title, disk->disk.display(), disk->header_line[*slot]));
+        }
+        if (first_lines_ && first_lines_->size() == (prints_ ? prints_->size() : 0))
+            first_lines_->push_back(lines_.line_no());
         slot_ = *slot;
         header_line_ = lines_.line_no();
         disk->present[slot_] = true;
@@ -229,9 +254,16 @@ class Parser {
         return {};
     }
 
+    void start_next_print() {
+        prints_->push_back(std::move(out_));
+        out_ = VscsiStatsOutput{};
+    }
+
     text::LineReader lines_;
     VscsiStatsOutput& out_;
     const CsvParseOptions& opt_;
+    std::vector<VscsiStatsOutput>* prints_;
+    std::vector<std::size_t>* first_lines_;
     State state_ = State::header;
     Histogram* hist_ = nullptr;
     std::size_t slot_ = 0;
@@ -243,6 +275,17 @@ class Parser {
 ParseStatus parse_vscsistats_csv(std::string_view text, VscsiStatsOutput& out,
                                  const CsvParseOptions& options) {
     return Parser(text, out, options).run();
+}
+
+ParseStatus parse_vscsistats_prints(std::string_view text, std::vector<VscsiStatsOutput>& prints,
+                                    const CsvParseOptions& options,
+                                    std::vector<std::size_t>* first_lines) {
+    prints.clear();
+    if (first_lines) first_lines->clear();
+    VscsiStatsOutput last;
+    if (auto e = Parser(text, last, options, &prints, first_lines).run(); !e) return e;
+    prints.push_back(std::move(last));
+    return {};
 }
 
 VscsiStatsOutput parse_vscsistats_csv_or_throw(std::string_view text,

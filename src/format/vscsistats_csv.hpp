@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "format/histogram.hpp"
 #include "format/parse_error.hpp"
@@ -20,11 +21,20 @@ struct CsvParseOptions {
 };
 
 // Parses into `out` (cleared first). Returns the first error, if any; `out` is
-// then unspecified. Accepts CRLF line ends, blank lines, several disks and VMs
-// and any order of histograms; rejects unknown titles, duplicates, truncated
+// then unspecified. Accepts CRLF line ends, blank lines, rows padded with
+// commas (a CSV re-saved by a spreadsheet), a UTF-8 byte-order mark, several
+// disks and VMs and any order of histograms; rejects unknown titles, duplicates, truncated
 // histograms and non-numeric fields.
 ParseStatus parse_vscsistats_csv(std::string_view text, VscsiStatsOutput& out,
                                  const CsvParseOptions& options = {});
+
+// Several prints in one text, as the common hand-collection recipe writes them
+// (`vscsiStats -p all -c >> out.csv` once a minute): a new print starts where a
+// histogram repeats for a disk already seen. `first_lines` (optional) gets the
+// line each print starts at. Same errors and tolerances as above.
+ParseStatus parse_vscsistats_prints(std::string_view text, std::vector<VscsiStatsOutput>& prints,
+                                    const CsvParseOptions& options = {},
+                                    std::vector<std::size_t>* first_lines = nullptr);
 
 // Throwing convenience for commands that must abort on bad input.
 VscsiStatsOutput parse_vscsistats_csv_or_throw(std::string_view text,

@@ -200,6 +200,12 @@ json::object to_json(const JobMeta& m) {
     json::object tags;
     for (const auto& [k, v] : m.tags) tags[k] = v;
     o["tags"] = std::move(tags);
+    if (m.import)
+        o["import"] = {{"interval_source", m.import->interval_source},
+                       {"interval_detail", m.import->interval_detail},
+                       {"series", m.import->series},
+                       {"series_source", m.import->series_source},
+                       {"prints", m.import->prints}};
     if (m.plan)
         o["plan"] = plan_to_json(*m.plan);
     else if (!m.plan_error.empty())
@@ -271,9 +277,18 @@ JobMeta job_meta_from_json(const json::value& v, const std::string& source) {
             m.tags[std::string(kv.key())] = std::string(kv.value().get_string());
         }
     }
+    if (const auto i = f.optional_object("import")) {
+        ImportRecord rec;
+        rec.interval_source = i->string("interval_source");
+        rec.interval_detail = i->string("interval_detail");
+        rec.series = i->string("series");
+        rec.series_source = i->string("series_source");
+        rec.prints = read_count(*i, "prints");
+        m.import = std::move(rec);
+    }
     static const std::initializer_list<std::string_view> known = {
-        "schema_version", "job_id",  "created_at", "updated_at", "status",  "source",
-        "host",           "targets", "profile",    "collection", "cleanup", "tags"};
+        "schema_version", "job_id",  "created_at", "updated_at", "status", "source", "host",
+        "targets",        "profile", "collection", "cleanup",    "tags",   "import"};
     for (const auto& kv : f.raw()) {
         bool is_known = false;
         for (auto k : known) is_known = is_known || kv.key() == k;

@@ -84,6 +84,15 @@ struct ResumePlan {
     host::SshParams ssh;  // password always empty
 };
 
+// How an import turned its files into timed samples (vscsiStats records no time).
+struct ImportRecord {
+    std::string interval_source;  // "given" (--interval) or "inferred" (interarrival histograms)
+    std::string interval_detail;  // how, and from which disk
+    std::string series;           // "one print", "cumulative" or "reset between prints"
+    std::string series_source;    // "detected" or "given"
+    std::uint64_t prints = 0;
+};
+
 struct CleanupState {
     bool vscsistats_stopped = true;
     std::optional<TimePoint> stopped_at;
@@ -104,8 +113,9 @@ struct JobMeta {
     CollectionState collection;
     CleanupState cleanup;
     std::map<std::string, std::string> tags;
-    std::optional<ResumePlan> plan;  // jobs collected over SSH by this version
-    std::string plan_error;          // a plan was found but cannot be read: why
+    std::optional<ImportRecord> import;  // imported jobs
+    std::optional<ResumePlan> plan;      // jobs collected over SSH by this version
+    std::string plan_error;              // a plan was found but cannot be read: why
     // Fields written by newer versions are kept and written back unchanged.
     boost::json::object extra;
 

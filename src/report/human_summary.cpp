@@ -94,6 +94,8 @@ std::string human_summary(const AnalysisResult& r) {
                        100.0 * static_cast<double>(r.samples_filtered()) /
                            static_cast<double>(r.samples_total));
     fmt::format_to(out, "\nFilter: {}\n", r.filter.explanation);
+    if (!r.interval_source.empty() && r.interval_source != "collected")
+        fmt::format_to(out, "Time: interval {}: {}\n", r.interval_source, r.interval_detail);
     if (r.total.idle()) return o + human_recommendations(r.recommendations);
     fmt::format_to(out, "\nPeak Workload Profile ({} disk{}):\n", r.disks.size(),
                    r.disks.size() == 1 ? "" : "s");
