@@ -19,7 +19,7 @@ namespace vscsi {
 
 struct AnalyzeOptions {
     FilterSpec filter;
-    PercentileMethod percentile_method = PercentileMethod::bucket_upper_bound;
+    PercentileMethod percentile_method = PercentileMethod::interpolate;
 };
 
 // Sees every readable sample in order during the second pass (exports).

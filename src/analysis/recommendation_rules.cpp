@@ -13,26 +13,51 @@ std::uint64_t ios_in(const WorkloadMetrics& m, Direction d) {
     return d == Direction::read ? m.ios_read : d == Direction::write ? m.ios_write : m.ios_total;
 }
 
+// Whether a bucket (low, high] holds a size that is a multiple of 4 KiB.
+bool holds_4k_multiple(const BucketShare& b) {
+    if (!b.high) return true;
+    return (*b.high / 4096) * 4096 > b.low.value_or(0);
+}
+
+void list_bucket(std::string& list, const BucketShare& b) {
+    if (!list.empty()) list += ", ";
+    list += fmt::format("{} {:.1f}% ({} IOs)", bucket_label(Metric::io_length, b.high, b.low),
+                        b.percent, b.count);
+}
+
 void unaligned_io(const WorkloadMetrics& m, const std::string& scope,
                   const RecommendationThresholds& t, std::vector<Recommendation>& out) {
     if (m.ios_total < t.min_ios) return;
-    double share = 0;
-    std::string buckets;
+    double sub4k = 0, unaligned = 0;
+    std::string sub4k_buckets, unaligned_buckets, maybe_buckets;
     for (const auto& b : m.sizes(Direction::total)) {
-        if (!b.high || (*b.high + 1) % 4096 != 0) continue;  // 4095, 8191, 16383, 65535
-        share += b.percent;
-        if (!buckets.empty()) buckets += ", ";
-        buckets += fmt::format("{} {:.1f}% ({} IOs)",
-                               bucket_label(Metric::io_length, b.high, b.low), b.percent, b.count);
+        if (!b.high) continue;
+        if (*b.high < 4095) {
+            sub4k += b.percent;
+            list_bucket(sub4k_buckets, b);
+        } else if (!holds_4k_multiple(b)) {
+            unaligned += b.percent;
+            list_bucket(unaligned_buckets, b);
+        } else if ((*b.high + 1) % 4096 == 0) {
+            list_bucket(maybe_buckets, b);  // 16383, 65535: 12K, 52K.. are aligned
+        }
     }
+    const double share = sub4k + unaligned;
     if (share < t.unaligned_warn_percent) return;
+    std::string evidence =
+        fmt::format("smaller than 4 KiB: {:.1f}%{}; not a multiple of 4 KiB: {:.1f}%{}", sub4k,
+                    sub4k_buckets.empty() ? "" : " (" + sub4k_buckets + ")", unaligned,
+                    unaligned_buckets.empty() ? "" : " (" + unaligned_buckets + ")");
+    if (!maybe_buckets.empty())
+        evidence += fmt::format("; may include unaligned sizes, not counted: {}", maybe_buckets);
+    evidence += fmt::format(" (threshold {:.0f}%, critical at {:.0f}%)", t.unaligned_warn_percent,
+                            t.unaligned_critical_percent);
     out.push_back(
         {"unaligned_io",
          share >= t.unaligned_critical_percent ? Severity::critical : Severity::warning, scope,
-         fmt::format("{:.1f}% of IOs have lengths that are not a multiple of 4 KiB", share),
-         fmt::format("IO-length buckets {} (threshold {:.0f}%, critical at {:.0f}%)", buckets,
-                     t.unaligned_warn_percent, t.unaligned_critical_percent),
-         "On 4K-sector (4Kn/512e) and most all-flash arrays each such IO becomes a "
+         fmt::format("{:.1f}% of IOs are smaller than 4 KiB or not a multiple of 4 KiB", share),
+         std::move(evidence),
+         "On 4K-sector (4Kn/512e) and most all-flash arrays each such write becomes a "
          "read-modify-write. Check the guest's partition alignment and file-system or "
          "database block size; the fio job keeps these sizes in bssplit so a test shows "
          "their cost."});
@@ -179,7 +204,7 @@ std::vector<Recommendation> recommend_for_profile(const WorkloadMetrics& m,
                                                   const std::string& scope,
                                                   const RecommendationThresholds& t) {
     std::vector<Recommendation> out;
-    if (m.idle() || !(m.iops.total >= t.idle_iops)) return out;
+    if (m.idle()) return out;
     unaligned_io(m, scope, t, out);
     queue_saturation(m, scope, t, out);
     high_latency(m, scope, t, out);
@@ -196,14 +221,17 @@ std::vector<Recommendation> recommend(const WorkloadMetrics& total, std::uint64_
     if (total.idle() || !(total.iops.total >= t.idle_iops)) {
         out.push_back(
             {"idle_job", Severity::warning, "job",
-             "the analyzed samples show (almost) no I/O: there is nothing to size",
+             total.ios_total < t.min_ios
+                 ? "the analyzed samples show (almost) no I/O: there is nothing to size"
+                 : "the analyzed samples show a very light load: too little to size an array "
+                   "for (the IO shape below is still measured)",
              fmt::format("{} IOs, {:.2f} IOPS over {:.0f} s analyzed (threshold {:.0f} IOPS)",
                          total.ios_total, total.idle() ? 0.0 : total.iops.total, total.seconds,
                          t.idle_iops),
              "Collect again while the VM does its real work (the busy hour, a batch run, "
              "a backup window), e.g. `vscsi job start ... --profile standard`; check that "
              "the right VM and disks were selected (`vscsi host discover`)."});
-        return out;
+        if (total.ios_total < t.min_ios) return out;
     }
     if (disks.size() <= 1) {
         auto r = recommend_for_profile(total, disks.empty() ? "job" : disks.front().scope, t);

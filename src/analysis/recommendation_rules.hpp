@@ -13,11 +13,16 @@ namespace vscsi {
 struct RecommendationThresholds {
     // Fewer IOs than this in a direction make its percentiles and shares noise.
     std::uint64_t min_ios = 100;
-    // Below this many IOPS over the analyzed samples there is nothing to size.
+    // Below this many IOPS over the analyzed samples there is nothing to size
+    // (the shape rules still run when there are min_ios IOs: a light load can
+    // still be unaligned).
     double idle_iops = 1.0;
-    // IO lengths in the "one byte short" buckets (2049-4095, 4097-8191,
-    // 8193-16383, 49153-65535 bytes) are not multiples of 4 KiB; 1% is beyond
-    // the odd metadata IO, 10% means the workload itself is unaligned.
+    // IOs a 4 KiB-sector device (4Kn, 512e, most flash) must read-modify-write:
+    // the sub-4K buckets (<= 512, 513-1024, 1025-2048 bytes) and the two
+    // buckets that hold no multiple of 4 KiB (2049-4095, 4097-8191). The
+    // 8193-16383 and 49153-65535 buckets also hold 12K, 52K, 56K, 60K: only
+    // evidence, never counted. 1% is beyond the odd metadata IO, 10% means
+    // the workload itself is misaligned.
     double unaligned_warn_percent = 1.0;
     double unaligned_critical_percent = 10.0;
     // IOs issued while more than 28 were outstanding sit in the 32 and 64

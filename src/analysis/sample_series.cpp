@@ -97,7 +97,7 @@ double SeriesPoint::latency_ms(Direction d, double q,
     if (h.count == 0) return kNan;
     HistogramAccumulator a;
     a.add(h);
-    return a.percentile(q, PercentileMethod::bucket_upper_bound) / 1000.0;
+    return a.percentile(q, PercentileMethod::interpolate) / 1000.0;
 }
 
 void SeriesPoint::merge(const SeriesPoint& later) {

@@ -65,7 +65,7 @@ struct WorkloadMetrics {
     PerDirection interarrival_mean_us;  // vscsiStats' mean time between successive IOs
     PercentileSummary queue_depth;      // outstanding IOs when a new IO is issued
     PercentileSummary latency_ms_read, latency_ms_write, latency_ms_total;
-    PercentileMethod percentile_method = PercentileMethod::bucket_upper_bound;
+    PercentileMethod percentile_method = PercentileMethod::interpolate;
 
     bool idle() const { return ios_total == 0; }
     const std::vector<BucketShare>& distribution(Metric m, Direction d) const {

@@ -79,7 +79,8 @@ std::string bucket_tics(Metric m, const std::vector<std::int64_t>& limits) {
         const bool near_zero = i < limits.size() && limits[i] >= -1 && limits[i] <= 1;
         if (thin && i % 2 != 0 && !near_zero && i != limits.size()) continue;
         const auto label =
-            i < limits.size() ? limit_label(m, limits[i]) : ">" + limit_label(m, limits.back());
+            bucket_tick_label(m, i < limits.size() ? std::optional(limits[i]) : std::nullopt,
+                              i > 0 ? std::optional(limits[i - 1]) : std::nullopt);
         if (!tics.empty()) tics += ", ";
         tics += fmt::format("{} {}", gnuplot_quote(label), i);
     }

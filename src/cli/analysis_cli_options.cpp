@@ -13,7 +13,7 @@ void AnalysisCliOptions::add_to(po::options_description& desc) {
         "threshold", po::value(&threshold),
         "percentile P (default 75), k for mean-k*sd (default 1), or IOPS for absolute")(
         "percentile-method", po::value(&method)->default_value(method),
-        "bucket_upper_bound | interpolate");
+        "interpolate (inside the bucket, the default) | bucket_upper_bound");
 }
 
 AnalyzeOptions AnalysisCliOptions::resolve(const po::variables_map& vm) const {

@@ -12,7 +12,7 @@ namespace vscsi {
 struct AnalysisCliOptions {
     std::string filter = "percentile";
     double threshold = 0;
-    std::string method = "bucket_upper_bound";
+    std::string method = "interpolate";
 
     void add_to(boost::program_options::options_description& desc);
     // Throws UsageError on values that are not understood.

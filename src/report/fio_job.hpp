@@ -117,7 +117,7 @@ struct FioJobSpec {
     FioDirection read, write;
     std::string unaligned;  // non-empty: why bs_unaligned=1 (a size not a multiple of the smallest)
     PercentileSummary queue;
-    PercentileMethod percentile_method = PercentileMethod::bucket_upper_bound;
+    PercentileMethod percentile_method = PercentileMethod::interpolate;
     int iodepth = 1;
     BurstPlan bursts;  // size > 1: iodepth/thinktime bursts instead of iodepth
     PeakSample peak;   // the replayed sample with RateMode::peak

@@ -67,7 +67,10 @@ std::string human_profile(const WorkloadMetrics& m, std::string_view in) {
                        "interpolate estimates inside buckets)\n",
                        in);
     else
-        fmt::format_to(out, "{}(percentiles interpolated inside histogram buckets)\n", in);
+        fmt::format_to(out,
+                       "{}(percentiles interpolated inside histogram buckets, within the observed "
+                       "min..max; --percentile-method bucket_upper_bound gives bucket limits)\n",
+                       in);
     return o;
 }
 

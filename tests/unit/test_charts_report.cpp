@@ -68,7 +68,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 TEST_CASE("bucket labels use the units people read", "[charts]") {
     CHECK(limit_label(Metric::io_length, 512) == "512B");
-    CHECK(limit_label(Metric::io_length, 4095) == "<4K");
+    CHECK(limit_label(Metric::io_length, 4095) == "4095B");
     CHECK(limit_label(Metric::io_length, 4096) == "4K");
     CHECK(limit_label(Metric::io_length, 524288) == "512K");
     CHECK(limit_label(Metric::io_length, 1048576) == "1M");
@@ -81,6 +81,18 @@ TEST_CASE("bucket labels use the units people read", "[charts]") {
     CHECK(limit_label(Metric::interarrival, 100000) == "100ms");
     CHECK(limit_label(Metric::outstanding_ios, 64) == "64");
     CHECK(bucket_label(Metric::io_length, std::nullopt, 524288) == ">512K");
+    // IO-length buckets as the sizes they hold (issue 13): "one byte short"
+    // limits are ranges, and only 4095/8191 are provably not 4 KiB multiples.
+    CHECK(bucket_label(Metric::io_length, 512, std::nullopt) == "512B");
+    CHECK(bucket_label(Metric::io_length, 1024, 512) == "512B\u20131K");
+    CHECK(bucket_label(Metric::io_length, 4095, 2048) == "2\u20134K (unaligned)");
+    CHECK(bucket_label(Metric::io_length, 4096, 4095) == "4K");
+    CHECK(bucket_label(Metric::io_length, 8191, 4096) == "4\u20138K (unaligned)");
+    CHECK(bucket_label(Metric::io_length, 16383, 8192) == "8\u201316K");
+    CHECK(bucket_label(Metric::io_length, 32768, 16384) == "16\u201332K");
+    CHECK(bucket_label(Metric::io_length, 65535, 49152) == "48\u201364K");
+    CHECK(bucket_tick_label(Metric::io_length, 4095, 2048) == "2\u20134K");
+    CHECK(bucket_label(Metric::latency, 15000, 5000) == "15ms");
 }
 
 TEST_CASE("gnuplot strings are quoted, so VM names cannot break the program", "[charts]") {
@@ -126,7 +138,7 @@ TEST_CASE("surface script: three direction surfaces, colors, units, filtered sam
     CHECK(count(script, "splot $") == 3);
     for (auto color : {"#08519c", "#006d2c", "#a50f15"})
         CHECK_THAT(script, Contains(color));  // blue, green, red
-    CHECK_THAT(script, Contains("\"<4K\" 3"));
+    CHECK_THAT(script, Contains("\"2\u20134K\" 3"));
     CHECK_THAT(script, Contains("\">512K\" 17"));
     CHECK_THAT(script, Contains("gray: samples filtered out as idle"));
     CHECK_THAT(script, Contains("IOs per second"));

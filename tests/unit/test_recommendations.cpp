@@ -97,7 +97,8 @@ TEST_CASE("idle_job: no I/O (or under 1 IOPS) means nothing to size", "[recommen
     CHECK(recommend(m, 0, {}).empty());
 }
 
-TEST_CASE("unaligned_io: IO lengths in the 4095/8191/16383/65535 buckets", "[recommendations]") {
+TEST_CASE("unaligned_io: sub-4K IOs and the buckets that hold no 4 KiB multiple",
+          "[recommendations]") {
     auto w = healthy();
     w.write_sizes = {{8192, 0.9}, {6144, 0.1}};  // 6 KiB lands in (4096, 8191]
     const auto m = metrics_of(w);
@@ -105,15 +106,26 @@ TEST_CASE("unaligned_io: IO lengths in the 4095/8191/16383/65535 buckets", "[rec
     REQUIRE(has(r, "unaligned_io"));
     const auto& u = find(r, "unaligned_io");
     CHECK(u.severity == Severity::warning);  // 3% of all IOs: above 1%, under 10%
-    CHECK(u.evidence.find("<8K") != std::string::npos);
+    CHECK_THAT(u.evidence, Catch::Contains("not a multiple of 4 KiB: 3.") &&
+                               Catch::Contains("4\u20138K (unaligned)"));
     auto heavy = healthy();
     heavy.read_sizes = {{3072, 1}};  // every read 3 KiB: (2048, 4095]
     CHECK(find(recommend_for_profile(metrics_of(heavy), "job"), "unaligned_io").severity ==
           Severity::critical);
+    auto small = healthy();
+    small.read_sizes = {{1024, 1}};  // sub-4K: a 4K-sector device reads-modifies-writes too
+    CHECK_THAT(find(recommend_for_profile(metrics_of(small), "job"), "unaligned_io").evidence,
+               Catch::Contains("smaller than 4 KiB: 70."));
     auto aligned = healthy();
     aligned.read_sizes = {{4096, 0.5}, {65536, 0.5}};
     aligned.write_sizes = {{16384, 1}};
     CHECK_FALSE(has(recommend_for_profile(metrics_of(aligned), "job"), "unaligned_io"));
+    // 12 KiB and 56 KiB are 4 KiB multiples although their buckets (8193-16383,
+    // 49153-65535) end one byte short of a power of two.
+    auto twelve = healthy();
+    twelve.read_sizes = {{12288, 1}};
+    twelve.write_sizes = {{57344, 1}};
+    CHECK_FALSE(has(recommend_for_profile(metrics_of(twelve), "job"), "unaligned_io"));
 }
 
 TEST_CASE("queue_depth_saturation: IOs issued at the 32/64 queue limits", "[recommendations]") {
@@ -203,14 +215,21 @@ TEST_CASE("rules on the real ESXi sample", "[recommendations]") {
     const auto out = parse_vscsistats_csv_or_throw(test::real_sample());
     DiskAccumulator acc;
     REQUIRE(acc.add(out.disks.at(0)).has_value());
-    const auto m = compute_metrics(acc, 60.0, PercentileMethod::bucket_upper_bound);
+    // The time the print covers by its interarrival histogram (see import).
+    const auto m = compute_metrics(acc, 981.74, PercentileMethod::interpolate);
     const auto r = recommend(m, 1, {{"scsi0:0", &m}});
-    // 13 of 793 IOs in the 2049-4095 byte bucket (1.6%), 789 writes of mostly 4 KiB, 27%
-    // sequential.
+    // 0.8 IOPS: too light to size, but 793 IOs still show their shape.
+    CHECK(has(r, "idle_job"));
+    // Sub-4K 42+1+5 IOs (6.1%), not a 4K multiple 13+3 IOs (2.0%): 64 of 793 = 8.1%.
     REQUIRE(has(r, "unaligned_io"));
-    CHECK(find(r, "unaligned_io").evidence.find("<4K 1.6% (13 IOs)") != std::string::npos);
+    const auto& u = find(r, "unaligned_io");
+    CHECK_THAT(u.title, Catch::StartsWith("8.1% of IOs"));
+    CHECK_THAT(u.evidence, Catch::Contains("smaller than 4 KiB: 6.1%") &&
+                               Catch::Contains("not a multiple of 4 KiB: 2.0%") &&
+                               Catch::Contains("2\u20134K (unaligned) 1.6% (13 IOs)") &&
+                               Catch::Contains("not counted: 8\u201316K 1.1% (9 IOs)"));
+    // 789 writes of mostly 4 KiB, 27% sequential.
     CHECK(has(r, "small_random_writes"));
     // 4 reads at 42 ms are too few to call read latency high.
     CHECK_FALSE(has(r, "high_read_latency"));
-    CHECK_FALSE(has(r, "idle_job"));
 }
