@@ -57,6 +57,25 @@ double HistogramAccumulator::mean() const {
                        : value_sum_ / static_cast<double>(count_);
 }
 
+MeanBounds HistogramAccumulator::integer_mean_bounds() const {
+    MeanBounds b;
+    if (freq_total_ == 0 || count_ == 0) return b;
+    double low_sum = 0, high_sum = 0;
+    for (std::size_t i = 0; i < freqs_.size(); ++i) {
+        if (freqs_[i] == 0) continue;
+        const auto lo = i == 0 ? min_ : std::max(limits_[i - 1] + 1, min_);
+        const auto hi = i == limits_.size() ? max_ : std::min(limits_[i], max_);
+        low_sum += static_cast<double>(freqs_[i]) * static_cast<double>(lo);
+        high_sum += static_cast<double>(freqs_[i]) * static_cast<double>(std::max(lo, hi));
+    }
+    const auto n = static_cast<double>(freq_total_);
+    b = {low_sum / n, high_sum / n};
+    const double m = mean();
+    const double lo = std::max(b.low, m), hi = std::min(b.high, m + 1);
+    if (lo <= hi) b = {lo, hi};
+    return b;
+}
+
 double HistogramAccumulator::percentile(double q, PercentileMethod method) const {
     if (freq_total_ == 0) return std::numeric_limits<double>::quiet_NaN();
     q = std::clamp(q, 0.0, 1.0);

@@ -3,6 +3,7 @@
 // the number of samples, and reads percentiles from the sum.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,13 @@ enum class PercentileMethod {
 };
 std::string_view to_string(PercentileMethod m);
 
+// What the data prove about a mean: [low, high].
+struct MeanBounds {
+    double low = std::numeric_limits<double>::quiet_NaN();
+    double high = std::numeric_limits<double>::quiet_NaN();
+    double mid() const { return (low + high) / 2; }
+};
+
 class HistogramAccumulator {
   public:
     // False (and nothing added) when the bucket limits differ from earlier ones.
@@ -26,6 +34,11 @@ class HistogramAccumulator {
     bool empty() const { return count_ == 0; }
     // Count-weighted mean of vscsiStats' own (integer) means.
     double mean() const;
+    // For integer-valued metrics (outstanding IOs): each bucket (lo, hi] holds
+    // values lo+1..hi (within the observed min..max), and vscsiStats' mean is
+    // truncated, so the true mean is in [mean, mean + 1) too; the
+    // intersection (the bucket bounds alone if the two disagree).
+    MeanBounds integer_mean_bounds() const;
     // Sum of count x mean: total bytes for IO lengths.
     double value_sum() const { return value_sum_; }
     std::int64_t min() const { return min_; }

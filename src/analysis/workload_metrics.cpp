@@ -87,20 +87,24 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
                                  : len.value_sum();
         m.throughput_mbps[d] = bytes / secs / 1e6;
         m.mean_io_bytes[d] = n == 0 ? kNaN : bytes / static_cast<double>(n);
+        m.min_io_bytes[d] = len.empty() ? kNaN : static_cast<double>(len.min());
         m.max_io_bytes[d] = len.empty() ? kNaN : static_cast<double>(len.max());
         const auto& seek = acc.at(Metric::seek_distance, d);
         std::uint64_t seek_total = 0;
         for (auto f : seek.frequencies()) seek_total += f;
         m.sequential_percent[d] = sequential(seek.frequency_of_bucket(0, 1), seek_total);
-        const auto& gaps = acc.at(Metric::interarrival, d);
-        m.interarrival_mean_us[d] = gaps.empty() ? kNaN : gaps.mean();
+        m.interarrival_mean_us[d] = n < 2 ? kNaN : secs * 1e6 / static_cast<double>(n);
     }
     for (std::size_t slot = 0; slot < kSlotCount; ++slot)
         m.distributions[slot] = shares_of(acc.slots[slot]);
     const auto rw = m.ios_read + m.ios_write;
     m.read_percent =
         rw == 0 ? kNaN : 100.0 * static_cast<double>(m.ios_read) / static_cast<double>(rw);
-    m.queue_depth = summarize(acc.at(Metric::outstanding_ios, Direction::total), method, 1.0);
+    const auto& queue = acc.at(Metric::outstanding_ios, Direction::total);
+    m.queue_depth = summarize(queue, method, 1.0);
+    // vscsiStats truncates this small mean to an integer (3.82 prints as 3).
+    m.queue_depth_mean_bounds = queue.integer_mean_bounds();
+    if (!queue.empty()) m.queue_depth.mean = m.queue_depth_mean_bounds.mid();
     m.latency_ms_total = summarize(acc.at(Metric::latency, Direction::total), method, 1e-3);
     m.latency_ms_read = summarize(acc.at(Metric::latency, Direction::read), method, 1e-3);
     m.latency_ms_write = summarize(acc.at(Metric::latency, Direction::write), method, 1e-3);

@@ -57,13 +57,19 @@ struct WorkloadMetrics {
     double read_percent = kNaN;    // reads / (reads + writes)
     PerDirection throughput_mbps;  // count x mean bytes / seconds / 10^6
     PerDirection mean_io_bytes;
+    PerDirection min_io_bytes;  // smallest IO seen (vscsiStats min)
     PerDirection max_io_bytes;  // largest IO seen (vscsiStats max)
     // Non-empty buckets of every histogram, by slot (see slot_of): the shapes
     // that recommendations, charts and comparisons read.
     std::array<std::vector<BucketShare>, kSlotCount> distributions;
-    PerDirection sequential_percent;    // share of IOs at seek distance exactly +1 LBN
-    PerDirection interarrival_mean_us;  // vscsiStats' mean time between successive IOs
-    PercentileSummary queue_depth;      // outstanding IOs when a new IO is issued
+    PerDirection sequential_percent;  // share of IOs at seek distance exactly +1 LBN
+    // Mean time between successive IOs: analyzed time / IOs. Not vscsiStats'
+    // own mean, which after -s includes the first IO's gap from long before
+    // (734 s on the real sample, whose IOs arrive 1.2 s apart).
+    PerDirection interarrival_mean_us;
+    PercentileSummary
+        queue_depth;  // outstanding IOs when a new IO is issued; mean = bounds' middle
+    MeanBounds queue_depth_mean_bounds;  // what the buckets and the integer means prove
     PercentileSummary latency_ms_read, latency_ms_write, latency_ms_total;
     PercentileMethod percentile_method = PercentileMethod::interpolate;
 

@@ -59,12 +59,6 @@ std::string join_bssplit(const std::vector<BsEntry>& e) {
     return s;
 }
 
-double bssplit_mean(const std::vector<BsEntry>& e) {
-    double sum = 0;
-    for (const auto& x : e) sum += static_cast<double>(x.bytes) * x.percent;
-    return sum / 100.0;
-}
-
 void check_bssplit(const std::vector<BsEntry>& e, std::string_view dir) {
     // fio barely validates bssplit (sums of 110 pass): check what we write.
     int sum = 0;
@@ -107,29 +101,90 @@ std::int64_t representative_io_size(const BucketShare& b, double max_observed) {
     return std::max<std::int64_t>(512, round_up_512(static_cast<double>(hi)));
 }
 
-std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, double max_observed,
-                                   std::vector<std::string>& dropped) {
-    struct Cand {
-        BsEntry e;
-        double exact;
-    };
-    std::vector<Cand> c;
+double bssplit_mean(const std::vector<BsEntry>& e) {
+    double sum = 0;
+    for (const auto& x : e) sum += static_cast<double>(x.bytes) * x.percent;
+    return sum / 100.0;
+}
+
+namespace {
+
+std::int64_t round_down_512(double v) {
+    return static_cast<std::int64_t>(std::floor(v / 512.0)) * 512;
+}
+
+// One bucket's entry: its share and the sizes it may stand for.
+struct SizeSlot {
+    BsEntry e;
+    double exact = 0;                      // percent, before rounding
+    std::int64_t lowest = 0, highest = 0;  // multiples of 512 inside the bucket and [min, max]
+};
+
+SizeSlot slot_for(const BucketShare& b, const MeasuredSizes& m, double total) {
+    SizeSlot s;
+    s.e = {representative_io_size(b, m.max), 0, bucket_text(b)};
+    s.exact = b.percent * 100.0 / total;
+    // The sizes the bucket holds: (low, high], the overflow up to the largest IO.
+    const double low = static_cast<double>(b.low.value_or(0)) + 1;
+    const double high =
+        b.high ? static_cast<double>(*b.high) : (std::isfinite(m.max) ? m.max : low + 511);
+    auto lowest = std::max<std::int64_t>(512, round_up_512(low));
+    auto highest = round_down_512(high);
+    if (std::isfinite(m.min)) lowest = std::max(lowest, round_up_512(m.min));
+    if (std::isfinite(m.max)) highest = std::min(highest, round_down_512(m.max));
+    if (lowest > highest) {  // no 512 multiple fits both: keep the first choice
+        lowest = highest = s.e.bytes;
+    }
+    s.lowest = lowest;
+    s.highest = highest;
+    s.e.bytes = std::clamp(s.e.bytes, lowest, highest);
+    return s;
+}
+
+// Moves sizes inside their buckets, `grain` bytes at a time, until the
+// split's mean is within `tolerance` of the measured mean or no move helps:
+// each step takes the move that brings the byte total closest to the target,
+// so it ends. A size that is a multiple of `grain` stays one.
+void match_mean(std::vector<SizeSlot>& slots, double mean, std::int64_t grain, double tolerance) {
+    double gap = mean * 100;
+    for (const auto& s : slots) gap -= static_cast<double>(s.e.bytes) * s.e.percent;
+    for (int guard = 0; guard < 100000 && std::abs(gap) > tolerance * mean * 100; ++guard) {
+        SizeSlot* best = nullptr;
+        std::int64_t best_step = 0;
+        double best_gap = std::abs(gap);
+        for (auto& s : slots) {
+            if (s.e.percent == 0 || s.e.bytes % grain != 0) continue;
+            const auto lowest = (s.lowest + grain - 1) / grain * grain;
+            const auto highest = s.highest / grain * grain;
+            if (lowest >= highest) continue;
+            const double want = gap / s.e.percent;
+            auto step =
+                static_cast<std::int64_t>(std::llround(want / static_cast<double>(grain))) * grain;
+            if (step == 0) step = want > 0 ? grain : -grain;
+            step = std::clamp(step, lowest - s.e.bytes, highest - s.e.bytes);
+            const double after = std::abs(gap - static_cast<double>(step) * s.e.percent);
+            if (step != 0 && after < best_gap) {
+                best = &s;
+                best_step = step;
+                best_gap = after;
+            }
+        }
+        if (!best) return;
+        best->e.bytes += best_step;
+        gap -= static_cast<double>(best_step) * best->e.percent;
+    }
+}
+
+}  // namespace
+
+std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares,
+                                   const MeasuredSizes& measured, std::vector<std::string>& dropped,
+                                   std::string& mean_note) {
     double total = 0;
     for (const auto& b : shares) total += b.percent;
     if (total <= 0) return {};
-    for (const auto& b : shares) {
-        const auto bytes = representative_io_size(b, max_observed);
-        const double exact = b.percent * 100.0 / total;
-        // Two buckets may map to one size (e.g. overflow rounding): merge them.
-        auto it =
-            std::find_if(c.begin(), c.end(), [&](const Cand& x) { return x.e.bytes == bytes; });
-        if (it != c.end()) {
-            it->exact += exact;
-            it->e.bucket += " " + bucket_text(b);
-        } else {
-            c.push_back({{bytes, 0, bucket_text(b)}, exact});
-        }
-    }
+    std::vector<SizeSlot> c;
+    for (const auto& b : shares) c.push_back(slot_for(b, measured, total));
     int assigned = 0;
     for (auto& x : c) {
         x.e.percent = static_cast<int>(std::floor(x.exact));
@@ -142,16 +197,38 @@ std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, doubl
     });
     for (std::size_t i = 0; assigned < 100 && i < order.size(); ++i, ++assigned)
         ++c[order[i]].e.percent;
+    for (const auto& x : c)
+        if (x.e.percent == 0)
+            dropped.push_back(fmt::format("{} {:.2f}%", fio_size_text(x.e.bytes), x.exact));
+    std::erase_if(c, [](const SizeSlot& x) { return x.e.percent == 0; });
+    if (std::isfinite(measured.mean) && measured.mean > 0) {
+        // Whole 4 KiB sizes where they reach the mean, 512-byte steps where not.
+        match_mean(c, measured.mean, 4096, 0.005);
+        match_mean(c, measured.mean, 512, 0.005);
+    }
+
+    // Two buckets may end at one size: one entry.
     std::vector<BsEntry> out;
-    for (auto& x : c) {
-        if (x.e.percent > 0) {
+    for (const auto& x : c) {
+        auto it = std::find_if(out.begin(), out.end(),
+                               [&](const BsEntry& e) { return e.bytes == x.e.bytes; });
+        if (it == out.end()) {
             out.push_back(x.e);
         } else {
-            dropped.push_back(fmt::format("{} {:.2f}%", fio_size_text(x.e.bytes), x.exact));
+            it->percent += x.e.percent;
+            it->bucket += " " + x.e.bucket;
         }
     }
     std::sort(out.begin(), out.end(),
               [](const BsEntry& a, const BsEntry& b) { return a.bytes < b.bytes; });
+    if (std::isfinite(measured.mean) && measured.mean > 0) {
+        const double miss = bssplit_mean(out) / measured.mean - 1;
+        if (std::abs(miss) > 0.01)
+            mean_note = fmt::format(
+                "the buckets cannot hold the measured mean: every size already at its bucket's "
+                "{} end, the split's mean is {:+.1f}% off",
+                miss < 0 ? "upper" : "lower", miss * 100);
+    }
     return out;
 }
 
@@ -242,7 +319,8 @@ Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& p) {
     auto sizes = [&](FioDirection& d, Direction dir, double max_bytes, double mean_bytes,
                      double seq, std::string_view name) {
         if (!d.present) return;
-        d.bssplit = build_bssplit(m.sizes(dir), max_bytes, d.dropped);
+        d.bssplit = build_bssplit(m.sizes(dir), {m.min_io_bytes[dir], max_bytes, mean_bytes},
+                                  d.dropped, d.mean_note);
         check_bssplit(d.bssplit, name);
         d.measured_mean_bytes = mean_bytes;
         d.sequential_percent = seq;
@@ -266,6 +344,7 @@ Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& p) {
     }
 
     j.queue = m.queue_depth;
+    j.queue_mean_bounds = m.queue_depth_mean_bounds;
     j.percentile_method = m.percentile_method;
     double r = m.iops.read, w = m.iops.write;
     if (p.rate == RateMode::peak) {
@@ -352,8 +431,11 @@ std::string render_fio_job(const FioJobSpec& j) {
         for (const auto& e : d.bssplit)
             line += fmt::format(" {}={}% {};", fio_size_text(e.bytes), e.percent, e.bucket);
         fmt::format_to(out, "# {} sizes per vscsiStats bucket:{}\n", dir, line);
-        fmt::format_to(out, "#   mean IO size measured {:.0f} B, this split {:.0f} B\n",
-                       d.measured_mean_bytes, bssplit_mean(d.bssplit));
+        fmt::format_to(out,
+                       "#   mean IO size measured {:.0f} B, this split {:.0f} B (sizes moved "
+                       "inside their buckets to match){}\n",
+                       d.measured_mean_bytes, bssplit_mean(d.bssplit),
+                       d.mean_note.empty() ? "" : ": " + d.mean_note);
         if (!d.dropped.empty()) {
             std::string text;
             for (const auto& x : d.dropped) text += " " + x;
@@ -376,9 +458,10 @@ std::string render_fio_job(const FioJobSpec& j) {
                    per_direction(j.read.percentage_random, j.write.percentage_random));
     const auto& q = j.queue;
     fmt::format_to(out,
-                   "# outstanding IOs when a new IO is issued: mean {:.1f} (p50 {:g}, p95 {:g}, "
-                   "p99 {:g}, {})\n",
-                   q.mean, q.p50, q.p95, q.p99, to_string(j.percentile_method));
+                   "# outstanding IOs when a new IO is issued: mean {:.2f} (the buckets and the "
+                   "integer mean prove {:.2f}-{:.2f}; p50 {:.1f}, p95 {:.1f}, p99 {:.1f}, {})\n",
+                   q.mean, j.queue_mean_bounds.low, j.queue_mean_bounds.high, q.p50, q.p95, q.p99,
+                   to_string(j.percentile_method));
     if (j.bursts.size > 1) {
         // At a replayed rate a faster device completes each IO before the next
         // arrives and the queue never builds: issue IOs in bursts instead, so

@@ -36,16 +36,28 @@ struct BsEntry {
     std::string bucket;  // the vscsiStats bucket it stands for
 };
 
-// The IO size that stands for one vscsiStats IO-length bucket. Power-of-two
-// limits stand for themselves; the "unaligned" buckets (4095, 8191, 16383,
-// 65535) stand for the 512-aligned middle of their range; overflow for the
-// largest IO seen.
+// The IO size that first stands for one vscsiStats IO-length bucket (before
+// build_bssplit moves it to match the measured mean). Power-of-two limits
+// stand for themselves; the buckets that end one byte short of a power of two
+// (4095, 8191, 16383, 65535) for the 512-aligned middle of their range;
+// overflow for the largest IO seen.
 std::int64_t representative_io_size(const BucketShare& b, double max_observed);
 
+// What one direction's IO lengths are known to be.
+struct MeasuredSizes {
+    double min = kNaN, max = kNaN;  // vscsiStats min/max of the direction
+    double mean = kNaN;             // count x mean / count
+};
+
 // Whole percentages that add up to exactly 100 (largest remainder); sizes
-// whose share rounds to 0 are dropped and listed in `dropped`.
-std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares, double max_observed,
-                                   std::vector<std::string>& dropped);
+// whose share rounds to 0 are dropped and listed in `dropped`. Each size is a
+// multiple of 512 inside its bucket and inside [min, max], chosen so that the
+// split's mean equals the measured mean within 1% when the buckets allow it;
+// when they do not, `mean_note` says so.
+std::vector<BsEntry> build_bssplit(const std::vector<BucketShare>& shares,
+                                   const MeasuredSizes& measured, std::vector<std::string>& dropped,
+                                   std::string& mean_note);
+double bssplit_mean(const std::vector<BsEntry>& e);
 
 std::string fio_size_text(std::int64_t bytes);  // 4096 -> "4k", 3584 -> "3584"
 
@@ -94,6 +106,7 @@ struct FioDirection {
     bool present = false;              // the profile has IOs in this direction
     std::vector<BsEntry> bssplit;      // sorted by size; percentages add up to 100
     std::vector<std::string> dropped;  // sizes whose share rounds to 0%
+    std::string mean_note;             // non-empty: why the split's mean misses the measured one
     double measured_mean_bytes = kNaN;
     double sequential_percent = kNaN;  // measured (seek distance exactly +1)
     int percentage_random = 100;
@@ -117,6 +130,7 @@ struct FioJobSpec {
     FioDirection read, write;
     std::string unaligned;  // non-empty: why bs_unaligned=1 (a size not a multiple of the smallest)
     PercentileSummary queue;
+    MeanBounds queue_mean_bounds;
     PercentileMethod percentile_method = PercentileMethod::interpolate;
     int iodepth = 1;
     BurstPlan bursts;  // size > 1: iodepth/thinktime bursts instead of iodepth

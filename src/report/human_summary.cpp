@@ -53,7 +53,9 @@ std::string human_profile(const WorkloadMetrics& m, std::string_view in) {
     fmt::format_to(out, "{}Block sizes: read {}; write {}\n", in,
                    top_sizes(m.sizes(Direction::read)), top_sizes(m.sizes(Direction::write)));
     const auto& q = m.queue_depth;
-    fmt::format_to(out, "{}Queue depth: avg={}, p50={}, p95={}, p99={}\n", in, f1(q.mean),
+    const auto& qb = m.queue_depth_mean_bounds;
+    fmt::format_to(out, "{}Queue depth: avg={}{}, p50={}, p95={}, p99={}\n", in, f1(q.mean),
+                   std::isfinite(qb.low) ? fmt::format(" ({:.2f}-{:.2f})", qb.low, qb.high) : "",
                    f1(q.p50), f1(q.p95), f1(q.p99));
     const auto& r = m.latency_ms_read;
     const auto& w = m.latency_ms_write;

@@ -33,6 +33,16 @@ json::object size_dist(const std::vector<BucketShare>& v) {
     return o;
 }
 
+json::object queue_summary(const WorkloadMetrics& m, PercentileMethod method) {
+    auto q = pct_summary(m.queue_depth, method, 3);
+    q["mean_low"] = num(m.queue_depth_mean_bounds.low, 3);
+    q["mean_high"] = num(m.queue_depth_mean_bounds.high, 3);
+    q["mean_method"] =
+        "middle of what the buckets (values lo+1..hi of each) and vscsiStats' truncated integer "
+        "mean prove";
+    return q;
+}
+
 }  // namespace
 
 json::object metrics_to_json(const WorkloadMetrics& m) {
@@ -52,7 +62,7 @@ json::object metrics_to_json(const WorkloadMetrics& m) {
           {"unit",
            "percent of IOs per IO-length bucket, keyed by the bucket's upper limit in bytes"}}},
         {"sequential_percent", per_dir(m.sequential_percent)},
-        {"queue_depth", pct_summary(m.queue_depth, method, 3)},
+        {"queue_depth", queue_summary(m, method)},
         {"latency_ms",
          {{"read", pct_summary(m.latency_ms_read, method, 4)},
           {"write", pct_summary(m.latency_ms_write, method, 4)},

@@ -51,8 +51,12 @@ TEST_CASE("metrics of the real sample match values computed by hand", "[analysis
     CHECK(share(w, "4095") == Approx(100.0 * 13 / 789));
     CHECK(share(m.sizes(Direction::read), "32768") == Approx(75.0));
     CHECK(share(w, "65535") == -1.0);  // empty buckets are not listed
-    // Queue depth: vscsiStats mean, nearest-rank bucket upper bounds clamped to the max (39)
-    CHECK(m.queue_depth.mean == Approx(3.0));
+    // Queue depth: vscsiStats prints mean 3 (truncated); the buckets prove
+    // 2885/793 = 3.638 (each bucket at lo+1) to 3349/793 = 4.22 (at hi, the
+    // overflow at max 39); with [3, 4) from the integer mean: 3.638..4, middle 3.819.
+    CHECK(m.queue_depth_mean_bounds.low == Approx(2885.0 / 793));
+    CHECK(m.queue_depth_mean_bounds.high == Approx(4.0));
+    CHECK(m.queue_depth.mean == Approx((2885.0 / 793 + 4) / 2));
     CHECK(m.queue_depth.p50 == Approx(1.0));
     CHECK(m.queue_depth.p95 == Approx(20.0));
     CHECK(m.queue_depth.p99 == Approx(39.0));

@@ -61,11 +61,37 @@ TEST_CASE("each vscsiStats IO-length bucket maps to a size fio can issue", "[fio
           600064);  // rounded up to 512
 }
 
+TEST_CASE("bssplit sizes stay in their bucket and in min..max, and keep the measured mean",
+          "[fio]") {
+    std::vector<std::string> dropped;
+    std::string note;
+    // A disk whose largest IO was 24 KiB: its 16-32K bucket must not be 32k.
+    const auto e = build_bssplit({share(4095, 4096, 80), share(16384, 32768, 20)},
+                                 {4096, 24576, 0.8 * 4096 + 0.2 * 20480}, dropped, note);
+    REQUIRE(e.size() == 2);
+    CHECK(e[1].bytes == 20480);  // 4 KiB steps reach the mean exactly
+    CHECK(bssplit_mean(e) == Approx(0.8 * 4096 + 0.2 * 20480));
+    CHECK(note.empty());
+    const auto capped = build_bssplit({share(4095, 4096, 80), share(16384, 32768, 20)},
+                                      {4096, 24576, 9000}, dropped, note);
+    CHECK(capped[1].bytes == 24576);  // as high as the measured max allows
+    CHECK_THAT(note, Catch::Contains("cannot hold the measured mean"));
+    // Sizes are multiples of 512 inside (low, high].
+    note.clear();
+    const auto fine = build_bssplit({share(4095, 4096, 50), share(8192, 16383, 50)},
+                                    {4096, 16383, 0.5 * 4096 + 0.5 * 13312}, dropped, note);
+    CHECK(fine[1].bytes % 512 == 0);
+    CHECK(fine[1].bytes > 8192);
+    CHECK(fine[1].bytes <= 16383);
+    CHECK(bssplit_mean(fine) == Approx(0.5 * 4096 + 0.5 * 13312).epsilon(0.01));
+}
+
 TEST_CASE("bssplit percentages are whole, positive and add up to 100", "[fio]") {
     std::vector<std::string> dropped;
+    std::string note;
     const auto e = build_bssplit({share(std::nullopt, 512, 33.4), share(4095, 4096, 33.3),
                                   share(8191, 8192, 33.2), share(16384, 32768, 0.1)},
-                                 0, dropped);
+                                 {}, dropped, note);
     int sum = 0;
     for (const auto& x : e) {
         CHECK(x.percent > 0);
@@ -85,9 +111,12 @@ TEST_CASE("fio job of the real sample: mix, sizes, randomness, depth, with sourc
     const auto job = f.render();
     CHECK(value_of(job, "rw") == "randrw");
     CHECK(value_of(job, "rwmixread") == "1");  // 4 of 793 = 0.5%, at least 1 to keep reads
-    CHECK(value_of(job, "bssplit") == "4k/25:32k/75,512/5:2k/1:3k/2:4k/77:8k/12:12k/1:32k/1:48k/1");
+    // The 8-16K bucket's 1% of writes stands for 15.5K so that the split's
+    // mean (5222 B) matches the measured 5229 B (12K would give 5187 B, -0.8%).
+    CHECK(value_of(job, "bssplit") ==
+          "4k/25:32k/75,512/5:2k/1:3k/2:4k/77:8k/12:15872/1:32k/1:48k/1");
     CHECK(value_of(job, "percentage_random") == "75,73");
-    CHECK(value_of(job, "iodepth") == "3");
+    CHECK(value_of(job, "iodepth") == "4");  // mean outstanding 3.82 (the buckets prove >= 3.64)
     CHECK(value_of(job, "norandommap") == "1");
     CHECK(job.find("bs_unaligned") == std::string::npos);  // every size is a multiple of 512
     CHECK(job.find("rate_iops") == std::string::npos);
@@ -115,7 +144,7 @@ TEST_CASE("the decisions of the real sample's job, as data", "[fio]") {
           std::vector<std::string>{"1k 0.13%", "6k 0.38%", "16k 0.13%", "64k 0.38%"});
     CHECK(j.read.percentage_random == 75);
     CHECK(j.write.percentage_random == 73);
-    CHECK(j.iodepth == 3);
+    CHECK(j.iodepth == 4);
     CHECK(j.bursts.size == 1);
     CHECK(j.unaligned.empty());
     CHECK(j.rate_process == RateProcess::none);
@@ -164,7 +193,7 @@ TEST_CASE("single-direction workloads use randread/randwrite with single values"
     CHECK(value_of(job, "rw") == "randwrite");
     CHECK(job.find("rwmixread") == std::string::npos);
     CHECK(value_of(job, "percentage_random") == "73");
-    CHECK(value_of(job, "bssplit") == "512/5:2k/1:3k/2:4k/77:8k/12:12k/1:32k/1:48k/1");
+    CHECK(value_of(job, "bssplit") == "512/5:2k/1:3k/2:4k/77:8k/12:15872/1:32k/1:48k/1");
 }
 
 TEST_CASE("sizes that are not multiples of the smallest one keep bs_unaligned", "[fio]") {
@@ -172,6 +201,8 @@ TEST_CASE("sizes that are not multiples of the smallest one keep bs_unaligned", 
     auto& m = f.result.total;
     m.distribution(Metric::io_length, Direction::read) = {
         share(4095, 4096, 50), share(4096, 8191, 50)};  // 4k and 6k reads
+    m.mean_io_bytes.read = 5120;
+    m.min_io_bytes.read = 4096;
     const auto job = f.render();
     CHECK(value_of(job, "bs_unaligned") == "1");  // 6k reads are not a multiple of 4k
     CHECK_THAT(job, Catch::Contains("# read 6k is not a multiple of 4k"));
@@ -191,19 +222,20 @@ TEST_CASE("a rate-limited replay keeps the measured concurrency with bursts", "[
     // 16 in flight at 76,000 IOPS and 0.21 ms: Little's law explains the queue (device-bound).
     CHECK(burst_plan(16, 76000, 0.21, true).size == 1);
 
-    RealFixture f;  // mean outstanding 3.0, busiest sample 13.2 IOPS
+    RealFixture f;  // mean outstanding 3.82, busiest sample 13.2 IOPS
     FioParams p;
     p.rate = RateMode::peak;
     const auto job = f.render(p);
-    CHECK(value_of(job, "iodepth") == "5");
-    CHECK(value_of(job, "thinktime_blocks") == "5");
+    CHECK(value_of(job, "iodepth") == "7");  // 2 x 3.82 - 1
+    CHECK(value_of(job, "thinktime_blocks") == "7");
     CHECK(value_of(job, "thinktime_blocks_type") == "issue");
     CHECK(value_of(job, "thinktime") ==
-          std::to_string(
-              burst_plan(3.0, 793 / 60.0, f.result.total.latency_ms_total.mean, true).period_us));
+          std::to_string(burst_plan(f.result.total.queue_depth.mean, 793 / 60.0,
+                                    f.result.total.latency_ms_total.mean, true)
+                             .period_us));
     // Flat out: plain iodepth, no think time.
     const auto flat = f.render();
-    CHECK(value_of(flat, "iodepth") == "3");
+    CHECK(value_of(flat, "iodepth") == "4");
     CHECK(flat.find("thinktime") == std::string::npos);
 }
 
