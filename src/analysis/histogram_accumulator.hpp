@@ -30,6 +30,8 @@ class HistogramAccumulator {
     bool add(const Histogram& h);
     void merge(const HistogramAccumulator& other);
 
+    // A histogram of this kind was in the data (even with no IO in it).
+    bool measured() const { return initialised_; }
     std::uint64_t count() const { return count_; }
     bool empty() const { return count_ == 0; }
     // Count-weighted mean of vscsiStats' own (integer) means.

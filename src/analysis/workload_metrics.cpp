@@ -95,8 +95,10 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
         m.sequential_percent[d] = sequential(seek.frequency_of_bucket(0, 1), seek_total);
         m.interarrival_mean_us[d] = n < 2 ? kNaN : secs * 1e6 / static_cast<double>(n);
     }
-    for (std::size_t slot = 0; slot < kSlotCount; ++slot)
+    for (std::size_t slot = 0; slot < kSlotCount; ++slot) {
         m.distributions[slot] = shares_of(acc.slots[slot]);
+        m.measured[slot] = acc.slots[slot].measured();
+    }
     const auto rw = m.ios_read + m.ios_write;
     m.read_percent =
         rw == 0 ? kNaN : 100.0 * static_cast<double>(m.ios_read) / static_cast<double>(rw);
@@ -109,6 +111,30 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
     m.latency_ms_read = summarize(acc.at(Metric::latency, Direction::read), method, 1e-3);
     m.latency_ms_write = summarize(acc.at(Metric::latency, Direction::write), method, 1e-3);
     return m;
+}
+
+bool WorkloadMetrics::measured_metric(Metric metric) const {
+    for (std::size_t s = 0; s < kSlotCount; ++s)
+        if (measured[s] && slot_info(s).metric == metric) return true;
+    return false;
+}
+
+std::vector<NotMeasured> WorkloadMetrics::not_measured() const {
+    static constexpr std::array<std::pair<std::string_view, Metric>, 5> kFigures{{
+        {"block_size_distribution", Metric::io_length},
+        {"sequential_percent", Metric::seek_distance},
+        {"queue_depth", Metric::outstanding_ios},
+        {"latency_ms", Metric::latency},
+        {"interarrival", Metric::interarrival},
+    }};
+    std::vector<NotMeasured> out;
+    for (const auto& [key, metric] : kFigures) {
+        if (measured_metric(metric)) continue;
+        out.push_back({key, fmt::format("the data hold no '{}' histograms; the output was not "
+                                        "`vscsiStats -p all`",
+                                        slot_info(*slot_of(metric, Direction::total)).title)});
+    }
+    return out;
 }
 
 double WorkloadMetrics::percent_in(Metric m, Direction d,

@@ -50,8 +50,16 @@ struct PerDirection {
     }
 };
 
+// A figure the data cannot support because its histograms are missing (an
+// output of `vscsiStats -p ioLength` or another single type).
+struct NotMeasured {
+    std::string_view key;  // the figure in summary.json, e.g. "sequential_percent"
+    std::string reason;
+};
+
 struct WorkloadMetrics {
     double seconds = 0;
+    std::array<bool, kSlotCount> measured{};  // which histograms were in the data
     std::uint64_t ios_total = 0, ios_read = 0, ios_write = 0;
     PerDirection iops;
     double read_percent = kNaN;    // reads / (reads + writes)
@@ -85,6 +93,8 @@ struct WorkloadMetrics {
     const std::vector<BucketShare>& sizes(Direction d) const {
         return distribution(Metric::io_length, d);
     }
+    bool measured_metric(Metric m) const;  // any direction of it
+    std::vector<NotMeasured> not_measured() const;
     // Percent of IOs in buckets whose upper limit is one of `highs` (nullopt = overflow).
     double percent_in(Metric m, Direction d,
                       std::initializer_list<std::optional<std::int64_t>> highs) const;

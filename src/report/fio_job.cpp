@@ -345,6 +345,14 @@ Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& p) {
 
     j.queue = m.queue_depth;
     j.queue_mean_bounds = m.queue_depth_mean_bounds;
+    for (const auto& n : m.not_measured()) {
+        if (n.key == "sequential_percent")
+            j.assumptions.push_back("percentage_random=100 (all random): " + n.reason);
+        else if (n.key == "queue_depth")
+            j.assumptions.push_back("iodepth=1: " + n.reason);
+        else if (n.key == "interarrival" && p.rate != RateMode::off)
+            j.assumptions.push_back("rate_process=poisson (random arrivals): " + n.reason);
+    }
     j.percentile_method = m.percentile_method;
     double r = m.iops.read, w = m.iops.write;
     if (p.rate == RateMode::peak) {
@@ -404,7 +412,9 @@ std::string render_fio_job(const FioJobSpec& j) {
         j.iops_total, j.iops_read, j.iops_write, j.mbps, j.seconds);
     fmt::format_to(out,
                    "# target, size and runtime are parameters (vscsi analyze --target --size "
-                   "--runtime), not measurements.\n\n");
+                   "--runtime), not measurements.\n");
+    for (const auto& a : j.assumptions) fmt::format_to(out, "# ASSUMED, not measured: {}\n", a);
+    fmt::format_to(out, "\n");
 
     fmt::format_to(out,
                    "[global]\nioengine={}\ndirect={}\nfilename={}\nsize={}\nruntime={}\n"

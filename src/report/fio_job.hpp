@@ -128,6 +128,7 @@ struct FioJobSpec {
     // [section]
     int rwmixread = 0;  // 1..99 with both directions, 0 with one
     FioDirection read, write;
+    std::vector<std::string> assumptions;  // values the data could not support, and why
     std::string unaligned;  // non-empty: why bs_unaligned=1 (a size not a multiple of the smallest)
     PercentileSummary queue;
     MeanBounds queue_mean_bounds;

@@ -149,6 +149,9 @@ std::string render_job_report(const JobReportInput& in) {
             cols.push_back(
                 {d.disk.display() + (d.vm_name.empty() ? "" : " of " + d.vm_name), &d.metrics});
         b += html_profile_table(cols);
+        for (const auto& n : r.total.not_measured())
+            b += "<p class=\"sub\">Not measured: " + html_escape(std::string(n.key)) + " &mdash; " +
+                 html_escape(n.reason) + ".</p>\n";
         b += "<p class=\"sub\">Percentiles: " +
              std::string(
                  r.total.percentile_method == PercentileMethod::bucket_upper_bound

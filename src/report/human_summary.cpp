@@ -45,24 +45,41 @@ std::string human_profile(const WorkloadMetrics& m, std::string_view in) {
     const double rp = m.read_percent;
     fmt::format_to(out, "{}Read/Write ratio: {}/{}\n", in, f1(rp),
                    std::isfinite(rp) ? f1(100 - rp) : "-");
-    fmt::format_to(
-        out, "{}Sequential: read {}%, write {}% (Random: read {}%, write {}%)\n", in,
-        f1(m.sequential_percent.read), f1(m.sequential_percent.write),
-        std::isfinite(m.sequential_percent.read) ? f1(100 - m.sequential_percent.read) : "-",
-        std::isfinite(m.sequential_percent.write) ? f1(100 - m.sequential_percent.write) : "-");
+    const auto missing = m.not_measured();
+    auto not_measured = [&](std::string_view key) -> const NotMeasured* {
+        for (const auto& n : missing)
+            if (n.key == key) return &n;
+        return nullptr;
+    };
+    if (const auto* n = not_measured("sequential_percent"))
+        fmt::format_to(out, "{}Sequential: not measured: {}\n", in, n->reason);
+    else
+        fmt::format_to(
+            out, "{}Sequential: read {}%, write {}% (Random: read {}%, write {}%)\n", in,
+            f1(m.sequential_percent.read), f1(m.sequential_percent.write),
+            std::isfinite(m.sequential_percent.read) ? f1(100 - m.sequential_percent.read) : "-",
+            std::isfinite(m.sequential_percent.write) ? f1(100 - m.sequential_percent.write) : "-");
     fmt::format_to(out, "{}Block sizes: read {}; write {}\n", in,
                    top_sizes(m.sizes(Direction::read)), top_sizes(m.sizes(Direction::write)));
     const auto& q = m.queue_depth;
     const auto& qb = m.queue_depth_mean_bounds;
-    fmt::format_to(out, "{}Queue depth: avg={}{}, p50={}, p95={}, p99={}\n", in, f1(q.mean),
-                   std::isfinite(qb.low) ? fmt::format(" ({:.2f}-{:.2f})", qb.low, qb.high) : "",
-                   f1(q.p50), f1(q.p95), f1(q.p99));
+    if (const auto* n = not_measured("queue_depth"))
+        fmt::format_to(out, "{}Queue depth: not measured: {}\n", in, n->reason);
+    else
+        fmt::format_to(
+            out, "{}Queue depth: avg={}{}, p50={}, p95={}, p99={}\n", in, f1(q.mean),
+            std::isfinite(qb.low) ? fmt::format(" ({:.2f}-{:.2f})", qb.low, qb.high) : "",
+            f1(q.p50), f1(q.p95), f1(q.p99));
     const auto& r = m.latency_ms_read;
     const auto& w = m.latency_ms_write;
-    fmt::format_to(out, "{}Read latency:  avg={}, p50={}, p95={}, p99={}\n", in, ms(r.mean),
-                   ms(r.p50), ms(r.p95), ms(r.p99));
-    fmt::format_to(out, "{}Write latency: avg={}, p50={}, p95={}, p99={}\n", in, ms(w.mean),
-                   ms(w.p50), ms(w.p95), ms(w.p99));
+    if (const auto* n = not_measured("latency_ms")) {
+        fmt::format_to(out, "{}Latency: not measured: {}\n", in, n->reason);
+    } else {
+        fmt::format_to(out, "{}Read latency:  avg={}, p50={}, p95={}, p99={}\n", in, ms(r.mean),
+                       ms(r.p50), ms(r.p95), ms(r.p99));
+        fmt::format_to(out, "{}Write latency: avg={}, p50={}, p95={}, p99={}\n", in, ms(w.mean),
+                       ms(w.p50), ms(w.p95), ms(w.p99));
+    }
     if (m.percentile_method == PercentileMethod::bucket_upper_bound)
         fmt::format_to(out,
                        "{}(percentiles are histogram bucket upper limits; --percentile-method "

@@ -47,7 +47,10 @@ json::object queue_summary(const WorkloadMetrics& m, PercentileMethod method) {
 
 json::object metrics_to_json(const WorkloadMetrics& m) {
     const auto method = m.percentile_method;
+    json::object not_measured;
+    for (const auto& n : m.not_measured()) not_measured[n.key] = n.reason;
     return {
+        {"not_measured", std::move(not_measured)},
         {"seconds", num(m.seconds, 3)},
         {"ios", {{"total", m.ios_total}, {"read", m.ios_read}, {"write", m.ios_write}}},
         {"iops", per_dir(m.iops)},

@@ -292,3 +292,23 @@ TEST_CASE("paced arrivals are replayed with linear pacing, random ones with Pois
     auto rare = with_gaps({share(100000, std::nullopt, 100)}, 400000);
     CHECK_FALSE(arrival_shape(rare.result.total).steady());
 }
+
+TEST_CASE("a partial output (-p ioLength) leaves unmeasured figures out and says so", "[fio]") {
+    auto data = parse_vscsistats_csv_or_throw(test::real_sample());
+    for (std::size_t s = 0; s < kSlotCount; ++s)
+        if (slot_info(s).metric != Metric::io_length) data.disks[0].present[s] = false;
+    DiskAccumulator acc;
+    REQUIRE(acc.add(data.disks[0]).has_value());
+    AnalysisResult r;
+    r.total = compute_metrics(acc, 600, PercentileMethod::interpolate);
+    const auto& m = r.total;
+    CHECK(std::isnan(m.queue_depth.mean));
+    CHECK(std::isnan(m.sequential_percent.write));
+    std::vector<std::string> keys;
+    for (const auto& n : m.not_measured()) keys.emplace_back(n.key);
+    CHECK(keys == std::vector<std::string>{"sequential_percent", "queue_depth", "latency_ms",
+                                           "interarrival"});
+    const auto job = render_fio_job(*derive_fio_job({"part", "scsi0:0", &r, &r.total}, {}));
+    CHECK_THAT(job, Catch::Contains("# ASSUMED, not measured: percentage_random=100") &&
+                        Catch::Contains("# ASSUMED, not measured: iodepth=1"));
+}
