@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "analysis/job_comparison.hpp"
@@ -71,6 +72,35 @@ FidelityRow tvd_row(std::string key, std::string label, const std::vector<Bucket
     return r;
 }
 
+// Standard error of a mean IO size over n IOs drawn from a size distribution
+// (each bucket at its middle): a run of a few thousand IOs cannot match a
+// mean closer than this, whatever the job file says.
+double mean_size_standard_error(const std::vector<BucketShare>& sizes, std::uint64_t n) {
+    if (n == 0 || sizes.empty()) return kNaN;
+    double mean = 0, sq = 0, total = 0;
+    for (const auto& b : sizes) {
+        const double hi =
+            b.high ? static_cast<double>(*b.high) : static_cast<double>(b.low.value_or(0));
+        const double lo = b.low ? static_cast<double>(*b.low) + 1 : hi;
+        const double x = (std::min(lo, hi) + hi) / 2;
+        mean += b.percent * x;
+        sq += b.percent * x * x;
+        total += b.percent;
+    }
+    mean /= total;
+    const double var = std::max(0.0, sq / total - mean * mean);
+    return std::sqrt(var / static_cast<double>(n));
+}
+
+FidelityRow mean_size_row(std::string key, std::string label, double m, double s,
+                          const std::vector<BucketShare>& sizes, std::uint64_t n, double tol) {
+    const double se = mean_size_standard_error(sizes, n);
+    const double noise = std::isfinite(se) && m > 0 ? 3 * se / m : 0;
+    auto r = relative_row(std::move(key), std::move(label), m, s, std::max(tol, noise), true);
+    if (noise > tol) r.tolerance_text = fmt::format("\u00b1{:.1f}% (3 SE)", noise * 100);
+    return r;
+}
+
 }  // namespace
 
 FidelityScore score_fidelity(const WorkloadMetrics& m, const WorkloadMetrics& s, bool rate_limited,
@@ -95,6 +125,14 @@ FidelityScore score_fidelity(const WorkloadMetrics& m, const WorkloadMetrics& s,
         f.rows.push_back(tvd_row("io_size.write", "write IO-size distribution",
                                  m.sizes(Direction::write), s.sizes(Direction::write), t.size_tvd,
                                  true));
+    if (reads || s.ios_read > 0)
+        f.rows.push_back(mean_size_row("mean_io_bytes.read", "mean read size (B)",
+                                       m.mean_io_bytes.read, s.mean_io_bytes.read,
+                                       s.sizes(Direction::read), s.ios_read, t.mean_size_rel));
+    if (writes || s.ios_write > 0)
+        f.rows.push_back(mean_size_row("mean_io_bytes.write", "mean write size (B)",
+                                       m.mean_io_bytes.write, s.mean_io_bytes.write,
+                                       s.sizes(Direction::write), s.ios_write, t.mean_size_rel));
     if (reads || s.ios_read > 0)
         f.rows.push_back(points_row("sequential_percent.read", "sequential reads (%)",
                                     m.sequential_percent.read, s.sequential_percent.read,

@@ -13,6 +13,7 @@ namespace vscsi {
 struct FidelityTolerances {
     double size_tvd = 0.05;          // IO-size distribution per direction, total variation distance
     double read_points = 2.0;        // read share, percentage points
+    double mean_size_rel = 0.02;     // mean IO size per direction (bytes/s at equal IOPS), relative
     double sequential_points = 5.0;  // sequential share per direction, points
     double outstanding_rel = 0.15;   // mean outstanding IOs, relative
     double iops_rel =

@@ -22,9 +22,11 @@ bool is_clat_or_slat(const fs::path& p) {
 }  // namespace
 
 // fio numbers each job's latency log NAME_lat.N.log; jobs run in that order.
+// Per-job iologs are named the same way (PREFIX.N.iolog, as vscsi writes them).
 std::uint64_t job_number(const fs::path& p) {
     const auto n = p.filename().string();
-    const auto dot = n.rfind(".log");
+    auto dot = n.rfind(".log");
+    if (n.ends_with(".iolog")) dot = n.size() - 6;
     const auto start = dot == std::string::npos ? std::string::npos : n.rfind('.', dot - 1);
     std::uint64_t v = 0;
     if (start == std::string::npos) return 0;
@@ -37,6 +39,49 @@ std::uint64_t job_number(const fs::path& p) {
 
 namespace {
 
+// Several jobs that ran side by side, each with its own iolog (fio cannot
+// share one between jobs) and latency log: each job's pair is matched I/O by
+// I/O, then all I/Os merge into one trace by issue time, so outstanding IOs
+// and seek distances are measured across jobs, as ESXi would see them.
+IoTrace merge_jobs(std::vector<std::pair<fs::path, FioIolog>>& iologs,
+                   std::vector<std::pair<fs::path, std::vector<FioLatEntry>>>& lats,
+                   std::vector<std::string>& notes) {
+    if (!lats.empty() && lats.size() != iologs.size())
+        throw UserError(
+            {ErrorKind::usage,
+             fmt::format("{} iologs and {} latency logs: each job's iolog pairs with its own "
+                         "_lat log",
+                         iologs.size(), lats.size()),
+             "give every job's iolog and _lat log of the run, or only the iologs"});
+    IoTrace all;
+    all.has_latency = !lats.empty();
+    all.exact_issue_times = true;
+    for (std::size_t k = 0; k < iologs.size(); ++k) {
+        auto t = build_io_trace(&iologs[k].second, lats.empty() ? nullptr : &lats[k].second);
+        std::vector<std::uint32_t> file_of(t.files.size());
+        for (std::size_t f = 0; f < t.files.size(); ++f) {
+            const auto it = std::find(all.files.begin(), all.files.end(), t.files[f]);
+            file_of[f] = static_cast<std::uint32_t>(it - all.files.begin());
+            if (it == all.files.end()) all.files.push_back(t.files[f]);
+        }
+        std::uint64_t reads = 0;
+        for (auto io : t.ios) {
+            io.file = file_of[io.file];
+            reads += io.dir == FioDir::read;
+            all.ios.push_back(io);
+        }
+        notes.push_back(fmt::format("job {}: {}{}: {} reads, {} writes", k + 1,
+                                    iologs[k].first.filename().string(),
+                                    lats.empty() ? "" : " + " + lats[k].first.filename().string(),
+                                    reads, t.ios.size() - reads));
+        for (auto& w : t.warnings)
+            all.warnings.push_back(iologs[k].first.filename().string() + ": " + w);
+    }
+    std::stable_sort(all.ios.begin(), all.ios.end(),
+                     [](const IoRecord& a, const IoRecord& b) { return a.issue_us < b.issue_us; });
+    return all;
+}
+
 IoTrace load_or_throw(const std::vector<fs::path>& given) {
     if (given.empty())
         throw UserError(
@@ -45,7 +90,7 @@ IoTrace load_or_throw(const std::vector<fs::path>& given) {
     std::stable_sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
         return job_number(a) < job_number(b);
     });
-    std::optional<FioIolog> iolog;
+    std::vector<std::pair<fs::path, FioIolog>> iologs;
     std::vector<FioLatEntry> lat, part;
     bool have_lat = false;
     std::vector<std::string> notes;
@@ -56,14 +101,9 @@ IoTrace load_or_throw(const std::vector<fs::path>& given) {
             throw std::runtime_error(fmt::format("cannot read {}: {}", f.string(), ec.message()));
         switch (detect_fio_log(text)) {
             case FioLogKind::iolog: {
-                if (iolog)
-                    throw UserError({ErrorKind::usage,
-                                     fmt::format("{}: a second iolog", f.string()),
-                                     "give one fio job's logs (its write_iolog file and its _lat "
-                                     "log)"});
                 FioIolog io;
                 if (auto e = parse_fio_iolog(text, f.string(), io); !e) throw DataError(e.error());
-                iolog = std::move(io);
+                iologs.emplace_back(f, std::move(io));
                 break;
             }
             case FioLogKind::latency:
@@ -87,6 +127,14 @@ IoTrace load_or_throw(const std::vector<fs::path>& given) {
                     "write_iolog=FILE, write_lat_log=NAME and log_offset=1"});
         }
     }
+    if (iologs.size() > 1) {
+        auto trace = merge_jobs(iologs, lat_parts, notes);
+        trace.warnings.insert(trace.warnings.begin(), notes.begin(), notes.end());
+        if (trace.ios.empty())
+            throw UserError({ErrorKind::usage, "the fio logs hold no reads or writes", ""});
+        return trace;
+    }
+    const FioIolog* iolog = iologs.empty() ? nullptr : &iologs.front().second;
     for (auto& [f, entries] : lat_parts) {
         if (!lat.empty()) {
             // Another job's log counts from that job's start: without an iolog
@@ -104,7 +152,7 @@ IoTrace load_or_throw(const std::vector<fs::path>& given) {
     if (!iolog && !have_lat)
         throw UserError({ErrorKind::usage, "no usable log",
                          "give the iolog (write_iolog) and/or the _lat log (write_lat_log)"});
-    auto trace = build_io_trace(iolog ? &*iolog : nullptr, have_lat ? &lat : nullptr);
+    auto trace = build_io_trace(iolog, have_lat ? &lat : nullptr);
     trace.warnings.insert(trace.warnings.begin(), notes.begin(), notes.end());
     if (trace.ios.empty())
         throw UserError({ErrorKind::usage, "the fio logs hold no reads or writes", ""});

@@ -1,6 +1,7 @@
 #include <fmt/core.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "analysis/fidelity_score.hpp"
@@ -72,6 +73,8 @@ int run_validate(const CommandContext& ctx) {
         "tolerance: IO-size distribution per direction (TVD)")(
         "max-read-points", po::value(&tol.read_points)->default_value(tol.read_points),
         "tolerance: read share (points)")(
+        "max-size-dev", po::value(&tol.mean_size_rel)->default_value(tol.mean_size_rel),
+        "tolerance: mean IO size per direction (fraction)")(
         "max-sequential-points",
         po::value(&tol.sequential_points)->default_value(tol.sequential_points),
         "tolerance: sequential share per direction (points)")(
@@ -97,8 +100,8 @@ int run_validate(const CommandContext& ctx) {
     fio.rate = *rm;
     fio.direct = !no_direct;
     if (fio.runtime_seconds == 0) throw UsageError("--runtime must be at least 1 second");
-    for (double t : {tol.size_tvd, tol.read_points, tol.sequential_points, tol.outstanding_rel,
-                     tol.iops_rel, tol.interarrival_tvd})
+    for (double t : {tol.size_tvd, tol.read_points, tol.mean_size_rel, tol.sequential_points,
+                     tol.outstanding_rel, tol.iops_rel, tol.interarrival_tvd})
         if (!(t >= 0)) throw UsageError("tolerances must be >= 0");
 
     const auto path = resolve_job(job, ctx.data_dir);
@@ -174,7 +177,14 @@ int run_validate(const CommandContext& ctx) {
     }
 
     FioImportOptions imp;
-    imp.files = {run_dir / "run.iolog", run_dir / "run_lat.1.log"};
+    // One iolog and one _lat log per job section (two when reads and writes
+    // run as separate sections).
+    for (const auto& e : fs::directory_iterator(run_dir)) {
+        const auto n = e.path().filename().string();
+        if (n.starts_with("run.") && n.ends_with(".iolog")) imp.files.push_back(e.path());
+        if (n.starts_with("run_lat.") && n.ends_with(".log")) imp.files.push_back(e.path());
+    }
+    std::sort(imp.files.begin(), imp.files.end());
     imp.interval_seconds = interval;
     imp.name = "synthetic";
     imp.data_dir = run_dir;

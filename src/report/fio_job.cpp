@@ -284,6 +284,38 @@ std::string fio_size_text(std::int64_t bytes) {
     return fmt::format("{}", bytes);
 }
 
+namespace {
+
+// Whole rwmixread and rate_iops are too coarse for a minor direction: 0.5%
+// reads become 1% (2x), 0.07 read IOPS become 1 (15x).
+void decide_split(FioJobSpec& j, double read_iops, double write_iops) {
+    if (!j.read.present || !j.write.present || !std::isfinite(j.read_percent)) return;
+    const double read_pct = j.read_percent;
+    const bool minor_is_read = read_pct <= 50;
+    const double minor = minor_is_read ? read_pct : 100 - read_pct;
+    const double mix_miss = std::abs(j.rwmixread - read_pct);
+    const double minor_iops = minor_is_read ? read_iops : write_iops;
+    std::string reason;
+    if (mix_miss > kMaxMixMissPoints && mix_miss > kMaxMinorMiss * minor)
+        reason = fmt::format("a whole rwmixread={} would make the {:.2f}% {} {}%", j.rwmixread,
+                             minor, minor_is_read ? "reads" : "writes",
+                             minor_is_read ? j.rwmixread : 100 - j.rwmixread);
+    else if (j.params.rate != RateMode::off &&
+             std::abs(whole(minor_iops, 1) - minor_iops) > kMaxMinorMiss * minor_iops)
+        reason = fmt::format("a whole rate_iops={} would replay {:.3f} {} IOPS {:.1f}x",
+                             whole(minor_iops, 1), minor_iops, minor_is_read ? "read" : "write",
+                             whole(minor_iops, 1) / minor_iops);
+    if (reason.empty()) return;
+    j.split.on = true;
+    j.split.minor_is_read = minor_is_read;
+    j.split.reason = std::move(reason);
+    const int minor_weight = std::clamp(static_cast<int>(std::lround(minor * 10)), 1, 999);
+    j.split.read_weight = minor_is_read ? minor_weight : 1000 - minor_weight;
+    j.split.write_weight = 1000 - j.split.read_weight;
+}
+
+}  // namespace
+
 Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& p) {
     const auto& m = *src.metrics;
     const auto& a = *src.analysis;
@@ -360,6 +392,7 @@ Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& p) {
         r = a.peak.iops_read;
         w = a.peak.iops_write;
     }
+    decide_split(j, r, w);
     j.bursts = burst_plan(j.queue.mean, (j.read.present ? r : 0) + (j.write.present ? w : 0),
                           m.latency_ms_total.mean, p.rate != RateMode::off);
     j.iodepth = j.bursts.size > 1 ? j.bursts.size
@@ -390,15 +423,153 @@ Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& p) {
     return j;
 }
 
-std::string render_fio_job(const FioJobSpec& j) {
+namespace {
+
+// Which directions a job section issues: both (one section with rwmixread),
+// or one of them (reads and writes as two sections sharing a flow).
+enum class Part { both, read, write };
+
+void render_section(std::string& o, const FioJobSpec& j, Part part, int job_number) {
     const auto& p = j.params;
-    const bool reads = j.read.present, writes = j.write.present;
+    const bool reads = j.read.present && part != Part::write;
+    const bool writes = j.write.present && part != Part::read;
+    const bool minor = part != Part::both && ((part == Part::read) == j.split.minor_is_read);
     // "a,b" with both directions, one value with one.
     auto per_direction = [&](auto read_value, auto write_value) {
         if (reads && writes) return fmt::format("{},{}", read_value, write_value);
         return reads ? fmt::format("{}", read_value) : fmt::format("{}", write_value);
     };
+    auto out = std::back_inserter(o);
+    if (part == Part::both) {
+        fmt::format_to(out, "[{}]\n", j.section);
+        fmt::format_to(out,
+                       "# read share: {} reads, {} writes = {} reads ('IO lengths of Read/Write "
+                       "commands' counts)\n",
+                       j.ios_read, j.ios_write, pct(j.read_percent));
+    } else {
+        fmt::format_to(out, "[{}-{}]\n", j.section, part == Part::read ? "reads" : "writes");
+    }
+    if (reads && writes)
+        fmt::format_to(out, "rw=randrw\nrwmixread={}\n", j.rwmixread);
+    else
+        fmt::format_to(out, "rw={}\n", reads ? "randread" : "randwrite");
+    if (part != Part::both)
+        fmt::format_to(out, "flow={}\n",
+                       part == Part::read ? j.split.read_weight : j.split.write_weight);
+    auto describe = [&](std::string_view dir, const FioDirection& d) {
+        std::string line;
+        for (const auto& e : d.bssplit)
+            line += fmt::format(" {}={}% {};", fio_size_text(e.bytes), e.percent, e.bucket);
+        fmt::format_to(out, "# {} sizes per vscsiStats bucket:{}\n", dir, line);
+        fmt::format_to(out,
+                       "#   mean IO size measured {:.0f} B, this split {:.0f} B (sizes moved "
+                       "inside their buckets to match){}\n",
+                       d.measured_mean_bytes, bssplit_mean(d.bssplit),
+                       d.mean_note.empty() ? "" : ": " + d.mean_note);
+        if (!d.dropped.empty()) {
+            std::string text;
+            for (const auto& x : d.dropped) text += " " + x;
+            fmt::format_to(out, "#   dropped (share rounds to 0%):{}\n", text);
+        }
+    };
+    if (reads) describe("read", j.read);
+    if (writes) describe("write", j.write);
+    fmt::format_to(out, "bssplit={}\n",
+                   per_direction(join_bssplit(j.read.bssplit), join_bssplit(j.write.bssplit)));
+    if (!j.unaligned.empty())
+        fmt::format_to(out, "# {}: keep sizes exact instead of rounding down\nbs_unaligned=1\n",
+                       j.unaligned);
+    fmt::format_to(
+        out,
+        "# sequential share (seek distance exactly +1 LBN in 'distance between successive "
+        "Read/Write commands'): read {}, write {}\n",
+        pct(j.read.sequential_percent), pct(j.write.sequential_percent));
+    fmt::format_to(out, "percentage_random={}\n",
+                   per_direction(j.read.percentage_random, j.write.percentage_random));
+    const auto& q = j.queue;
+    if (minor) {
+        fmt::format_to(out,
+                       "# the minor direction: one IO at a time, the other section keeps the "
+                       "queue\niodepth=1\n");
+    } else {
+        fmt::format_to(out,
+                       "# outstanding IOs when a new IO is issued: mean {:.2f} (the buckets and "
+                       "the integer mean prove {:.2f}-{:.2f}; p50 {:.1f}, p95 {:.1f}, p99 {:.1f}, "
+                       "{})\n",
+                       q.mean, j.queue_mean_bounds.low, j.queue_mean_bounds.high, q.p50, q.p95,
+                       q.p99, to_string(j.percentile_method));
+        if (j.bursts.size > 1) {
+            // At a replayed rate a faster device completes each IO before the
+            // next arrives and the queue never builds: issue IOs in bursts
+            // instead, so that each one finds as many in flight as on the
+            // measured disk (measured on a 2392-IOPS profile with 8
+            // outstanding: steady pacing re-measured 1.0 outstanding, bursts
+            // 7.3 at the same IOPS +-1%).
+            fmt::format_to(
+                out,
+                "# replayed at the measured rate, a steady stream would keep ~1 IO in flight on "
+                "a fast device;\n#   the measured {0:.1f} outstanding is more than the disk's "
+                "latency explains ({1:.1f} = IOPS x mean latency):\n#   bursts of {2} IOs (mean "
+                "outstanding (1+{2})/2 = {3:.1f}) every {4} us\niodepth={2}\nthinktime={4}\n"
+                "thinktime_blocks={2}\nthinktime_blocks_type=issue\n",
+                q.mean, j.bursts.little_queue, j.bursts.size, (1.0 + j.bursts.size) / 2,
+                j.bursts.period_us);
+        } else {
+            fmt::format_to(out, "iodepth={}\n", j.iodepth);
+        }
+    }
+    if (p.rate != RateMode::off) {
+        if (minor) {
+            fmt::format_to(out,
+                           "# no rate of its own: {:.3f} IOPS measured, kept at its share of "
+                           "the IOs by flow (fio rates are whole IOPS)\n",
+                           part == Part::read ? j.iops_read : j.iops_write);
+        } else {
+            if (p.rate == RateMode::peak)
+                fmt::format_to(out, "# rate: busiest analyzed sample #{} starting {}\n", j.peak.seq,
+                               format_iso8601(j.peak.start));
+            else
+                fmt::format_to(out, "# rate: mean of the analyzed samples\n");
+            if (j.rate_process == RateProcess::linear) {
+                fmt::format_to(out,
+                               "# arrivals are paced, not random: interarrival times {:.2f} "
+                               "(TVD) from Poisson gaps of the same mean, {:.0f}% in one bucket: "
+                               "linear pacing\n",
+                               j.arrivals.poisson_distance, j.arrivals.modal_percent);
+                if (j.rate_in_bytes)
+                    fmt::format_to(out,
+                                   "# rate in bytes/s = IOPS x mean size of the bssplit (mixed "
+                                   "sizes)\nrate={}\n",
+                                   per_direction(j.read.rate_bytes, j.write.rate_bytes));
+                else
+                    fmt::format_to(out, "rate_iops={}\n",
+                                   per_direction(j.read.rate_iops, j.write.rate_iops));
+                fmt::format_to(out, "rate_process=linear\n");
+            } else {
+                if (std::isfinite(j.arrivals.poisson_distance))
+                    fmt::format_to(out,
+                                   "# arrivals: interarrival times {:.2f} (TVD) from Poisson gaps "
+                                   "of the same mean\n",
+                                   j.arrivals.poisson_distance);
+                fmt::format_to(out, "rate_iops={}\n",
+                               per_direction(j.read.rate_iops, j.write.rate_iops));
+                fmt::format_to(out, "rate_process=poisson\n");
+            }
+        }
+    }
+    if (!p.log_prefix.empty()) {
+        if (part == Part::both)
+            fmt::format_to(out, "write_iolog={}.iolog\n", p.log_prefix);
+        else  // fio cannot share one iolog between jobs
+            fmt::format_to(out, "write_iolog={}.{}.iolog\n", p.log_prefix, job_number);
+    }
+    fmt::format_to(out, "\n");
+}
 
+}  // namespace
+
+std::string render_fio_job(const FioJobSpec& j) {
+    const auto& p = j.params;
     std::string o;
     auto out = std::back_inserter(o);
     fmt::format_to(out, "# fio job generated by vscsi {} from vscsiStats histograms\n",
@@ -424,111 +595,30 @@ std::string render_fio_job(const FioJobSpec& j) {
     // shrinks the large sizes of a bssplit (measured: 4k/50:64k/50 gave a 22.7 KB
     // mean instead of 34.8 KB). Without the map every size is issued as written.
     fmt::format_to(
-        out, "# keep bssplit sizes exact (the random map would trim large IOs)\nnorandommap=1\n\n");
-
-    fmt::format_to(out, "[{}]\n", j.section);
-    fmt::format_to(out,
-                   "# read share: {} reads, {} writes = {} reads ('IO lengths of Read/Write "
-                   "commands' counts)\n",
-                   j.ios_read, j.ios_write, pct(j.read_percent));
-    if (reads && writes)
-        fmt::format_to(out, "rw=randrw\nrwmixread={}\n", j.rwmixread);
-    else
-        fmt::format_to(out, "rw={}\n", reads ? "randread" : "randwrite");
-    auto describe = [&](std::string_view dir, const FioDirection& d) {
-        if (!d.present) return;
-        std::string line;
-        for (const auto& e : d.bssplit)
-            line += fmt::format(" {}={}% {};", fio_size_text(e.bytes), e.percent, e.bucket);
-        fmt::format_to(out, "# {} sizes per vscsiStats bucket:{}\n", dir, line);
-        fmt::format_to(out,
-                       "#   mean IO size measured {:.0f} B, this split {:.0f} B (sizes moved "
-                       "inside their buckets to match){}\n",
-                       d.measured_mean_bytes, bssplit_mean(d.bssplit),
-                       d.mean_note.empty() ? "" : ": " + d.mean_note);
-        if (!d.dropped.empty()) {
-            std::string text;
-            for (const auto& x : d.dropped) text += " " + x;
-            fmt::format_to(out, "#   dropped (share rounds to 0%):{}\n", text);
-        }
-    };
-    describe("read", j.read);
-    describe("write", j.write);
-    fmt::format_to(out, "bssplit={}\n",
-                   per_direction(join_bssplit(j.read.bssplit), join_bssplit(j.write.bssplit)));
-    if (!j.unaligned.empty())
-        fmt::format_to(out, "# {}: keep sizes exact instead of rounding down\nbs_unaligned=1\n",
-                       j.unaligned);
-    fmt::format_to(
-        out,
-        "# sequential share (seek distance exactly +1 LBN in 'distance between successive "
-        "Read/Write commands'): read {}, write {}\n",
-        pct(j.read.sequential_percent), pct(j.write.sequential_percent));
-    fmt::format_to(out, "percentage_random={}\n",
-                   per_direction(j.read.percentage_random, j.write.percentage_random));
-    const auto& q = j.queue;
-    fmt::format_to(out,
-                   "# outstanding IOs when a new IO is issued: mean {:.2f} (the buckets and the "
-                   "integer mean prove {:.2f}-{:.2f}; p50 {:.1f}, p95 {:.1f}, p99 {:.1f}, {})\n",
-                   q.mean, j.queue_mean_bounds.low, j.queue_mean_bounds.high, q.p50, q.p95, q.p99,
-                   to_string(j.percentile_method));
-    if (j.bursts.size > 1) {
-        // At a replayed rate a faster device completes each IO before the next
-        // arrives and the queue never builds: issue IOs in bursts instead, so
-        // that each one finds as many in flight as on the measured disk
-        // (measured on a 2392-IOPS profile with 8 outstanding: steady pacing
-        // re-measured 1.0 outstanding, bursts 7.3 at the same IOPS +-1%).
-        fmt::format_to(
-            out,
-            "# replayed at the measured rate, a steady stream would keep ~1 IO in flight on a fast "
-            "device;\n#   the measured {0:.1f} outstanding is more than the disk's latency "
-            "explains "
-            "({1:.1f} = IOPS x mean latency):\n#   bursts of {2} IOs (mean outstanding (1+{2})/2 = "
-            "{3:.1f}) every {4} us\niodepth={2}\nthinktime={4}\nthinktime_blocks={2}\n"
-            "thinktime_blocks_type=issue\n",
-            q.mean, j.bursts.little_queue, j.bursts.size, (1.0 + j.bursts.size) / 2,
-            j.bursts.period_us);
-    } else {
-        fmt::format_to(out, "iodepth={}\n", j.iodepth);
-    }
-    if (p.rate != RateMode::off) {
-        if (p.rate == RateMode::peak)
-            fmt::format_to(out, "# rate: busiest analyzed sample #{} starting {}\n", j.peak.seq,
-                           format_iso8601(j.peak.start));
-        else
-            fmt::format_to(out, "# rate: mean of the analyzed samples\n");
-        if (j.rate_process == RateProcess::linear) {
-            fmt::format_to(out,
-                           "# arrivals are paced, not random: interarrival times {:.2f} (TVD) from "
-                           "Poisson gaps "
-                           "of the same mean, {:.0f}% in one bucket: linear pacing\n",
-                           j.arrivals.poisson_distance, j.arrivals.modal_percent);
-            if (j.rate_in_bytes)
-                fmt::format_to(out,
-                               "# rate in bytes/s = IOPS x mean size of the bssplit (mixed "
-                               "sizes)\nrate={}\n",
-                               per_direction(j.read.rate_bytes, j.write.rate_bytes));
-            else
-                fmt::format_to(out, "rate_iops={}\n",
-                               per_direction(j.read.rate_iops, j.write.rate_iops));
-            fmt::format_to(out, "rate_process=linear\n");
-        } else {
-            if (std::isfinite(j.arrivals.poisson_distance))
-                fmt::format_to(out,
-                               "# arrivals: interarrival times {:.2f} (TVD) from Poisson gaps of "
-                               "the same mean\n",
-                               j.arrivals.poisson_distance);
-            fmt::format_to(out, "rate_iops={}\n",
-                           per_direction(j.read.rate_iops, j.write.rate_iops));
-            fmt::format_to(out, "rate_process=poisson\n");
-        }
-    }
+        out, "# keep bssplit sizes exact (the random map would trim large IOs)\nnorandommap=1\n");
     if (!p.log_prefix.empty())
-        fmt::format_to(
-            out,
-            "# per-I/O logs: issue order and times (iolog), latency with offsets (lat log)\n"
-            "write_iolog={0}.iolog\nwrite_lat_log={0}\nlog_offset=1\n",
-            p.log_prefix);
+        fmt::format_to(out,
+                       "# per-I/O logs: issue order and times (iolog), latency with offsets "
+                       "(lat log)\nwrite_lat_log={}\nlog_offset=1\n",
+                       p.log_prefix);
+    if (j.split.on) {
+        // fio's token flow control keeps the sections' IO counts in the ratio
+        // of their weights (measured: weights 5/995 gave 0.50% reads); the
+        // sleep keeps the waiting section from spinning a core.
+        fmt::format_to(out,
+                       "# reads and writes as two sections in one flow: {}\n#   read share {} "
+                       "= flow weights {}:{}\nflow_id=1\nflow_sleep=100\n",
+                       j.split.reason, pct(j.read_percent), j.split.read_weight,
+                       j.split.write_weight);
+    }
+    fmt::format_to(out, "\n");
+    if (j.split.on) {
+        render_section(o, j, Part::read, 1);
+        render_section(o, j, Part::write, 2);
+    } else {
+        render_section(o, j, Part::both, 1);
+    }
+    o.pop_back();  // one blank line between sections, none at the end
     return o;
 }
 

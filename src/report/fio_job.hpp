@@ -114,6 +114,19 @@ struct FioDirection {
     std::int64_t rate_bytes = 0;  // replayed bytes/s (linear pacing with mixed sizes)
 };
 
+// Reads and writes as two job sections in one fio flow (token flow control
+// keeps their IO counts in the ratio of the weights, 1..1000 each): when a
+// whole rwmixread cannot hold a minor direction's share, or a rate-limited
+// minor direction runs under 1 IOPS (fio rates are whole IOPS).
+inline constexpr double kMaxMixMissPoints = 0.2;  // read share, percentage points
+inline constexpr double kMaxMinorMiss = 0.05;     // relative, of the minor direction
+struct FlowSplit {
+    bool on = false;
+    bool minor_is_read = true;
+    int read_weight = 0, write_weight = 0;
+    std::string reason;
+};
+
 struct FioJobSpec {
     // Where it came from (comments of the job file).
     std::string job_id, scope, section;
@@ -127,6 +140,7 @@ struct FioJobSpec {
     FioParams params;
     // [section]
     int rwmixread = 0;  // 1..99 with both directions, 0 with one
+    FlowSplit split;
     FioDirection read, write;
     std::vector<std::string> assumptions;  // values the data could not support, and why
     std::string unaligned;  // non-empty: why bs_unaligned=1 (a size not a multiple of the smallest)

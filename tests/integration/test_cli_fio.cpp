@@ -47,20 +47,24 @@ TEST_CASE("analyze the imported real sample: profile printed, fio accepts the jo
     ScratchDir tmp;
     const auto data = tmp.path() / "data";
     const auto csv = fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv";
-    const auto imp =
-        run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import " + shell_quote(csv) +
-            " --interval 60 --name real --vm SQL-Server-01 --tag env=prod");
+    // No --interval: the print covers 981.7 s by its interarrival histogram.
+    const auto imp = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import " +
+                         shell_quote(csv) + " --name real --vm SQL-Server-01 --tag env=prod");
     INFO(imp.err);
     REQUIRE(imp.exit_code == 0);
     CHECK_THAT(imp.out, Catch::Contains("Imported 1 sample(s) into job 'real'"));
+    CHECK_THAT(imp.out, Catch::Contains("Time: interval inferred: 981.7 s"));
+    CHECK(imp.err.empty());
 
     const auto r = run(vscsi_bin() + " analyze real --data-dir " + shell_quote(data) +
                        " --csv --ndjson --per-disk");
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("IOPS: 13.2 (Read: 0.1 / Write: 13.2)"));
+    CHECK_THAT(r.out, Catch::Contains("IOPS: 0.8 (Read: 0.0 / Write: 0.8)"));
     CHECK_THAT(r.out, Catch::Contains("Sequential: read 25.0%, write 27.0%"));
-    CHECK_THAT(r.out, Catch::Contains("Queue depth: avg=3.0, p50=1.0, p95=20.0, p99=39.0"));
+    // The integer mean 3 and the buckets prove 3.64..4; percentiles interpolate.
+    CHECK_THAT(r.out, Catch::Contains("Queue depth: avg=3.8 (3.64-4.00), p50=1.0, p95=18.7, "
+                                      "p99=39.0"));
     const auto analysis = data / "jobs/real/analysis";
     check_with_fio(analysis / "real.fio");
     check_with_fio(analysis / "real-wg2099979-scsi0_0.fio");
@@ -163,8 +167,12 @@ TEST_CASE("bad input: clear errors with file and line, stable exit codes, nothin
     }
     SECTION("usage errors: exit 2 and say what to do") {
         CHECK(run(vscsi_bin() + " frobnicate").exit_code == 2);
-        const auto r = run(vscsi_bin() + " analyze " +
-                           shell_quote(fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv") +
+        // Only IO lengths (-p ioLength): no interarrival histogram to infer the time from.
+        std::string lengths;
+        const auto real = read_text(fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv");
+        lengths = real.substr(0, real.find("Histogram: distance"));
+        write_text(tmp.path() / "iolength.csv", lengths);
+        const auto r = run(vscsi_bin() + " analyze " + shell_quote(tmp.path() / "iolength.csv") +
                            " --data-dir " + shell_quote(data));
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.err, Catch::Contains("--interval SECONDS"));

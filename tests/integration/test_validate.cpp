@@ -3,6 +3,7 @@
 // scored.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "process.hpp"
 
@@ -137,4 +138,30 @@ TEST_CASE("validate: the generated job, run by fio and re-measured, lands within
     CHECK(refuse.exit_code == 2);
     CHECK_THAT(refuse.err, Catch::Contains("would overwrite"));
     CHECK(read_text(tmp.path() / "precious.dat") == "do not overwrite");
+}
+
+TEST_CASE("validate: the real sample's 0.5% reads and mean sizes survive the replay",
+          "[fio][validate]") {
+    ScratchDir tmp;
+    const auto data = tmp.path() / "data";
+    REQUIRE(run(vscsi_bin() + " --data-dir " + shell_quote(data) + " import " +
+                shell_quote(fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv") + " --name real")
+                .exit_code == 0);
+    // The sample's own 0.8 IOPS give too few IOs in seconds: flat out.
+    const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) +
+                       " --json validate real --rate off --runtime 12 --size 64M --filter none "
+                       "--max-read-points 0.2");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto v = json::parse(r.out).as_object();
+    std::map<std::string, json::object> rows;
+    for (const auto& row : v.at("figures").as_array())
+        rows[std::string(row.at("key").as_string())] = row.as_object();
+    // Reads and writes ran as two fio jobs in one flow; both were imported.
+    CHECK(rows.at("read_percent").at("synthetic").to_number<double>() ==
+          Approx(4.0 / 793 * 100).margin(0.2));
+    CHECK(rows.at("mean_io_bytes.write").at("pass").as_bool());
+    CHECK(std::abs(rows.at("mean_io_bytes.write").at("deviation").to_number<double>()) < 0.02);
+    const auto job = read_text(fs::path(std::string(v.at("fio_job").as_string())));
+    CHECK_THAT(job, Catch::Contains("flow_id=1") && Catch::Contains("flow=5\n"));
 }

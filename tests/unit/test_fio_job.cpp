@@ -45,6 +45,14 @@ std::string value_of(const std::string& job, const std::string& key) {
     return job.substr(start, job.find('\n', start) - start);
 }
 
+// The text of one job section, "[name]" up to the next section.
+std::string section_of(const std::string& job, const std::string& name) {
+    const auto at = job.find("\n[" + name + "]\n");
+    REQUIRE(at != std::string::npos);
+    const auto end = job.find("\n[", at + 1);
+    return job.substr(at, end == std::string::npos ? std::string::npos : end - at + 1);
+}
+
 }  // namespace
 
 TEST_CASE("each vscsiStats IO-length bucket maps to a size fio can issue", "[fio]") {
@@ -109,18 +117,28 @@ TEST_CASE("bssplit percentages are whole, positive and add up to 100", "[fio]") 
 TEST_CASE("fio job of the real sample: mix, sizes, randomness, depth, with sources", "[fio]") {
     RealFixture f;
     const auto job = f.render();
-    CHECK(value_of(job, "rw") == "randrw");
-    CHECK(value_of(job, "rwmixread") == "1");  // 4 of 793 = 0.5%, at least 1 to keep reads
+    // 4 of 793 IOs are reads (0.50%): rwmixread=1 would double them, so reads
+    // and writes are two sections whose IO counts a flow keeps at 5:995.
+    CHECK(value_of(job, "flow_id") == "1");
+    CHECK_THAT(job, Catch::Contains("read share 0.5% = flow weights 5:995"));
+    CHECK(job.find("\nrwmixread=") == std::string::npos);
+    const auto reads = section_of(job, "real-reads");
+    const auto writes = section_of(job, "real-writes");
+    CHECK(value_of(reads, "rw") == "randread");
+    CHECK(value_of(reads, "flow") == "5");
+    CHECK(value_of(reads, "bssplit") == "4k/25:32k/75");
+    CHECK(value_of(reads, "percentage_random") == "75");
+    CHECK(value_of(reads, "iodepth") == "1");
+    CHECK(value_of(writes, "rw") == "randwrite");
+    CHECK(value_of(writes, "flow") == "995");
     // The 8-16K bucket's 1% of writes stands for 15.5K so that the split's
     // mean (5222 B) matches the measured 5229 B (12K would give 5187 B, -0.8%).
-    CHECK(value_of(job, "bssplit") ==
-          "4k/25:32k/75,512/5:2k/1:3k/2:4k/77:8k/12:15872/1:32k/1:48k/1");
-    CHECK(value_of(job, "percentage_random") == "75,73");
-    CHECK(value_of(job, "iodepth") == "4");  // mean outstanding 3.82 (the buckets prove >= 3.64)
+    CHECK(value_of(writes, "bssplit") == "512/5:2k/1:3k/2:4k/77:8k/12:15872/1:32k/1:48k/1");
+    CHECK(value_of(writes, "percentage_random") == "73");
+    CHECK(value_of(writes, "iodepth") == "4");  // mean outstanding 3.82 (buckets prove >= 3.64)
     CHECK(value_of(job, "norandommap") == "1");
     CHECK(job.find("bs_unaligned") == std::string::npos);  // every size is a multiple of 512
     CHECK(job.find("rate_iops") == std::string::npos);
-    CHECK_THAT(job, Catch::Contains("# read share: 4 reads, 789 writes"));
     CHECK_THAT(job, Catch::Contains("mean IO size measured 25600 B, this split 25600 B"));
     CHECK_THAT(job, Catch::Contains("dropped (share rounds to 0%): 1k 0.13%"));
 }
@@ -131,6 +149,11 @@ TEST_CASE("the decisions of the real sample's job, as data", "[fio]") {
     CHECK(j.read.present);
     CHECK(j.write.present);
     CHECK(j.rwmixread == 1);
+    CHECK(j.split.on);
+    CHECK(j.split.minor_is_read);
+    CHECK(j.split.read_weight == 5);
+    CHECK(j.split.write_weight == 995);
+    CHECK_THAT(j.split.reason, Catch::Contains("rwmixread=1 would make the 0.50% reads 1%"));
     REQUIRE(j.read.bssplit.size() == 2);
     CHECK(j.read.bssplit[0].bytes == 4096);
     CHECK(j.read.bssplit[0].percent == 25);
@@ -154,9 +177,24 @@ TEST_CASE("the decisions of the real sample's job, as data", "[fio]") {
     p.rate = RateMode::peak;
     const auto peak = f.spec(p);
     CHECK(peak.rate_process == RateProcess::poisson);
-    CHECK(peak.read.rate_iops == 1);
     CHECK(peak.write.rate_iops == 13);
     CHECK(peak.peak.seq == 1);
+}
+
+TEST_CASE("a balanced mix stays one section with a whole rwmixread", "[fio]") {
+    RealFixture f;
+    f.result.total.read_percent = 40.1;  // 40 is within 0.2 points
+    const auto job = f.render();
+    CHECK(value_of(job, "rw") == "randrw");
+    CHECK(value_of(job, "rwmixread") == "40");
+    CHECK(job.find("flow") == std::string::npos);
+    FioParams p;
+    p.log_prefix = "/runs/1/run";
+    CHECK(value_of(f.render(p), "write_iolog") == "/runs/1/run.iolog");
+    // A minor direction of 3.3% misses by 0.3 points (9%): split.
+    f.result.total.read_percent = 3.3;
+    CHECK(f.spec().split.on);
+    CHECK(f.spec().split.read_weight == 33);
 }
 
 TEST_CASE("rate replay uses the busiest sample with Poisson pacing", "[fio]") {
@@ -167,8 +205,11 @@ TEST_CASE("rate replay uses the busiest sample with Poisson pacing", "[fio]") {
     p.size = "10G";
     p.runtime_seconds = 300;
     const auto job = f.render(p);
-    CHECK(value_of(job, "rate_iops") == "1,13");
-    CHECK(value_of(job, "rate_process") == "poisson");
+    // Writes at the busiest sample's 13 IOPS; the 0.07 read IOPS follow by flow.
+    CHECK(value_of(section_of(job, "real-writes"), "rate_iops") == "13");
+    CHECK(value_of(section_of(job, "real-writes"), "rate_process") == "poisson");
+    CHECK(section_of(job, "real-reads").find("rate_iops") == std::string::npos);
+    CHECK_THAT(section_of(job, "real-reads"), Catch::Contains("no rate of its own: 0.067 IOPS"));
     CHECK(value_of(job, "filename") == "/dev/sdb");
     CHECK(value_of(job, "size") == "10G");
     CHECK(value_of(job, "runtime") == "300");
@@ -206,7 +247,7 @@ TEST_CASE("sizes that are not multiples of the smallest one keep bs_unaligned", 
     const auto job = f.render();
     CHECK(value_of(job, "bs_unaligned") == "1");  // 6k reads are not a multiple of 4k
     CHECK_THAT(job, Catch::Contains("# read 6k is not a multiple of 4k"));
-    CHECK_THAT(value_of(job, "bssplit"), Catch::StartsWith("4k/50:6k/50,"));
+    CHECK(value_of(section_of(job, "real-reads"), "bssplit") == "4k/50:6k/50");
 }
 
 TEST_CASE("a rate-limited replay keeps the measured concurrency with bursts", "[fio]") {
@@ -226,8 +267,9 @@ TEST_CASE("a rate-limited replay keeps the measured concurrency with bursts", "[
     FioParams p;
     p.rate = RateMode::peak;
     const auto job = f.render(p);
-    CHECK(value_of(job, "iodepth") == "7");  // 2 x 3.82 - 1
-    CHECK(value_of(job, "thinktime_blocks") == "7");
+    const auto writes = section_of(job, "real-writes");
+    CHECK(value_of(writes, "iodepth") == "7");  // 2 x 3.82 - 1
+    CHECK(value_of(writes, "thinktime_blocks") == "7");
     CHECK(value_of(job, "thinktime_blocks_type") == "issue");
     CHECK(value_of(job, "thinktime") ==
           std::to_string(burst_plan(f.result.total.queue_depth.mean, 793 / 60.0,
@@ -235,7 +277,7 @@ TEST_CASE("a rate-limited replay keeps the measured concurrency with bursts", "[
                              .period_us));
     // Flat out: plain iodepth, no think time.
     const auto flat = f.render();
-    CHECK(value_of(flat, "iodepth") == "4");
+    CHECK(value_of(section_of(flat, "real-writes"), "iodepth") == "4");
     CHECK(flat.find("thinktime") == std::string::npos);
 }
 
@@ -244,7 +286,9 @@ TEST_CASE("validation runs ask fio for per-I/O logs", "[fio]") {
     FioParams p;
     p.log_prefix = "/runs/1/run";
     const auto job = f.render(p);
-    CHECK(value_of(job, "write_iolog") == "/runs/1/run.iolog");
+    // One iolog per section: fio cannot share one between jobs.
+    CHECK(value_of(section_of(job, "real-reads"), "write_iolog") == "/runs/1/run.1.iolog");
+    CHECK(value_of(section_of(job, "real-writes"), "write_iolog") == "/runs/1/run.2.iolog");
     CHECK(value_of(job, "write_lat_log") == "/runs/1/run");
     CHECK(value_of(job, "log_offset") == "1");
     CHECK(f.render().find("write_iolog") == std::string::npos);
