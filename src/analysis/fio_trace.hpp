@@ -31,6 +31,7 @@ struct IoTrace {
     bool has_latency = false;        // latency and outstanding IOs are known
     bool exact_issue_times = false;  // from the iolog (µs), not derived from ms completion times
     std::vector<std::string> warnings;
+    std::vector<std::string> jobs;  // per fio job merged: its logs and read/write counts
 };
 
 // Pairs an iolog (issue order, µs) with a latency log (completion ms + latency

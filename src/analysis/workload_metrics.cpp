@@ -164,8 +164,13 @@ SampleFigures sample_figures(const DiskHistograms& d, double seconds) {
             f.sequential_percent[dir] = sequential(seq, h->frequency_sum());
         }
     }
-    if (const auto* h = d.find(Metric::outstanding_ios, Direction::total); h && h->count)
-        f.outstanding_mean = static_cast<double>(h->mean);
+    if (const auto* h = d.find(Metric::outstanding_ios, Direction::total); h && h->count) {
+        // Like the profile: not the truncated integer mean, the middle of what it and the
+        // buckets prove.
+        HistogramAccumulator one;
+        one.add(*h);
+        f.outstanding_mean = one.integer_mean_bounds().mid();
+    }
     return f;
 }
 

@@ -42,6 +42,7 @@ struct ImportResult {
     std::string interval_note;  // which interval was used, given or inferred
     std::string series_note;    // how several prints were taken
     std::vector<std::string> warnings;
+    std::vector<std::string> notes;  // what went in, e.g. per fio job counts
 };
 
 // Relative disagreement between a given --interval and the data above which

@@ -44,8 +44,7 @@ namespace {
 // I/O, then all I/Os merge into one trace by issue time, so outstanding IOs
 // and seek distances are measured across jobs, as ESXi would see them.
 IoTrace merge_jobs(std::vector<std::pair<fs::path, FioIolog>>& iologs,
-                   std::vector<std::pair<fs::path, std::vector<FioLatEntry>>>& lats,
-                   std::vector<std::string>& notes) {
+                   std::vector<std::pair<fs::path, std::vector<FioLatEntry>>>& lats) {
     if (!lats.empty() && lats.size() != iologs.size())
         throw UserError(
             {ErrorKind::usage,
@@ -70,10 +69,10 @@ IoTrace merge_jobs(std::vector<std::pair<fs::path, FioIolog>>& iologs,
             reads += io.dir == FioDir::read;
             all.ios.push_back(io);
         }
-        notes.push_back(fmt::format("job {}: {}{}: {} reads, {} writes", k + 1,
-                                    iologs[k].first.filename().string(),
-                                    lats.empty() ? "" : " + " + lats[k].first.filename().string(),
-                                    reads, t.ios.size() - reads));
+        all.jobs.push_back(fmt::format(
+            "job {}: {}{}: {} reads, {} writes", k + 1, iologs[k].first.filename().string(),
+            lats.empty() ? "" : " + " + lats[k].first.filename().string(), reads,
+            t.ios.size() - reads));
         for (auto& w : t.warnings)
             all.warnings.push_back(iologs[k].first.filename().string() + ": " + w);
     }
@@ -128,7 +127,7 @@ IoTrace load_or_throw(const std::vector<fs::path>& given) {
         }
     }
     if (iologs.size() > 1) {
-        auto trace = merge_jobs(iologs, lat_parts, notes);
+        auto trace = merge_jobs(iologs, lat_parts);
         trace.warnings.insert(trace.warnings.begin(), notes.begin(), notes.end());
         if (trace.ios.empty())
             throw UserError({ErrorKind::usage, "the fio logs hold no reads or writes", ""});
@@ -187,6 +186,7 @@ ImportResult import_or_throw(const FioImportOptions& o) {
     StagedJob staged(o.data_dir, res.job_id);
     res.dir = staged.final_dir();
     res.warnings = trace.warnings;
+    res.notes = trace.jobs;
 
     // Trace time 0 is fio's start; by default the newest log was written when fio ended.
     TimePoint start = now;

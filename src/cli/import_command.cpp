@@ -41,6 +41,12 @@ write_lat_log=NAME with log_offset=1): every I/O is re-measured into vscsiStats
 histograms with ESXi's buckets, so the run is analyzed, charted and compared
 like an ESXi one.)";
 
+boost::json::array json_strings(const std::vector<std::string>& v) {
+    boost::json::array a;
+    for (const auto& x : v) a.emplace_back(x);
+    return a;
+}
+
 void print_import_result(const CommandContext& ctx, const ImportResult& r) {
     if (ctx.json) {
         boost::json::array warnings;
@@ -50,10 +56,12 @@ void print_import_result(const CommandContext& ctx, const ImportResult& r) {
                                                       {"samples", r.samples},
                                                       {"interval", r.interval_note},
                                                       {"prints", r.series_note},
+                                                      {"merged_jobs", json_strings(r.notes)},
                                                       {"warnings", std::move(warnings)}})
                   << "\n";
     } else {
         for (const auto& w : r.warnings) std::cerr << "Warning: " << w << "\n";
+        for (const auto& n : r.notes) std::cout << "Merged " << n << "\n";
         if (!r.interval_note.empty()) std::cout << "Time: " << r.interval_note << "\n";
         if (!r.series_note.empty()) std::cout << "Prints: " << r.series_note << "\n";
         std::cout << fmt::format(

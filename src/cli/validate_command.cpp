@@ -209,11 +209,15 @@ int run_validate(const CommandContext& ctx) {
     boost::json::array warnings;
     for (const auto& w : imported.warnings) warnings.emplace_back(w);
     report["warnings"] = std::move(warnings);
+    boost::json::array jobs;
+    for (const auto& n : imported.notes) jobs.emplace_back(n);
+    report["merged_jobs"] = std::move(jobs);
     write_output_file((run_dir / "validation.json").string(), pretty_json(report));
     if (ctx.json) {
         std::cout << compact_json(report) << "\n";
     } else {
         for (const auto& w : imported.warnings) std::cerr << "Warning: " << w << "\n";
+        for (const auto& n : imported.notes) std::cout << "Merged fio " << n << "\n";
         std::cout << fmt::format("Re-measured {} samples of the run ({} IOPS)\n\n",
                                  synthetic.samples_total,
                                  fmt::format("{:.1f}", synthetic.total.iops.total));
