@@ -9,6 +9,7 @@
 #include "analysis/covered_time.hpp"
 #include "analysis/interval_delta.hpp"
 #include "app/errors.hpp"
+#include "format/value_limits.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "job/job_dir.hpp"
 #include "job/staged_job.hpp"
@@ -218,13 +219,11 @@ std::chrono::milliseconds ms(double seconds) {
 ImportResult import_or_throw(const ImportOptions& o) {
     if (o.files.empty())
         throw UserError({ErrorKind::usage, "no CSV files given", "vscsi import FILE.csv..."});
-    if (o.interval_seconds &&
-        !(*o.interval_seconds >= 0.001 && *o.interval_seconds <= 366.0 * 86400))
-        throw UserError({ErrorKind::usage,
-                         fmt::format("--interval {:g} is out of range: the time each print "
-                                     "covers, 0.001 to 31622400 seconds",
-                                     *o.interval_seconds),
-                         "or leave --interval out to infer it from the data"});
+    if (o.interval_seconds)
+        if (auto why = limits::out_of_range(*o.interval_seconds, limits::kImportInterval))
+            throw UserError({ErrorKind::usage, "--interval " + *why,
+                             "give the time each print covers, or leave --interval out to infer "
+                             "it from the data"});
     const auto now = now_ms();
     ImportResult res;
     res.job_id = o.name.empty() ? "import-" + format_compact_utc(now) : o.name;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "app/errors.hpp"
+#include "format/value_limits.hpp"
 #include "job/staged_job.hpp"
 #include "util/file_io.hpp"
 
@@ -175,11 +176,13 @@ namespace {
 
 ImportResult import_or_throw(const FioImportOptions& o) {
     auto trace = load_or_throw(o.files);
+    if (o.interval_seconds != 0)
+        if (auto why = limits::out_of_range(o.interval_seconds, limits::kImportInterval))
+            throw UserError({ErrorKind::usage, "--interval " + *why,
+                             "or leave it out: a twentieth of the run"});
     const double interval =
         o.interval_seconds > 0 ? o.interval_seconds : auto_interval_seconds(trace);
     const auto interval_us = static_cast<std::uint64_t>(std::llround(interval * 1e6));
-    if (interval_us < 1000)
-        throw UserError({ErrorKind::usage, "--interval must be at least 0.001 seconds", ""});
     const auto now = now_ms();
     ImportResult res;
     res.job_id = o.name.empty() ? "fio-" + format_compact_utc(now) : o.name;

@@ -9,6 +9,7 @@
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
+#include "format/value_limits.hpp"
 #include "report/fio_job.hpp"
 #include "report/human_summary.hpp"
 #include "util/json_text.hpp"
@@ -150,7 +151,8 @@ int run_analyze(const CommandContext& ctx) {
     if (!image_format) throw UsageError(fmt::format("--format '{}' is not png or svg", format));
     fio.target = fio_filename(fio.target);
     check_fio_size(fio.size);
-    if (fio.runtime_seconds == 0) throw UsageError("--runtime must be at least 1 second");
+    if (auto why = limits::out_of_range(fio.runtime_seconds, limits::kFioRuntime))
+        throw UsageError("--runtime " + *why);
 
     std::vector<std::string> notes;
     const auto job_path = job_to_analyze(ctx, inputs, {interval, cumulative, name}, notes);

@@ -8,6 +8,7 @@
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
+#include "format/value_limits.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
@@ -103,8 +104,9 @@ int run_import_fio(const CommandContext& ctx) {
             throw NotFoundError(fmt::format("no such file: {}", f));
         o.files.emplace_back(f);
     }
-    if (vm.count("interval") && !(o.interval_seconds > 0))
-        throw UsageError("--interval must be > 0 seconds");
+    if (vm.count("interval") && o.interval_seconds == 0)
+        throw UsageError("--interval 0 is out of range: " +
+                         limits::describe(limits::kImportInterval));
     o.start = start_option(start);
     o.tags = parse_tags(tags);
     o.data_dir = ctx.data_dir;

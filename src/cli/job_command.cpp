@@ -23,6 +23,7 @@
 #include "collect/host_inventory.hpp"
 #include "collect/job_runner.hpp"
 #include "collect/new_job.hpp"
+#include "format/value_limits.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/methods.hpp"
 #include "util/file_lock.hpp"
@@ -213,8 +214,9 @@ int run_job_start(const CommandContext& ctx) {
     o.ssh.add_to(desc);
     po::variables_map vm;
     if (!parse_subcommand(ctx, kStartUsage, desc, {}, vm)) return exit_code::ok;
-    if (samples < 0 || samples != std::floor(samples))
-        throw UsageError("--samples must be a whole number");
+    if (vm.count("samples"))
+        if (auto why = limits::out_of_range(samples, limits::kSamples))
+            throw UsageError("--samples " + *why);
     o.req.samples = static_cast<std::uint64_t>(samples);
     if (!o.req.profile.empty()) {
         const auto profiles = collection_profiles(ctx.config_file);
@@ -224,11 +226,12 @@ int run_job_start(const CommandContext& ctx) {
             for (const auto& [n, p] : profiles) names += (names.empty() ? "" : ", ") + n;
             throw UsageError(fmt::format("unknown --profile '{}': {}", o.req.profile, names));
         }
-        if (!o.req.samples) o.req.samples = it->second.samples;
-        if (!(o.req.interval_seconds > 0)) o.req.interval_seconds = it->second.interval_seconds;
+        if (!vm.count("samples")) o.req.samples = it->second.samples;
+        if (!vm.count("interval")) o.req.interval_seconds = it->second.interval_seconds;
     }
-    if (!o.req.samples || !(o.req.interval_seconds >= 1))
-        throw UsageError("give --profile, or --samples N and --interval S (S >= 1)");
+    if (!o.req.samples || (!vm.count("interval") && o.req.profile.empty()))
+        throw UsageError("give --profile, or --samples N and --interval S");
+    if (auto bad = check_job_request(o.req)) throw UsageError(bad->option() + " " + bad->why);
     if (!o.req.name.empty())
         if (auto named = check_job_name(o.req.name); !named)
             throw UsageError(named.error().message());

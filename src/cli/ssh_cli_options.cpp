@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "cli/command_context.hpp"
+#include "format/value_limits.hpp"
 
 namespace vscsi {
 namespace po = boost::program_options;
@@ -35,16 +36,18 @@ host::SshParams SshCliOptions::to_params(const std::string& host) const {
     host::SshParams p;
     p.host = host;
     p.user = user;
-    p.port = port;
+    if (port != 0)
+        if (auto why = limits::out_of_range(port, limits::kPort))
+            throw UsageError("--port " + *why);
+    p.port = static_cast<unsigned>(port);
     p.key_files = keys;
     p.known_hosts = known_hosts;
     p.ssh_config = ssh_config;
     p.accept_new_host_key = accept_new;
     p.use_agent = !no_agent;
     // The range the daemon and job.json's resume plan accept (host/ssh_params.cpp).
-    if (!(connect_timeout >= 1 && connect_timeout <= 3600))
-        throw UsageError(
-            fmt::format("--connect-timeout {} is outside 1..3600 seconds", connect_timeout));
+    if (auto why = limits::out_of_range(connect_timeout, limits::kConnectTimeout))
+        throw UsageError("--connect-timeout " + *why);
     p.connect_timeout = std::chrono::milliseconds(static_cast<long long>(connect_timeout * 1000));
     if (const char* pw = std::getenv("VSCSI_SSH_PASSWORD"); pw && *pw) p.password = pw;
     if (!password_file.empty())

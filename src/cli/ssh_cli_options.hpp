@@ -13,7 +13,7 @@ namespace vscsi {
 
 struct SshCliOptions {
     std::string user, known_hosts, ssh_config, password_file;
-    unsigned port = 0;
+    double port = 0;  // 0: from ~/.ssh/config, else 22
     std::vector<std::string> keys;
     bool accept_new = false, no_agent = false, ask_password = false;
     double connect_timeout = 15;

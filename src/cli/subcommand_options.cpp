@@ -40,6 +40,11 @@ bool parse_subcommand(const CommandContext& ctx, const std::string& usage,
         throw UsageError(fmt::format("{}: {}", ctx.config_file.source, e.what()));
     }
     po::notify(vm);
+    // An empty --name (e.g. an unset shell variable) must not fall back to a
+    // generated name the user then cannot find.
+    if (vm.count("name") && vm["name"].as<std::string>().empty())
+        throw UsageError(
+            "--name is empty: give the job a name, or leave --name out for the default");
     return true;
 }
 

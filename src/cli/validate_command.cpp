@@ -11,6 +11,7 @@
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
+#include "format/value_limits.hpp"
 #include "job/job_dir.hpp"
 #include "report/fidelity_report.hpp"
 #include "report/fio_job.hpp"
@@ -99,7 +100,8 @@ int run_validate(const CommandContext& ctx) {
     if (!rm) throw UsageError(fmt::format("--rate '{}' is not off, mean or peak", rate));
     fio.rate = *rm;
     fio.direct = !no_direct;
-    if (fio.runtime_seconds == 0) throw UsageError("--runtime must be at least 1 second");
+    if (auto why = limits::out_of_range(fio.runtime_seconds, limits::kFioRuntime))
+        throw UsageError("--runtime " + *why);
     for (double t : {tol.size_tvd, tol.read_points, tol.mean_size_rel, tol.sequential_points,
                      tol.outstanding_rel, tol.iops_rel, tol.interarrival_tvd})
         if (!(t >= 0)) throw UsageError("tolerances must be >= 0");

@@ -25,9 +25,9 @@ std::string default_job_name(const std::string& vm_name, TimePoint now) {
 Result<NewJob> create_job(const std::filesystem::path& data_dir, const JobRequest& req,
                           const VscsiStatsListing& listing, const host::SshParams& ssh,
                           const std::string& fingerprint) {
-    if (req.samples == 0 || !(req.interval_seconds >= 1))
-        return Error{ErrorKind::usage, "no samples or interval for the job",
-                     "give --profile, or --samples N and --interval S (S >= 1)"};
+    if (auto bad = check_job_request(req))
+        return Error{ErrorKind::usage, bad->option() + " " + bad->why,
+                     "give --profile, or --samples N and --interval S"};
     if (!(req.rearm_seconds >= 1) || !(req.command_timeout_seconds >= 1) ||
         !(req.give_up_seconds >= 1))
         return Error{ErrorKind::usage,

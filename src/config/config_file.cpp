@@ -8,41 +8,43 @@
 
 #include "format/parse_error.hpp"
 #include "format/text_lines.hpp"
+#include "format/value_limits.hpp"
 #include "util/file_io.hpp"
 
 namespace vscsi {
 
 namespace {
 
-enum class Kind { text, number, positive, integer, boolean };
+enum class Kind { text, number, ranged, boolean };
 
 struct KeySpec {
     const char* section;
     const char* key;
     Kind kind;
     bool repeatable = false;
+    const limits::NumberRange* range = nullptr;  // Kind::ranged
 };
 
 constexpr KeySpec kKeys[] = {
     {"", "data-dir", Kind::text},
     {"ssh", "user", Kind::text},
-    {"ssh", "port", Kind::integer},
+    {"ssh", "port", Kind::ranged, false, &limits::kPort},
     {"ssh", "key", Kind::text, true},
     {"ssh", "known-hosts", Kind::text},
     {"ssh", "ssh-config", Kind::text},
     {"ssh", "password-file", Kind::text},
     {"ssh", "accept-new-host-key", Kind::boolean},
     {"ssh", "no-agent", Kind::boolean},
-    {"ssh", "connect-timeout", Kind::positive},
-    {"job", "rearm-every", Kind::positive},
-    {"job", "command-timeout", Kind::positive},
-    {"job", "give-up-after", Kind::positive},
+    {"ssh", "connect-timeout", Kind::ranged, false, &limits::kConnectTimeout},
+    {"job", "rearm-every", Kind::ranged, false, &limits::kTimeoutSeconds},
+    {"job", "command-timeout", Kind::ranged, false, &limits::kTimeoutSeconds},
+    {"job", "give-up-after", Kind::ranged, false, &limits::kTimeoutSeconds},
     {"analysis", "filter", Kind::text},
     {"analysis", "threshold", Kind::number},
     {"analysis", "percentile-method", Kind::text},
     {"analysis", "target", Kind::text},
     {"analysis", "size", Kind::text},
-    {"analysis", "runtime", Kind::integer},
+    {"analysis", "runtime", Kind::ranged, false, &limits::kFioRuntime},
     {"analysis", "ioengine", Kind::text},
     {"analysis", "rate", Kind::text},
     {"daemon", "metrics-listen", Kind::text},
@@ -133,13 +135,16 @@ ConfigFile parse_config(std::string_view text, const std::string& source) {
         if (section.starts_with("profile.")) {
             auto& p = cfg.profiles[section.substr(8)];
             const auto n = to_number(value);
+            // Checked before converting: 1e30 samples do not fit any integer.
+            const auto& range = key == "samples" ? limits::kSamples : limits::kCollectionInterval;
+            if ((key == "samples" || key == "interval") && !n)
+                fail(key,
+                     fmt::format("'{}' is not a number: give {}", value, limits::describe(range)));
+            if (key == "samples" || key == "interval")
+                if (auto why = limits::out_of_range(*n, range)) fail(key, *why);
             if (key == "samples") {
-                if (!n || *n < 1 || *n != static_cast<double>(static_cast<std::uint64_t>(*n)))
-                    fail(key, fmt::format("'{}' is not a whole number >= 1", value));
                 p.samples = static_cast<std::uint64_t>(*n);
             } else if (key == "interval") {
-                if (!n || *n < 1)
-                    fail(key, fmt::format("'{}' is not a number of seconds >= 1", value));
                 p.interval_seconds = *n;
             } else {
                 fail(key, "unknown key in a profile: use samples and interval");
@@ -162,16 +167,12 @@ ConfigFile parse_config(std::string_view text, const std::string& source) {
             case Kind::number:
                 if (!to_number(value)) fail(key, fmt::format("'{}' is not a number", value));
                 break;
-            case Kind::positive: {
+            case Kind::ranged: {
                 const auto n = to_number(value);
-                if (!n || *n <= 0)
-                    fail(key, fmt::format("'{}' is not a number of seconds > 0", value));
-                break;
-            }
-            case Kind::integer: {
-                const auto n = to_number(value);
-                if (!n || *n < 0 || *n != static_cast<double>(static_cast<long long>(*n)))
-                    fail(key, fmt::format("'{}' is not a whole number", value));
+                if (!n)
+                    fail(key, fmt::format("'{}' is not a number: give {}", value,
+                                          limits::describe(*spec->range)));
+                if (auto why = limits::out_of_range(*n, *spec->range)) fail(key, *why);
                 break;
             }
             case Kind::boolean: {

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "format/json_fields.hpp"
+#include "format/value_limits.hpp"
 
 namespace vscsi::host {
 namespace json = boost::json;
@@ -43,7 +44,9 @@ SshParams ssh_params_from_json(const JsonFields& f) {
     p.host = f.string("host");
     p.user = f.string("user");
     const auto port = f.integer("port", 0);
-    if (port < 0 || port > 65535) f.fail("port", "not a port number (1-65535, 0 for the default)");
+    if (port != 0)
+        if (auto why = limits::out_of_range(static_cast<double>(port), limits::kPort))
+            f.fail("port", *why + " (or 0 for the default)");
     p.port = static_cast<unsigned>(port);
     p.key_files = f.strings("key_files");
     p.use_agent = f.boolean("use_agent", true);
@@ -52,8 +55,9 @@ SshParams ssh_params_from_json(const JsonFields& f) {
     p.accept_new_host_key = f.boolean("accept_new_host_key", false);
     p.password_file = f.string("password_file");
     const auto timeout = f.integer("connect_timeout_ms", p.connect_timeout.count());
-    if (timeout < 1000 || timeout > 3'600'000)
-        f.fail("connect_timeout_ms", "must be between 1000 (1 s) and 3600000 (1 hour)");
+    if (auto why =
+            limits::out_of_range(static_cast<double>(timeout) / 1000, limits::kConnectTimeout))
+        f.fail("connect_timeout_ms", "in seconds " + *why);
     p.connect_timeout = std::chrono::milliseconds(timeout);
     p.password = f.string("password");  // requests only: job.json never holds one
     return p;

@@ -20,7 +20,7 @@ namespace vscsi::host {
 struct SshParams {
     std::string host;   // name, IP or ~/.ssh/config alias
     std::string user;   // empty: from ssh config, else $USER
-    unsigned port = 0;  // 0: from ssh config, else 22
+    unsigned port = 0;  // 0: from ssh config, else 22; else limits::kPort
     std::vector<std::string> key_files;
     std::string password;  // secret
     std::string

@@ -6,6 +6,7 @@
 
 #include "format/json_fields.hpp"
 #include "format/parse_error.hpp"
+#include "format/value_limits.hpp"
 #include "job/json_values.hpp"
 #include "util/json_text.hpp"
 
@@ -133,16 +134,23 @@ ResumePlan plan_from_json(const JsonFields& f) {
     ResumePlan p;
     for (const auto& c : f.objects("collections")) p.collections.push_back(target_from_json(c));
     if (p.collections.empty()) f.fail("collections", "no collection to resume");
-    auto positive = [&](std::string_view key) {
+    // The ranges a new job is checked against (job_request), in the units stored.
+    auto in_range = [&](std::string_view key, const limits::NumberRange& r, double per_unit) {
         const auto v = f.integer(key);
-        if (v <= 0) f.fail(key, "must be > 0");
+        const limits::NumberRange stored{r.min * per_unit, r.max * per_unit, true,
+                                         per_unit == 1 ? r.unit : "ms"};
+        if (auto why = limits::out_of_range(static_cast<double>(v), stored)) f.fail(key, *why);
         return v;
     };
-    p.samples = static_cast<std::uint64_t>(positive("samples"));
-    p.interval = std::chrono::milliseconds(positive("interval_ms"));
-    p.rearm_every = std::chrono::milliseconds(positive("rearm_every_ms"));
-    p.give_up_after = std::chrono::milliseconds(positive("give_up_after_ms"));
-    p.command_timeout = std::chrono::milliseconds(positive("command_timeout_ms"));
+    p.samples = static_cast<std::uint64_t>(in_range("samples", limits::kSamples, 1));
+    p.interval =
+        std::chrono::milliseconds(in_range("interval_ms", limits::kCollectionInterval, 1000));
+    p.rearm_every =
+        std::chrono::milliseconds(in_range("rearm_every_ms", limits::kTimeoutSeconds, 1000));
+    p.give_up_after =
+        std::chrono::milliseconds(in_range("give_up_after_ms", limits::kTimeoutSeconds, 1000));
+    p.command_timeout =
+        std::chrono::milliseconds(in_range("command_timeout_ms", limits::kTimeoutSeconds, 1000));
     p.ssh = host::ssh_params_from_json(f.object("ssh"));
     p.ssh.password.clear();  // never from a file
     if (p.ssh.host.empty()) f.fail("ssh.host", "missing");
@@ -249,6 +257,10 @@ JobMeta job_meta_from_json(const json::value& v, const std::string& source) {
         m.profile.name = p->string("name");
         m.profile.samples = read_count(*p, "samples");
         m.profile.interval_seconds = p->number("interval_seconds", 0);
+        if (m.profile.interval_seconds != 0)
+            if (auto why =
+                    limits::out_of_range(m.profile.interval_seconds, limits::kImportInterval))
+                p->fail("interval_seconds", *why);
     }
     if (const auto c = f.optional_object("collection")) {
         m.collection.started_at = read_time(*c, "started_at");

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,14 @@ struct JobRequest {
     double command_timeout_seconds = 120;
     double give_up_seconds = 3600;
 };
+
+// A number of the request outside its range (format/value_limits.hpp): the
+// field as JSON-RPC names it ("interval") and why, with the range.
+struct RequestProblem {
+    std::string field;
+    std::string why;
+    std::string option() const;  // the CLI option: "--interval", "--rearm-every"
+};
+std::optional<RequestProblem> check_job_request(const JobRequest& r);
 
 }  // namespace vscsi

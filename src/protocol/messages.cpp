@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "format/json_fields.hpp"
+#include "format/value_limits.hpp"
 #include "job/json_values.hpp"
 
 namespace vscsi::protocol {
@@ -78,9 +79,8 @@ StartJob tag_invoke(json::value_to_tag<StartJob>, const json::value& v) {
     if (j.vms.empty()) f.fail("vms", "name at least one VM (display name or worldGroupID)");
     j.disks = f.strings("disks");
     j.profile = f.string("profile");
+    // Checked against its range before any conversion (1e30 samples would not fit).
     const auto samples = f.number("samples", 0);
-    if (!(samples >= 0 && samples <= 1e7)) f.fail("samples", "must be between 1 and 10000000");
-    j.samples = static_cast<std::uint64_t>(samples);
     j.interval_seconds = f.number("interval", 0);
     j.name = f.string("name");
     j.tags = string_map(f, "tags");
@@ -89,6 +89,9 @@ StartJob tag_invoke(json::value_to_tag<StartJob>, const json::value& v) {
     j.give_up_seconds = f.number("give_up_after", j.give_up_seconds);
     if (const auto s = f.optional_object("ssh")) x.ssh = host::ssh_params_from_json(*s);
     x.ssh.host = f.string("host", true);
+    if (auto why = limits::out_of_range(samples, limits::kSamples)) f.fail("samples", *why);
+    j.samples = static_cast<std::uint64_t>(samples);
+    if (auto bad = check_job_request(j)) f.fail(bad->field, bad->why);
     return x;
 }
 

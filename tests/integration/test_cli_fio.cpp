@@ -204,3 +204,54 @@ TEST_CASE("bad input: clear errors with file and line, stable exit codes, nothin
         CHECK_THAT(r.out, Catch::Contains("\"version\""));
     }
 }
+
+TEST_CASE("numbers outside their range are refused with the range, and leave nothing",
+          "[cli][limits]") {
+    ScratchDir tmp;
+    const auto data = tmp.path() / "data";
+    const auto csv = fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv";
+    const auto vscsi = vscsi_bin() + " --data-dir " + shell_quote(data) + " ";
+    for (const std::string interval : {"1e300", "inf", "1e-9", "-5"}) {
+        const auto r =
+            run(vscsi + "import " + shell_quote(csv) + " --name x --interval " + interval);
+        INFO(interval << ": " << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("0.001 to 31622400 s"));
+    }
+    CHECK_FALSE(std::filesystem::exists(data / "jobs" / "x"));
+    if (std::filesystem::exists(data / "jobs"))
+        CHECK(std::filesystem::is_empty(data / "jobs"));  // no staging directory either
+    const auto job = vscsi + "job start --host sim:demo --vm sql-prod-01 --foreground ";
+    struct Case {
+        std::string args, says;
+    };
+    for (const auto& c : std::vector<Case>{
+             {"--samples 3 --interval 1e300", "--interval 1e+300 is out of range: 1 to 86400 s"},
+             {"--samples 3 --interval inf", "--interval inf is not a finite number"},
+             {"--samples 3 --interval 0.5", "--interval 0.5 is out of range: 1 to 86400 s"},
+             {"--samples 999999999999 --interval 5",
+              "--samples 999999999999 is out of range: 1 to 10000000"},
+             {"--samples 2.5 --interval 5", "--samples 2.5 is not a whole number"},
+             {"--samples 3 --interval 5 --port 99999", "--port 99999 is out of range: 1 to 65535"},
+             {"--samples 3 --interval 5 --give-up-after 0",
+              "--give-up-after 0 is out of range: 1 to 2678400 s"},
+         }) {
+        const auto r = run(job + c.args);
+        INFO(c.args << ": " << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains(c.says));
+    }
+    CHECK(run(vscsi_bin() + " analyze " + shell_quote(example_job()) +
+              " --runtime 0 --output-dir " + shell_quote(tmp.path() / "o"))
+              .exit_code == 2);
+    // An empty name is refused, not replaced by a generated one.
+    for (const std::string& cmd :
+         {"import " + shell_quote(csv) + " --name ''",
+          std::string("job start --host sim:demo --vm sql-prod-01 "
+                      "--samples 2 --interval 1 --foreground --name ''")}) {
+        const auto r = run(vscsi + cmd);
+        INFO(cmd);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("--name is empty"));
+    }
+}

@@ -54,8 +54,17 @@ TEST_CASE("a bad config names the file, the line and the key", "[config]") {
     };
     const Case cases[] = {
         {"[ssh]\nusr = root\n", 2, "usr", "unknown key in [ssh]"},
-        {"[ssh]\nport = twenty\n", 2, "port", "not a whole number"},
-        {"\n\n[job]\nrearm-every = -5\n", 4, "rearm-every", "seconds > 0"},
+        {"[ssh]\nport = twenty\n", 2, "port", "'twenty' is not a number: give 1 to 65535"},
+        // Ranges (format/value_limits.hpp), checked before any conversion.
+        {"[ssh]\nport = 1e30\n", 2, "port", "1e+30 is out of range: 1 to 65535"},
+        {"[ssh]\nport = 99999999999\n", 2, "port", "99999999999 is out of range: 1 to 65535"},
+        {"[ssh]\nport = 22.5\n", 2, "port", "not a whole number"},
+        {"[ssh]\nconnect-timeout = 0\n", 2, "connect-timeout", "out of range: 1 to 3600 s"},
+        {"[profile.x]\ninterval = inf\n", 2, "interval", "not a finite number"},
+        {"[profile.x]\ninterval = 1e300\n", 2, "interval", "out of range: 1 to 86400 s"},
+        {"[profile.x]\nsamples = 1e30\n", 2, "samples", "out of range: 1 to 10000000"},
+        {"[analysis]\nruntime = 0\n", 2, "runtime", "out of range: 1 to 2678400 s"},
+        {"\n\n[job]\nrearm-every = -5\n", 4, "rearm-every", "-5 is out of range: 1 to 2678400 s"},
         {"[daemon]\nstop-jobs-on-exit = maybe\n", 2, "stop-jobs-on-exit", "true or false"},
         {"[cluster]\n", 1, "cluster", "unknown section"},
         {"[ssh\n", 1, "", "section header"},

@@ -311,9 +311,15 @@ TEST_CASE("typed requests: JSON written once, bad fields named, secrets only whe
     CHECK(field_error(R"({"host":"h"})") ==
           "params.vms: name at least one VM (display name or worldGroupID)");
     CHECK(field_error(R"({"host":"h","vms":["a"],"samples":1e30})") ==
-          "params.samples: must be between 1 and 10000000");
+          "params.samples: 1e+30 is out of range: 1 to 10000000");
+    CHECK(field_error(R"({"host":"h","vms":["a"],"samples":3,"interval":1e300})") ==
+          "params.interval: 1e+300 is out of range: 1 to 86400 s");
+    CHECK(field_error(R"({"host":"h","vms":["a"],"samples":3,"interval":1e-9})") ==
+          "params.interval: 1e-09 is out of range: 1 to 86400 s");
+    CHECK(field_error(R"({"host":"h","vms":["a"],"samples":3,"interval":5,"give_up_after":0})") ==
+          "params.give_up_after: 0 is out of range: 1 to 2678400 s");
     CHECK(field_error(R"({"host":"h","vms":["a"],"ssh":{"port":70000}})") ==
-          "params.ssh.port: not a port number (1-65535, 0 for the default)");
+          "params.ssh.port: 70000 is out of range: 1 to 65535 (or 0 for the default)");
     CHECK(field_error(R"({"vms":["a"]})") == "params.host: missing");
     CHECK(field_error(R"({"host":"h","vms":["a"],"tags":{"k":1}})") ==
           "params.tags.k: must be a string");

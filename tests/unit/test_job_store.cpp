@@ -288,6 +288,16 @@ TEST_CASE("the resume plan round-trips through job.json without the password", "
     CHECK_THAT(bad.plan_error,
                Catch::Contains("/data/jobs/j/job.json") && Catch::Contains("plan.interval_ms"));
     CHECK_THAT(serialize_job_meta(bad), Catch::Contains("\"soon\""));  // kept as found
+
+    // Numbers beyond their range never reach arithmetic (issue 14).
+    auto huge = text;
+    huge.replace(huge.find("\"interval_ms\": 60000"), 20, "\"interval_ms\": 9e18");
+    CHECK_THAT(parse_job_meta(huge, "job.json").plan_error,
+               Catch::Contains("plan.interval_ms") && Catch::Contains("out of range"));
+    auto many = text;
+    many.replace(many.find("\"samples\": 30,"), 14, "\"samples\": 1e30,");
+    const auto m2 = parse_job_meta(many, "job.json");
+    CHECK_THAT(m2.plan_error, Catch::Contains("plan.samples") && Catch::Contains("64-bit range"));
 }
 
 TEST_CASE("a schema-1 job written by the previous release reads into the typed fields",
