@@ -11,6 +11,7 @@
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
 #include "format/parse_error.hpp"
+#include "format/printable_text.hpp"
 #include "job/job_dir.hpp"
 #include "protocol/json_rpc.hpp"
 #include "util/error.hpp"
@@ -127,7 +128,8 @@ std::string error_name(int code) {
                                          : "failure";
 }
 
-void report_error(bool json, int code, const std::string& kind, const std::string& message) {
+void report_error(bool json, int code, const std::string& kind, const std::string& raw) {
+    const auto message = printable(raw, true);
     std::fflush(stdout);
     std::cerr << "vscsi: " << message << "\n";
     if (json)

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "format/printable_text.hpp"
+
 namespace vscsi::text {
 
 inline std::string_view trim(std::string_view s) {
@@ -52,11 +54,12 @@ bool parse_int(std::string_view s, Int& value) {
     return ec == std::errc{} && p == s.data() + s.size();
 }
 
-// A short, quoted rendering of offending text for error messages.
+// A short, quoted rendering of offending text for error messages; bytes that
+// are not printable UTF-8 (a binary file, escape sequences) as \xNN.
 inline std::string excerpt(std::string_view s) {
     constexpr std::size_t kMax = 60;
     std::string r = "'";
-    r += s.size() > kMax ? std::string(s.substr(0, kMax)) + "..." : std::string(s);
+    r += s.size() > kMax ? printable(s.substr(0, kMax)) + "..." : printable(s);
     r += "'";
     return r;
 }

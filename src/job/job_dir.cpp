@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "format/printable_text.hpp"
 #include "format/text_lines.hpp"
 #include "util/file_io.hpp"
 
@@ -95,7 +96,9 @@ Result<void> check_job_name(const std::string& name) {
     for (char c : name) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-        if (!ok) return bad(fmt::format("the job name '{}' has '{}'", name, c));
+        if (!ok)
+            return bad(fmt::format("the job name '{}' has a character that is not allowed",
+                                   printable(name)));
     }
     return {};
 }

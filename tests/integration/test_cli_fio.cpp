@@ -254,4 +254,16 @@ TEST_CASE("numbers outside their range are refused with the range, and leave not
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.err, Catch::Contains("--name is empty"));
     }
+    // Messages carry valid UTF-8 as it is and escape the rest (terminal escapes too).
+    const auto uml = run(vscsi + "import " + shell_quote(csv) +
+                         " --name j\xC3\xB6"
+                         "b");
+    CHECK(uml.exit_code == 2);
+    CHECK_THAT(uml.err, Catch::Contains("'j\xC3\xB6"
+                                        "b'"));
+    write_text(tmp.path() / "evil.csv", "\x1B[31mevil\xFF\n");
+    const auto evil = run(vscsi + "import " + shell_quote(tmp.path() / "evil.csv"));
+    CHECK(evil.exit_code == 5);
+    CHECK_THAT(evil.err, Catch::Contains("found '\\x1B[31mevil\\xFF'"));
+    CHECK(evil.err.find('\x1B') == std::string::npos);
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures.hpp"
+#include "format/printable_text.hpp"
 #include "format/vscsistats_csv.hpp"
 
 using namespace vscsi;
@@ -213,4 +214,23 @@ TEST_CASE("error line numbers account for an offset into a larger file", "[forma
     opt.first_line = 10;
     const auto e = test::parse_failure(parse_vscsistats_csv("garbage\n", out, opt));
     CHECK(e.line == 10);
+}
+
+TEST_CASE("messages show bytes that are not printable UTF-8 as \\xNN", "[format][printable]") {
+    CHECK(printable("j\xC3\xB6"
+                    "b") ==
+          "j\xC3\xB6"
+          "b");                                         // valid UTF-8 stays
+    CHECK(printable("j\xC3") == "j\\xC3");              // a lone lead byte
+    CHECK(printable("\x1B[31mred") == "\\x1B[31mred");  // terminal escape
+    CHECK(printable("\xC2\x9B"
+                    "2J") == "\\xC2\\x9B2J");  // C1 CSI
+    CHECK(printable("a\nb") == "a\\x0Ab");
+    CHECK(printable("a\nb", true) == "a\nb");
+    CHECK(printable("\xED\xA0\x80") == "\\xED\\xA0\\x80");  // a UTF-16 surrogate
+    // A binary "CSV" is quoted safely in the parse error.
+    VscsiStatsOutput out;
+    const auto e =
+        test::parse_failure(parse_vscsistats_csv("\x1B]0;pwned\x07\xFF\xFE", out, {"bin.csv"}));
+    CHECK_THAT(e.reason, Catch::Contains("'\\x1B]0;pwned\\x07\\xFF\\xFE'"));
 }
