@@ -65,9 +65,10 @@ class World:
     def __init__(self, vscsi, root):
         self.vscsi = vscsi
         self.rt = os.path.join(root, "rt")
-        self.data = os.path.join(root, "data")
+        # The default data directory ($XDG_DATA_HOME/vscsi): its daemon listens on vscsi.sock.
+        self.data = os.path.join(root, "vscsi")
         os.makedirs(self.rt, mode=0o700, exist_ok=True)
-        self.env = dict(os.environ, XDG_RUNTIME_DIR=self.rt)
+        self.env = dict(os.environ, XDG_RUNTIME_DIR=self.rt, XDG_DATA_HOME=root)
         self.socket = os.path.join(self.rt, "vscsi", "vscsi.sock")
 
     def cli(self, *args, check=True):

@@ -15,14 +15,18 @@
 #include <thread>
 
 #include "daemon/socket_path.hpp"
+#include "job/job_dir.hpp"
 #include "protocol/json_rpc.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/methods.hpp"
 #include "util/file_io.hpp"
 
 namespace vscsi {
 namespace json = boost::json;
 
 std::filesystem::path socket_path_for(const CommandContext& ctx) {
-    return ctx.socket.empty() ? daemon::default_socket_path() : ctx.socket;
+    return ctx.socket.empty() ? daemon::socket_path_for_data_dir(ctx.data_dir, default_data_dir())
+                              : ctx.socket;
 }
 
 namespace {
@@ -90,6 +94,26 @@ void start_daemon(const CommandContext& ctx, const std::vector<std::string>& ser
 
 DaemonClient DaemonClient::connect(const CommandContext& ctx,
                                    const std::vector<std::string>& serve_args) {
+    auto c = connect_any(ctx, serve_args);
+    c.check_data_dir(ctx);
+    return c;
+}
+
+void DaemonClient::check_data_dir(const CommandContext& ctx) {
+    // A daemon serves one data directory: another one's would create and list
+    // jobs where this command was not asked to look.
+    const auto st =
+        request<protocol::DaemonStatus>(protocol::method::daemon_status, protocol::Empty{}, 30);
+    if (daemon::same_data_dir(st.data_dir, ctx.data_dir)) return;
+    throw DaemonUnreachable(fmt::format(
+        "the vscsi daemon on {} serves the data directory {}, not {}: give the socket of "
+        "{}'s daemon (--socket), or leave --socket out and vscsi uses (or starts) that "
+        "directory's own daemon",
+        st.socket, st.data_dir, ctx.data_dir.string(), ctx.data_dir.string()));
+}
+
+DaemonClient DaemonClient::connect_any(const CommandContext& ctx,
+                                       const std::vector<std::string>& serve_args) {
     const auto path = socket_path_for(ctx);
     int err = 0;
     if (int fd = try_connect(path, err); fd >= 0) return DaemonClient(fd);

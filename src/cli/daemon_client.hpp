@@ -60,6 +60,9 @@ class DaemonClient {
 
   private:
     explicit DaemonClient(int fd) : fd_(fd) {}
+    static DaemonClient connect_any(const CommandContext& ctx,
+                                    const std::vector<std::string>& serve_args);
+    void check_data_dir(const CommandContext& ctx);
     static DaemonError unreadable_answer(std::string_view method, const std::string& why);
     int fd_ = -1;
     std::string buffer_;

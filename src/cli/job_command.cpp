@@ -380,8 +380,11 @@ int run_job_delete(const CommandContext& ctx) {
             return exit_code::failure;
         }
     }
+    // A fresh connection: the daemon closes one idle longer than its idle timeout (30 s),
+    // and the question may have taken longer.
+    auto fresh = DaemonClient::connect(ctx);
     const auto r =
-        client.request<protocol::Deleted>(protocol::method::job_delete, protocol::JobRef{job});
+        fresh.request<protocol::Deleted>(protocol::method::job_delete, protocol::JobRef{job});
     if (ctx.json)
         print_json(json::value_from(r));
     else

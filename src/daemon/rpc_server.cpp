@@ -4,10 +4,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -96,19 +98,47 @@ asio::awaitable<void> RpcServer::serve_client(local::socket sock) {
         co_await write_line(sock, out);
         co_return;
     }
+    const auto waiting_list = waiting_;  // outlives the server if need be, like the count
     if (*clients_ > limits_.max_clients) {
-        out = encode_error(nullptr, {rpc_code::rate_limited,
-                                     fmt::format("too many clients (more than {}): retry shortly",
-                                                 limits_.max_clients)});
-        co_await write_line(sock, out);
-        co_return;
+        // Room for a client that talks: the one idle longest goes.
+        auto oldest = std::find_if(waiting_list->begin(), waiting_list->end(),
+                                   [](const Waiting& w) { return w.sock != nullptr; });
+        if (oldest == waiting_list->end()) {
+            out =
+                encode_error(nullptr, {rpc_code::rate_limited,
+                                       fmt::format("too many clients (more than {}): retry shortly",
+                                                   limits_.max_clients)});
+            co_await write_line(sock, out);
+            co_return;
+        }
+        log(LogLevel::notice, "{} clients: closing the one idle longest to make room",
+            *clients_ - 1);
+        boost::system::error_code ignored;
+        oldest->sock->close(ignored);
+        oldest->sock = nullptr;
     }
     RateLimiter limiter(limits_.requests_per_second, limits_.burst);
     std::string buffer;
+    asio::steady_timer idle(sock.get_executor());
+    // The timer's handler may run after this frame is gone: it reaches the
+    // socket only through this token, destroyed before the socket.
+    auto token = std::make_shared<local::socket*>(&sock);
     for (;;) {
+        const auto waiting =
+            waiting_list->insert(waiting_list->end(), {std::chrono::steady_clock::now(), &sock});
+        idle.expires_after(limits_.idle_timeout);
+        idle.async_wait([weak = std::weak_ptr(token)](boost::system::error_code ec) {
+            if (ec) return;
+            if (auto s = weak.lock()) {
+                boost::system::error_code ignored;
+                (*s)->close(ignored);  // ends the pending read: no request in time
+            }
+        });
         auto [ec, n] = co_await asio::async_read_until(
             sock, asio::dynamic_buffer(buffer, limits_.max_request_bytes), '\n',
             asio::as_tuple(asio::use_awaitable));
+        idle.cancel();
+        waiting_list->erase(waiting);
         if (ec == asio::error::not_found) {  // no newline within the limit
             out = encode_error(
                 nullptr, {rpc_code::invalid_request,

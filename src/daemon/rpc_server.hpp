@@ -7,7 +7,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <functional>
+#include <list>
 #include <memory>
 
 #include "protocol/json_rpc.hpp"
@@ -22,6 +24,10 @@ struct RpcLimits {
     double requests_per_second = 200;
     double burst = 400;
     std::size_t max_clients = 256;
+    // A client that sends no complete request for this long is disconnected
+    // (half a line included); when all places are taken, the longest-idle
+    // client makes room for a new one.
+    std::chrono::milliseconds idle_timeout{30'000};
 };
 
 class RpcServer {
@@ -45,6 +51,13 @@ class RpcServer {
     RpcLimits limits_;
     // Shared with the client coroutines: their frames may outlive the server at exit.
     std::shared_ptr<std::size_t> clients_ = std::make_shared<std::size_t>(0);
+    // Clients waiting for their next request, oldest first; an evicted one's
+    // socket is set to null (its coroutine removes the entry).
+    struct Waiting {
+        std::chrono::steady_clock::time_point since;
+        boost::asio::local::stream_protocol::socket* sock;
+    };
+    std::shared_ptr<std::list<Waiting>> waiting_ = std::make_shared<std::list<Waiting>>();
 };
 
 }  // namespace vscsi::daemon

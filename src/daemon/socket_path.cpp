@@ -18,6 +18,31 @@ std::filesystem::path default_socket_path() {
     return std::filesystem::path(fmt::format("/tmp/vscsi-{}", ::geteuid())) / "vscsi.sock";
 }
 
+namespace {
+std::filesystem::path absolute_form(const std::filesystem::path& p) {
+    std::error_code ec;
+    auto c = std::filesystem::weakly_canonical(std::filesystem::absolute(p, ec), ec);
+    return ec ? p.lexically_normal() : c;
+}
+}  // namespace
+
+bool same_data_dir(const std::filesystem::path& a, const std::filesystem::path& b) {
+    return absolute_form(a) == absolute_form(b);
+}
+
+std::filesystem::path socket_path_for_data_dir(const std::filesystem::path& data_dir,
+                                               const std::filesystem::path& default_data_dir) {
+    const auto def = default_socket_path();
+    if (same_data_dir(data_dir, default_data_dir)) return def;
+    // FNV-1a: stable across runs and builds (std::hash is not promised to be).
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : absolute_form(data_dir).string()) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return def.parent_path() / fmt::format("vscsi-{:012x}.sock", h & 0xFFFFFFFFFFFFULL);
+}
+
 Result<void> prepare_socket_dir(const std::filesystem::path& dir) {
     auto failed = [&](std::string what, std::string next) {
         return Error{ErrorKind::failure, fmt::format("{}: {}", what, std::strerror(errno)),

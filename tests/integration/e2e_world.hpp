@@ -35,7 +35,9 @@ void eventually(Condition done, const std::string& what,
 struct World {
     ScratchDir tmp;
     std::filesystem::path rt = tmp.path() / "rt";
-    std::filesystem::path data = tmp.path() / "data";
+    // The user's default data directory ($XDG_DATA_HOME/vscsi): its daemon
+    // listens on RT/vscsi/vscsi.sock (another directory's on a socket of its own).
+    std::filesystem::path data = tmp.path() / "vscsi";
 
     World() {
         std::filesystem::create_directories(rt);
@@ -49,7 +51,8 @@ struct World {
     World& operator=(const World&) = delete;
 
     std::string vscsi(const std::string& args) const {
-        return "env XDG_RUNTIME_DIR=" + shell_quote(rt) + " " + vscsi_bin() + " --data-dir " +
+        return "env XDG_RUNTIME_DIR=" + shell_quote(rt) +
+               " XDG_DATA_HOME=" + shell_quote(tmp.path()) + " " + vscsi_bin() + " --data-dir " +
                shell_quote(data) + " " + args;
     }
     std::filesystem::path socket() const { return rt / "vscsi" / "vscsi.sock"; }

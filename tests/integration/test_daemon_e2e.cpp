@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <map>
 #include <random>
 #include <thread>
@@ -661,7 +662,42 @@ TEST_CASE(
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out).at("pid").to_number<long>() == pid);
-    CHECK_FALSE(std::filesystem::exists(other_rt / "vscsi" / "vscsi.sock"));
+    CHECK_FALSE(std::filesystem::exists(other_rt / "vscsi"));  // no second daemon
+}
+
+TEST_CASE("two data directories, two daemons: a client never uses another directory's daemon",
+          "[daemon]") {
+    World w;
+    w.call_json("job list");  // the daemon of w.data
+    const auto a_pid = w.daemon_pid();
+    REQUIRE(a_pid > 0);
+    const auto b = w.tmp.path() / "b-data";
+    auto in_b = [&](const std::string& args) {
+        return "env XDG_RUNTIME_DIR=" + shell_quote(w.rt) +
+               " XDG_DATA_HOME=" + shell_quote(w.tmp.path()) + " " + vscsi_bin() + " --data-dir " +
+               shell_quote(b) + " " + args;
+    };
+    struct StopB {
+        std::function<void()> f;
+        ~StopB() { f(); }
+    } stop_b{[&] { run(in_b("--no-autostart daemon stop")); }};
+    const auto started =
+        run(in_b("job start --host sim:demo --vm sql-prod-01 --samples 2 "
+                 "--interval 1 --name in-b"));
+    INFO(started.out << started.err);
+    REQUIRE(started.exit_code == 0);
+    CHECK(std::filesystem::exists(b / "jobs" / "in-b"));
+    CHECK_FALSE(std::filesystem::exists(w.data / "jobs" / "in-b"));
+    CHECK_THAT(run(in_b("job list")).out, Catch::Contains("in-b"));
+    CHECK(run(w.vscsi("job list")).out.find("in-b") == std::string::npos);
+    const auto st = json::parse(run(in_b("--json daemon status")).out).as_object();
+    CHECK(st.at("data_dir").as_string() == b.string());
+    CHECK(st.at("pid").to_number<long>() != a_pid);
+    CHECK(st.at("socket").as_string() != w.socket().string());
+    // Pointed at A's daemon explicitly: refused, naming both directories.
+    const auto wrong = run(in_b("--socket " + shell_quote(w.socket()) + " job list"));
+    CHECK(wrong.exit_code == 4);
+    CHECK_THAT(wrong.err, Catch::Contains(w.data.string()) && Catch::Contains(b.string()));
 }
 
 TEST_CASE("serve --stop-jobs-on-exit: SIGTERM stops every job's collections on its host",

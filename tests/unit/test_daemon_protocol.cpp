@@ -1,14 +1,21 @@
 // The daemon's pure pieces: JSON-RPC codec, rate limiter, systemd environment,
 // log lines, Prometheus text, job status text.
+#include <sys/socket.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <map>
+#include <thread>
 
 #include "cli/job_status_text.hpp"
 #include "daemon/job_index.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_text.hpp"
 #include "daemon/rate_limiter.hpp"
+#include "daemon/rpc_server.hpp"
 #include "daemon/systemd.hpp"
 #include "fixtures.hpp"
 #include "job/job_dir.hpp"
@@ -379,4 +386,73 @@ TEST_CASE("one password-file reader: first line, path kept, errors name the file
     REQUIRE_FALSE(missing.has_value());
     CHECK_THAT(missing.error().message(), Catch::Contains("nope"));
     CHECK(q.password.empty());
+}
+
+TEST_CASE("idle clients are disconnected and make room for clients that talk", "[daemon][rpc]") {
+    namespace asio = boost::asio;
+    using local = asio::local::stream_protocol;
+    using namespace std::chrono_literals;
+    ScratchDir tmp;
+    const auto path = (tmp.path() / "rpc.sock").string();
+    asio::io_context io;
+    RpcLimits limits;
+    limits.max_clients = 3;
+    limits.idle_timeout = 400ms;
+    RpcServer server(
+        local::acceptor(io, local::endpoint(path)),
+        [](const RpcRequest&) -> asio::awaitable<json::value> { co_return json::value("pong"); },
+        limits);
+    server.start();
+    struct Loop {
+        asio::io_context& io;
+        std::thread t{[this] { io.run(); }};
+        ~Loop() {
+            io.stop();
+            t.join();
+        }
+    } loop{io};
+    asio::io_context cio;
+    auto connect = [&] {
+        local::socket s(cio);
+        s.connect(local::endpoint(path));
+        const timeval tv{3, 0};  // a broken server fails the test instead of hanging it
+        ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        return s;
+    };
+    auto send = [](local::socket& s, const std::string& text) {
+        boost::system::error_code ec;
+        asio::write(s, asio::buffer(text), ec);
+        return ec ? "error: " + ec.message() : std::string("sent");
+    };
+    auto read_line = [](local::socket& s) {
+        std::string buf;
+        boost::system::error_code ec;
+        asio::read_until(s, asio::dynamic_buffer(buf), '\n', ec);
+        return ec ? std::string("error: ") + ec.message() : buf;
+    };
+    std::vector<local::socket> idle;
+    for (int i = 0; i < 3; ++i) {
+        idle.push_back(connect());
+        std::this_thread::sleep_for(20ms);  // oldest first
+    }
+    // A fourth client that talks is served; the client idle longest made room.
+    auto talker = connect();
+    CHECK(send(talker, R"({"jsonrpc":"2.0","id":1,"method":"x"})"
+                       "\n") == "sent");
+    CHECK_THAT(read_line(talker), Catch::Contains("pong"));
+    CHECK_THAT(read_line(idle[0]), Catch::Contains("End of file"));
+    // Half a line is not a request: the client is closed after the idle timeout.
+    auto half = connect();
+    CHECK(send(half, R"({"jsonrpc":"2.0")") == "sent");
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK_THAT(read_line(half), Catch::Contains("End of file"));
+    CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+    // A client that keeps talking is not idle (600 ms here against a 400 ms timeout).
+    auto chatty = connect();
+    for (int i = 0; i < 3; ++i) {
+        std::this_thread::sleep_for(200ms);
+        CHECK(send(chatty, R"({"jsonrpc":"2.0","id":2,"method":"x"})"
+                           "\n") == "sent");
+        CHECK_THAT(read_line(chatty), Catch::Contains("pong"));
+    }
 }
