@@ -54,7 +54,8 @@ def make_host(root, sim, name, vms, disks_per_vm):
         f"AuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
         f"UsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\nMaxSessions 1000\n"
         f"MaxStartups 1000:30:2000\nLogLevel QUIET\n"
-        f"SetEnv PATH={d}/bin:/usr/bin:/bin VSCSI_SIM_DIR={d}/sim\n")
+        # SHLVL=1: bash skips ~/.bashrc (its pyenv hooks serialise on a lock; TOOLCHAIN-NOTES 6)
+        f"SetEnv SHLVL=1 PATH={d}/bin:/usr/bin:/bin VSCSI_SIM_DIR={d}/sim\n")
     if os.geteuid() == 0:
         os.makedirs("/run/sshd", exist_ok=True)
     proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", cfg])

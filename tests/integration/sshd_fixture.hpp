@@ -91,7 +91,9 @@ class SshdFixture {
                            "no\nStrictModes no\n"
                            "PermitRootLogin prohibit-password\nMaxSessions 200\nMaxStartups "
                            "200\nLogLevel QUIET\n"
-                           "SetEnv PATH=" +
+                           // SHLVL=1: bash starts at level 2 and skips ~/.bashrc, whose
+                           // pyenv hooks serialise on a lock (TOOLCHAIN-NOTES section 6).
+                           "SetEnv SHLVL=1 PATH=" +
                            (root_ / "bin").string() +
                            ":/usr/bin:/bin VSCSI_SIM_DIR=" + sim_dir_.string() + "\n");
             launch();

@@ -87,9 +87,10 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
         }
         for (auto& pr : prints) out.push_back(std::move(pr));
         out.push_back(co_await conn->exec("echo to-stderr >&2; exit 3", std::chrono::seconds(10)));
+        out.push_back(co_await conn->exec("echo $SHLVL", std::chrono::seconds(10)));
         co_return out;
     });
-    REQUIRE(results.size() == 23);
+    REQUIRE(results.size() == 24);
     INFO(why(results[0]));
     REQUIRE(results[0].has_value());
     CHECK(results[0]->exit_status == 0);
@@ -108,6 +109,10 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
     }
     CHECK(results[22]->exit_status == 3);
     CHECK(results[22]->err == "to-stderr\n");
+    // The login shell did not read the account's ~/.bashrc (level >= 2): the
+    // tests do not depend on the machine's shell startup files.
+    REQUIRE(results[23].has_value());
+    CHECK(std::stoi(results[23]->out) >= 2);
     CHECK_THAT(read_text(sshd.dir() / "known_hosts"),
                Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
 }
