@@ -12,7 +12,8 @@ packages=(g++ pkgconf meson ninja-build
           curl prometheus  # curl and promtool (from prometheus) check the metrics endpoint in tests
           gnuplot-nox fonts-dejavu-core  # charts (analyze --visualize/--report, compare --report)
           chromium python3  # tests load the HTML reports in headless Chromium
-          clang-format)  # the style test (tools/check_format.sh)
+          clang-format  # the style test (tools/check_format.sh)
+          clang libclang-rt-dev)  # libFuzzer targets (fuzz/run.sh, the fuzz_smoke test)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,7 +3,7 @@
 # Fix with: clang-format -i FILE (or every file: tools/check_format.sh --fix).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(find src tests bench tools -name '*.cpp' -o -name '*.hpp' | sort)
+mapfile -t files < <(find src tests bench tools fuzz -name '*.cpp' -o -name '*.hpp' | sort)
 if [ "${1:-}" = --fix ]; then
     clang-format -i "${files[@]}"
     exit 0
