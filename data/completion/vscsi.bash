@@ -36,7 +36,7 @@ _vscsi() {
     case "$cmd" in
         job)
             if [ -z "$sub" ]; then
-                COMPREPLY=($(compgen -W "start status stop list delete cleanup" -- "$cur"))
+                COMPREPLY=($(compgen -W "start status stop resume list delete cleanup" -- "$cur"))
                 return
             fi
             case "$sub" in
@@ -47,7 +47,7 @@ _vscsi() {
                 status) COMPREPLY=($(compgen -W "--follow $(_vscsi_jobs)" -- "$cur")) ;;
                 list) COMPREPLY=($(compgen -W "--status --host --tag" -- "$cur")) ;;
                 delete) COMPREPLY=($(compgen -W "--force $(_vscsi_jobs)" -- "$cur")) ;;
-                stop|cleanup) COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur")) ;;
+                stop|resume|cleanup) COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur")) ;;
             esac ;;
         daemon) [ -z "$sub" ] && COMPREPLY=($(compgen -W "status stop" -- "$cur")) ;;
         serve) COMPREPLY=($(compgen -W "--metrics-listen --stop-jobs-on-exit" -- "$cur")) ;;

@@ -323,6 +323,31 @@ int run_job_stop(const CommandContext& ctx) {
     return exit_code::ok;
 }
 
+int run_job_resume(const CommandContext& ctx) {
+    std::string job;
+    po::options_description desc("job resume options");
+    po::variables_map vm;
+    if (job_argument(ctx,
+                     "Usage: vscsi job resume JOB\n\nContinues a failed or stopped job (e.g. one "
+                     "that gave up on a full disk) for the samples it still lacks, from now on; "
+                     "vscsiStats is started again and the first new sample is marked as after a "
+                     "gap.",
+                     desc, vm, job)
+            .empty())
+        return exit_code::ok;
+    auto client = DaemonClient::connect(ctx);
+    const auto st =
+        client.request<protocol::JobView>(protocol::method::job_resume, protocol::JobRef{job});
+    if (ctx.json)
+        print_json(json::value_from(st));
+    else
+        std::cout << fmt::format(
+            "Resumed job '{}': {} of {} samples on disk\nFollow it: vscsi "
+            "job status {} --follow\n",
+            job, st.samples_collected, st.samples_expected, job);
+    return exit_code::ok;
+}
+
 int run_job_list(const CommandContext& ctx) {
     std::vector<std::string> statuses, tags;
     std::string host;
@@ -427,18 +452,20 @@ int run_job_cleanup(const CommandContext& ctx) {
 int run_job(const CommandContext& ctx) {
     if (ctx.args.empty())
         throw UsageError(
-            "usage: vscsi job start|status|stop|list|delete|cleanup ... (see `vscsi --help`)");
+            "usage: vscsi job start|status|stop|resume|list|delete|cleanup ... (see `vscsi "
+            "--help`)");
     CommandContext sub = ctx;
     const auto what = sub.args.front();
     sub.args.erase(sub.args.begin());
     if (what == "start") return run_job_start(sub);
     if (what == "status") return run_job_status(sub);
     if (what == "stop") return run_job_stop(sub);
+    if (what == "resume") return run_job_resume(sub);
     if (what == "list") return run_job_list(sub);
     if (what == "delete") return run_job_delete(sub);
     if (what == "cleanup") return run_job_cleanup(sub);
     throw UsageError(fmt::format(
-        "unknown job command '{}': start, status, stop, list, delete or cleanup", what));
+        "unknown job command '{}': start, status, stop, resume, list, delete or cleanup", what));
 }
 
 }  // namespace vscsi

@@ -322,6 +322,12 @@ Action CollectorFsm::finish_printing(TimePoint now) {
 }
 
 Action CollectorFsm::sample_written(TimePoint now, const Result<void>& written) {
+    if (written && disk_full_since_) {
+        note_error(fmt::format("{}: sample {} written: the data directory has space again",
+                               format_iso8601(now), progress_.samples_written + 1));
+        disk_full_since_.reset();
+        backoff_ = config_.backoff_initial;
+    }
     if (!written) {
         note_error(fmt::format("cannot write sample {}: {}", progress_.samples_written + 1,
                                written.error().message()));
@@ -331,6 +337,31 @@ Action CollectorFsm::sample_written(TimePoint now, const Result<void>& written) 
     phase_ = Phase::progress;
     (void)now;
     return persist();
+}
+
+Action CollectorFsm::sample_not_written_no_space(TimePoint now, const std::string& why,
+                                                 Sample sample) {
+    if (phase_ != Phase::writing) return unexpected(now, "sample_not_written_no_space");
+    if (!disk_full_since_) {
+        disk_full_since_ = now;
+        backoff_ = config_.backoff_initial;
+    }
+    if (now - *disk_full_since_ >= config_.give_up_after) {
+        note_error(fmt::format(
+            "cannot write sample {}: {}; gave up after {} s without space", sample.header.seq, why,
+            std::chrono::duration_cast<std::chrono::seconds>(now - *disk_full_since_).count()));
+        return begin_stopping(JobStatus::failed);
+    }
+    const auto wait = backoff_;
+    backoff_ = std::min(backoff_ * 2, config_.backoff_max);
+    note_error(fmt::format(
+        "{}: cannot write sample {}: {}: paused, the sample is kept and written when there is "
+        "space (next try in {} s); vscsiStats keeps counting, so nothing is lost",
+        format_iso8601(now), sample.header.seq, why,
+        std::chrono::duration_cast<std::chrono::seconds>(wait).count()));
+    unwritten_ = std::move(sample);
+    phase_ = Phase::disk_full;
+    return wait_until(now + wait);
 }
 
 Action CollectorFsm::after_sample(TimePoint now) {
@@ -354,6 +385,14 @@ Action CollectorFsm::timer_fired(TimePoint now) {
     if (phase_ == Phase::backoff) {
         phase_ = resume_phase_;
         return exec_current();
+    }
+    if (phase_ == Phase::disk_full) {
+        phase_ = Phase::writing;
+        Action a;
+        a.type = ActionType::write_sample;
+        a.sample = std::move(*unwritten_);
+        unwritten_.reset();
+        return a;
     }
     if (phase_ != Phase::waiting) return unexpected(now, "timer_fired");
     index_ = 0;

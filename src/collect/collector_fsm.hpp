@@ -74,6 +74,11 @@ class CollectorFsm {
     Action command_done(TimePoint now, const host::CommandResult& outcome);
     Action timer_fired(TimePoint now);
     Action sample_written(TimePoint now, const Result<void>& written);
+    // The file system is full (or the quota used up): the job pauses and
+    // retries writing the same sample with backoff, for up to give_up_after;
+    // the collection on the host keeps counting, so the next sample covers the
+    // pause and no I/O is lost.
+    Action sample_not_written_no_space(TimePoint now, const std::string& why, Sample sample);
     // Takes effect at the next event; a driver waiting on a timer fires it early.
     void request_stop() { progress_.stop_requested = true; }
 
@@ -96,6 +101,7 @@ class CollectorFsm {
         stopping,
         final_persist,
         backoff,
+        disk_full,
         done
     };
 
@@ -121,8 +127,10 @@ class CollectorFsm {
     std::size_t index_ = 0;
     std::vector<std::optional<VscsiStatsOutput>> previous_;  // last cumulative print per collection
     std::vector<bool> needs_restart_;
-    std::vector<bool> fresh_start_;  // restarted by us: the next print counts from zero
-    VscsiStatsOutput pending_;       // the sample being assembled
+    std::vector<bool> fresh_start_;    // restarted by us: the next print counts from zero
+    VscsiStatsOutput pending_;         // the sample being assembled
+    std::optional<Sample> unwritten_;  // waiting for space on the data directory's disk
+    std::optional<TimePoint> disk_full_since_;
     bool pending_after_gap_ = false;
     TimePoint anchor_{};      // drift-free schedule: tick k at anchor + k * interval
     TimePoint last_print_{};  // start of the sample being assembled

@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
 
 #include "collect/job_progress.hpp"
 
@@ -59,6 +60,14 @@ asio::awaitable<JobStatus> JobRunner::run() {
             }
             case ActionType::write_sample: {
                 const auto ec = dir_.write_sample(action.sample.header, action.sample.data);
+                if (ec == boost::system::errc::no_space_on_device ||
+                    ec.value() == EDQUOT) {  // a full disk or quota: pause, not fail
+                    const auto why = ec.message();
+                    action =
+                        fsm_.sample_not_written_no_space(now_ms(), why, std::move(action.sample));
+                    persist(now_ms());  // says why; may fail too, job.json is rewritten later
+                    break;
+                }
                 if (!ec && on_sample) on_sample(action.sample);
                 Result<void> written;
                 if (ec)

@@ -138,25 +138,73 @@ std::size_t JobManager::resume_all() {
             log(LogLevel::error, "job {} cannot be resumed: {}", meta->job_id, why);
             continue;
         }
-        for (const auto& w : plan->warnings) log(LogLevel::warning, "job {}: {}", meta->job_id, w);
-        log(LogLevel::notice, "job {}: {} ({} of {} samples on disk)", meta->job_id,
-            plan->collector.finish_now ? "past its end time, finishing" : "resuming",
-            plan->collector.samples_done, plan->collector.samples);
-        auto live =
-            std::make_unique<Live>(Live{dir, std::move(*lock), link_for(plan->ssh), nullptr});
-        // The live histograms start from what is on disk.
-        metrics_.track(meta->job_id, meta->host.hostname);
-        SampleCursor cursor(dir);
-        Sample sample;
-        for (auto r = cursor.next(sample); !r || *r; r = cursor.next(sample))
-            if (r) metrics_.add_sample(meta->job_id, sample);  // unreadable ones: see analyze
-        live->runner = std::make_unique<collect::JobRunner>(ex_, dir, std::move(*meta),
-                                                            std::move(plan->collector), *live->link,
-                                                            plan->command_timeout);
-        launch(std::move(live));
+        relaunch(dir, std::move(*lock), std::move(*meta), std::move(*plan));
         ++n;
     }
     return n;
+}
+
+void JobManager::relaunch(const JobDir& dir, FileLock lock, JobMeta meta, app::Resumption plan) {
+    for (const auto& w : plan.warnings) log(LogLevel::warning, "job {}: {}", meta.job_id, w);
+    log(LogLevel::notice, "job {}: {} ({} of {} samples on disk)", meta.job_id,
+        plan.collector.finish_now ? "past its end time, finishing" : "resuming",
+        plan.collector.samples_done, plan.collector.samples);
+    auto live = std::make_unique<Live>(Live{dir, std::move(lock), link_for(plan.ssh), nullptr});
+    // The live histograms start from what is on disk.
+    metrics_.track(meta.job_id, meta.host.hostname);
+    SampleCursor cursor(dir);
+    Sample sample;
+    for (auto r = cursor.next(sample); !r || *r; r = cursor.next(sample))
+        if (r) metrics_.add_sample(meta.job_id, sample);  // unreadable ones: see analyze
+    live->runner = std::make_unique<collect::JobRunner>(
+        ex_, dir, std::move(meta), std::move(plan.collector), *live->link, plan.command_timeout);
+    launch(std::move(live));
+}
+
+Result<protocol::JobView> JobManager::resume(const protocol::JobRef& job) {
+    if (live_.count(job.job))
+        return Error{ErrorKind::conflict, fmt::format("job '{}' is running", job.job), ""};
+    auto dir = dir_of(job.job);
+    if (!dir) return dir.error();
+    auto lock = FileLock::try_acquire(dir->collector_lock());
+    if (!lock)
+        return Error{ErrorKind::conflict,
+                     fmt::format("job '{}' is being collected by another process", job.job),
+                     "see " + dir->collector_lock().string()};
+    auto meta = read_meta(*dir);
+    if (!meta) return meta.error();
+    if (meta->status != JobStatus::failed && meta->status != JobStatus::stopped)
+        return Error{ErrorKind::conflict,
+                     fmt::format("job '{}' is {}: only a failed or stopped job is resumed", job.job,
+                                 to_string(meta->status)),
+                     ""};
+    const auto now = now_ms();
+    auto plan = app::plan_resumption(*dir, *meta, now);
+    if (!plan) return plan.error();
+    if (plan->collector.samples_done >= plan->collector.samples)
+        return Error{
+            ErrorKind::conflict,
+            fmt::format("job '{}' already has its {} samples", job.job, plan->collector.samples),
+            "analyze it: vscsi analyze " + job.job};
+    // Asked for by the user: collect what is missing from now on, whatever the
+    // original end time; the collection is started again (after a gap).
+    plan->collector.finish_now = false;
+    plan->collector.resumed = true;
+    meta->status = JobStatus::running;
+    meta->cleanup = {};
+    meta->collection.errors.push_back(
+        fmt::format("{}: resumed by `vscsi job resume` with {} of {} samples on disk",
+                    format_iso8601(now), plan->collector.samples_done, plan->collector.samples));
+    if (auto ec = dir->save_meta(*meta))
+        return Error{ErrorKind::failure,
+                     fmt::format("cannot write {}: {}", dir->job_json().string(), ec.message()),
+                     kDataDirHint};
+    auto view_meta = *meta;
+    relaunch(*dir, std::move(*lock), std::move(*meta), std::move(*plan));
+    log(LogLevel::info, "job {}: resumed by the user", job.job);
+    if (auto it = live_.find(job.job); it != live_.end())
+        return view(it->second->runner->meta(), it->second.get());
+    return view(view_meta, nullptr);
 }
 
 asio::awaitable<Result<protocol::JobView>> JobManager::start(const protocol::StartJob& request) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 
+#include "app/resume_job.hpp"
 #include "collect/job_runner.hpp"
 #include "daemon/job_index.hpp"
 #include "daemon/live_metrics.hpp"
@@ -19,6 +20,7 @@
 #include "host/ssh_params.hpp"
 #include "protocol/messages.hpp"
 #include "util/error.hpp"
+#include "util/file_lock.hpp"
 
 namespace vscsi::daemon {
 
@@ -33,6 +35,9 @@ class JobManager {
     boost::asio::awaitable<Result<protocol::JobView>> start(const protocol::StartJob& request);
     Result<protocol::JobView> status(const protocol::JobRef& job) const;
     Result<protocol::JobView> stop(const protocol::JobRef& job);
+    // Continues a failed or stopped job (a full disk it gave up on, a stop
+    // too early) for the samples it still lacks, from now on.
+    Result<protocol::JobView> resume(const protocol::JobRef& job);
     protocol::JobList list(const protocol::ListJobs& filters);
     Result<protocol::Deleted> remove(const protocol::JobRef& job);
     boost::asio::awaitable<Result<protocol::CleanedUp>> cleanup(
@@ -50,6 +55,8 @@ class JobManager {
     struct Live;
     std::shared_ptr<host::HostShell> link_for(const host::SshParams& params);
     void launch(std::unique_ptr<Live> job);
+    // Runs a job again from its samples on disk; `lock` is its collector lock.
+    void relaunch(const JobDir& dir, FileLock lock, JobMeta meta, app::Resumption plan);
     Result<JobDir> dir_of(const std::string& job) const;
     protocol::JobView view(const JobMeta& meta, const Live* live) const;
 

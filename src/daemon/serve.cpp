@@ -121,6 +121,8 @@ int serve(const ServeOptions& opts) {
             co_return to_answer(jobs.status(decode_params<JobRef>(req)));
         if (req.method == method::job_stop)
             co_return to_answer(jobs.stop(decode_params<JobRef>(req)));
+        if (req.method == method::job_resume)
+            co_return to_answer(jobs.resume(decode_params<JobRef>(req)));
         if (req.method == method::job_list)
             co_return json::value_from(jobs.list(decode_params<ListJobs>(req)));
         if (req.method == method::job_delete)

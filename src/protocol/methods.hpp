@@ -8,6 +8,7 @@ namespace vscsi::protocol::method {
 inline constexpr std::string_view job_start = "job.start";
 inline constexpr std::string_view job_status = "job.status";
 inline constexpr std::string_view job_stop = "job.stop";
+inline constexpr std::string_view job_resume = "job.resume";
 inline constexpr std::string_view job_list = "job.list";
 inline constexpr std::string_view job_delete = "job.delete";
 inline constexpr std::string_view job_cleanup = "job.cleanup";

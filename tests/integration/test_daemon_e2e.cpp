@@ -722,3 +722,73 @@ TEST_CASE("serve --stop-jobs-on-exit: SIGTERM stops every job's collections on i
     CHECK(w.status("t1").at("status").as_string() == "stopped");
     CHECK_FALSE(w.status("t1").at("live").as_bool());
 }
+
+TEST_CASE("a full data directory pauses a job; it completes when space is freed",
+          "[daemon][disk]") {
+    World w;  // before the mount: World's scratch directory must not be the tmpfs
+    std::filesystem::create_directories(w.data);
+    // A small file system of its own for the data directory (the tests run as root).
+    if (run("mount -t tmpfs -o size=3m tmpfs " + shell_quote(w.data)).exit_code != 0) {
+        WARN("cannot mount a tmpfs here (not root, or mounting refused): skipped");
+        return;
+    }
+    struct Unmount {
+        std::string path;
+        ~Unmount() { run("umount -l " + path); }
+    } unmount{shell_quote(w.data)};
+    // Over SSH: the host's state is on the host, not in the full data directory.
+    SshdFixture host;
+    w.call_json(
+        "job start --host 127.0.0.1 --vm SQL-Server-01 --samples 8 --interval 1 "
+        "--name full" +
+        ssh_args(host));
+    wait_for_samples(w.job_dir("full"), 2);
+    // Fill the file system to the last byte.
+    run("dd if=/dev/zero of=" + shell_quote(w.data / "filler") + " bs=64k 2>/dev/null");
+    const auto before = samples_on_disk(w.job_dir("full"));
+    eventually(
+        [&] {
+            const auto st = w.status("full");
+            std::string errors;
+            for (const auto& e : st.at("errors").as_array()) errors += e.as_string().c_str();
+            return errors.find("No space left on device: paused") != std::string::npos;
+        },
+        "the job to say it is paused for lack of space");
+    auto st = w.status("full");
+    CHECK(st.at("status").as_string() == "running");
+    CHECK(st.at("live").as_bool());
+    CHECK(samples_on_disk(w.job_dir("full")) <= before + 1);
+    std::filesystem::remove(w.data / "filler");
+    wait_finished(w, {"full"}, 60);
+    st = w.status("full");
+    INFO(boost::json::serialize(st) << w.log());
+    CHECK(st.at("status").as_string() == "completed");
+    CHECK(st.at("samples_collected").to_number<int>() == 8);
+    CHECK(samples_on_disk(w.job_dir("full")) == 8);
+    CHECK(st.at("gaps").to_number<int>() == 0);  // vscsiStats kept counting through the pause
+}
+
+TEST_CASE("job resume continues a stopped job for the samples it lacks", "[daemon][resume]") {
+    World w;
+    w.call_json("job start --host sim:demo --vm sql-prod-01 --samples 5 --interval 1 --name again");
+    wait_for_samples(w.job_dir("again"), 1);
+    w.call_json("job stop again");
+    wait_finished(w, {"again"}, 30);
+    const auto stopped = w.status("again");
+    REQUIRE(stopped.at("status").as_string() == "stopped");
+    const auto have = stopped.at("samples_collected").to_number<int>();
+    REQUIRE(have < 5);
+    const auto r = run(w.vscsi("job resume again"));
+    INFO(r.out << r.err << w.log());
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("Resumed job 'again'"));
+    wait_finished(w, {"again"}, 60);
+    const auto done = w.status("again");
+    CHECK(done.at("status").as_string() == "completed");
+    CHECK(done.at("samples_collected").to_number<int>() == 5);
+    CHECK(samples_on_disk(w.job_dir("again")) == 5);
+    // A completed job has nothing to resume; a running one is refused too.
+    const auto again = run(w.vscsi("job resume again"));
+    CHECK(again.exit_code != 0);
+    CHECK_THAT(again.err, Catch::Contains("only a failed or stopped job is resumed"));
+}

@@ -1,5 +1,6 @@
 // The collection lifecycle with a fake clock and a scripted host: no SSH, no files.
 #include <catch2/catch.hpp>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -107,7 +108,8 @@ struct Run {
 
 // Drives the FSM like the real async shell would, with a fake clock.
 Run drive(CollectorFsm& fsm, FakeHost& host, Millis command_latency = 0ms,
-          std::optional<TimePoint> stop_at = std::nullopt) {
+          std::optional<TimePoint> stop_at = std::nullopt,
+          const std::function<bool(TimePoint)>& disk_full = {}) {
     Run r;
     TimePoint now = t0;
     auto a = fsm.start(now);
@@ -128,6 +130,11 @@ Run drive(CollectorFsm& fsm, FakeHost& host, Millis command_latency = 0ms,
                 a = fsm.timer_fired(now);
                 break;
             case ActionType::write_sample:
+                if (disk_full && disk_full(now)) {
+                    a = fsm.sample_not_written_no_space(now, "No space left on device",
+                                                        std::move(a.sample));
+                    break;
+                }
                 r.samples.push_back(a.sample);
                 a = fsm.sample_written(now, {});
                 break;
@@ -266,6 +273,49 @@ TEST_CASE("a connection outage backs off exponentially and the next sample cover
                              secs(r.samples.front().header.start, r.samples.back().header.end)));
     CHECK(fsm.progress().gaps == 0);
     CHECK_THAT(fsm.progress().errors.front(), Catch::Contains("connection refused"));
+}
+
+TEST_CASE("a full disk pauses the job; the sample is written when there is space, nothing lost",
+          "[collect][disk]") {
+    FakeHost host;
+    CollectorFsm fsm(config(4, 60s));
+    // No space from t0+100 s to t0+250 s: sample 2 (due at 120 s) waits.
+    const auto r = drive(fsm, host, 0ms, std::nullopt,
+                         [](TimePoint now) { return now >= t0 + 100s && now < t0 + 250s; });
+    CHECK(r.status == JobStatus::completed);
+    REQUIRE(r.samples.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i) CHECK(r.samples[i].header.seq == i + 1);
+    // Retries back off (1, 2, 4 ... s) until the disk has space again.
+    CHECK(r.samples[1].header.end == t0 + 120s);
+    CHECK(r.samples[2].header.start == t0 + 120s);  // the next sample covers the pause
+    CHECK(secs(t0, r.samples[2].header.end) > 250);
+    std::uint64_t total = 0;
+    for (const auto& s : r.samples) total += ios(s);
+    CHECK(total == 10u * static_cast<std::uint64_t>(
+                             secs(r.samples.front().header.start, r.samples.back().header.end)));
+    CHECK(fsm.progress().gaps == 0);
+    bool paused = false, resumed = false;
+    for (const auto& e : fsm.progress().errors) {
+        paused = paused || e.find("cannot write sample 2: No space left on device: paused") !=
+                               std::string::npos;
+        resumed = resumed || e.find("sample 2 written: the data directory has space again") !=
+                                 std::string::npos;
+    }
+    CHECK(paused);
+    CHECK(resumed);
+}
+
+TEST_CASE("a disk full for longer than give_up_after fails the job", "[collect][disk]") {
+    FakeHost host;
+    auto c = config(10, 60s);
+    c.give_up_after = 10min;
+    CollectorFsm fsm(c);
+    const auto r =
+        drive(fsm, host, 0ms, std::nullopt, [](TimePoint now) { return now >= t0 + 100s; });
+    CHECK(r.status == JobStatus::failed);
+    CHECK(r.samples.size() == 1);
+    CHECK_THAT(fsm.progress().errors.back(), Catch::Contains("gave up after"));
+    CHECK(fsm.progress().collections[0].state == CollectionStatus::stopped);  // stopped on the host
 }
 
 TEST_CASE("a host unreachable for too long fails the job and says cleanup is pending",
