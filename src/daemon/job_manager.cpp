@@ -149,6 +149,7 @@ void JobManager::relaunch(const JobDir& dir, FileLock lock, JobMeta meta, app::R
     log(LogLevel::notice, "job {}: {} ({} of {} samples on disk)", meta.job_id,
         plan.collector.finish_now ? "past its end time, finishing" : "resuming",
         plan.collector.samples_done, plan.collector.samples);
+    dir.remove_partial_writes();  // a killed collector's unfinished writes
     auto live = std::make_unique<Live>(Live{dir, std::move(lock), link_for(plan.ssh), nullptr});
     // The live histograms start from what is on disk.
     metrics_.track(meta.job_id, meta.host.hostname);

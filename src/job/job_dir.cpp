@@ -51,6 +51,19 @@ std::uint64_t JobDir::max_sample_seq() const {
     return max;
 }
 
+void JobDir::remove_partial_writes() const {
+    for (const auto& d : {root_, samples_dir()}) {
+        std::error_code ec;
+        for (fs::directory_iterator it(d, ec), end; !ec && it != end; it.increment(ec)) {
+            const auto name = it->path().filename().string();
+            if (name.starts_with(".") && name.find(".tmp.") != std::string::npos) {
+                std::error_code ignored;
+                fs::remove(it->path(), ignored);
+            }
+        }
+    }
+}
+
 SampleCursor::SampleCursor(const JobDir& dir) : dir_(dir), max_(dir.max_sample_seq()) {}
 
 boost::system::result<bool, ParseError> SampleCursor::next(Sample& out) {

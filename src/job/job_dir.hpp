@@ -51,6 +51,9 @@ class JobDir {
     // Highest sequence number present in samples/ (0 if none): one directory
     // pass keeping only the maximum, so memory does not grow with the job.
     std::uint64_t max_sample_seq() const;
+    // Removes the temporary files of writes that a killed collector left
+    // (".NAME.tmp.PID"); call it only while holding the collector lock.
+    void remove_partial_writes() const;
 
   private:
     fs::path root_;
