@@ -67,6 +67,9 @@ std::string fio_size_text(std::int64_t bytes);  // 4096 -> "4k", 3584 -> "3584"
 // queue that the disk's own latency explains (Little's law: IOPS x mean
 // latency), which a replay rebuilds by itself on a disk as slow and should not
 // fake on a faster one.
+// Share of a burst period spent thinking: the rest is slack for the bursts'
+// own duration, which fio's rate limiter absorbs (see burst_plan).
+inline constexpr double kBurstThinkFraction = 0.9;
 struct BurstPlan {
     int size = 1;
     std::int64_t period_us = 0;

@@ -101,8 +101,12 @@ TEST_CASE("validate: the generated job, run by fio and re-measured, lands within
     const auto job = tmp.path() / "oltp";
     REQUIRE(run(gen_samples() + " job " + shell_quote(job) + " --samples 6 --disks 1").exit_code ==
             0);
+    // A 2400-IOPS replay in bursts misses its rate by up to 15% when a build
+    // loads every core beside it (late wake-ups): the suite must pass there too,
+    // so IOPS get 25% here; bench/run_fidelity_bench.py holds them to 5% on a
+    // quiet machine. Mix, sizes, sequential share and queue keep their tolerances.
     const auto r = run(vscsi_bin() + " validate " + shell_quote(job) +
-                       " --runtime 6 --size 64M --filter none");
+                       " --runtime 6 --size 64M --filter none --max-iops-dev 0.25");
     INFO(r.out << r.err);
     CHECK_THAT(r.out, Catch::Contains("mean outstanding IOs") &&
                           Catch::Contains("read IO-size distribution"));

@@ -255,7 +255,7 @@ TEST_CASE("a rate-limited replay keeps the measured concurrency with bursts", "[
     // bursty arrival: bursts of 15 (mean (1+15)/2 = 8), 90% of a burst period apart.
     const auto b = burst_plan(8.0, 2400, 1.0, true);
     CHECK(b.size == 15);
-    CHECK(b.period_us == 5625);
+    CHECK(b.period_us == 5625);  // 90% of a burst period (15 / 2400 s)
     CHECK(b.little_queue == Approx(2.4));
     CHECK(burst_plan(8.0, 2400, 1.0, false).size == 1);   // flat out: iodepth alone keeps the queue
     CHECK(burst_plan(1.2, 2400, 1.0, true).size == 1);    // no concurrency to keep
