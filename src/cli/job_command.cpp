@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "analysis/workload_metrics.hpp"
@@ -405,11 +406,13 @@ int run_job_delete(const CommandContext& ctx) {
             return exit_code::failure;
         }
     }
-    // A fresh connection: the daemon closes one idle longer than its idle timeout (30 s),
-    // and the question may have taken longer.
-    auto fresh = DaemonClient::connect(ctx);
+    // After the question, a fresh connection: the daemon closes one idle longer
+    // than its idle timeout (30 s), and a person may take longer to answer.
+    std::optional<DaemonClient> fresh;
+    if (!force) fresh.emplace(DaemonClient::connect(ctx));
     const auto r =
-        fresh.request<protocol::Deleted>(protocol::method::job_delete, protocol::JobRef{job});
+        (fresh ? *fresh : client)
+            .request<protocol::Deleted>(protocol::method::job_delete, protocol::JobRef{job});
     if (ctx.json)
         print_json(json::value_from(r));
     else
