@@ -20,93 +20,75 @@ bool is_clat_or_slat(const fs::path& p) {
     return n.find("_clat.") != std::string::npos || n.find("_slat.") != std::string::npos;
 }
 
-}  // namespace
-
-// fio numbers each job's latency log NAME_lat.N.log; jobs run in that order.
-// Per-job iologs are named the same way (PREFIX.N.iolog, as vscsi writes them).
-std::uint64_t job_number(const fs::path& p) {
-    const auto n = p.filename().string();
-    auto dot = n.rfind(".log");
-    if (n.ends_with(".iolog")) dot = n.size() - 6;
-    const auto start = dot == std::string::npos ? std::string::npos : n.rfind('.', dot - 1);
-    std::uint64_t v = 0;
-    if (start == std::string::npos) return 0;
-    for (auto i = start + 1; i < dot; ++i) {
-        if (!std::isdigit(static_cast<unsigned char>(n[i]))) return 0;
-        v = v * 10 + static_cast<std::uint64_t>(n[i] - '0');
-    }
-    return v;
-}
-
-namespace {
-
-// Several jobs that ran side by side, each with its own iolog (fio cannot
-// share one between jobs) and latency log: each job's pair is matched I/O by
-// I/O, then all I/Os merge into one trace by issue time, so outstanding IOs
-// and seek distances are measured across jobs, as ESXi would see them.
-IoTrace merge_jobs(std::vector<std::pair<fs::path, FioIolog>>& iologs,
-                   std::vector<std::pair<fs::path, std::vector<FioLatEntry>>>& lats) {
-    if (!lats.empty() && lats.size() != iologs.size())
-        throw UserError(
-            {ErrorKind::usage,
-             fmt::format("{} iologs and {} latency logs: each job's iolog pairs with its own "
-                         "_lat log",
-                         iologs.size(), lats.size()),
-             "give every job's iolog and _lat log of the run, or only the iologs"});
-    IoTrace all;
-    all.has_latency = !lats.empty();
-    all.exact_issue_times = true;
-    for (std::size_t k = 0; k < iologs.size(); ++k) {
-        auto t = build_io_trace(&iologs[k].second, lats.empty() ? nullptr : &lats[k].second);
-        std::vector<std::uint32_t> file_of(t.files.size());
-        for (std::size_t f = 0; f < t.files.size(); ++f) {
-            const auto it = std::find(all.files.begin(), all.files.end(), t.files[f]);
-            file_of[f] = static_cast<std::uint32_t>(it - all.files.begin());
-            if (it == all.files.end()) all.files.push_back(t.files[f]);
-        }
-        std::uint64_t reads = 0;
-        for (auto io : t.ios) {
-            io.file = file_of[io.file];
-            reads += io.dir == FioDir::read;
-            all.ios.push_back(io);
-        }
-        all.jobs.push_back(fmt::format(
-            "job {}: {}{}: {} reads, {} writes", k + 1, iologs[k].first.filename().string(),
-            lats.empty() ? "" : " + " + lats[k].first.filename().string(), reads,
-            t.ios.size() - reads));
-        for (auto& w : t.warnings)
-            all.warnings.push_back(iologs[k].first.filename().string() + ": " + w);
-    }
-    std::stable_sort(all.ios.begin(), all.ios.end(),
-                     [](const IoRecord& a, const IoRecord& b) { return a.issue_us < b.issue_us; });
-    return all;
-}
-
-IoTrace load_or_throw(const std::vector<fs::path>& given) {
-    if (given.empty())
-        throw UserError(
-            {ErrorKind::usage, "no fio logs given", "vscsi import fio IOLOG [NAME_lat.1.log]"});
-    auto files = given;
-    std::stable_sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
-        return job_number(a) < job_number(b);
-    });
-    std::vector<std::pair<fs::path, FioIolog>> iologs;
-    std::vector<FioLatEntry> lat, part;
-    bool have_lat = false;
-    std::vector<std::string> notes;
-    std::vector<std::pair<fs::path, std::vector<FioLatEntry>>> lat_parts;  // in job order
+// A folder stands for the logs in it (a run's output folder): its other
+// files are skipped, and said so.
+std::vector<fs::path> expand_folders(const std::vector<fs::path>& given,
+                                     std::vector<std::string>& notes) {
+    std::vector<fs::path> out;
     std::string text;
-    for (const auto& f : files) {
+    for (const auto& g : given) {
+        std::error_code ec;
+        if (!fs::is_directory(g, ec)) {
+            out.push_back(g);
+            continue;
+        }
+        std::vector<fs::path> inside;
+        for (const auto& e : fs::directory_iterator(g, ec))
+            if (e.is_regular_file()) inside.push_back(e.path());
+        if (ec)
+            throw std::runtime_error(fmt::format("cannot list {}: {}", g.string(), ec.message()));
+        std::sort(inside.begin(), inside.end());
+        std::size_t logs = 0;
+        std::vector<std::string> skipped;
+        for (const auto& f : inside) {
+            if (auto rec = read_file(f, text))
+                throw std::runtime_error(
+                    fmt::format("cannot read {}: {}", f.string(), rec.message()));
+            if (detect_fio_log(text) == FioLogKind::other) {
+                skipped.push_back(f.filename().string());
+                continue;
+            }
+            out.push_back(f);
+            ++logs;
+        }
+        if (logs == 0)
+            throw UserError(
+                {ErrorKind::usage,
+                 fmt::format("{}: no fio iolog or latency log in this folder", g.string()),
+                 "give the folder fio wrote its logs to (write_iolog, "
+                 "write_lat_log with log_offset=1), or the log files"});
+        if (!skipped.empty()) {
+            std::string list;
+            for (const auto& n : skipped) list += (list.empty() ? "" : ", ") + n;
+            notes.push_back(fmt::format("{}: {} file(s) that are not fio logs skipped: {}",
+                                        g.string(), skipped.size(), list));
+        }
+    }
+    return out;
+}
+
+FioRunLogs load_or_throw(const std::vector<fs::path>& given, const FioRunOptions& run) {
+    if (given.empty())
+        throw UserError({ErrorKind::usage, "no fio logs given",
+                         "vscsi import fio IOLOG... [NAME_lat.N.log...] or a folder of them"});
+    FioRunLogs out;
+    std::vector<std::string> notes;
+    out.files = expand_folders(given, notes);
+    std::vector<NamedIolog> iologs;
+    std::vector<NamedLatLog> lats;
+    std::string text;
+    for (const auto& f : out.files) {
         if (auto ec = read_file(f, text))
             throw std::runtime_error(fmt::format("cannot read {}: {}", f.string(), ec.message()));
         switch (detect_fio_log(text)) {
             case FioLogKind::iolog: {
-                FioIolog io;
-                if (auto e = parse_fio_iolog(text, f.string(), io); !e) throw DataError(e.error());
-                iologs.emplace_back(f, std::move(io));
+                NamedIolog io{f.filename().string(), {}};
+                if (auto e = parse_fio_iolog(text, f.string(), io.log); !e)
+                    throw DataError(e.error());
+                iologs.push_back(std::move(io));
                 break;
             }
-            case FioLogKind::latency:
+            case FioLogKind::latency: {
                 if (is_clat_or_slat(f)) {
                     notes.push_back(
                         fmt::format("{}: completion/submission latency log left out; the total "
@@ -114,11 +96,12 @@ IoTrace load_or_throw(const std::vector<fs::path>& given) {
                                     f.string()));
                     break;
                 }
-                if (auto e = parse_fio_lat_log(text, f.string(), part); !e)
+                NamedLatLog lat{f.filename().string(), {}};
+                if (auto e = parse_fio_lat_log(text, f.string(), lat.entries); !e)
                     throw DataError(e.error());
-                lat_parts.emplace_back(f, std::move(part));
-                have_lat = true;
+                lats.push_back(std::move(lat));
                 break;
+            }
             case FioLogKind::other:
                 throw DataError(ParseError{
                     f.string(), 1, "format",
@@ -127,42 +110,20 @@ IoTrace load_or_throw(const std::vector<fs::path>& given) {
                     "write_iolog=FILE, write_lat_log=NAME and log_offset=1"});
         }
     }
-    if (iologs.size() > 1) {
-        auto trace = merge_jobs(iologs, lat_parts);
-        trace.warnings.insert(trace.warnings.begin(), notes.begin(), notes.end());
-        if (trace.ios.empty())
-            throw UserError({ErrorKind::usage, "the fio logs hold no reads or writes", ""});
-        return trace;
-    }
-    const FioIolog* iolog = iologs.empty() ? nullptr : &iologs.front().second;
-    for (auto& [f, entries] : lat_parts) {
-        if (!lat.empty()) {
-            // Another job's log counts from that job's start: without an iolog
-            // to give exact times, place it after the previous one (stonewall).
-            const auto after = lat.back().complete_ms + 1;
-            for (auto& e : entries) e.complete_ms += after;
-            if (!iolog)
-                notes.push_back(fmt::format(
-                    "{}: taken to run after the previous job's log (stonewall)", f.string()));
-        }
-        std::stable_sort(entries.begin(), entries.end(),
-                         [](auto& a, auto& b) { return a.complete_ms < b.complete_ms; });
-        lat.insert(lat.end(), entries.begin(), entries.end());
-    }
-    if (!iolog && !have_lat)
+    if (iologs.empty() && lats.empty())
         throw UserError({ErrorKind::usage, "no usable log",
                          "give the iolog (write_iolog) and/or the _lat log (write_lat_log)"});
-    auto trace = build_io_trace(iolog, have_lat ? &lat : nullptr);
-    trace.warnings.insert(trace.warnings.begin(), notes.begin(), notes.end());
-    if (trace.ios.empty())
-        throw UserError({ErrorKind::usage, "the fio logs hold no reads or writes", ""});
-    return trace;
+    auto trace = merge_fio_run(iologs, lats, run);
+    if (!trace) throw UserError(trace.error());
+    out.trace = std::move(*trace);
+    out.trace.warnings.insert(out.trace.warnings.begin(), notes.begin(), notes.end());
+    return out;
 }
 
 }  // namespace
 
-Result<IoTrace> load_fio_trace(const std::vector<fs::path>& files) {
-    return app::result_of([&] { return load_or_throw(files); });
+Result<FioRunLogs> load_fio_run(const std::vector<fs::path>& files, const FioRunOptions& run) {
+    return app::result_of([&] { return load_or_throw(files, run); });
 }
 
 double auto_interval_seconds(const IoTrace& trace) {
@@ -175,7 +136,8 @@ double auto_interval_seconds(const IoTrace& trace) {
 namespace {
 
 ImportResult import_or_throw(const FioImportOptions& o) {
-    auto trace = load_or_throw(o.files);
+    auto loaded = load_or_throw(o.files, o.run);
+    const auto& trace = loaded.trace;
     if (o.interval_seconds != 0)
         if (auto why = limits::out_of_range(o.interval_seconds, limits::kImportInterval))
             throw UserError({ErrorKind::usage, "--interval " + *why,
@@ -198,7 +160,7 @@ ImportResult import_or_throw(const FioImportOptions& o) {
     } else {
         std::error_code ec;
         std::optional<fs::file_time_type> newest;
-        for (const auto& f : o.files) {
+        for (const auto& f : loaded.files) {
             const auto t = fs::last_write_time(f, ec);
             if (!ec && (!newest || t > *newest)) newest = t;
         }
@@ -213,11 +175,12 @@ ImportResult import_or_throw(const FioImportOptions& o) {
     meta.profile = {"fio", intervals.size(), interval};
     std::string text;
     if (o.keep_raw)
-        for (std::size_t i = 0; i < o.files.size(); ++i) {
-            if (auto ec = read_file(o.files[i], text))
+        for (std::size_t i = 0; i < loaded.files.size(); ++i) {
+            const auto& f = loaded.files[i];
+            if (auto ec = read_file(f, text))
                 throw std::runtime_error(
-                    fmt::format("cannot read {}: {}", o.files[i].string(), ec.message()));
-            staged.write_raw(fmt::format("{:02}-{}", i + 1, o.files[i].filename().string()), text);
+                    fmt::format("cannot read {}: {}", f.string(), ec.message()));
+            staged.write_raw(fmt::format("{:02}-{}", i + 1, f.filename().string()), text);
         }
     for (std::size_t i = 0; i < intervals.size(); ++i) {
         SampleHeader h;

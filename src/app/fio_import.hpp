@@ -9,25 +9,35 @@
 #include <string>
 #include <vector>
 
+#include "analysis/fio_run.hpp"
 #include "analysis/fio_trace.hpp"
 #include "app/csv_import.hpp"
 
 namespace vscsi {
 
 struct FioImportOptions {
-    std::vector<std::filesystem::path> files;  // one job's iolog and/or latency logs
-    double interval_seconds = 0;               // 0: a twentieth of the run, at least 1 s
-    std::string name;                          // empty: fio-YYYYmmdd-HHMMSS
-    std::optional<TimePoint> start;            // default: the newest log's mtime minus the run time
-    std::string host;                          // where fio ran (for reports)
+    // A run's iologs and/or latency logs, any number of jobs, or folders of them.
+    std::vector<std::filesystem::path> files;
+    FioRunOptions run;
+    double interval_seconds = 0;     // 0: a twentieth of the run, at least 1 s
+    std::string name;                // empty: fio-YYYYmmdd-HHMMSS
+    std::optional<TimePoint> start;  // default: the newest log's mtime minus the run time
+    std::string host;                // where fio ran (for reports)
     std::map<std::string, std::string> tags;
     std::filesystem::path data_dir;
     bool keep_raw = true;  // copy the logs into the job's raw/ (evidence)
 };
 
-// Reads and pairs the logs. Errors: bad_data naming file:line:field, usage
-// when the set of files makes no sense, failure when a file cannot be read.
-Result<IoTrace> load_fio_trace(const std::vector<std::filesystem::path>& files);
+struct FioRunLogs {
+    std::vector<std::filesystem::path> files;  // the logs read (folders expanded)
+    IoTrace trace;
+};
+
+// Reads, pairs and merges the logs. Errors: bad_data naming file:line:field,
+// usage naming a file that pairs with nothing or holds no I/O, failure when a
+// file cannot be read.
+Result<FioRunLogs> load_fio_run(const std::vector<std::filesystem::path>& files,
+                                const FioRunOptions& run = {});
 
 // Seconds per sample when none is asked for: a twentieth of the run, >= 1 s.
 double auto_interval_seconds(const IoTrace& trace);

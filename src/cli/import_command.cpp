@@ -35,12 +35,17 @@ followed by -r are one interval each. vscsi detects which (no count going
 down = cumulative) and says so; --cumulative or --reset-between-prints
 overrides.
 
-       vscsi import fio IOLOG [NAME_lat.1.log] [options]
+       vscsi import fio LOG... | FOLDER [options]
 
-Makes a job from one fio job's per-I/O logs (write_iolog=FILE, and
-write_lat_log=NAME with log_offset=1): every I/O is re-measured into vscsiStats
-histograms with ESXi's buckets, so the run is analyzed, charted and compared
-like an ESXi one.)";
+Makes a job from a fio run's per-I/O logs (write_iolog=FILE, and
+write_lat_log=NAME with log_offset=1), any number of jobs, in any order, or the
+folder they are in: each job's iolog is paired with its latency log by the
+I/Os they share, and all jobs' I/Os on one file merge by issue time into one
+disk, re-measured into vscsiStats histograms with ESXi's buckets (outstanding
+IOs and seek distances across jobs, as ESXi sees them). Every log given counts
+or the import fails naming it; counts per job and per file are printed.
+Latency logs without iologs are taken as jobs that started together;
+--jobs-in-sequence places each after the previous one (stonewall).)";
 
 boost::json::array json_strings(const std::vector<std::string>& v) {
     boost::json::array a;
@@ -62,7 +67,7 @@ void print_import_result(const CommandContext& ctx, const ImportResult& r) {
                   << "\n";
     } else {
         for (const auto& w : r.warnings) std::cerr << "Warning: " << w << "\n";
-        for (const auto& n : r.notes) std::cout << "Merged " << n << "\n";
+        for (const auto& n : r.notes) std::cout << "Imported " << n << "\n";
         if (!r.interval_note.empty()) std::cout << "Time: " << r.interval_note << "\n";
         if (!r.series_note.empty()) std::cout << "Prints: " << r.series_note << "\n";
         std::cout << fmt::format(
@@ -92,7 +97,9 @@ int run_import_fio(const CommandContext& ctx) {
         "wall-clock start of the fio run, ISO 8601 (default: from the logs' mtime)")(
         "host", po::value(&o.host), "where fio ran (for reports)")(
         "tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")(
-        "files", po::value(&files), "fio logs");
+        "jobs-in-sequence", po::bool_switch(&o.run.jobs_in_sequence),
+        "latency logs without iologs ran one after another (stonewall), not side by side")(
+        "files", po::value(&files), "fio logs or folders of them");
     po::positional_options_description pos;
     pos.add("files", -1);
     po::variables_map vm;
@@ -100,8 +107,8 @@ int run_import_fio(const CommandContext& ctx) {
     sub.args.erase(sub.args.begin());  // "fio"
     if (!parse_subcommand(sub, kImportUsage, desc, pos, vm)) return exit_code::ok;
     for (const auto& f : files) {
-        if (!std::filesystem::is_regular_file(f))
-            throw NotFoundError(fmt::format("no such file: {}", f));
+        if (!std::filesystem::is_regular_file(f) && !std::filesystem::is_directory(f))
+            throw NotFoundError(fmt::format("no such file or folder: {}", f));
         o.files.emplace_back(f);
     }
     if (vm.count("interval") && o.interval_seconds == 0)
@@ -143,8 +150,8 @@ int run_import(const CommandContext& ctx) {
     po::variables_map vm;
     if (!parse_subcommand(ctx, kImportUsage, desc, pos, vm)) return exit_code::ok;
     for (const auto& f : files) {
-        if (!std::filesystem::is_regular_file(f))
-            throw NotFoundError(fmt::format("no such file: {}", f));
+        if (!std::filesystem::is_regular_file(f) && !std::filesystem::is_directory(f))
+            throw NotFoundError(fmt::format("no such file or folder: {}", f));
         o.files.emplace_back(f);
     }
     if (cumulative && reset)

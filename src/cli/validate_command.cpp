@@ -219,7 +219,7 @@ int run_validate(const CommandContext& ctx) {
         std::cout << compact_json(report) << "\n";
     } else {
         for (const auto& w : imported.warnings) std::cerr << "Warning: " << w << "\n";
-        for (const auto& n : imported.notes) std::cout << "Merged fio " << n << "\n";
+        for (const auto& n : imported.notes) std::cout << "Re-measured " << n << "\n";
         std::cout << fmt::format("Re-measured {} samples of the run ({} IOPS)\n\n",
                                  synthetic.samples_total,
                                  fmt::format("{:.1f}", synthetic.total.iops.total));

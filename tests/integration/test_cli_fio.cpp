@@ -267,3 +267,58 @@ TEST_CASE("numbers outside their range are refused with the range, and leave not
     CHECK_THAT(evil.err, Catch::Contains("found '\\x1B[31mevil\\xFF'"));
     CHECK(evil.err.find('\x1B') == std::string::npos);
 }
+
+TEST_CASE("import fio takes a whole two-job run: files in any order or the folder, counts said",
+          "[cli][fio]") {
+    ScratchDir tmp;
+    const auto data = tmp.path() / "data";
+    const auto src = fixtures_dir() / "fio" / "two-stream";
+    const auto vscsi = vscsi_bin() + " --data-dir " + shell_quote(data) + " ";
+    auto summary_of = [&](const std::string& name) {
+        REQUIRE(run(vscsi + "analyze " + name + " --filter none").exit_code == 0);
+        return load_json(data / "jobs" / name / "analysis" / "summary.json");
+    };
+    auto read_percent = [](const boost::json::object& s) {
+        return s.at("metrics").at("read_percent").to_number<double>();
+    };
+    SECTION("iologs and latency logs, shuffled") {
+        const auto r =
+            run(vscsi + "import fio " + shell_quote(src / "oltp.iolog") + " " +
+                shell_quote(src / "two-stream_lat.2.log") + " " + shell_quote(src / "scan.iolog") +
+                " " + shell_quote(src / "two-stream_lat.1.log") + " --name both");
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(r.out, Catch::Contains("fio job 1 (scan.iolog + two-stream_lat.1.log): 100 "
+                                          "reads, 0 writes"));
+        CHECK_THAT(r.out, Catch::Contains("fio job 2 (oltp.iolog + two-stream_lat.2.log): 0 "
+                                          "reads, 300 writes"));
+        CHECK_THAT(r.out, Catch::Contains("file two-stream.dat: 100 reads, 300 writes"));
+        CHECK(read_percent(summary_of("both")) == Approx(25.0));
+    }
+    SECTION("the folder: its job file skipped and said") {
+        const auto r = run(vscsi + "import fio " + shell_quote(src) + " --name dir --json");
+        REQUIRE(r.exit_code == 0);
+        const auto v = boost::json::parse(r.out).as_object();
+        CHECK(v.at("merged_jobs").as_array().size() == 3);
+        CHECK_THAT(boost::json::serialize(v.at("warnings")),
+                   Catch::Contains("not fio logs skipped: two-stream.fio"));
+        CHECK(read_percent(summary_of("dir")) == Approx(25.0));
+    }
+    SECTION("latency logs alone: the scan's reads are kept") {
+        const auto r = run(vscsi + "import fio " + shell_quote(src / "two-stream_lat.1.log") + " " +
+                           shell_quote(src / "two-stream_lat.2.log") + " --name lat");
+        REQUIRE(r.exit_code == 0);
+        CHECK_THAT(r.err, Catch::Contains("side by side"));
+        const auto s = summary_of("lat");
+        CHECK(read_percent(s) == Approx(25.0));
+        CHECK(s.at("metrics").at("iops").at("read").to_number<double>() > 100);
+    }
+    SECTION("a log that pairs with nothing fails, named, and leaves no job") {
+        const auto r = run(vscsi + "import fio " + shell_quote(src / "scan.iolog") + " " +
+                           shell_quote(src / "two-stream_lat.1.log") + " " +
+                           shell_quote(src / "two-stream_lat.2.log") + " --name partial");
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("two-stream_lat.2.log: pairs with no iolog given"));
+        CHECK_FALSE(std::filesystem::exists(data / "jobs" / "partial"));
+    }
+}

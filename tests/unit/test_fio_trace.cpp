@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/fidelity_score.hpp"
+#include "analysis/fio_run.hpp"
 #include "analysis/fio_trace.hpp"
 #include "fixtures.hpp"
 #include "format/fio_logs.hpp"
@@ -142,6 +143,123 @@ TEST_CASE("logs are paired I/O by I/O; what cannot be paired is said", "[fio]") 
     const auto iv = trace_histograms(io_only, 1'000'000, kBase);
     CHECK(iv.at(0).data.disks.at(0).find(Metric::latency, Direction::total) == nullptr);
     CHECK(iv.at(0).data.disks.at(0).find(Metric::interarrival, Direction::total) != nullptr);
+}
+
+namespace {
+
+NamedIolog two_stream_iolog(const std::string& name) {
+    NamedIolog io{name, {}};
+    test::require_parsed(parse_fio_iolog(fio_fixture("two-stream/" + name), name, io.log));
+    return io;
+}
+NamedLatLog two_stream_lat(int job) {
+    const auto name = "two-stream_lat." + std::to_string(job) + ".log";
+    NamedLatLog lat{name, {}};
+    test::require_parsed(parse_fio_lat_log(fio_fixture("two-stream/" + name), name, lat.entries));
+    return lat;
+}
+double span_s(const IoTrace& t) {
+    std::uint64_t end = 0;
+    for (const auto& io : t.ios) end = std::max(end, io.complete_us);
+    return static_cast<double>(end - t.ios.front().issue_us) / 1e6;
+}
+
+}  // namespace
+
+TEST_CASE("fio job numbers in log names", "[fio]") {
+    CHECK(fio_job_number("src_lat.2.log") == 2);
+    CHECK(fio_job_number("run.12.iolog") == 12);
+    CHECK(fio_job_number("scan.iolog") == 0);
+    CHECK(fio_job_number("x_lat..log") == 0);
+    CHECK(fio_job_number(".log") == 0);
+    CHECK(fio_job_number("a.99999999999999999999.log") == 0);
+}
+
+TEST_CASE("a real two-job run (scan beside random writes) merges into one disk", "[fio]") {
+    // tests/fixtures/fio/two-stream: [scan] 100 sequential 128K reads, iodepth 2,
+    // 200 IOPS; [oltp-writes] 300 random 4K/8K writes, iodepth 8, 600 IOPS, one file.
+    const auto scan = two_stream_iolog("scan.iolog"), oltp = two_stream_iolog("oltp.iolog");
+    const auto lat1 = two_stream_lat(1), lat2 = two_stream_lat(2);
+    CHECK(iolog_match(scan.log, lat1.entries) == 1.0);
+    CHECK(iolog_match(oltp.log, lat2.entries) == 1.0);
+    CHECK(iolog_match(scan.log, lat2.entries) < 0.05);
+
+    // Given in any order, paired by the I/Os they share, listed in fio's job order.
+    const auto t = merge_fio_run({oltp, scan}, {lat2, lat1}, {});
+    REQUIRE(t.has_value());
+    CHECK(t->has_latency);
+    CHECK(t->exact_issue_times);
+    REQUIRE(t->ios.size() == 400);
+    REQUIRE(t->jobs.size() == 3);
+    CHECK(t->jobs[0] == "fio job 1 (scan.iolog + two-stream_lat.1.log): 100 reads, 0 writes");
+    CHECK(t->jobs[1] == "fio job 2 (oltp.iolog + two-stream_lat.2.log): 0 reads, 300 writes");
+    CHECK(t->jobs[2] == "file two-stream.dat: 100 reads, 300 writes");
+    CHECK(t->warnings.empty());
+    CHECK(std::is_sorted(t->ios.begin(), t->ios.end(),
+                         [](auto& a, auto& b) { return a.issue_us < b.issue_us; }));
+
+    // One disk, as ESXi sees it: the streams overlap in time, so the whole
+    // disk's queue is deeper than either direction's, and its seeks jump
+    // between the streams while each direction keeps its own pattern.
+    const auto iv = trace_histograms(*t, 10'000'000, kBase);
+    REQUIRE(iv.size() == 1);
+    REQUIRE(iv[0].data.disks.size() == 1);
+    CHECK(hist(iv[0], Metric::io_length, Direction::read).count == 100);
+    CHECK(hist(iv[0], Metric::io_length, Direction::write).count == 300);
+    CHECK(in_bucket(hist(iv[0], Metric::seek_distance, Direction::read), 1) == 99);
+    const auto& all_seek = hist(iv[0], Metric::seek_distance, Direction::total);
+    CHECK(in_bucket(all_seek, 1) < 10);
+    const auto& q_all = hist(iv[0], Metric::outstanding_ios, Direction::total);
+    const auto& q_read = hist(iv[0], Metric::outstanding_ios, Direction::read);
+    const auto& q_write = hist(iv[0], Metric::outstanding_ios, Direction::write);
+    // IOs that found no other IO in flight: some that found none of their own
+    // direction found the other stream's.
+    CHECK(in_bucket(q_all, 1) < in_bucket(q_read, 1) + in_bucket(q_write, 1));
+    CHECK(q_all.max >= std::max(q_read.max, q_write.max));
+    CHECK(q_read.max <= 2);  // iodepth=2
+    // The run lasted about as long as each job (0.5 s), not their sum.
+    CHECK(span_s(*t) < 0.8);
+}
+
+TEST_CASE("latency logs alone: every job kept, side by side or in sequence", "[fio]") {
+    const auto lat1 = two_stream_lat(1), lat2 = two_stream_lat(2);
+    const auto t = merge_fio_run({}, {lat2, lat1}, {});
+    REQUIRE(t.has_value());
+    std::size_t reads = 0;
+    for (const auto& io : t->ios) reads += io.dir == FioDir::read;
+    CHECK(reads == 100);  // the scan's reads are not lost
+    CHECK(t->ios.size() == 400);
+    CHECK(t->jobs.at(0) == "fio job 1 (two-stream_lat.1.log): 100 reads, 0 writes");
+    CHECK(t->jobs.at(2) == "file fio: 100 reads, 300 writes");
+    CHECK(span_s(*t) < 0.8);
+    REQUIRE(t->warnings.size() == 2);  // approximate issue times (once), and side by side
+    CHECK_THAT(t->warnings[0], Contains("approximate"));
+    CHECK_THAT(t->warnings[1], Contains("side by side") && Contains("--jobs-in-sequence"));
+
+    const auto seq = merge_fio_run({}, {lat1, lat2}, {.jobs_in_sequence = true});
+    REQUIRE(seq.has_value());
+    CHECK(seq->ios.size() == 400);
+    CHECK(span_s(*seq) > span_s(*t) * 1.5);
+    CHECK_THAT(seq->warnings.back(), Contains("one after another"));
+}
+
+TEST_CASE("logs that do not belong to the run are refused, named", "[fio]") {
+    const auto scan = two_stream_iolog("scan.iolog"), oltp = two_stream_iolog("oltp.iolog");
+    const auto lat1 = two_stream_lat(1), lat2 = two_stream_lat(2);
+    // A latency log whose I/Os no given iolog issued.
+    auto r = merge_fio_run({scan}, {lat1, lat2}, {});
+    REQUIRE_FALSE(r.has_value());
+    CHECK_THAT(r.error().message(),
+               Contains("two-stream_lat.2.log: pairs with no iolog") && Contains("scan.iolog"));
+    // An iolog left without its latency log.
+    r = merge_fio_run({scan, oltp}, {lat1}, {});
+    REQUIRE_FALSE(r.has_value());
+    CHECK_THAT(r.error().message(), Contains("oltp.iolog: no latency log"));
+    // A job log with nothing in it.
+    NamedLatLog empty{"idle_lat.3.log", {}};
+    r = merge_fio_run({}, {lat1, empty}, {});
+    REQUIRE_FALSE(r.has_value());
+    CHECK_THAT(r.error().message(), Contains("idle_lat.3.log: holds no reads or writes"));
 }
 
 TEST_CASE("bad fio logs: file, line and field named", "[fio]") {
