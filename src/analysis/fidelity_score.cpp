@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "analysis/job_comparison.hpp"
 
@@ -103,8 +104,9 @@ FidelityRow mean_size_row(std::string key, std::string label, double m, double s
 
 }  // namespace
 
-FidelityScore score_fidelity(const WorkloadMetrics& m, const WorkloadMetrics& s, bool rate_limited,
-                             bool strict, const FidelityTolerances& t) {
+FidelityScore score_fidelity(const WorkloadMetrics& m, const WorkloadMetrics& s,
+                             const FidelityRun& run, const FidelityTolerances& t) {
+    const bool rate_limited = run.rate_limited, strict = run.strict;
     FidelityScore f;
     const bool reads = m.ios_read > 0, writes = m.ios_write > 0;
     f.rows.push_back(
@@ -143,6 +145,32 @@ FidelityScore score_fidelity(const WorkloadMetrics& m, const WorkloadMetrics& s,
                                     t.sequential_points));
     f.rows.push_back(relative_row("queue_depth.mean", "mean outstanding IOs", m.queue_depth.mean,
                                   s.queue_depth.mean, t.outstanding_rel, true));
+    // Shapes per direction: the means above can match while the streams do
+    // not (a sequential scan and random writes average to neither).
+    for (auto [d, name, n] : {std::tuple{Direction::read, "read", m.ios_read},
+                              std::tuple{Direction::write, "write", m.ios_write}}) {
+        if (n == 0 && (d == Direction::read ? s.ios_read : s.ios_write) == 0) continue;
+        const std::string dir = name;
+        const bool enough = n >= kMinShapeIos;
+        if (!enough)
+            f.notes.push_back(fmt::format(
+                "{} shapes are reported, not scored: {} measured {}s are too few to tell a "
+                "shape ({} needed)",
+                dir, n, dir, kMinShapeIos));
+        f.rows.push_back(relative_row("outstanding_mean." + dir, "mean outstanding " + dir + "s",
+                                      m.outstanding_mean[d], s.outstanding_mean[d],
+                                      t.outstanding_rel, true));
+        f.rows.push_back(tvd_row("seek_distance." + dir, dir + " seek-distance distribution",
+                                 m.distribution(Metric::seek_distance, d),
+                                 s.distribution(Metric::seek_distance, d), t.shape_tvd,
+                                 enough && run.seeks_not_scored.empty()));
+        f.rows.push_back(tvd_row("outstanding_ios." + dir, dir + " outstanding-IO distribution",
+                                 m.distribution(Metric::outstanding_ios, d),
+                                 s.distribution(Metric::outstanding_ios, d), t.shape_tvd, enough));
+    }
+    if (!run.seeks_not_scored.empty())
+        f.notes.push_back("seek-distance distributions are reported, not scored: " +
+                          run.seeks_not_scored);
     f.rows.push_back(tvd_row("interarrival.total", "interarrival distribution",
                              m.distribution(Metric::interarrival, Direction::total),
                              s.distribution(Metric::interarrival, Direction::total),

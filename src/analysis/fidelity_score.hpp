@@ -15,7 +15,8 @@ struct FidelityTolerances {
     double read_points = 2.0;        // read share, percentage points
     double mean_size_rel = 0.02;     // mean IO size per direction (bytes/s at equal IOPS), relative
     double sequential_points = 5.0;  // sequential share per direction, points
-    double outstanding_rel = 0.15;   // mean outstanding IOs, relative
+    double outstanding_rel = 0.15;   // mean outstanding IOs, whole disk and per direction, relative
+    double shape_tvd = 0.10;  // seek-distance and outstanding-IO distributions per direction, TVD
     double iops_rel =
         0.05;  // IOPS per direction, relative; scored only when the run was rate-limited
     double interarrival_tvd = 0.25;  // interarrival distribution; reported, scored only with strict
@@ -39,10 +40,19 @@ struct FidelityScore {
     std::vector<std::string> notes;  // why a row is not scored, what failed
 };
 
-// `rate_limited`: the run replayed the measured IOPS (rate_iops), so IOPS are
-// scored; `strict`: the interarrival distribution is scored too.
+// A distribution's shape is scored only when the measured direction has this
+// many IOs: the TVD of a few IOs' histogram from any other is mostly noise.
+inline constexpr std::uint64_t kMinShapeIos = 100;
+
+// What the run could reproduce: non-empty `seeks_not_scored` says why the
+// seek distances could not match (a target smaller than their span).
+struct FidelityRun {
+    bool rate_limited = false;  // replayed the measured IOPS (rate_iops): IOPS are scored
+    bool strict = false;        // the interarrival distribution is scored too
+    std::string seeks_not_scored;
+};
+
 FidelityScore score_fidelity(const WorkloadMetrics& measured, const WorkloadMetrics& synthetic,
-                             bool rate_limited, bool strict = false,
-                             const FidelityTolerances& t = {});
+                             const FidelityRun& run, const FidelityTolerances& t = {});
 
 }  // namespace vscsi

@@ -107,6 +107,10 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
     // vscsiStats truncates this small mean to an integer (3.82 prints as 3).
     m.queue_depth_mean_bounds = queue.integer_mean_bounds();
     if (!queue.empty()) m.queue_depth.mean = m.queue_depth_mean_bounds.mid();
+    for (auto d : kDirections) {
+        const auto& q = acc.at(Metric::outstanding_ios, d);
+        if (!q.empty()) m.outstanding_mean[d] = q.integer_mean_bounds().mid();
+    }
     m.latency_ms_total = summarize(acc.at(Metric::latency, Direction::total), method, 1e-3);
     m.latency_ms_read = summarize(acc.at(Metric::latency, Direction::read), method, 1e-3);
     m.latency_ms_write = summarize(acc.at(Metric::latency, Direction::write), method, 1e-3);

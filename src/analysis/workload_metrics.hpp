@@ -78,6 +78,10 @@ struct WorkloadMetrics {
     PercentileSummary
         queue_depth;  // outstanding IOs when a new IO is issued; mean = bounds' middle
     MeanBounds queue_depth_mean_bounds;  // what the buckets and the integer means prove
+    // Per direction: outstanding IOs of that direction when one of it is
+    // issued (vscsiStats' Read/Write histograms), the middle of what the
+    // buckets and integer means prove.
+    PerDirection outstanding_mean;
     PercentileSummary latency_ms_read, latency_ms_write, latency_ms_total;
     PercentileMethod percentile_method = PercentileMethod::interpolate;
 

@@ -2,10 +2,33 @@
 
 #include <fmt/core.h>
 
+#include <cctype>
+#include <initializer_list>
+
 #include "cli/command_context.hpp"
 
 namespace vscsi {
 namespace po = boost::program_options;
+
+void check_fio_size(const std::string& size) {
+    // fio sizes: digits with an optional k/m/g/t/p suffix (optionally 'i' and/or 'b'), or a
+    // percentage.
+    std::size_t i = 0;
+    while (i < size.size() && std::isdigit(static_cast<unsigned char>(size[i]))) ++i;
+    std::string suffix = size.substr(i);
+    for (auto& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    static const std::initializer_list<std::string_view> ok = {
+        "",    "k",   "m",   "g",   "t",  "p",  "kb", "mb", "gb", "tb",
+        "kib", "mib", "gib", "tib", "ki", "mi", "gi", "ti", "%"};
+    bool good = i > 0;
+    if (good) {
+        good = false;
+        for (auto s : ok) good = good || suffix == s;
+    }
+    if (!good)
+        throw UsageError(
+            fmt::format("--size '{}' is not a fio size such as 10G, 512M or 100%", size));
+}
 
 void AnalysisCliOptions::add_to(po::options_description& desc) {
     desc.add_options()("filter", po::value(&filter)->default_value(filter),

@@ -9,6 +9,10 @@
 
 namespace vscsi {
 
+// --size must be what fio reads as a size: digits with an optional unit, or a
+// percentage. Throws UsageError.
+void check_fio_size(const std::string& size);
+
 struct AnalysisCliOptions {
     std::string filter = "percentile";
     double threshold = 0;

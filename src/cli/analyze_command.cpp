@@ -41,26 +41,6 @@ std::string fio_filename(const std::string& target) {
     return s;
 }
 
-void check_fio_size(const std::string& size) {
-    // fio sizes: digits with an optional k/m/g/t/p suffix (optionally 'i' and/or 'b'), or a
-    // percentage.
-    std::size_t i = 0;
-    while (i < size.size() && std::isdigit(static_cast<unsigned char>(size[i]))) ++i;
-    std::string suffix = size.substr(i);
-    for (auto& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    static const std::initializer_list<std::string_view> ok = {
-        "",    "k",   "m",   "g",   "t",  "p",  "kb", "mb", "gb", "tb",
-        "kib", "mib", "gib", "tib", "ki", "mi", "gi", "ti", "%"};
-    bool good = i > 0;
-    if (good) {
-        good = false;
-        for (auto s : ok) good = good || suffix == s;
-    }
-    if (!good)
-        throw UsageError(
-            fmt::format("--size '{}' is not a fio size such as 10G, 512M or 100%", size));
-}
-
 // The job to analyze: an existing job, or CSV files imported as a new one first.
 struct CsvInputOptions {
     double interval = 0;
@@ -115,7 +95,8 @@ int run_analyze(const CommandContext& ctx) {
         "where summary.json and exports go (default JOB/analysis)")(
         "target", po::value(&fio.target)->default_value(fio.target),
         "fio filename: a file or device to test")(
-        "size", po::value(&fio.size)->default_value(fio.size), "fio size (e.g. 10G)")(
+        "size", po::value(&fio.size),
+        "fio size (default: the span the measured random seeks cover, 16M-4G; 1G when too few)")(
         "runtime", po::value(&fio.runtime_seconds)->default_value(fio.runtime_seconds),
         "fio runtime in seconds")("ioengine", po::value(&fio.ioengine)->default_value(fio.ioengine),
                                   "fio ioengine")("no-direct", po::bool_switch(&no_direct),
@@ -150,7 +131,7 @@ int run_analyze(const CommandContext& ctx) {
     const auto image_format = image_format_from_string(format);
     if (!image_format) throw UsageError(fmt::format("--format '{}' is not png or svg", format));
     fio.target = fio_filename(fio.target);
-    check_fio_size(fio.size);
+    if (!fio.size.empty()) check_fio_size(fio.size);
     if (auto why = limits::out_of_range(fio.runtime_seconds, limits::kFioRuntime))
         throw UsageError("--runtime " + *why);
 

@@ -50,7 +50,7 @@ int run_validate(const CommandContext& ctx) {
     std::string job, target, rate = "mean";
     AnalysisCliOptions analysis;
     FioParams fio;
-    fio.size = "256M";
+    fio.max_derived_size = std::int64_t{1} << 30;  // laid out in the run directory
     fio.runtime_seconds = 30;
     bool no_direct = false, strict = false, allow_device = false, keep_target = false;
     double interval = 0;
@@ -60,7 +60,8 @@ int run_validate(const CommandContext& ctx) {
     desc.add_options()(
         "target", po::value(&target),
         "file or device fio works on (default: a file in the run directory, removed after)")(
-        "size", po::value(&fio.size)->default_value(fio.size), "fio size")(
+        "size", po::value(&fio.size),
+        "fio size (default: the span the measured random seeks cover, 16M-1G; 1G when too few)")(
         "runtime", po::value(&fio.runtime_seconds)->default_value(fio.runtime_seconds),
         "seconds fio runs")("ioengine", po::value(&fio.ioengine)->default_value(fio.ioengine),
                             "fio ioengine")("no-direct", po::bool_switch(&no_direct),
@@ -80,7 +81,9 @@ int run_validate(const CommandContext& ctx) {
         po::value(&tol.sequential_points)->default_value(tol.sequential_points),
         "tolerance: sequential share per direction (points)")(
         "max-outstanding-dev", po::value(&tol.outstanding_rel)->default_value(tol.outstanding_rel),
-        "tolerance: mean outstanding IOs (fraction)")(
+        "tolerance: mean outstanding IOs, whole disk and per direction (fraction)")(
+        "max-shape-tvd", po::value(&tol.shape_tvd)->default_value(tol.shape_tvd),
+        "tolerance: seek-distance and outstanding-IO distributions per direction (TVD)")(
         "max-iops-dev", po::value(&tol.iops_rel)->default_value(tol.iops_rel),
         "tolerance: IOPS per direction when rate-limited (fraction)")(
         "max-interarrival-tvd",
@@ -100,10 +103,11 @@ int run_validate(const CommandContext& ctx) {
     if (!rm) throw UsageError(fmt::format("--rate '{}' is not off, mean or peak", rate));
     fio.rate = *rm;
     fio.direct = !no_direct;
+    if (!fio.size.empty()) check_fio_size(fio.size);
     if (auto why = limits::out_of_range(fio.runtime_seconds, limits::kFioRuntime))
         throw UsageError("--runtime " + *why);
     for (double t : {tol.size_tvd, tol.read_points, tol.mean_size_rel, tol.sequential_points,
-                     tol.outstanding_rel, tol.iops_rel, tol.interarrival_tvd})
+                     tol.outstanding_rel, tol.shape_tvd, tol.iops_rel, tol.interarrival_tvd})
         if (!(t >= 0)) throw UsageError("tolerances must be >= 0");
 
     const auto path = resolve_job(job, ctx.data_dir);
@@ -148,11 +152,9 @@ int run_validate(const CommandContext& ctx) {
     fio.target = escaped;
     fio.log_prefix = (run_dir / "run").string();
     const auto job_file = run_dir / (meta.job_id + ".fio");
-    write_output_file(
-        job_file.string(),
-        render_fio_job(
-            derive_fio_job({meta.job_id, "validation run", &measured, &measured.total}, fio)
-                .value()));
+    const auto spec =
+        derive_fio_job({meta.job_id, "validation run", &measured, &measured.total}, fio).value();
+    write_output_file(job_file.string(), render_fio_job(spec));
 
     if (!ctx.json)
         std::cout << fmt::format("Validating job {}: running {} for {} s on {}{}\n", meta.job_id,
@@ -200,7 +202,8 @@ int run_validate(const CommandContext& ctx) {
     const auto synthetic = app::analyze_job(synth_dir, synth_dir.load_meta(), all);
 
     const auto score =
-        score_fidelity(measured.total, synthetic.total, fio.rate != RateMode::off, strict, tol);
+        score_fidelity(measured.total, synthetic.total,
+                       {fio.rate != RateMode::off, strict, spec.seek_span_missed}, tol);
     auto report = fidelity_to_json(score);
     report["job_id"] = meta.job_id;
     report["run_dir"] = run_dir.string();

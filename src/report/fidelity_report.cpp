@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "util/json_text.hpp"
@@ -18,11 +19,14 @@ std::string value(double v) {
 std::string human_fidelity(const FidelityScore& s) {
     std::string o;
     auto out = std::back_inserter(o);
-    fmt::format_to(out, "  {:<28} {:>11} {:>11} {:>13} {:>10}  {}\n", "figure", "measured",
+    std::size_t width = 28;
+    for (const auto& r : s.rows) width = std::max(width, r.label.size());
+    fmt::format_to(out, "  {:<{}} {:>11} {:>11} {:>13} {:>10}  {}\n", "figure", width, "measured",
                    "synthetic", "deviation", "tolerance", "verdict");
     for (const auto& r : s.rows) {
-        const bool dist = r.key.rfind("io_size", 0) == 0 || r.key.rfind("interarrival", 0) == 0;
-        fmt::format_to(out, "  {:<28} {:>11} {:>11} {:>13} {:>10}  {}\n", r.label,
+        // Distributions have a distance, not values.
+        const bool dist = !std::isfinite(r.measured) && !std::isfinite(r.synthetic);
+        fmt::format_to(out, "  {:<{}} {:>11} {:>11} {:>13} {:>10}  {}\n", r.label, width,
                        dist ? "" : value(r.measured), dist ? "" : value(r.synthetic),
                        r.deviation_text, r.tolerance_text,
                        !r.scored ? "(not scored)"

@@ -6,8 +6,10 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <tuple>
 
 #include "analysis/job_comparison.hpp"
+#include "analysis/seek_span.hpp"
 #include "format/bucket_limits.hpp"
 #include "vscsi_config.hpp"
 
@@ -282,6 +284,21 @@ BurstPlan burst_plan(double mean_outstanding, double iops, double mean_latency_m
     return b;
 }
 
+int queue_iodepth(double mean, const std::vector<BucketShare>& outstanding, bool rate_limited) {
+    if (!std::isfinite(mean)) return 1;
+    int depth = whole(mean, 1);
+    if (!rate_limited || mean < 1.05) return depth;
+    double below = 0;
+    for (const auto& b : outstanding) {
+        below += b.percent;
+        if (below >= 99) {
+            const auto cap = b.high ? *b.high : b.low.value_or(depth) + 1;
+            return std::clamp(static_cast<int>(cap), depth, 256);
+        }
+    }
+    return depth;
+}
+
 std::string fio_size_text(std::int64_t bytes) {
     if (bytes % (1024 * 1024) == 0) return fmt::format("{}m", bytes / (1024 * 1024));
     if (bytes % 1024 == 0) return fmt::format("{}k", bytes / 1024);
@@ -291,7 +308,8 @@ std::string fio_size_text(std::int64_t bytes) {
 namespace {
 
 // Whole rwmixread and rate_iops are too coarse for a minor direction: 0.5%
-// reads become 1% (2x), 0.07 read IOPS become 1 (15x).
+// reads become 1% (2x), 0.07 read IOPS become 1 (15x). And one section has
+// one queue and one sequential share for both directions' streams.
 void decide_split(FioJobSpec& j, double read_iops, double write_iops) {
     if (!j.read.present || !j.write.present || !std::isfinite(j.read_percent)) return;
     const double read_pct = j.read_percent;
@@ -300,6 +318,7 @@ void decide_split(FioJobSpec& j, double read_iops, double write_iops) {
     const double mix_miss = std::abs(j.rwmixread - read_pct);
     const double minor_iops = minor_is_read ? read_iops : write_iops;
     std::string reason;
+    bool flow = true;
     if (mix_miss > kMaxMixMissPoints && mix_miss > kMaxMinorMiss * minor)
         reason = fmt::format("a whole rwmixread={} would make the {:.2f}% {} {}%", j.rwmixread,
                              minor, minor_is_read ? "reads" : "writes",
@@ -309,13 +328,102 @@ void decide_split(FioJobSpec& j, double read_iops, double write_iops) {
         reason = fmt::format("a whole rate_iops={} would replay {:.3f} {} IOPS {:.1f}x",
                              whole(minor_iops, 1), minor_iops, minor_is_read ? "read" : "write",
                              whole(minor_iops, 1) / minor_iops);
+    if (reason.empty() && std::min(j.ios_read, j.ios_write) >= kMinStreamIos) {
+        const double sr = j.read.sequential_percent, sw = j.write.sequential_percent;
+        const double qr = j.read.outstanding_mean, qw = j.write.outstanding_mean;
+        const bool seq_apart =
+            std::isfinite(sr) && std::isfinite(sw) && std::abs(sr - sw) >= kStreamSequentialPoints;
+        // One mixed stream with Q in flight shows each direction its share of
+        // the others (1 + (Q - 1) x share, shares by IOPS x latency): per
+        // direction means far from that are streams with queues of their own.
+        const double q = j.queue.mean;
+        const double in_r = read_iops * j.read_latency_ms, in_w = write_iops * j.write_latency_ms;
+        bool queues_apart = false;
+        if (std::isfinite(qr) && std::isfinite(qw) && std::isfinite(q) && in_r + in_w > 0) {
+            const double share_r = in_r / (in_r + in_w);
+            const double er = 1 + (q - 1) * share_r, ew = 1 + (q - 1) * (1 - share_r);
+            auto apart = [](double measured, double mixed) {
+                return std::abs(measured - mixed) > std::max(0.25, kStreamQueueMiss * mixed);
+            };
+            queues_apart = apart(qr, er) || apart(qw, ew);
+        } else if (std::isfinite(qr) && std::isfinite(qw)) {
+            queues_apart = std::max(qr, qw) >= 1.5 * std::min(qr, qw) && std::abs(qr - qw) >= 1;
+        }
+        if (seq_apart || queues_apart)
+            reason = fmt::format(
+                "reads and writes behave as separate streams (sequential {} vs {}, outstanding "
+                "{:.2f} vs {:.2f}): each runs as its own job with its own queue",
+                pct(sr), pct(sw), qr, qw);
+        flow = j.params.rate == RateMode::off;  // flat out: only flow keeps the read share
+    }
     if (reason.empty()) return;
     j.split.on = true;
+    j.split.flow = flow;
     j.split.minor_is_read = minor_is_read;
     j.split.reason = std::move(reason);
     const int minor_weight = std::clamp(static_cast<int>(std::lround(minor * 10)), 1, 999);
     j.split.read_weight = minor_is_read ? minor_weight : 1000 - minor_weight;
     j.split.write_weight = 1000 - j.split.read_weight;
+}
+
+// The size random offsets must span for the measured seek distances.
+void decide_size(FioJobSpec& j, const WorkloadMetrics& m) {
+    const bool given = !j.params.size.empty();
+    double span = kNaN, distance = kNaN;
+    std::string from;
+    for (auto [dir, d, name] : {std::tuple{Direction::read, &j.read, "reads"},
+                                std::tuple{Direction::write, &j.write, "writes"}}) {
+        if (!d->present || d->percentage_random == 0) continue;
+        const auto fit =
+            fit_seek_span(m.distribution(Metric::seek_distance, dir), d->sequential_percent);
+        if (!std::isfinite(fit.span_lbns) || (std::isfinite(span) && fit.span_lbns <= span))
+            continue;
+        span = fit.span_lbns;
+        distance = fit.distance;
+        from = name;
+    }
+    if (given) {
+        j.size_note =
+            std::isfinite(span)
+                ? fmt::format(
+                      "as given (random {} land as if spread over {})", from,
+                      fio_size_text(static_cast<std::int64_t>(std::ceil(span * 512 / (1 << 20)))
+                                    << 20))
+                : "as given";
+        if (std::isfinite(span))
+            j.seek_span_missed = fmt::format(
+                "the size was given (--size {}); random {} land as if spread over {}",
+                j.params.size, from,
+                fio_size_text(static_cast<std::int64_t>(std::ceil(span * 512 / (1 << 20))) << 20));
+        return;
+    }
+    if (!std::isfinite(span)) {
+        j.params.size = fio_size_text(kDefaultSize);
+        j.size_note =
+            "too few random seeks measured to tell the span they cover: a parameter "
+            "(--size)";
+        return;
+    }
+    const auto mib = std::int64_t{1} << 20;
+    const auto bytes = static_cast<std::int64_t>(std::ceil(span * 512 / mib)) * mib;
+    const auto size =
+        std::clamp(bytes, kMinDerivedSize, std::max(kMinDerivedSize, j.params.max_derived_size));
+    j.params.size = fio_size_text(size);
+    if (size != bytes)
+        j.seek_span_missed =
+            fmt::format("random {} land as if spread over {} but the run's size is {} ({})", from,
+                        fio_size_text(bytes), fio_size_text(size),
+                        size < bytes ? "--size to allow it, on a target that large"
+                                     : "the smallest size written");
+    j.size_note = fmt::format(
+        "random {} land as if spread uniformly over {} ({:.0f} LBNs; TVD {:.3f} from that model in "
+        "'distance between successive commands'){}",
+        from, fio_size_text(bytes), span, distance,
+        size < bytes   ? fmt::format(": capped at {}, so the longest seeks come out shorter "
+                                       "(--size to choose)",
+                                     fio_size_text(size))
+        : size > bytes ? fmt::format(": at least {}", fio_size_text(size))
+                       : std::string());
 }
 
 }  // namespace
@@ -396,12 +504,30 @@ Result<FioJobSpec> derive_fio_job(const FioSource& src, const FioParams& p) {
         r = a.peak.iops_read;
         w = a.peak.iops_write;
     }
+    const bool limited = p.rate != RateMode::off;
+    for (auto [dir, d, iops, lat] :
+         {std::tuple{Direction::read, &j.read, r, m.latency_ms_read.mean},
+          std::tuple{Direction::write, &j.write, w, m.latency_ms_write.mean}}) {
+        if (!d->present) continue;
+        d->outstanding_mean = m.outstanding_mean[dir];
+        d->bursts = burst_plan(d->outstanding_mean, iops, lat, limited);
+        d->iodepth = d->bursts.size > 1
+                         ? d->bursts.size
+                         : queue_iodepth(d->outstanding_mean,
+                                         m.distribution(Metric::outstanding_ios, dir), limited);
+    }
+    j.read_latency_ms = m.latency_ms_read.mean;
+    j.write_latency_ms = m.latency_ms_write.mean;
     decide_split(j, r, w);
+    decide_size(j, m);
     j.bursts = burst_plan(j.queue.mean, (j.read.present ? r : 0) + (j.write.present ? w : 0),
-                          m.latency_ms_total.mean, p.rate != RateMode::off);
-    j.iodepth = j.bursts.size > 1 ? j.bursts.size
-                                  : (std::isfinite(j.queue.mean) ? whole(j.queue.mean, 1) : 1);
-    if (p.rate == RateMode::off) return j;
+                          m.latency_ms_total.mean, limited);
+    j.iodepth =
+        j.bursts.size > 1
+            ? j.bursts.size
+            : queue_iodepth(j.queue.mean, m.distribution(Metric::outstanding_ios, Direction::total),
+                            limited);
+    if (!limited) return j;
 
     j.arrivals = arrival_shape(m);
     // With IOs overlapping (a queue), arrivals follow completions rather
@@ -437,7 +563,9 @@ void render_section(std::string& o, const FioJobSpec& j, Part part, int job_numb
     const auto& p = j.params;
     const bool reads = j.read.present && part != Part::write;
     const bool writes = j.write.present && part != Part::read;
-    const bool minor = part != Part::both && ((part == Part::read) == j.split.minor_is_read);
+    // The minor direction of a flow follows the other's rate by its weight.
+    const bool minor =
+        part != Part::both && j.split.flow && ((part == Part::read) == j.split.minor_is_read);
     // "a,b" with both directions, one value with one.
     auto per_direction = [&](auto read_value, auto write_value) {
         if (reads && writes) return fmt::format("{},{}", read_value, write_value);
@@ -457,7 +585,7 @@ void render_section(std::string& o, const FioJobSpec& j, Part part, int job_numb
         fmt::format_to(out, "rw=randrw\nrwmixread={}\n", j.rwmixread);
     else
         fmt::format_to(out, "rw={}\n", reads ? "randread" : "randwrite");
-    if (part != Part::both)
+    if (part != Part::both && j.split.flow)
         fmt::format_to(out, "flow={}\n",
                        part == Part::read ? j.split.read_weight : j.split.write_weight);
     auto describe = [&](std::string_view dir, const FioDirection& d) {
@@ -483,26 +611,23 @@ void render_section(std::string& o, const FioJobSpec& j, Part part, int job_numb
     if (!j.unaligned.empty())
         fmt::format_to(out, "# {}: keep sizes exact instead of rounding down\nbs_unaligned=1\n",
                        j.unaligned);
-    fmt::format_to(
-        out,
-        "# sequential share (seek distance exactly +1 LBN in 'distance between successive "
-        "Read/Write commands'): read {}, write {}\n",
-        pct(j.read.sequential_percent), pct(j.write.sequential_percent));
+    if (reads && writes)
+        fmt::format_to(
+            out,
+            "# sequential share (seek distance exactly +1 LBN in 'distance between successive "
+            "Read/Write commands'): read {}, write {}\n",
+            pct(j.read.sequential_percent), pct(j.write.sequential_percent));
+    else
+        fmt::format_to(out,
+                       "# sequential share (seek distance exactly +1 LBN in 'distance between "
+                       "successive {} commands'): {}\n",
+                       reads ? "Read" : "Write",
+                       pct(reads ? j.read.sequential_percent : j.write.sequential_percent));
     fmt::format_to(out, "percentage_random={}\n",
                    per_direction(j.read.percentage_random, j.write.percentage_random));
-    const auto& q = j.queue;
-    if (minor) {
-        fmt::format_to(out,
-                       "# the minor direction: one IO at a time, the other section keeps the "
-                       "queue\niodepth=1\n");
-    } else {
-        fmt::format_to(out,
-                       "# outstanding IOs when a new IO is issued: mean {:.2f} (the buckets and "
-                       "the integer mean prove {:.2f}-{:.2f}; p50 {:.1f}, p95 {:.1f}, p99 {:.1f}, "
-                       "{})\n",
-                       q.mean, j.queue_mean_bounds.low, j.queue_mean_bounds.high, q.p50, q.p95,
-                       q.p99, to_string(j.percentile_method));
-        if (j.bursts.size > 1) {
+    // The queue: bursts when a rate-limited replay would not build it.
+    auto queue = [&](double mean, const BurstPlan& bursts, int iodepth) {
+        if (bursts.size > 1) {
             // At a replayed rate a faster device completes each IO before the
             // next arrives and the queue never builds: issue IOs in bursts
             // instead, so that each one finds as many in flight as on the
@@ -516,11 +641,38 @@ void render_section(std::string& o, const FioJobSpec& j, Part part, int job_numb
                 "latency explains ({1:.1f} = IOPS x mean latency):\n#   bursts of {2} IOs (mean "
                 "outstanding (1+{2})/2 = {3:.1f}) every {4} us\niodepth={2}\nthinktime={4}\n"
                 "thinktime_blocks={2}\nthinktime_blocks_type=issue\n",
-                q.mean, j.bursts.little_queue, j.bursts.size, (1.0 + j.bursts.size) / 2,
-                j.bursts.period_us);
-        } else {
-            fmt::format_to(out, "iodepth={}\n", j.iodepth);
+                mean, bursts.little_queue, bursts.size, (1.0 + bursts.size) / 2, bursts.period_us);
+            return;
         }
+        if (p.rate != RateMode::off && iodepth > whole(mean, 1))
+            fmt::format_to(out,
+                           "# the disk's latency explains the queue: iodepth is a cap at the "
+                           "99th percentile, the replayed arrivals build the queue\n");
+        fmt::format_to(out, "iodepth={}\n", iodepth);
+    };
+    const FioDirection* own = part == Part::read    ? &j.read
+                              : part == Part::write ? &j.write
+                                                    : nullptr;
+    if (own && std::isfinite(own->outstanding_mean)) {
+        const auto* name = part == Part::read ? "Read" : "Write";
+        fmt::format_to(out,
+                       "# outstanding {0} IOs when a new {0} IO is issued: mean {1:.2f} (its "
+                       "own queue)\n",
+                       name, own->outstanding_mean);
+        queue(own->outstanding_mean, own->bursts, own->iodepth);
+    } else if (minor) {
+        fmt::format_to(out,
+                       "# the minor direction: one IO at a time, the other section keeps the "
+                       "queue\niodepth=1\n");
+    } else {
+        const auto& q = j.queue;
+        fmt::format_to(out,
+                       "# outstanding IOs when a new IO is issued: mean {:.2f} (the buckets and "
+                       "the integer mean prove {:.2f}-{:.2f}; p50 {:.1f}, p95 {:.1f}, p99 {:.1f}, "
+                       "{})\n",
+                       q.mean, j.queue_mean_bounds.low, j.queue_mean_bounds.high, q.p50, q.p95,
+                       q.p99, to_string(j.percentile_method));
+        queue(q.mean, j.bursts, j.iodepth);
     }
     if (p.rate != RateMode::off) {
         if (minor) {
@@ -586,13 +738,16 @@ std::string render_fio_job(const FioJobSpec& j) {
         out, "# measured: {:.1f} IOPS (read {:.1f} / write {:.1f}), {:.3f} MB/s over {:.0f} s\n",
         j.iops_total, j.iops_read, j.iops_write, j.mbps, j.seconds);
     fmt::format_to(out,
-                   "# target, size and runtime are parameters (vscsi analyze --target --size "
-                   "--runtime), not measurements.\n");
+                   "# target and runtime are parameters (vscsi analyze --target --runtime), "
+                   "not measurements; size is where random IOs land (see below) unless --size "
+                   "sets it.\n");
     for (const auto& a : j.assumptions) fmt::format_to(out, "# ASSUMED, not measured: {}\n", a);
     fmt::format_to(out, "\n");
 
+    fmt::format_to(out, "[global]\n");
+    if (!j.size_note.empty()) fmt::format_to(out, "# size: {}\n", j.size_note);
     fmt::format_to(out,
-                   "[global]\nioengine={}\ndirect={}\nfilename={}\nsize={}\nruntime={}\n"
+                   "ioengine={}\ndirect={}\nfilename={}\nsize={}\nruntime={}\n"
                    "time_based=1\ngroup_reporting=1\nrandrepeat=0\nnumjobs=1\n",
                    p.ioengine, p.direct ? 1 : 0, p.target, p.size, p.runtime_seconds);
     // fio's random map trims a random IO to the blocks not yet touched, which
@@ -605,7 +760,7 @@ std::string render_fio_job(const FioJobSpec& j) {
                        "# per-I/O logs: issue order and times (iolog), latency with offsets "
                        "(lat log)\nwrite_lat_log={}\nlog_offset=1\n",
                        p.log_prefix);
-    if (j.split.on) {
+    if (j.split.on && j.split.flow) {
         // fio's token flow control keeps the sections' IO counts in the ratio
         // of their weights (measured: weights 5/995 gave 0.50% reads); the
         // sleep keeps the waiting section from spinning a core.
@@ -614,6 +769,11 @@ std::string render_fio_job(const FioJobSpec& j) {
                        "= flow weights {}:{}\nflow_id=1\nflow_sleep=100\n",
                        j.split.reason, pct(j.read_percent), j.split.read_weight,
                        j.split.write_weight);
+    } else if (j.split.on) {
+        fmt::format_to(out,
+                       "# reads and writes as two sections that run side by side, each at its "
+                       "own rate: {}\n#   read share {} = the two rates\n",
+                       j.split.reason, pct(j.read_percent));
     }
     fmt::format_to(out, "\n");
     if (j.split.on) {

@@ -20,7 +20,10 @@ std::optional<RateMode> rate_mode_from_string(std::string_view s);
 
 struct FioParams {
     std::string target = "vscsi-fio.dat";  // file or device fio works on
-    std::string size = "1G";
+    // Empty: the span the measured random seeks cover (see seek_span.hpp),
+    // between kMinDerivedSize and max_derived_size; 1G when nothing says.
+    std::string size;
+    std::int64_t max_derived_size = std::int64_t{4} << 30;
     unsigned runtime_seconds = 60;
     std::string ioengine = "libaio";
     bool direct = true;
@@ -104,6 +107,15 @@ struct FioSource {
 
 enum class RateProcess { none, poisson, linear };
 
+inline constexpr std::int64_t kMinDerivedSize = std::int64_t{16} << 20;
+inline constexpr std::int64_t kDefaultSize = std::int64_t{1} << 30;
+
+// The iodepth that lets a queue like the measured one form: its mean when the
+// run goes flat out; when it is rate-limited and IOs overlapped (mean >=
+// 1.05) at least the bucket holding the 99th percentile, so that arrivals at
+// the measured rate can pile up as far as they did (a cap, not a target).
+int queue_iodepth(double mean, const std::vector<BucketShare>& outstanding, bool rate_limited);
+
 // One direction's share of the job (read or write).
 struct FioDirection {
     bool present = false;              // the profile has IOs in this direction
@@ -115,16 +127,28 @@ struct FioDirection {
     int percentage_random = 100;
     int rate_iops = 0;            // replayed IOs/s (rate != off)
     std::int64_t rate_bytes = 0;  // replayed bytes/s (linear pacing with mixed sizes)
+    // Its own queue when it runs as its own section (FlowSplit).
+    double outstanding_mean = kNaN;  // measured, of this direction
+    int iodepth = 1;
+    BurstPlan bursts;
 };
 
-// Reads and writes as two job sections in one fio flow (token flow control
-// keeps their IO counts in the ratio of the weights, 1..1000 each): when a
-// whole rwmixread cannot hold a minor direction's share, or a rate-limited
-// minor direction runs under 1 IOPS (fio rates are whole IOPS).
-inline constexpr double kMaxMixMissPoints = 0.2;  // read share, percentage points
-inline constexpr double kMaxMinorMiss = 0.05;     // relative, of the minor direction
+// Reads and writes as two job sections, each with its own sizes, randomness
+// and queue: when they behave as separate streams (a sequential scan beside
+// random writes; queues apart), or when one section cannot hold them (a whole
+// rwmixread misses a minor direction's share, or a rate-limited minor
+// direction runs under 1 IOPS: fio rates are whole IOPS). In one fio flow
+// (token flow control keeps their IO counts in the ratio of the weights,
+// 1..1000 each) when flat out or when the minor rate cannot be written;
+// otherwise each section has its own rate.
+inline constexpr double kMaxMixMissPoints = 0.2;       // read share, percentage points
+inline constexpr double kMaxMinorMiss = 0.05;          // relative, of the minor direction
+inline constexpr double kStreamSequentialPoints = 50;  // sequential shares this far apart
+inline constexpr double kStreamQueueMiss = 0.15;       // per-direction queue vs one mixed stream
+inline constexpr std::uint64_t kMinStreamIos = 100;    // per direction, to tell how it behaves
 struct FlowSplit {
     bool on = false;
+    bool flow = false;  // coupled by flow weights (else each section has its own rate)
     bool minor_is_read = true;
     int read_weight = 0, write_weight = 0;
     std::string reason;
@@ -139,8 +163,14 @@ struct FioJobSpec {
     double iops_total = 0, iops_read = 0, iops_write = 0, mbps = 0, seconds = 0;
     std::uint64_t ios_read = 0, ios_write = 0;
     double read_percent = kNaN;
+    double read_latency_ms = kNaN, write_latency_ms = kNaN;  // means
     // [global]
     FioParams params;
+    std::string size_note;  // where the size came from
+    // Non-empty: the size is not the span the random seeks cover (capped,
+    // raised to the minimum, or given), so a replay cannot reproduce the
+    // seek distances; why.
+    std::string seek_span_missed;
     // [section]
     int rwmixread = 0;  // 1..99 with both directions, 0 with one
     FlowSplit split;

@@ -66,6 +66,7 @@ json::object metrics_to_json(const WorkloadMetrics& m) {
            "percent of IOs per IO-length bucket, keyed by the bucket's upper limit in bytes"}}},
         {"sequential_percent", per_dir(m.sequential_percent)},
         {"queue_depth", queue_summary(m, method)},
+        {"outstanding_mean", per_dir(m.outstanding_mean)},
         {"latency_ms",
          {{"read", pct_summary(m.latency_ms_read, method, 4)},
           {"write", pct_summary(m.latency_ms_write, method, 4)},

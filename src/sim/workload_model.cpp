@@ -191,7 +191,7 @@ DiskHistograms synthesize_interval(const WorkloadModel& m, const DiskId& disk, d
 
     // Outstanding IOs: 1 + Poisson(mean - 1)
     const auto oio_limits = esxi_bucket_limits(Metric::outstanding_ios);
-    const double lambda = std::max(0.0, m.outstanding_mean - 1);
+    double lambda = std::max(0.0, m.outstanding_mean - 1);
     auto oio_cdf = [&](double x) {
         double c = 0, pmf = std::exp(-lambda);
         for (int k = 0; k + 1 <= static_cast<int>(x) && k < 400; ++k) {
@@ -200,13 +200,21 @@ DiskHistograms synthesize_interval(const WorkloadModel& m, const DiskId& disk, d
         }
         return c;
     };
-    const auto oio_p = probs_from_cdf(oio_limits, oio_cdf);
-    auto oio = [&](std::uint64_t count) {
-        return make(oio_limits, apportion(count, oio_p), 1 + lambda);
+    auto oio = [&](std::uint64_t count, double others) {
+        lambda = others;
+        return make(oio_limits, apportion(count, probs_from_cdf(oio_limits, oio_cdf)), 1 + others);
     };
-    put(d, Metric::outstanding_ios, Direction::read, oio(nr));
-    put(d, Metric::outstanding_ios, Direction::write, oio(nw));
-    put(d, Metric::outstanding_ios, Direction::total, oio(n));
+    // vscsiStats' Read/Write histograms count the IOs of that direction in
+    // flight when one of it is issued: the others thin out by direction in
+    // proportion to what each keeps in flight (IOPS x latency, Little's law).
+    const double in_flight_r = static_cast<double>(nr) * m.read_latency_us;
+    const double in_flight_w = static_cast<double>(nw) * m.write_latency_us;
+    const double share_r =
+        in_flight_r + in_flight_w > 0 ? in_flight_r / (in_flight_r + in_flight_w) : 0;
+    const double all_others = lambda;
+    put(d, Metric::outstanding_ios, Direction::read, oio(nr, all_others * share_r));
+    put(d, Metric::outstanding_ios, Direction::write, oio(nw, all_others * (1 - share_r)));
+    put(d, Metric::outstanding_ios, Direction::total, oio(n, all_others));
 
     // Interarrival: exponential gaps at each direction's rate
     auto arrivals = [&](std::uint64_t count) {

@@ -271,9 +271,10 @@ TEST_CASE("a rate-limited replay keeps the measured concurrency with bursts", "[
     CHECK(value_of(writes, "iodepth") == "7");  // 2 x 3.82 - 1
     CHECK(value_of(writes, "thinktime_blocks") == "7");
     CHECK(value_of(job, "thinktime_blocks_type") == "issue");
+    // The writes' own queue, rate and latency (a section per direction).
     CHECK(value_of(job, "thinktime") ==
-          std::to_string(burst_plan(f.result.total.queue_depth.mean, 793 / 60.0,
-                                    f.result.total.latency_ms_total.mean, true)
+          std::to_string(burst_plan(f.result.total.outstanding_mean.write, 789 / 60.0,
+                                    f.result.total.latency_ms_write.mean, true)
                              .period_us));
     // Flat out: plain iodepth, no think time.
     const auto flat = f.render();

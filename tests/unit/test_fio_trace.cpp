@@ -299,13 +299,13 @@ TEST_CASE("fidelity score: tolerances, what is scored, and why it failed", "[fio
         return compute_metrics(acc, 60, PercentileMethod::bucket_upper_bound);
     };
     const auto a = metrics(w);
-    const auto same = score_fidelity(a, a, true);
+    const auto same = score_fidelity(a, a, {true, false, ""});
     CHECK(same.pass);
     for (const auto& r : same.rows) CHECK(r.pass);
 
     auto other = w;
     other.read_fraction = 0.65;  // 5 points fewer reads
-    const auto off = score_fidelity(a, metrics(other), true);
+    const auto off = score_fidelity(a, metrics(other), {true, false, ""});
     CHECK_FALSE(off.pass);
     bool named = false;
     for (const auto& n : off.notes)
@@ -314,8 +314,8 @@ TEST_CASE("fidelity score: tolerances, what is scored, and why it failed", "[fio
 
     auto slower = w;
     slower.iops = 800;  // -20% IOPS: fails only when the run was rate-limited
-    CHECK_FALSE(score_fidelity(a, metrics(slower), true).pass);
-    const auto flat_out = score_fidelity(a, metrics(slower), false);
+    CHECK_FALSE(score_fidelity(a, metrics(slower), {true, false, ""}).pass);
+    const auto flat_out = score_fidelity(a, metrics(slower), {});
     CHECK(flat_out.pass);
     CHECK_FALSE(flat_out.rows[0].scored);
 
@@ -323,10 +323,10 @@ TEST_CASE("fidelity score: tolerances, what is scored, and why it failed", "[fio
     strict_sizes.size_tvd = 0.0;
     auto sizes = w;
     sizes.read_sizes = {{8192, 0.9}, {4096, 0.1}};
-    CHECK_FALSE(score_fidelity(a, metrics(sizes), true, false, strict_sizes).pass);
+    CHECK_FALSE(score_fidelity(a, metrics(sizes), {true, false, ""}, strict_sizes).pass);
     // The interarrival distribution is scored only when asked to.
     bool interarrival_scored = false;
-    for (const auto& r : score_fidelity(a, a, true, true).rows)
+    for (const auto& r : score_fidelity(a, a, {true, true, ""}).rows)
         if (r.key == "interarrival.total") interarrival_scored = r.scored;
     CHECK(interarrival_scored);
 }
