@@ -66,12 +66,12 @@ _vscsi() {
             else
                 COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))
             fi ;;
-        import) COMPREPLY=($(compgen -W "fio" -- "$cur") $(compgen -f -- "$cur") $(compgen -d -- "$cur")) ;;
+        import) COMPREPLY=($(compgen -W "fio --interval --name --start --host --tag --cumulative --reset-between-prints --jobs-in-sequence" -- "$cur") $(compgen -f -- "$cur") $(compgen -d -- "$cur")) ;;
         validate)
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "--target --size --runtime --ioengine --no-direct --rate --interval --strict
                                          --filter --threshold --percentile-method --max-size-tvd --max-read-points
-                                         --max-sequential-points --max-outstanding-dev --max-iops-dev
+                                         --max-size-dev --max-sequential-points --max-outstanding-dev --max-shape-tvd --max-iops-dev
                                          --max-interarrival-tvd --allow-device-writes --keep-target" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))

@@ -96,7 +96,7 @@ struct ArrivalShape {
         return poisson_distance >= kPacedDistance && modal_percent >= kPacedModalPercent;
     }
 };
-ArrivalShape arrival_shape(const WorkloadMetrics& m);
+ArrivalShape arrival_shape(const WorkloadMetrics& m, Direction d = Direction::total);
 
 struct FioSource {
     std::string job_id;
@@ -131,6 +131,9 @@ struct FioDirection {
     double outstanding_mean = kNaN;  // measured, of this direction
     int iodepth = 1;
     BurstPlan bursts;
+    ArrivalShape arrivals;  // of this direction's interarrival times
+    RateProcess rate_process = RateProcess::none;
+    bool rate_in_bytes = false;
 };
 
 // Reads and writes as two job sections, each with its own sizes, randomness
@@ -185,7 +188,8 @@ struct FioJobSpec {
     PeakSample peak;   // the replayed sample with RateMode::peak
     ArrivalShape arrivals;
     RateProcess rate_process = RateProcess::none;
-    bool rate_in_bytes = false;  // linear pacing with mixed sizes: rate=, not rate_iops=
+    bool rate_in_bytes = false;           // linear pacing with mixed sizes: rate=, not rate_iops=
+    bool arrivals_per_direction = false;  // linear because each direction is paced
 };
 
 // Errors (kind usage) when there is nothing to reproduce (no I/O).

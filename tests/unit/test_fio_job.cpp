@@ -1,8 +1,11 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "analysis/fio_run.hpp"
+#include "analysis/fio_trace.hpp"
 #include "analysis/workload_metrics.hpp"
 #include "fixtures.hpp"
+#include "format/fio_logs.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "report/fio_job.hpp"
 
@@ -299,8 +302,13 @@ TEST_CASE("paced arrivals are replayed with linear pacing, random ones with Pois
     // Interarrival buckets (us): 1 10 100 500 1000 5000 15000 30000 50000 100000 and overflow.
     auto with_gaps = [](std::vector<BucketShare> gaps, double mean_us) {
         RealFixture f;
-        f.result.total.distribution(Metric::interarrival, Direction::total) = std::move(gaps);
-        f.result.total.interarrival_mean_us.total = mean_us;
+        // The same gaps for the whole disk and each direction (the writes are
+        // 99.5% of it and run as their own section).
+        for (auto d : {Direction::total, Direction::read, Direction::write}) {
+            f.result.total.distribution(Metric::interarrival, d) = gaps;
+            f.result.total.interarrival_mean_us[d] = mean_us;
+            f.result.total.outstanding_mean[d] = 1.0;
+        }
         f.result.total.queue_depth.mean = 1.0;  // no bursts: pacing alone decides the arrivals
         return f;
     };
@@ -372,4 +380,90 @@ TEST_CASE("the arrival reference leaves out the first IO's gap", "[fio]") {
     // 14.4% of the measured gaps are: these arrivals are bursty, not Poisson.
     CHECK(shape.poisson_distance == Approx(0.849).margin(0.001));
     CHECK_FALSE(shape.steady());  // 42% in the busiest bucket: not paced
+}
+
+namespace {
+
+// The real two-job fio run (tests/fixtures/fio/two-stream) as one disk's profile.
+AnalysisResult two_stream_profile() {
+    auto load_iolog = [](const std::string& name) {
+        NamedIolog io{name, {}};
+        test::require_parsed(parse_fio_iolog(
+            test::read_text(test::fixtures_dir() / "fio/two-stream" / name), name, io.log));
+        return io;
+    };
+    auto load_lat = [](const std::string& name) {
+        NamedLatLog lat{name, {}};
+        test::require_parsed(parse_fio_lat_log(
+            test::read_text(test::fixtures_dir() / "fio/two-stream" / name), name, lat.entries));
+        return lat;
+    };
+    const auto t =
+        merge_fio_run({load_iolog("scan.iolog"), load_iolog("oltp.iolog")},
+                      {load_lat("two-stream_lat.1.log"), load_lat("two-stream_lat.2.log")}, {});
+    REQUIRE(t.has_value());
+    DiskAccumulator acc;
+    double seconds = 0;
+    for (const auto& iv : trace_histograms(*t, 10'000'000, TimePoint{})) {
+        REQUIRE(acc.add(iv.data.disks.at(0)).has_value());
+        seconds += std::chrono::duration<double>(iv.end - iv.start).count();
+    }
+    AnalysisResult r;
+    r.job_id = "two";
+    r.samples_total = r.samples_analyzed = 1;
+    r.total = compute_metrics(acc, seconds, PercentileMethod::interpolate);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("reads and writes that behave as separate streams run as their own jobs", "[fio]") {
+    auto r = two_stream_profile();
+    REQUIRE(r.total.ios_read == 100);
+    REQUIRE(r.total.ios_write == 300);
+    FioParams p;
+    p.rate = RateMode::mean;
+    const auto j = derive_fio_job({"two", "all 1 disk", &r, &r.total}, p);
+    REQUIRE(j.has_value());
+    CHECK(j->split.on);
+    CHECK_FALSE(j->split.flow);  // each at its own rate
+    CHECK_THAT(j->split.reason,
+               Catch::Contains("separate streams") && Catch::Contains("sequential 100.0% vs 0.0%"));
+    const auto job = render_fio_job(*j);
+    const auto reads = section_of(job, "two-reads"), writes = section_of(job, "two-writes");
+    CHECK(value_of(reads, "rw") == "randread");
+    CHECK(value_of(reads, "percentage_random") == "0");
+    CHECK(value_of(reads, "bssplit") == "128k/100");
+    CHECK(value_of(reads, "iodepth") == "1");
+    CHECK(std::stoi(value_of(reads, "rate_iops")) == Approx(r.total.iops.read).margin(1));
+    CHECK(value_of(writes, "percentage_random") == "100");
+    CHECK(std::stoi(value_of(writes, "rate_iops")) == Approx(r.total.iops.write).margin(1));
+    CHECK(job.find("flow=") == std::string::npos);
+    // Random writes over a 16 MiB file: the job's file is that size.
+    CHECK(value_of(job, "size") == "16m");
+    CHECK(j->seek_span_missed.empty());
+
+    // Flat out, only flow weights keep the read share.
+    const auto flat = derive_fio_job({"two", "all 1 disk", &r, &r.total}, FioParams{});
+    REQUIRE(flat.has_value());
+    CHECK(flat->split.flow);
+    CHECK(flat->split.read_weight == 250);
+    // A size given is used; the seeks' span is then not the run's.
+    FioParams given;
+    given.size = "1G";
+    const auto g = derive_fio_job({"two", "all 1 disk", &r, &r.total}, given);
+    REQUIRE(g.has_value());
+    CHECK(g->params.size == "1G");
+    CHECK_THAT(g->seek_span_missed, Catch::Contains("16m"));
+    given.size = "16M";  // the span itself: the seeks can match
+    CHECK(derive_fio_job({"two", "all 1 disk", &r, &r.total}, given)->seek_span_missed.empty());
+}
+
+TEST_CASE("a rate-limited replay lets a queue the latency explains form", "[fio]") {
+    std::vector<BucketShare> q{share(std::nullopt, 1, 85), share(1, 2, 12), share(2, 4, 3)};
+    CHECK(queue_iodepth(1.16, q, true) == 4);   // the bucket of the 99th percentile
+    CHECK(queue_iodepth(1.16, q, false) == 1);  // flat out: the mean is the target
+    CHECK(queue_iodepth(1.0, q, true) == 1);    // nothing overlapped
+    CHECK(queue_iodepth(kNaN, q, true) == 1);
+    CHECK(queue_iodepth(6.2, q, true) == 6);  // never below the mean
 }

@@ -5,6 +5,7 @@
 #include "analysis/fidelity_score.hpp"
 #include "analysis/fio_run.hpp"
 #include "analysis/fio_trace.hpp"
+#include "analysis/seek_span.hpp"
 #include "fixtures.hpp"
 #include "format/fio_logs.hpp"
 #include "sim/workload_model.hpp"
@@ -329,4 +330,36 @@ TEST_CASE("fidelity score: tolerances, what is scored, and why it failed", "[fio
     for (const auto& r : score_fidelity(a, a, {true, true, ""}).rows)
         if (r.key == "interarrival.total") interarrival_scored = r.scored;
     CHECK(interarrival_scored);
+}
+
+TEST_CASE("the span random seeks cover is fitted from the seek-distance buckets", "[fio]") {
+    // Uniform offsets over 16 MiB (32768 LBNs), a quarter of IOs sequential.
+    const auto model = uniform_seek_shares(32768, 0.75);
+    double total = 0;
+    for (const auto& b : model) total += b.percent;
+    CHECK(total == Approx(100));
+    auto counts = model;
+    for (auto& b : counts) b.count = static_cast<std::uint64_t>(std::llround(b.percent * 10));
+    std::erase_if(counts, [](const BucketShare& b) { return b.count == 0; });
+    const auto fit = fit_seek_span(counts, 25);
+    CHECK(fit.span_lbns == Approx(32768).epsilon(0.1));
+    CHECK(fit.distance < 0.01);
+    // Too few random IOs tell nothing.
+    CHECK_FALSE(std::isfinite(fit_seek_span({counts.front()}, 99).span_lbns));
+
+    // The real two-job run: random 4K/8K writes over a 16 MiB file.
+    const auto scan = two_stream_iolog("scan.iolog"), oltp = two_stream_iolog("oltp.iolog");
+    const auto t = merge_fio_run({scan, oltp}, {two_stream_lat(1), two_stream_lat(2)}, {});
+    REQUIRE(t.has_value());
+    DiskAccumulator acc;
+    for (const auto& iv : trace_histograms(*t, 10'000'000, kBase))
+        REQUIRE(acc.add(iv.data.disks.at(0)).has_value());
+    const auto m = compute_metrics(acc, 1, PercentileMethod::interpolate);
+    const auto writes = fit_seek_span(m.distribution(Metric::seek_distance, Direction::write),
+                                      m.sequential_percent.write);
+    CHECK(writes.span_lbns * 512 == Approx(16 << 20).epsilon(0.2));
+    CHECK(writes.distance < 0.10);
+    // Per direction, as vscsiStats counts them: reads find only reads in flight.
+    CHECK(m.outstanding_mean.read <= 2.0);
+    CHECK(m.outstanding_mean.write >= 1.0);
 }
