@@ -441,8 +441,11 @@ void decide_size(FioJobSpec& j, const WorkloadMetrics& m) {
                                      : "the smallest size written");
     j.size_note = fmt::format(
         "random {} land as if spread uniformly over {} ({:.0f} LBNs; TVD {:.3f} from that model in "
-        "'distance between successive commands'){}",
+        "'distance between successive commands'{}){}",
         from, fio_size_text(bytes), span, distance,
+        distance > kSeekModelFit ? ": not uniform (hot spots, several regions), so no file size "
+                                   "reproduces these seek distances closely"
+                                 : "",
         size < bytes   ? fmt::format(": capped at {}, so the longest seeks come out shorter "
                                        "(--size to choose)",
                                      fio_size_text(size))

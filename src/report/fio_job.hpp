@@ -109,6 +109,8 @@ enum class RateProcess { none, poisson, linear };
 
 inline constexpr std::int64_t kMinDerivedSize = std::int64_t{16} << 20;
 inline constexpr std::int64_t kDefaultSize = std::int64_t{1} << 30;
+// A span fitted further than this (TVD) from the measured seeks is said to be a poor model.
+inline constexpr double kSeekModelFit = 0.10;
 
 // The iodepth that lets a queue like the measured one form: its mean when the
 // run goes flat out; when it is rate-limited and IOs overlapped (mean >=
