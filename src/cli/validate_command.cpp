@@ -15,6 +15,7 @@
 #include "job/job_dir.hpp"
 #include "report/fidelity_report.hpp"
 #include "report/fio_job.hpp"
+#include "util/file_io.hpp"
 #include "util/json_text.hpp"
 #include "util/subprocess.hpp"
 
@@ -124,13 +125,14 @@ int run_validate(const CommandContext& ctx) {
                         "(try --filter none)",
                         meta.job_id));
 
-    const auto run_dir = *path / "validation" / format_compact_utc(now_ms());
-    std::error_code ec;
-    fs::create_directories(run_dir, ec);
-    if (ec)
-        throw std::runtime_error(
-            fmt::format("cannot create {}: {}", run_dir.string(), ec.message()));
+    // Runs started in the same second get -2, -3 ...: each keeps its own folder.
+    fs::path run_dir;
+    if (auto ec =
+            create_unique_directory(*path / "validation", format_compact_utc(now_ms()), run_dir))
+        throw std::runtime_error(fmt::format("cannot create a run folder in {}: {}",
+                                             (*path / "validation").string(), ec.message()));
     const bool default_target = target.empty();
+    std::error_code ec;
     const fs::path target_path = default_target ? run_dir / "target.dat" : fs::path(target);
     if (!default_target) {
         if (is_block_device(target_path) && !allow_device)

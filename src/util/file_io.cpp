@@ -81,3 +81,25 @@ boost::system::error_code read_file(const std::filesystem::path& path, std::stri
 }
 
 }  // namespace vscsi
+
+namespace vscsi {
+
+boost::system::error_code create_unique_directory(const std::filesystem::path& parent,
+                                                  const std::string& base,
+                                                  std::filesystem::path& created) {
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec) return ec;
+    for (int n = 1; n < 10000; ++n) {
+        auto candidate = parent / (n == 1 ? base : base + "-" + std::to_string(n));
+        // create_directory is atomic: false means someone else holds the name.
+        if (std::filesystem::create_directory(candidate, ec)) {
+            created = std::move(candidate);
+            return {};
+        }
+        if (ec) return ec;
+    }
+    return boost::system::errc::make_error_code(boost::system::errc::file_exists);
+}
+
+}  // namespace vscsi

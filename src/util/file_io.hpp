@@ -19,4 +19,10 @@ boost::system::error_code read_file(const std::filesystem::path& path, std::stri
 // fsync on a directory, so a rename or a new entry in it survives a crash.
 boost::system::error_code sync_directory(const std::filesystem::path& dir);
 
+// Creates parent/base, or parent/base-2, -3 ... when taken (by another run in
+// the same second, or another process): each caller gets its own directory.
+boost::system::error_code create_unique_directory(const std::filesystem::path& parent,
+                                                  const std::string& base,
+                                                  std::filesystem::path& created);
+
 }  // namespace vscsi

@@ -193,6 +193,16 @@ TEST_CASE("validate: the real sample's 0.5% reads and mean sizes survive the rep
     CHECK(std::abs(rows.at("mean_io_bytes.write").at("deviation").to_number<double>()) < 0.02);
     const auto job = read_text(fs::path(std::string(v.at("fio_job").as_string())));
     CHECK_THAT(job, Catch::Contains("flow_id=1") && Catch::Contains("flow=5\n"));
+
+    // Runs started in the same second keep their own folders.
+    const auto one = vscsi_bin() + " --data-dir " + shell_quote(data) +
+                     " --json validate real --rate off --runtime 1 --size 16M --filter none" +
+                     " >/dev/null 2>&1";
+    run("(" + one + " & " + one + " & " + one + " & wait)");
+    std::size_t folders = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(data / "jobs/real/validation"))
+        ++folders;
+    CHECK(folders == 4);
 }
 
 TEST_CASE("validate: two concurrent streams replayed as their own jobs keep their shapes",

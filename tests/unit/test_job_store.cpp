@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <set>
 
 #include "analysis/job_analysis.hpp"
 #include "app/csv_import.hpp"
@@ -9,6 +10,7 @@
 #include "format/vscsistats_csv.hpp"
 #include "job/job_dir.hpp"
 #include "sim/workload_model.hpp"
+#include "util/file_io.hpp"
 
 using namespace vscsi;
 using Catch::Detail::Approx;
@@ -346,4 +348,17 @@ TEST_CASE("fuzz findings: a damaged plan with huge doubles stays readable across
         CHECK(again.job_id == meta.job_id);
         CHECK(again.status == meta.status);
     }
+}
+
+TEST_CASE("unique run folders: one name per caller, -2, -3 when taken", "[job]") {
+    test::ScratchDir tmp;
+    std::set<std::filesystem::path> made;
+    for (int i = 0; i < 4; ++i) {
+        std::filesystem::path p;
+        REQUIRE_FALSE(create_unique_directory(tmp.path() / "validation", "20261130-171320", p));
+        CHECK(std::filesystem::is_directory(p));
+        made.insert(p);
+    }
+    CHECK(made.size() == 4);
+    CHECK(made.count(tmp.path() / "validation" / "20261130-171320-4") == 1);
 }
