@@ -197,7 +197,7 @@ int run_cli(int argc, char** argv) {
         report_error(json, exit_code::usage, "usage", e.what());
         return exit_code::usage;
     } catch (const std::exception& e) {
-        report_error(json, exit_code::failure, "failure", e.what());
+        report_error(json, exit_code::failure, "failure", exception_text(e));
         return exit_code::failure;
     }
 }

@@ -90,7 +90,7 @@ void JobManager::launch(std::unique_ptr<Live> job) {
                 std::rethrow_exception(e);
             } catch (const std::exception& x) {
                 log(LogLevel::error, "job {}: collector ended with an internal error: {}", id,
-                    x.what());
+                    vscsi::exception_text(x));
             }
         } else {
             log(LogLevel::info, "job {} {}", id, to_string(status));

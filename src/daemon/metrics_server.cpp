@@ -47,7 +47,7 @@ Result<tcp::endpoint> parse_listen_address(const std::string& text) {
 
 MetricsServer::MetricsServer(asio::any_io_executor ex, const tcp::endpoint& where,
                              std::function<std::string()> render)
-    : acceptor_(ex, where), render_(std::move(render)) {}
+    : acceptor_(ex, where), bound_(acceptor_.local_endpoint()), render_(std::move(render)) {}
 
 void MetricsServer::start() {
     asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);

@@ -20,13 +20,15 @@ class MetricsServer {
                   std::function<std::string()> render);
     void start();
     void close();
-    boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+    // Where it listens, kept from the bind: still answers after close().
+    boost::asio::ip::tcp::endpoint local_endpoint() const { return bound_; }
 
   private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket sock);
 
     boost::asio::ip::tcp::acceptor acceptor_;
+    boost::asio::ip::tcp::endpoint bound_;
     std::function<std::string()> render_;
 };
 

@@ -15,6 +15,7 @@
 
 #include "daemon/log.hpp"
 #include "daemon/rate_limiter.hpp"
+#include "util/error.hpp"
 
 namespace vscsi::daemon {
 using namespace vscsi::protocol;  // the codec's names: RpcItem, encode_error, ...
@@ -64,8 +65,8 @@ asio::awaitable<std::string> RpcServer::answer(const RpcItem& item) {
     } catch (const RpcFailure& e) {
         err = RpcError{e.code(), e.what()};
     } catch (const std::exception& e) {
-        log(LogLevel::error, "method {} failed: {}", req.method, e.what());
-        err = RpcError{rpc_code::internal_error, e.what()};
+        log(LogLevel::error, "method {} failed: {}", req.method, vscsi::exception_text(e));
+        err = RpcError{rpc_code::internal_error, vscsi::exception_text(e)};
     }
     if (req.notification) co_return std::string{};
     co_return err ? encode_error(req.id, *err) : encode_result(req.id, result);

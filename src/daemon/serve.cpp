@@ -169,7 +169,8 @@ int serve(const ServeOptions& opts) {
                             .count());
                 });
         } catch (const std::exception& e) {
-            log(LogLevel::error, "cannot serve metrics on {}: {}", opts.metrics_listen, e.what());
+            log(LogLevel::error, "cannot serve metrics on {}: {}", opts.metrics_listen,
+                exception_text(e));
             if (own_socket) std::filesystem::remove(socket_path);
             return 1;
         }

@@ -48,4 +48,9 @@ using Result = boost::system::result<T, Error>;
 // What to do when a file in the data directory cannot be written.
 inline constexpr const char* kDataDirHint = "check the data directory's permissions and free space";
 
+// An exception's text as a user may read it: Boost's system_error appends
+// "[system:9 at /usr/include/boost/...]" (a source location) to its message,
+// which is cut off; the operation and the OS's message stay.
+std::string exception_text(const std::exception& e);
+
 }  // namespace vscsi

@@ -241,6 +241,24 @@ TEST_CASE("daemon: metrics over HTTP in Prometheus format, checked by curl and p
     CHECK_THAT(w.log(), Catch::Contains("resuming"));
 }
 
+TEST_CASE("daemon stop --stop-jobs while serving metrics with a running job: exit 0, no Boost text",
+          "[daemon][metrics]") {
+    World w;
+    const auto port = free_port();
+    auto daemon = start_daemon(w, "--metrics-listen 127.0.0.1:" + std::to_string(port));
+    w.call_json("job start --host sim:demo --vm sql-prod-01 --samples 30 --interval 1 --name s1");
+    wait_for_collected(w, "s1", 1);
+    const auto r = run(w.vscsi("daemon stop --stop-jobs"));
+    INFO(r.out << r.err << w.log());
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("1 running job(s) stopped"));
+    CHECK(daemon->wait() == 0);
+    for (const auto& text : {r.out, r.err, w.log()}) {
+        CHECK_THAT(text, !Catch::Contains("[system:") && !Catch::Contains("/usr/include"));
+    }
+    CHECK(JobDir(w.data / "jobs/s1").load_meta().status == JobStatus::stopped);
+}
+
 TEST_CASE("daemon SIGKILLed 20 times at random moments: every job finishes, no sample lost or torn",
           "[daemon][crash]") {
     SshdFixture host_a, host_b;

@@ -6,6 +6,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
+#include <boost/system/system_error.hpp>
 #include <catch2/catch.hpp>
 #include <map>
 #include <thread>
@@ -455,4 +456,12 @@ TEST_CASE("idle clients are disconnected and make room for clients that talk", "
                            "\n") == "sent");
         CHECK_THAT(read_line(chatty), Catch::Contains("pong"));
     }
+}
+
+TEST_CASE("errors from Boost reach users without source locations", "[daemon]") {
+    const boost::system::system_error e(
+        boost::system::error_code(EBADF, boost::system::system_category()), "local_endpoint");
+    CHECK(std::string(e.what()).find("[system:9") != std::string::npos);  // as Boost 1.81 says it
+    CHECK(vscsi::exception_text(e) == "local_endpoint: Bad file descriptor");
+    CHECK(vscsi::exception_text(std::runtime_error("plain [text]")) == "plain [text]");
 }
