@@ -48,6 +48,15 @@ On start it resumes the jobs a previous daemon left running.)",
 }
 
 int run_daemon(const CommandContext& ctx) {
+    if (group_help_asked(ctx, R"(Usage: vscsi daemon COMMAND [options]
+
+  status    the running daemon: version, pid, data directory, socket, live jobs, metrics
+  stop      stop the daemon (--stop-jobs also stops every job's collections;
+            without it running jobs resume when a daemon starts again)
+
+The daemon itself runs as `vscsi serve` (started on demand by job commands).
+)"))
+        return exit_code::ok;
     const auto what = ctx.args.empty() ? std::string{} : ctx.args.front();
     CommandContext sub = ctx;
     if (!sub.args.empty()) sub.args.erase(sub.args.begin());

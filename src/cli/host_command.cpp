@@ -19,6 +19,12 @@ namespace po = boost::program_options;
 namespace asio = boost::asio;
 
 int run_host(const CommandContext& ctx) {
+    if (group_help_asked(ctx, R"(Usage: vscsi host COMMAND [options]
+
+  discover  the host's VMs and virtual disks (vscsiStats -l, esxcli, vim-cmd)
+            vscsi host discover HOST --help for its options
+)"))
+        return exit_code::ok;
     if (ctx.args.empty() || ctx.args[0] != "discover")
         throw UsageError(
             "usage: vscsi host discover HOST [--user U] [--port P] [--key FILE] [--json]");

@@ -453,6 +453,18 @@ int run_job_cleanup(const CommandContext& ctx) {
 }
 
 int run_job(const CommandContext& ctx) {
+    if (group_help_asked(
+            ctx, R"(Usage: vscsi job COMMAND [options]   (vscsi job COMMAND --help for its options)
+
+  start     start a collection job: --host, --vm, --samples, --interval ...
+  status    one job's state, samples and gaps (--follow to watch)
+  stop      stop a running job (its collections on the host too)
+  resume    continue a stopped or failed job for the samples it lacks
+  list      every job, filtered by --status, --host, --tag
+  delete    remove a job's directory (--force stops it first)
+  cleanup   stop collections a job left running on its host
+)"))
+        return exit_code::ok;
     if (ctx.args.empty())
         throw UsageError(
             "usage: vscsi job start|status|stop|resume|list|delete|cleanup ... (see `vscsi "

@@ -64,4 +64,12 @@ void write_output_file(const std::string& path, std::string_view content) {
         throw std::runtime_error(fmt::format("cannot write {}: {}", path, ec.message()));
 }
 
+bool group_help_asked(const CommandContext& ctx, std::string_view help) {
+    if (ctx.args.empty() ||
+        (ctx.args.front() != "--help" && ctx.args.front() != "-h" && ctx.args.front() != "help"))
+        return false;
+    std::cout << help;
+    return true;
+}
+
 }  // namespace vscsi

@@ -17,6 +17,10 @@ bool parse_subcommand(const CommandContext& ctx, const std::string& usage,
                       const boost::program_options::positional_options_description& positional,
                       boost::program_options::variables_map& vm);
 
+// `vscsi job --help` and the like: true (after printing `help`, the group's
+// subcommands, to stdout) when the first argument asks for help.
+bool group_help_asked(const CommandContext& ctx, std::string_view help);
+
 // "k=v" pairs from --tag; throws UsageError naming the bad one.
 std::map<std::string, std::string> parse_tags(const std::vector<std::string>& tags);
 

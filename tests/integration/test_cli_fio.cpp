@@ -1,6 +1,7 @@
 // The vscsi binary end to end, and every fio job it writes checked by the real fio.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <map>
 #include <regex>
 
 #include "process.hpp"
@@ -320,5 +321,27 @@ TEST_CASE("import fio takes a whole two-job run: files in any order or the folde
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.err, Catch::Contains("two-stream_lat.2.log: pairs with no iolog given"));
         CHECK_FALSE(std::filesystem::exists(data / "jobs" / "partial"));
+    }
+}
+
+TEST_CASE("group commands show their subcommands on --help, -h and help", "[cli]") {
+    const std::map<std::string, std::vector<std::string>> groups{
+        {"job", {"start", "status", "stop", "resume", "list", "delete", "cleanup"}},
+        {"daemon", {"status", "stop"}},
+        {"host", {"discover"}}};
+    for (const auto& [group, subs] : groups) {
+        for (const auto* flag : {"--help", "-h", "help"}) {
+            const auto r = run(vscsi_bin() + " " + group + " " + flag);
+            INFO(group << " " << flag << "\n" << r.out << r.err);
+            CHECK(r.exit_code == 0);
+            CHECK_THAT(r.out, Catch::StartsWith("Usage: vscsi " + group + " COMMAND"));
+            for (const auto& s : subs) CHECK_THAT(r.out, Catch::Contains("\n  " + s + " "));
+        }
+        for (const auto& s : subs) {
+            const auto r = run(vscsi_bin() + " " + group + " " + s + " --help");
+            INFO(group << " " << s << "\n" << r.out << r.err);
+            CHECK(r.exit_code == 0);
+            CHECK_THAT(r.out, Catch::Contains("Usage"));
+        }
     }
 }
