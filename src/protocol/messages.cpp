@@ -244,7 +244,9 @@ void tag_invoke(json::value_from_tag, json::value& v, const JobList& x) {
     json::array jobs;
     jobs.reserve(x.jobs.size());
     for (const auto& s : x.jobs) jobs.push_back(to_json(s));
-    v = json::object{{"jobs", std::move(jobs)}, {"total", x.total}};
+    // "matched": the jobs listed (after --status/--host/--tag); "total": every
+    // job in the data directory.
+    v = json::object{{"jobs", std::move(jobs)}, {"matched", x.jobs.size()}, {"total", x.total}};
 }
 
 JobList tag_invoke(json::value_to_tag<JobList>, const json::value& v) {

@@ -136,6 +136,8 @@ TEST_CASE("daemon: concurrent jobs on two hosts, status, list filters, metrics, 
     list = w.call_json("job list --status running");
     REQUIRE(list.at("jobs").as_array().size() == 1);
     CHECK(list.at("jobs").at(0).at("job_id").as_string() == "b2");
+    CHECK(list.at("matched").as_int64() == 1);  // listed
+    CHECK(list.at("total").as_int64() == 4);    // in the data directory
     list = w.call_json("job list --status completed --status stopped --host 127.0.0.1");
     CHECK(list.at("jobs").as_array().size() == 3);
     auto bad = run(w.vscsi("job list --status finished"));
