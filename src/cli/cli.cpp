@@ -113,11 +113,15 @@ SplitLine split_command_line(int argc, char** argv) {
         }
     }
     s.ctx.config = config;
-    s.ctx.config_file = load_config(s.ctx.config);
-    s.ctx.data_dir = !data_dir.empty()            ? std::filesystem::path(data_dir)
-                     : s.ctx.config_file.data_dir ? *s.ctx.config_file.data_dir
-                                                  : default_data_dir();
+    s.ctx.data_dir = data_dir;
     return s;
+}
+
+// After the command line, so that a bad config file is reported as --json asked.
+void load_configuration(CommandContext& ctx) {
+    ctx.config_file = load_config(ctx.config);
+    if (ctx.data_dir.empty())
+        ctx.data_dir = ctx.config_file.data_dir ? *ctx.config_file.data_dir : default_data_dir();
 }
 
 // The "error" field of --json errors for an exit code.
@@ -141,10 +145,13 @@ void report_error(bool json, int code, const std::string& kind, const std::strin
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+    // Known before anything can fail: every error under --json is JSON.
     bool json = false;
+    for (int i = 1; i < argc; ++i) json = json || std::string_view(argv[i]) == "--json";
     try {
         auto line = split_command_line(argc, argv);
         json = line.ctx.json;
+        load_configuration(line.ctx);
         if (line.version || line.command == "version") {
             if (json)
                 std::cout << compact_json(boost::json::object{{"version", VSCSI_VERSION}}) << "\n";

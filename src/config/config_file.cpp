@@ -9,6 +9,7 @@
 #include "format/parse_error.hpp"
 #include "format/text_lines.hpp"
 #include "format/value_limits.hpp"
+#include "util/error.hpp"
 #include "util/file_io.hpp"
 
 namespace vscsi {
@@ -217,6 +218,9 @@ ConfigFile load_config(const std::filesystem::path& explicit_path) {
     if (auto ec = read_file(path, text)) {
         if (explicit_path.empty() && ec == boost::system::errc::no_such_file_or_directory)
             return {};
+        if (ec == boost::system::errc::no_such_file_or_directory)
+            throw UserError({ErrorKind::not_found, fmt::format("no config file {}", path.string()),
+                             "check the --config path, or leave --config out"});
         throw std::runtime_error(
             fmt::format("cannot read config file {}: {}", path.string(), ec.message()));
     }

@@ -345,3 +345,32 @@ TEST_CASE("group commands show their subcommands on --help, -h and help", "[cli]
         }
     }
 }
+
+TEST_CASE("--json: every error is a JSON object on stdout, config and command-line errors too",
+          "[cli][errors]") {
+    ScratchDir tmp;
+    write_text(tmp.path() / "bad.conf", "[analysis]\nbogus = 1\n");
+    struct Case {
+        std::string args;
+        int code;
+        std::string kind, says;
+    };
+    const std::vector<Case> cases{
+        {"--json --config " + shell_quote(tmp.path() / "bad.conf") + " job list", 5, "bad_data",
+         "bad.conf:2: bogus"},
+        {"--json --config " + shell_quote(tmp.path() / "missing.conf") + " job list", 3,
+         "not_found", "missing.conf"},
+        {"--json job list --data-dir", 2, "usage", "--data-dir needs a value"},
+        {"--json analyze --nope", 2, "usage", "--nope"},
+        {"--json frobnicate", 2, "usage", "unknown command"}};
+    for (const auto& c : cases) {
+        const auto r =
+            run(vscsi_bin() + " --data-dir " + shell_quote(tmp.path() / "d") + " " + c.args);
+        INFO(c.args << "\n" << r.out << r.err);
+        CHECK(r.exit_code == c.code);
+        const auto v = boost::json::parse(r.out).as_object();
+        CHECK(v.at("error").at("kind").as_string() == c.kind);
+        CHECK(v.at("error").at("code").as_int64() == c.code);
+        CHECK_THAT(std::string(v.at("error").at("message").as_string()), Catch::Contains(c.says));
+    }
+}
