@@ -120,6 +120,9 @@ bool usable(const std::optional<CoveredTime>& t) {
     return t && t->seconds > 0 && t->uncertainty <= kMaxRelativeUncertainty * t->seconds;
 }
 
+// A print that is only subtracted from (the first cumulative print whose span is unknown).
+constexpr double kBaselineOnly = -1;
+
 // Each print's covered time in seconds, and the note saying how.
 std::vector<double> print_seconds(const ImportOptions& o, const std::vector<PrintInfo>& info,
                                   bool cumulative, ImportRecord& rec,
@@ -133,9 +136,36 @@ std::vector<double> print_seconds(const ImportOptions& o, const std::vector<Prin
     std::vector<double> secs(info.size(), 0);
     if (o.interval_seconds) {
         rec.interval_source = "given";
-        rec.interval_detail = fmt::format("--interval {:g} s for every print", *o.interval_seconds);
+        const bool cumulative_series = cumulative && info.size() > 1;
+        rec.interval_detail =
+            fmt::format("--interval {:g} s for every print{}", *o.interval_seconds,
+                        cumulative_series ? " after the first" : "");
         std::vector<std::string> off;
+        // Cumulative prints: the first one's counters run from `vscsiStats -s`
+        // for a time no --interval says. Its interarrival histograms tell it,
+        // or it is only the baseline the next print is subtracted from.
+        const bool baseline = cumulative_series;
+        if (baseline) {
+            if (inferred[0]) {
+                rec.interval_detail += fmt::format(
+                    "; the first print covers {:.1f} s since vscsiStats -s by its interarrival "
+                    "histograms ({}): cumulative counters start there, not {:g} s before it",
+                    inferred[0]->seconds, inferred[0]->disk, *o.interval_seconds);
+            } else {
+                rec.interval_detail +=
+                    "; the first print is the baseline, not a sample: its counters run from "
+                    "vscsiStats -s for a time its histograms cannot tell";
+                warnings.push_back(fmt::format(
+                    "{} is the baseline of the cumulative prints, not a sample: the time its "
+                    "counters cover since vscsiStats -s is unknown (too few IOs to infer it)",
+                    where(o, info[0])));
+            }
+        }
         for (std::size_t k = 0; k < info.size(); ++k) {
+            if (baseline && k == 0) {
+                secs[k] = inferred[0] ? inferred[0]->seconds : kBaselineOnly;
+                continue;
+            }
             secs[k] = *o.interval_seconds;
             const auto& t = inferred[k];
             if (!t ||
@@ -239,14 +269,18 @@ ImportResult import_or_throw(const ImportOptions& o) {
     rec.series_source = o.series == PrintSeries::detect ? "detected" : "given";
     const auto secs = print_seconds(o, info, series.cumulative, rec, res.warnings);
     double total = 0;
-    for (auto s : secs) total += s;
+    for (auto s : secs)
+        if (s != kBaselineOnly) total += s;
     const auto start0 = o.start.value_or(default_end(o) - ms(total));
 
     // Pass 2: the samples.
     StagedJob staged(o.data_dir, res.job_id);
     res.dir = staged.final_dir();
     auto meta = imported_job_meta(res.job_id, "import", now, o.host, o.tags);
-    meta.profile = {"import", info.size(), total / static_cast<double>(info.size())};
+    const auto sampled = static_cast<std::size_t>(
+        std::count_if(secs.begin(), secs.end(), [](double x) { return x != kBaselineOnly; }));
+    meta.profile = {"import", sampled,
+                    total / static_cast<double>(std::max<std::size_t>(1, sampled))};
     std::string text;
     std::vector<VscsiStatsOutput> prints;
     std::vector<std::size_t> lines;
@@ -270,8 +304,12 @@ ImportResult import_or_throw(const ImportOptions& o) {
                         where(o, info[k]), rep.detail));
                 data = &delta;
             }
+            if (secs[k] == kBaselineOnly) {  // subtracted from, not a sample
+                prev = std::move(prints[i]);
+                continue;
+            }
             SampleHeader h;
-            h.seq = k + 1;
+            h.seq = res.samples + 1;
             h.start = start0 + ms(elapsed);
             elapsed += secs[k];
             h.end = start0 + ms(elapsed);

@@ -1,6 +1,8 @@
 // `vscsi import` on real vscsiStats text: the time a print covers read from
 // its interarrival histograms, several prints in one file (the hand-collection
 // loop), spreadsheet-saved files.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 #include "analysis/covered_time.hpp"
@@ -251,4 +253,55 @@ TEST_CASE("a print with too few IOs needs --interval and says so", "[import][tim
     CHECK_THAT(r.error().message(),
                Catch::Contains("cannot tell how long") && Catch::Contains("--interval SECONDS"));
     CHECK_FALSE(std::filesystem::exists(o.data_dir / "jobs" / "idle"));
+}
+
+TEST_CASE("cumulative files with --interval: the first is a baseline, not an interval",
+          "[import][prints]") {
+    // `vscsi import day1-*.csv --interval 60 --cumulative`: three files of one
+    // running collection, the first printed long after -s.
+    test::ScratchDir tmp;
+    ImportOptions o;
+    for (int k = 1; k <= 3; ++k) {
+        std::string text;
+        append_vscsistats_csv(text, cumulative_print(k, 60));
+        const auto f = tmp.path() / fmt::format("day1-{}.csv", k);
+        test::write_text(f, text);
+        o.files.push_back(f);
+    }
+    o.interval_seconds = 60;
+    o.series = PrintSeries::cumulative;
+    SECTION("its span since -s comes from its interarrival histograms") {
+        const auto r = import_files(tmp, o);
+        REQUIRE(r.samples.size() == 3);
+        CHECK(r.samples[0].header.seconds() == Approx(kRealSeconds).margin(0.01));  // not 60
+        CHECK(r.samples[1].header.seconds() == Approx(60).margin(0.01));
+        CHECK_THAT(r.result.interval_note,
+                   Catch::Contains("every print after the first") &&
+                       Catch::Contains("the first print covers 981.7 s since vscsiStats -s"));
+    }
+    SECTION("when its histograms cannot tell, it is only the baseline") {
+        // Too few IOs to infer a span: one IO in the first print.
+        test::ScratchDir tmp2;
+        ImportOptions few = o;
+        auto first = cumulative_print(1, 60);
+        for (auto& d : first.disks)
+            for (std::size_t s = 0; s < kSlotCount; ++s) {
+                if (!d.present[s]) continue;
+                auto& h = d.slots[s];
+                std::fill(h.frequencies.begin(), h.frequencies.end(), 0);
+                h.count = 0;
+                h.mean = 0;
+            }
+        std::string text;
+        append_vscsistats_csv(text, first);
+        test::write_text(o.files[0], text);
+        const auto r = import_files(tmp2, few);
+        REQUIRE(r.samples.size() == 2);  // prints 2 and 3, as differences
+        CHECK(r.samples[0].header.seq == 1);
+        CHECK(r.samples[0].header.seconds() == Approx(60).margin(0.01));
+        CHECK(r.samples[0].data.disks.at(0).find(Metric::io_length, Direction::total)->count ==
+              2 * 793);
+        CHECK_THAT(joined(r.result.warnings),
+                   Catch::Contains("day1-1.csv") && Catch::Contains("is the baseline"));
+    }
 }
