@@ -20,8 +20,9 @@ _vscsi() {
     done
     case "$prev" in
         --data-dir|--output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --config|--key|-k|--known-hosts|--ssh-config|--password-file|--output|-o|--csv|--ndjson)
+        --config|--key|-k|--known-hosts|--ssh-config|--password-file|--output|-o)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "png svg" -- "$cur")); return ;;
         --profile) COMPREPLY=($(compgen -W "quick standard deep" -- "$cur")); return ;;
         --status) COMPREPLY=($(compgen -W "pending running completed stopped failed" -- "$cur")); return ;;
         --filter) COMPREPLY=($(compgen -W "percentile statistical absolute auto none" -- "$cur")); return ;;
@@ -66,7 +67,7 @@ _vscsi() {
             else
                 COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))
             fi ;;
-        import) COMPREPLY=($(compgen -W "fio --interval --name --start --host --tag --cumulative --reset-between-prints --jobs-in-sequence" -- "$cur") $(compgen -f -- "$cur") $(compgen -d -- "$cur")) ;;
+        import) COMPREPLY=($(compgen -W "fio --interval --name --start --host --tag --cumulative --reset-between-prints --jobs-in-sequence" -- "$cur") $(compgen -f -- "$cur")) ;;
         validate)
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "--target --size --runtime --ioengine --no-direct --rate --interval --strict

@@ -104,14 +104,15 @@ int run_analyze(const CommandContext& ctx) {
         "rate", po::value(&rate)->default_value(rate),
         "off (flat out) | mean | peak: replay the measured IOPS with rate_iops")(
         "per-disk", po::bool_switch(&per_disk), "also write one fio job per disk")(
-        "csv", po::value(&csv_path)->implicit_value(""), "tidy long-format CSV export [PATH]")(
+        "csv", po::value(&csv_path)->implicit_value(""),
+        "tidy long-format CSV export (--csv=PATH for another path)")(
         "ndjson", po::value(&ndjson_path)->implicit_value(""),
-        "k6-compatible NDJSON export [PATH]")(
+        "k6-compatible NDJSON export (--ndjson=PATH for another path)")(
         "visualize", po::bool_switch(&visualize),
         "draw 3D histogram surfaces and time series (gnuplot) into ANALYSIS_DIR/charts")(
         "format", po::value(&format)->default_value(format), "chart format: png | svg")(
         "report", po::value(&report_path)->implicit_value(""),
-        "self-contained HTML report [PATH] (default ANALYSIS_DIR/report.html)")(
+        "self-contained HTML report in ANALYSIS_DIR/report.html (--report=PATH for another path)")(
         "interval", po::value(&interval),
         "CSV inputs: seconds each print covers (default: inferred)")(
         "cumulative", po::bool_switch(&cumulative),

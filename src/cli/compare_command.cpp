@@ -60,8 +60,9 @@ int run_compare(const CommandContext& ctx) {
     std::string report_path, format = "png";
     po::options_description desc("compare options");
     analysis.add_to(desc);
-    desc.add_options()("report", po::value(&report_path)->implicit_value(""),
-                       "self-contained HTML report [PATH] (default ./compare-A-vs-B.html)")(
+    desc.add_options()(
+        "report", po::value(&report_path)->implicit_value(""),
+        "self-contained HTML report ./compare-A-vs-B.html (--report=PATH for another path)")(
         "format", po::value(&format)->default_value(format),
         "chart format in the report: png | svg")("jobs", po::value(&jobs), "the two jobs");
     po::positional_options_description pos;

@@ -13,7 +13,22 @@ bool parse_subcommand(const CommandContext& ctx, const std::string& usage,
                       po::options_description& desc,
                       const po::positional_options_description& positional, po::variables_map& vm) {
     desc.add_options()("help,h", "show this help");
-    po::store(po::command_line_parser(ctx.args).options(desc).positional(positional).run(), vm);
+    // An option whose value is optional (--csv[=PATH], --report[=PATH]) takes
+    // it attached only, as git does: `analyze --csv JOB` must not read the
+    // job as the CSV's path.
+    std::vector<std::string> args;
+    po::parsed_options bare(&desc);  // optional-value options given without a value
+    for (const auto& a : ctx.args) {
+        const auto* opt = a.starts_with("--") && a.find('=') == std::string::npos
+                              ? desc.find_nothrow(a.substr(2), false)
+                              : nullptr;
+        if (opt && opt->semantic()->min_tokens() == 0 && opt->semantic()->max_tokens() == 1)
+            bare.options.push_back(po::option(opt->long_name(), {}));
+        else
+            args.push_back(a);
+    }
+    po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
+    po::store(bare, vm);
     if (vm.count("help")) {
         std::cout << usage << "\n" << desc << "\n";
         return false;

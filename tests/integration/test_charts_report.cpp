@@ -216,7 +216,7 @@ TEST_CASE("compare two jobs: what changed, JSON, and a report with overlaid dist
 
     const auto report = tmp.path() / "cmp.html";
     const auto rep = run(vscsi_bin() + " compare " + shell_quote(before) + " " +
-                         shell_quote(after) + " --report " + shell_quote(report));
+                         shell_quote(after) + " --report=" + shell_quote(report));
     INFO(rep.err);
     REQUIRE(rep.exit_code == 0);
     check_markup({report});

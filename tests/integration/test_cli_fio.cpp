@@ -374,3 +374,23 @@ TEST_CASE("--json: every error is a JSON object on stdout, config and command-li
         CHECK_THAT(std::string(v.at("error").at("message").as_string()), Catch::Contains(c.says));
     }
 }
+
+TEST_CASE("optional values attach with '=': --csv and --report never swallow the job", "[cli]") {
+    ScratchDir tmp;
+    const auto out = tmp.path() / "out";
+    const auto r = run(vscsi_bin() + " analyze --csv --report " + shell_quote(example_job()) +
+                       " --output-dir " + shell_quote(out));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(std::filesystem::exists(out / "report.html"));
+    bool csv = false;
+    for (const auto& e : std::filesystem::directory_iterator(out))
+        csv = csv || e.path().extension() == ".csv";
+    CHECK(csv);
+    const auto named = tmp.path() / "mine.csv";
+    const auto r2 = run(vscsi_bin() + " analyze " + shell_quote(example_job()) +
+                        " --csv=" + shell_quote(named) + " --output-dir " + shell_quote(out));
+    INFO(r2.out << r2.err);
+    REQUIRE(r2.exit_code == 0);
+    CHECK(std::filesystem::exists(named));
+}
