@@ -10,6 +10,8 @@ _vscsi() {
     local -a words=("${COMP_WORDS[@]}")
     local cword=$COMP_CWORD
     local global="--data-dir --config --socket --no-autostart --json --verbose --help --version"
+    local ssh="--user --port --key --known-hosts --accept-new-host-key --ssh-config --password-file --ask-password
+               --no-agent --connect-timeout"
     local cmd="" sub="" i
     for ((i = 1; i < cword; i++)); do
         case "${words[i]}" in
@@ -42,22 +44,31 @@ _vscsi() {
             fi
             case "$sub" in
                 start) COMPREPLY=($(compgen -W "--host --vm --disk --profile --samples --interval --name --tag --wait --foreground
-                                               --rearm-every --command-timeout --give-up-after --user --port --key --known-hosts
-                                               --accept-new-host-key --ssh-config --password-file --ask-password --no-agent
-                                               --connect-timeout" -- "$cur")) ;;
+                                               --rearm-every --command-timeout --give-up-after $ssh" -- "$cur")) ;;
                 status) COMPREPLY=($(compgen -W "--follow $(_vscsi_jobs)" -- "$cur")) ;;
                 list) COMPREPLY=($(compgen -W "--status --host --tag" -- "$cur")) ;;
                 delete) COMPREPLY=($(compgen -W "--force $(_vscsi_jobs)" -- "$cur")) ;;
-                stop|resume|cleanup) COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur")) ;;
+                stop) COMPREPLY=($(compgen -W "--no-wait $(_vscsi_jobs)" -- "$cur")) ;;
+                resume) COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur")) ;;
+                cleanup) COMPREPLY=($(compgen -W "$ssh $(_vscsi_jobs)" -- "$cur")) ;;
             esac ;;
-        daemon) [ -z "$sub" ] && COMPREPLY=($(compgen -W "status stop" -- "$cur")) ;;
-        serve) COMPREPLY=($(compgen -W "--metrics-listen --stop-jobs-on-exit" -- "$cur")) ;;
-        host) [ -z "$sub" ] && COMPREPLY=($(compgen -W "discover" -- "$cur")) ;;
+        daemon)
+            case "$sub" in
+                "") COMPREPLY=($(compgen -W "status stop" -- "$cur")) ;;
+                stop) COMPREPLY=($(compgen -W "--stop-jobs" -- "$cur")) ;;
+            esac ;;
+        serve) COMPREPLY=($(compgen -W "--metrics-listen --stop-jobs-on-exit --max-request-rate" -- "$cur")) ;;
+        demo) COMPREPLY=($(compgen -W "--samples --interval" -- "$cur")) ;;
+        host)
+            case "$sub" in
+                "") COMPREPLY=($(compgen -W "discover" -- "$cur")) ;;
+                discover) [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$ssh" -- "$cur")) ;;
+            esac ;;
         analyze)
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "--filter --threshold --percentile-method --output --output-dir --target --size
                                          --runtime --ioengine --no-direct --rate --per-disk --csv --ndjson
-                                         --visualize --format --report" -- "$cur"))
+                                         --visualize --format --report --interval --cumulative --name" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))
             fi ;;
@@ -67,7 +78,12 @@ _vscsi() {
             else
                 COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))
             fi ;;
-        import) COMPREPLY=($(compgen -W "fio --interval --name --start --host --tag --cumulative --reset-between-prints --jobs-in-sequence" -- "$cur") $(compgen -f -- "$cur")) ;;
+        import)
+            if [ "$sub" = "fio" ]; then
+                COMPREPLY=($(compgen -W "--interval --name --start --host --tag --jobs-in-sequence" -- "$cur") $(compgen -f -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "fio --interval --name --start --host --tag --vm --cumulative --reset-between-prints" -- "$cur") $(compgen -f -- "$cur"))
+            fi ;;
         validate)
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "--target --size --runtime --ioengine --no-direct --rate --interval --strict

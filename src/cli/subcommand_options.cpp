@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <iostream>
+#include <set>
 
 #include "util/file_io.hpp"
 
@@ -30,7 +31,14 @@ bool parse_subcommand(const CommandContext& ctx, const std::string& usage,
     po::store(po::command_line_parser(args).options(desc).positional(positional).run(), vm);
     po::store(bare, vm);
     if (vm.count("help")) {
-        std::cout << usage << "\n" << desc << "\n";
+        // Positional arguments are options inside Program_options, not for users.
+        std::set<std::string> positional_names;
+        for (unsigned i = 0; i < positional.max_total_count() && i < 16; ++i)
+            positional_names.insert(positional.name_for_position(i));
+        po::options_description visible("Options");
+        for (const auto& o : desc.options())
+            if (!positional_names.count(o->long_name())) visible.add(o);
+        std::cout << usage << "\n" << visible << "\n";
         return false;
     }
     // The config file's defaults for options this command has: the command

@@ -72,23 +72,34 @@ int run_validate(const CommandContext& ctx) {
         "interval", po::value(&interval),
         "seconds per re-measured sample (default: a twentieth of the run)")(
         "strict", po::bool_switch(&strict), "also score the interarrival distribution")(
-        "max-size-tvd", po::value(&tol.size_tvd)->default_value(tol.size_tvd),
+        "max-size-tvd",
+        po::value(&tol.size_tvd)->default_value(tol.size_tvd, fmt::format("{:g}", tol.size_tvd)),
         "tolerance: IO-size distribution per direction (TVD)")(
-        "max-read-points", po::value(&tol.read_points)->default_value(tol.read_points),
+        "max-read-points",
+        po::value(&tol.read_points)
+            ->default_value(tol.read_points, fmt::format("{:g}", tol.read_points)),
         "tolerance: read share (points)")(
-        "max-size-dev", po::value(&tol.mean_size_rel)->default_value(tol.mean_size_rel),
+        "max-size-dev",
+        po::value(&tol.mean_size_rel)
+            ->default_value(tol.mean_size_rel, fmt::format("{:g}", tol.mean_size_rel)),
         "tolerance: mean IO size per direction (fraction)")(
         "max-sequential-points",
-        po::value(&tol.sequential_points)->default_value(tol.sequential_points),
+        po::value(&tol.sequential_points)
+            ->default_value(tol.sequential_points, fmt::format("{:g}", tol.sequential_points)),
         "tolerance: sequential share per direction (points)")(
-        "max-outstanding-dev", po::value(&tol.outstanding_rel)->default_value(tol.outstanding_rel),
+        "max-outstanding-dev",
+        po::value(&tol.outstanding_rel)
+            ->default_value(tol.outstanding_rel, fmt::format("{:g}", tol.outstanding_rel)),
         "tolerance: mean outstanding IOs, whole disk and per direction (fraction)")(
-        "max-shape-tvd", po::value(&tol.shape_tvd)->default_value(tol.shape_tvd),
+        "max-shape-tvd",
+        po::value(&tol.shape_tvd)->default_value(tol.shape_tvd, fmt::format("{:g}", tol.shape_tvd)),
         "tolerance: seek-distance and outstanding-IO distributions per direction (TVD)")(
-        "max-iops-dev", po::value(&tol.iops_rel)->default_value(tol.iops_rel),
+        "max-iops-dev",
+        po::value(&tol.iops_rel)->default_value(tol.iops_rel, fmt::format("{:g}", tol.iops_rel)),
         "tolerance: IOPS per direction when rate-limited (fraction)")(
         "max-interarrival-tvd",
-        po::value(&tol.interarrival_tvd)->default_value(tol.interarrival_tvd),
+        po::value(&tol.interarrival_tvd)
+            ->default_value(tol.interarrival_tvd, fmt::format("{:g}", tol.interarrival_tvd)),
         "tolerance: interarrival distribution (TVD, scored with --strict)")(
         "allow-device-writes", po::bool_switch(&allow_device),
         "let fio write to a block device (destroys its data)")(

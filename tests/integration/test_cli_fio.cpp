@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "process.hpp"
 
@@ -393,4 +395,51 @@ TEST_CASE("optional values attach with '=': --csv and --report never swallow the
     INFO(r2.out << r2.err);
     REQUIRE(r2.exit_code == 0);
     CHECK(std::filesystem::exists(named));
+}
+
+TEST_CASE("bash completion offers every option each command's --help lists", "[cli][completion]") {
+    const auto completion =
+        fixtures_dir().parent_path().parent_path() / "data/completion/vscsi.bash";
+    REQUIRE(std::filesystem::exists(completion));
+    ScratchDir tmp;
+    auto run_bash = [&](const std::string& script) {
+        write_text(tmp.path() / "complete.sh", script);
+        return run("bash " + shell_quote(tmp.path() / "complete.sh"));
+    };
+    // What _vscsi offers for `vscsi WORDS... --<TAB>`.
+    auto offered = [&](const std::string& words) {
+        std::vector<std::string> w;
+        std::istringstream in(words);
+        for (std::string x; in >> x;) w.push_back(x);
+        const auto script = "source " + shell_quote(completion) + "; COMP_WORDS=(vscsi " + words +
+                            " --); COMP_CWORD=" + std::to_string(w.size() + 1) +
+                            "; _vscsi; printf '%s\\n' \"${COMPREPLY[@]}\"";
+        const auto r = run_bash(script);
+        REQUIRE(r.exit_code == 0);
+        std::set<std::string> out;
+        std::istringstream lines(r.out);
+        for (std::string l; std::getline(lines, l);)
+            if (!l.empty()) out.insert(l);
+        return out;
+    };
+    const std::regex option(R"(^\s+(?:-\w \[ )?(--[a-z0-9-]+))");
+    for (const std::string cmd : {"analyze", "validate", "compare", "import", "import fio",
+                                  "job start", "job status", "job list", "job stop", "job delete",
+                                  "job cleanup", "host discover", "daemon stop", "serve", "demo"}) {
+        const auto help = run(vscsi_bin() + " " + cmd + " --help");
+        REQUIRE(help.exit_code == 0);
+        const auto got = offered(cmd);
+        std::istringstream lines(help.out);
+        for (std::string l; std::getline(lines, l);) {
+            std::smatch m;
+            if (!std::regex_search(l, m, option) || m[1] == "--help") continue;
+            INFO("vscsi " << cmd << " " << m[1] << ": in --help, not offered by completion");
+            CHECK(got.count(m[1]) == 1);
+        }
+    }
+    // Values: --format offers chart formats, not job names.
+    const auto script = "source " + shell_quote(completion) +
+                        "; COMP_WORDS=(vscsi analyze --format ''); COMP_CWORD=3; _vscsi; "
+                        "printf '%s\\n' \"${COMPREPLY[@]}\"";
+    CHECK(run_bash(script).out == "png\nsvg\n");
 }
