@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "cli/command_context.hpp"
@@ -91,7 +92,21 @@ The daemon itself runs as `vscsi serve` (started on demand by job commands).
         if (!parse_subcommand(sub, "Usage: vscsi daemon stop [--stop-jobs]", desc, {}, vm))
             return exit_code::ok;
         sub.no_autostart = true;
-        auto client = DaemonClient::connect(sub);
+        std::optional<DaemonClient> connected;
+        try {
+            connected.emplace(DaemonClient::connect(sub));
+        } catch (const DaemonUnreachable&) {
+            // Like `systemctl stop` on a stopped unit: the wanted state holds.
+            if (ctx.json)
+                std::cout << compact_json(
+                                 boost::json::object{{"stopping", false}, {"was_running", false}})
+                          << "\n";
+            else
+                std::cout << fmt::format("No vscsi daemon runs for {}: nothing to stop\n",
+                                         ctx.data_dir.string());
+            return exit_code::ok;
+        }
+        auto& client = *connected;
         const auto r = client.request<protocol::DaemonStopping>(protocol::method::daemon_stop,
                                                                 protocol::StopDaemon{stop_jobs});
         // Wait until it is gone, so a script can start a new one right after.

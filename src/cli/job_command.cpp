@@ -309,7 +309,16 @@ int run_job_stop(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
+    const bool was_live = status_of(client, job).live;
     auto st = client.request<protocol::JobView>(protocol::method::job_stop, protocol::JobRef{job});
+    if (!was_live && !st.live) {  // nothing to do: exit 0, as `systemctl stop`
+        if (ctx.json)
+            print_json(json::value_from(st));
+        else
+            std::cout << fmt::format("Job '{}' is not running (it is {}): nothing to stop\n", job,
+                                     to_string(st.status));
+        return exit_code::ok;
+    }
     if (!wait) {
         while (st.live) {
             std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -240,11 +240,9 @@ Result<protocol::JobView> JobManager::status(const protocol::JobRef& job) const 
 Result<protocol::JobView> JobManager::stop(const protocol::JobRef& job) {
     auto it = live_.find(job.job);
     if (it == live_.end()) {
-        const auto s = status(job);  // not_found when there is no such job
-        if (!s) return s.error();
-        return Error{
-            ErrorKind::conflict,
-            fmt::format("job '{}' is not running (it is {})", job.job, to_string(s->status)), ""};
+        // Stopping what is not running is done already (as `systemctl stop`):
+        // its view, unchanged. not_found when there is no such job.
+        return status(job);
     }
     it->second->runner->request_stop();
     log(LogLevel::info, "job {}: stop requested", job.job);

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "util/error.hpp"
 #include "util/file_io.hpp"
 
 namespace vscsi {
@@ -24,10 +25,11 @@ StagedJob::StagedJob(const fs::path& data_dir, const std::string& job_id)
       staging_(jobs_ / fmt::format(".import-{}-{}", job_id, ::getpid())),
       dir_(staging_) {
     check_job_name(job_id_).value();  // a usage error for the command to report
+    // The same kind (conflict, exit 2) and words as `job start` for a taken name.
     if (fs::exists(final_))
-        throw std::runtime_error(
-            fmt::format("job '{}' already exists at {}: choose another --name, or delete it first",
-                        job_id_, final_.string()));
+        throw UserError({ErrorKind::conflict,
+                         fmt::format("job '{}' already exists at {}", job_id_, final_.string()),
+                         "choose another --name"});
     std::error_code ec;
     fs::create_directories(jobs_, ec);
     if (ec)

@@ -443,3 +443,27 @@ TEST_CASE("bash completion offers every option each command's --help lists", "[c
                         "printf '%s\\n' \"${COMPREPLY[@]}\"";
     CHECK(run_bash(script).out == "png\nsvg\n");
 }
+
+TEST_CASE(
+    "consistent answers: a taken name is exit 2 everywhere, stopping what is stopped is exit 0",
+    "[cli][errors]") {
+    ScratchDir tmp;
+    const auto vscsi = vscsi_bin() + " --data-dir " + shell_quote(tmp.path() / "d") + " ";
+    const auto sample = shell_quote(fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv");
+    REQUIRE(run(vscsi + "import " + sample + " --name dup").exit_code == 0);
+    const auto imp = run(vscsi + "import " + sample + " --name dup");
+    CHECK(imp.exit_code == 2);
+    CHECK_THAT(imp.err, Catch::Contains("job 'dup' already exists") &&
+                            Catch::Contains("choose another --name"));
+    const auto start = run(vscsi + "job start --host sim:demo --vm sql-prod-01 --samples 1 " +
+                           "--interval 1 --name dup --foreground");
+    CHECK(start.exit_code == 2);
+    CHECK_THAT(start.err, Catch::Contains("job 'dup' already exists"));
+    // No daemon runs for this data directory: stopping it is done already.
+    const auto stop = run(vscsi + "daemon stop");
+    CHECK(stop.exit_code == 0);
+    CHECK_THAT(stop.out, Catch::Contains("nothing to stop"));
+    const auto stop_json = run(vscsi + "--json daemon stop");
+    CHECK(stop_json.exit_code == 0);
+    CHECK(boost::json::parse(stop_json.out).at("was_running").as_bool() == false);
+}
