@@ -13,10 +13,12 @@ namespace {
 
 constexpr std::size_t kMaxErrors = 50;
 
-Action exec(std::string command) {
+Action exec(std::string command, CommandPurpose purpose, std::size_t target) {
     Action a;
     a.type = ActionType::exec;
     a.command = std::move(command);
+    a.purpose = purpose;
+    a.target = target;
     return a;
 }
 
@@ -80,12 +82,12 @@ Action CollectorFsm::exec_current() {
         case Phase::arming:
         case Phase::rearming:
         case Phase::restarting:
-            return exec(start_command(t));
+            return exec(start_command(t), CommandPurpose::start, index_);
         case Phase::baseline:
         case Phase::printing:
-            return exec(print_command(t));
+            return exec(print_command(t), CommandPurpose::print, index_);
         case Phase::stopping:
-            return exec(stop_command(t));
+            return exec(stop_command(t), CommandPurpose::stop, index_);
         default:
             return wait_until(last_success_);  // unreachable by construction
     }

@@ -48,9 +48,14 @@ struct CollectorConfig {
 
 enum class ActionType { exec, wait_until, write_sample, persist, done };
 
+// What an exec is for: the driver keeps collection leases on starts and stops.
+enum class CommandPurpose { other, start, print, stop };
+
 struct Action {
     ActionType type = ActionType::done;
-    std::string command;                      // exec
+    std::string command;  // exec
+    CommandPurpose purpose = CommandPurpose::other;
+    std::size_t target = 0;                   // exec: index into the config's collections
     TimePoint until{};                        // wait_until
     Sample sample;                            // write_sample
     JobStatus status = JobStatus::completed;  // done

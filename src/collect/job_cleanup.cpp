@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "collect/collection_leases.hpp"
+
 namespace vscsi::collect {
 
 std::vector<CollectionTarget> collections_not_stopped(const JobMeta& meta) {
@@ -18,8 +20,13 @@ boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const J
     CleanupResult r;
     const auto pending = collections_not_stopped(meta);
     r.attempted = pending.size();
+    const CollectionLeases leases(dir.root().parent_path().parent_path(), meta.host.hostname);
     for (const auto& t : pending) {
-        const auto out = co_await link.run(stop_command(t), std::chrono::seconds(60));
+        const auto released = leases.release(t, meta.job_id);
+        if (!released.others.empty()) continue;  // another job still collects it
+        const auto cmd = released.whole_vm ? stop_command({t.world_group_id, std::nullopt, {}})
+                                           : stop_command(t);
+        const auto out = co_await link.run(cmd, std::chrono::seconds(60));
         if (!out)
             r.failures.push_back(fmt::format("{}: {}", stop_command(t), out.error().message));
         else if (out->exit_status != 0)

@@ -18,7 +18,8 @@ JobRunner::JobRunner(asio::any_io_executor ex, JobDir dir, JobMeta meta, Collect
       fsm_(std::move(config)),
       link_(link),
       command_timeout_(command_timeout),
-      timer_(ex) {}
+      timer_(ex),
+      leases_(dir_.root().parent_path().parent_path(), meta_.host.hostname) {}
 
 void JobRunner::request_stop() {
     fsm_.request_stop();
@@ -42,6 +43,23 @@ asio::awaitable<JobStatus> JobRunner::run() {
     for (;;) {
         switch (action.type) {
             case ActionType::exec: {
+                const auto& target = fsm_.config().collections.at(action.target);
+                if (action.purpose == CommandPurpose::start) leases_.take(target, meta_.job_id);
+                if (action.purpose == CommandPurpose::stop) {
+                    const auto released = leases_.release(target, meta_.job_id);
+                    const auto& others = released.others;
+                    if (released.whole_vm)
+                        action.command = stop_command({target.world_group_id, std::nullopt, {}});
+                    if (!others.empty()) {
+                        // Another job of this data directory still collects it.
+                        std::string list;
+                        for (const auto& o : others) list += (list.empty() ? "" : ", ") + o;
+                        host::CommandOutput kept;
+                        kept.out = fmt::format("left running: job(s) {} still collect it", list);
+                        action = fsm_.command_done(now_ms(), kept);
+                        break;
+                    }
+                }
                 auto outcome = co_await link_.run(action.command, command_timeout_);
                 if (meta_.host.fingerprint.empty()) meta_.host.fingerprint = link_.fingerprint();
                 action = fsm_.command_done(now_ms(), outcome);

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 
+#include "collect/collection_leases.hpp"
 #include "collect/collector_fsm.hpp"
 #include "host/host_shell.hpp"
 #include "job/job_dir.hpp"
@@ -39,6 +40,7 @@ class JobRunner {
     boost::asio::steady_timer timer_;
     bool persist_failed_ = false;
     std::optional<TimePoint> next_wake_;
+    CollectionLeases leases_;
 };
 
 }  // namespace vscsi::collect

@@ -264,6 +264,56 @@ TEST_CASE("daemon stop --stop-jobs while serving metrics with a running job: exi
     CHECK(JobDir(w.data / "jobs/s1").load_meta().status == JobStatus::stopped);
 }
 
+TEST_CASE("overlapping jobs on one VM share its collection: no gap, stopped by the last one",
+          "[daemon][lease]") {
+    World w;
+    const auto state = w.data / "sim/demo/state.json";
+    auto collections = [&] {
+        return boost::json::parse(read_text(state)).at("collections").as_object().size();
+    };
+    auto start = [&](const std::string& args) {
+        return w.call_json("job start --host sim:demo --vm sql-prod-01 --interval 1 " + args);
+    };
+    auto check_no_gap = [&](const std::string& job) {
+        const auto st = w.status(job);
+        INFO(job << ": " << boost::json::serialize(st));
+        CHECK(st.at("status").as_string() == "completed");
+        CHECK(st.at("gaps").as_int64() == 0);
+        CHECK(st.at("samples_collected").as_int64() == st.at("samples_expected").as_int64());
+    };
+    SECTION("two daemon jobs on one disk") {
+        start("--disk scsi0:0 --samples 6 --name longer");
+        start("--disk scsi0:0 --samples 2 --name shorter");
+        wait_finished(w, {"shorter"}, 30);
+        CHECK(collections() >= 1);  // the longer job's collection goes on
+        wait_finished(w, {"longer"}, 30);
+        check_no_gap("longer");
+        check_no_gap("shorter");
+        CHECK(collections() == 0);  // the last one stopped it
+    }
+    SECTION("a disk job in the foreground inside a VM-wide daemon job") {
+        start("--samples 6 --name vmwide");
+        wait_for_collected(w, "vmwide", 1);
+        const auto fg =
+            run(w.vscsi("job start --host sim:demo --vm sql-prod-01 --disk scsi0:0 "
+                        "--samples 2 --interval 1 --name disk --foreground"));
+        INFO(fg.out << fg.err);
+        REQUIRE(fg.exit_code == 0);
+        CHECK(collections() >= 1);
+        wait_finished(w, {"vmwide"}, 30);
+        check_no_gap("vmwide");
+        check_no_gap("disk");
+        CHECK(collections() == 0);
+    }
+    SECTION("a VM-wide job ending first leaves a disk job's collection running") {
+        start("--disk scsi0:0 --samples 6 --name disk");
+        start("--samples 2 --name vmwide");
+        wait_finished(w, {"vmwide", "disk"}, 40);
+        check_no_gap("disk");
+        CHECK(collections() == 0);
+    }
+}
+
 TEST_CASE("daemon SIGKILLed 20 times at random moments: every job finishes, no sample lost or torn",
           "[daemon][crash]") {
     SshdFixture host_a, host_b;

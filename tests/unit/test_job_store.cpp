@@ -5,6 +5,7 @@
 #include "analysis/job_analysis.hpp"
 #include "app/csv_import.hpp"
 #include "app/job_analysis.hpp"
+#include "collect/collection_leases.hpp"
 #include "collect/job_cleanup.hpp"
 #include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
@@ -361,4 +362,42 @@ TEST_CASE("unique run folders: one name per caller, -2, -3 when taken", "[job]")
     }
     CHECK(made.size() == 4);
     CHECK(made.count(tmp.path() / "validation" / "20261130-171320-4") == 1);
+}
+
+TEST_CASE("collection leases: the last job of a VM stops it, ended jobs hold nothing", "[lease]") {
+    test::ScratchDir tmp;
+    const auto data = tmp.path();
+    auto job_with = [&](const std::string& id, JobStatus status) {
+        JobDir dir(jobs_dir(data) / id);
+        std::filesystem::create_directories(dir.root());
+        JobMeta m;
+        m.job_id = id;
+        m.status = status;
+        REQUIRE_FALSE(dir.save_meta(m));
+    };
+    const collect::CollectionLeases leases(data, "esx1.lab");
+    const CollectionTarget vm{1048576, std::nullopt, {}};
+    const CollectionTarget disk{1048576, 8194, {}};
+    const CollectionTarget other_disk{1048576, 8195, {}};
+    job_with("wide", JobStatus::running);
+    job_with("d1", JobStatus::running);
+    job_with("d2", JobStatus::running);
+    leases.take(vm, "wide");
+    leases.take(disk, "d1");
+    leases.take(other_disk, "d2");
+    // A handle's stop would end the VM-wide job's view of it.
+    CHECK(leases.release(disk, "d1").others == std::vector<std::string>{"wide"});
+    // The VM-wide stop would end d2's handle: left running, and marked.
+    CHECK(leases.release(vm, "wide").others == std::vector<std::string>{"d2"});
+    // d2 is the last: it stops the whole VM (the VM-wide collection's other handles too).
+    const auto last = leases.release(other_disk, "d2");
+    CHECK(last.others.empty());
+    CHECK(last.whole_vm);
+    // A lease whose job has ended (or is gone) is stale.
+    job_with("crashed", JobStatus::stopped);
+    leases.take(disk, "crashed");
+    leases.take(disk, "vanished");
+    job_with("mine", JobStatus::running);
+    leases.take(disk, "mine");
+    CHECK(leases.release(disk, "mine").others.empty());
 }
