@@ -26,6 +26,10 @@ std::string handle_dir(const CollectionTarget& t) {
 
 }  // namespace
 
+std::string lease_host(const HostInfo& host) {
+    return host.hostname + "_" + std::to_string(host.port);
+}
+
 CollectionLeases::CollectionLeases(fs::path data_dir, std::string host)
     : data_dir_(std::move(data_dir)), root_(data_dir_ / "leases" / safe_name(host)) {}
 

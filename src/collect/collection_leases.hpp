@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "format/vscsistats_commands.hpp"
+#include "job/job_meta.hpp"
 
 namespace vscsi::collect {
 
@@ -23,6 +24,10 @@ struct LeaseRelease {
     // for a handle's job: stop the whole VM, not only the handle.
     bool whole_vm = false;
 };
+
+// A host as leases tell hosts apart: name and port (two hosts may share a name
+// behind different ports, as the tests' sshds on 127.0.0.1 do).
+std::string lease_host(const HostInfo& host);
 
 class CollectionLeases {
   public:

@@ -20,7 +20,7 @@ boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const J
     CleanupResult r;
     const auto pending = collections_not_stopped(meta);
     r.attempted = pending.size();
-    const CollectionLeases leases(dir.root().parent_path().parent_path(), meta.host.hostname);
+    const CollectionLeases leases(dir.root().parent_path().parent_path(), lease_host(meta.host));
     for (const auto& t : pending) {
         const auto released = leases.release(t, meta.job_id);
         if (!released.others.empty()) continue;  // another job still collects it

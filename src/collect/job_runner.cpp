@@ -19,7 +19,7 @@ JobRunner::JobRunner(asio::any_io_executor ex, JobDir dir, JobMeta meta, Collect
       link_(link),
       command_timeout_(command_timeout),
       timer_(ex),
-      leases_(dir_.root().parent_path().parent_path(), meta_.host.hostname) {}
+      leases_(dir_.root().parent_path().parent_path(), lease_host(meta_.host)) {}
 
 void JobRunner::request_stop() {
     fsm_.request_stop();

@@ -671,7 +671,7 @@ TEST_CASE("config file: data dir, profiles and option defaults; a bad one names 
     CHECK(r.exit_code == 5);  // the config is read before anything else
     r = run("env XDG_RUNTIME_DIR=" + shell_quote(w.rt) + " " + vscsi_bin() +
             " --config /nonexistent/vscsi.conf job list");
-    CHECK(r.exit_code == 1);
+    CHECK(r.exit_code == 3);  // not found, as a missing job or file
     CHECK_THAT(r.err, Catch::Contains("/nonexistent/vscsi.conf"));
 }
 
