@@ -78,9 +78,19 @@ Comparison compare_profiles(const WorkloadMetrics& a, const WorkloadMetrics& b,
         }
         const auto unit = fa[i].unit.empty() || fa[i].unit == "%" ? std::string(fa[i].unit)
                                                                   : " " + std::string(fa[i].unit);
+        // A base that prints as zero makes a percentage meaningless
+        // (0.0 -> 831.6 read IOPS printed +6236979%): say new/gone instead.
+        const double shown = 0.5 * std::pow(10.0, -fa[i].decimals);
+        const bool a_zero = std::isfinite(va) && std::fabs(va) < shown;
+        const bool b_zero = std::isfinite(vb) && std::fabs(vb) < shown;
         std::string how;
         if (!std::isfinite(va) || !std::isfinite(vb))
             how = std::isfinite(vb) ? "new" : "gone";
+        else if (fa[i].unit != "%" && a_zero && !b_zero) {
+            how = "new";
+            d.delta_percent = kNaN;
+        } else if (fa[i].unit != "%" && b_zero && !a_zero)
+            how = "gone";
         else if (fa[i].unit == "%")
             how = signed_points(d.delta);
         else if (std::isfinite(d.delta_percent))

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <initializer_list>
+#include <iostream>
 
 #include "cli/command_context.hpp"
 
@@ -48,6 +49,11 @@ AnalyzeOptions AnalysisCliOptions::resolve(const po::variables_map& vm) const {
     opt.filter = {*fm, vm.count("threshold") ? std::optional<double>(threshold) : std::nullopt};
     if (auto checked = check_filter_spec(opt.filter); !checked)
         throw UsageError(checked.error().message());
+    if (vm.count("threshold") && *fm == FilterMethod::none)
+        std::cerr << fmt::format(
+            "Warning: --threshold {:g} has no effect with --filter none (every sample is "
+            "analyzed)\n",
+            threshold);
     if (method == "interpolate")
         opt.percentile_method = PercentileMethod::interpolate;
     else if (method == "bucket_upper_bound" || method == "upper")

@@ -152,6 +152,11 @@ int run_analyze(const CommandContext& ctx) {
     request.fio_path = output;
     if (vm.count("csv")) request.csv_path = csv_path;
     if (vm.count("ndjson")) request.ndjson_path = ndjson_path;
+    if (vm.count("format") && !vm["format"].defaulted() && !visualize && !vm.count("report"))
+        std::cerr << fmt::format(
+            "Warning: --format {} has no effect without --visualize or --report (charts are "
+            "drawn only for those)\n",
+            format);
     request.charts = visualize;
     request.image_format = *image_format;
     if (vm.count("report")) request.report_path = report_path;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "analysis/sample_series.hpp"
@@ -60,14 +61,23 @@ std::string human_comparison(const ComparedJob& a, const ComparedJob& b, const C
     o += "\nWhat changed (A \u2192 B):\n";
     if (c.changes.empty()) o += "  nothing moved by 10% (5 points for shares) or more\n";
     for (const auto& s : c.changes) fmt::format_to(out, "  - {}\n", s);
-    fmt::format_to(out, "\n  {:<22} {:>14} {:>14} {:>14} {:>10}\n", "figure", "A", "B", "delta",
-                   "change");
+    auto label_of = [](const FigureDelta& d) {
+        return std::string(d.a.label) +
+               (d.a.unit.empty() ? std::string() : " (" + std::string(d.a.unit) + ")");
+    };
+    std::size_t width = 22;
+    for (const auto& d : c.figures) width = std::max(width, label_of(d).size());
+    fmt::format_to(out, "\n  {:<{}} {:>14} {:>14} {:>14} {:>10}\n", "figure", width, "A", "B",
+                   "delta", "change");
     for (const auto& d : c.figures) {
-        const auto unit = d.a.unit.empty() ? std::string() : " (" + std::string(d.a.unit) + ")";
-        fmt::format_to(out, "  {:<22} {:>14} {:>14} {:>14} {:>10}{}\n",
-                       std::string(d.a.label) + unit, format_figure(d.a.value, d.a.decimals, ""),
+        const bool from_zero = d.a.unit != "%" && std::isfinite(d.a.value) &&
+                               std::isfinite(d.b.value) &&
+                               std::fabs(d.a.value) < 0.5 * std::pow(10.0, -d.a.decimals) &&
+                               std::fabs(d.b.value) >= 0.5 * std::pow(10.0, -d.b.decimals);
+        fmt::format_to(out, "  {:<{}} {:>14} {:>14} {:>14} {:>10}{}\n", label_of(d), width,
+                       format_figure(d.a.value, d.a.decimals, ""),
                        format_figure(d.b.value, d.b.decimals, ""), delta_text(d),
-                       delta_percent_text(d), d.changed ? " *" : "");
+                       from_zero ? "new" : delta_percent_text(d), d.changed ? " *" : "");
     }
     o += "\nDistribution shape (total variation distance, 0 = same, 1 = disjoint):\n";
     for (const auto m : kChartMetrics) {

@@ -467,3 +467,50 @@ TEST_CASE(
     CHECK(stop_json.exit_code == 0);
     CHECK(boost::json::parse(stop_json.out).at("was_running").as_bool() == false);
 }
+
+TEST_CASE("compare: a figure from zero is 'new', and the table keeps its columns", "[cli]") {
+    ScratchDir tmp;
+    const auto vscsi = vscsi_bin() + " --data-dir " + shell_quote(tmp.path() / "d") + " ";
+    REQUIRE(run(vscsi + "import " +
+                shell_quote(fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv") + " --name real")
+                .exit_code == 0);
+    // The real sample has 4 reads in 982 s (0.0 read IOPS); the example job reads a lot.
+    const auto r = run(vscsi + "compare real " + shell_quote(example_job()) + " --filter none");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("read IOPS 0.0 \u2192") != std::string::npos);
+    CHECK_THAT(r.out, Catch::Contains(", new"));
+    // The table row too: "new", not a percentage of 0.004 (+31,000,000%).
+    CHECK(
+        std::regex_search(r.out, std::regex(R"(\n  read IOPS +0\.0 +1,316\.5 +\+1,316\.5 +new)")));
+    std::istringstream lines(r.out);
+    std::size_t header = 0;
+    for (std::string l; std::getline(lines, l);) {
+        if (l.starts_with("  figure ")) {
+            header = l.size();
+            continue;
+        }
+        if (header == 0) continue;
+        if (l.empty()) break;
+        if (l.ends_with(" *")) l.resize(l.size() - 2);
+        INFO(l);
+        CHECK(l.size() == header);
+    }
+    CHECK(header > 0);
+}
+
+TEST_CASE("options that would be silently ignored get a warning", "[cli]") {
+    ScratchDir tmp;
+    const auto base = vscsi_bin() + " analyze " + shell_quote(example_job()) + " --output-dir " +
+                      shell_quote(tmp.path() / "o") + " ";
+    const auto fmt_only = run(base + "--format svg");
+    CHECK(fmt_only.exit_code == 0);
+    CHECK_THAT(fmt_only.err,
+               Catch::Contains("--format svg has no effect without --visualize or --report"));
+    const auto thr = run(base + "--filter none --threshold 3");
+    CHECK(thr.exit_code == 0);
+    CHECK_THAT(thr.err, Catch::Contains("--threshold 3 has no effect with --filter none"));
+    const auto used = run(base + "--format svg --report");
+    CHECK(used.exit_code == 0);
+    CHECK(used.err.find("no effect") == std::string::npos);
+}
