@@ -63,15 +63,23 @@ std::uint64_t fio_job_number(const std::string& n) {
     return v;
 }
 
-double iolog_match(const FioIolog& iolog, const std::vector<FioLatEntry>& lat,
-                   std::size_t max_checked) {
+namespace {
+
+using IssuedKeys = std::unordered_set<std::uint64_t>;
+
+IssuedKeys issued_keys(const FioIolog& iolog) {
+    IssuedKeys issued;
+    issued.reserve(iolog.ios.size());
+    for (const auto& e : iolog.ios) issued.insert(io_key(e.dir, e.offset, e.length));
+    return issued;
+}
+
+double share_issued(const IssuedKeys& issued, const std::vector<FioLatEntry>& lat,
+                    std::size_t max_checked) {
     std::vector<const FioLatEntry*> checked;
     for (const auto& l : lat)
         if (l.dir != FioDir::trim) checked.push_back(&l);
     if (checked.empty()) return 0;
-    std::unordered_set<std::uint64_t> issued;
-    issued.reserve(iolog.ios.size());
-    for (const auto& e : iolog.ios) issued.insert(io_key(e.dir, e.offset, e.length));
     const std::size_t n = std::min(checked.size(), std::max<std::size_t>(1, max_checked));
     std::size_t found = 0;
     for (std::size_t k = 0; k < n; ++k) {
@@ -79,6 +87,13 @@ double iolog_match(const FioIolog& iolog, const std::vector<FioLatEntry>& lat,
         found += issued.contains(io_key(l->dir, l->offset, l->length));
     }
     return static_cast<double>(found) / static_cast<double>(n);
+}
+
+}  // namespace
+
+double iolog_match(const FioIolog& iolog, const std::vector<FioLatEntry>& lat,
+                   std::size_t max_checked) {
+    return share_issued(issued_keys(iolog), lat, max_checked);
 }
 
 Result<std::vector<FioJobPairing>> pair_fio_logs(const std::vector<NamedIolog>& iologs,
@@ -96,11 +111,13 @@ Result<std::vector<FioJobPairing>> pair_fio_logs(const std::vector<NamedIolog>& 
         std::uint64_t rank_gap;
     };
     std::vector<Candidate> all;
-    for (std::size_t i = 0; i < iologs.size(); ++i)
+    for (std::size_t i = 0; i < iologs.size(); ++i) {
+        const auto issued = issued_keys(iologs[i].log);  // once per iolog, not per pair
         for (std::size_t l = 0; l < lats.size(); ++l)
             all.push_back(
-                {i, l, iolog_match(iologs[i].log, lats[l].entries),
+                {i, l, share_issued(issued, lats[l].entries, kMatchCheckedLines),
                  io_rank[i] > lat_rank[l] ? io_rank[i] - lat_rank[l] : lat_rank[l] - io_rank[i]});
+    }
     std::stable_sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
         if (std::abs(a.match - b.match) > 1e-9) return a.match > b.match;
         return a.rank_gap < b.rank_gap;

@@ -31,8 +31,9 @@ std::uint64_t fio_job_number(const std::string& file_name);
 // Share of a latency log's I/Os (direction, offset, length) that an iolog
 // issued: about 1 for the same job's logs, about 0 for another job's random
 // I/O. At most `max_checked` latency lines, spread over the log, are checked.
+inline constexpr std::size_t kMatchCheckedLines = 4096;
 double iolog_match(const FioIolog& iolog, const std::vector<FioLatEntry>& lat,
-                   std::size_t max_checked = 4096);
+                   std::size_t max_checked = kMatchCheckedLines);
 
 // A latency log belongs to the iolog holding at least this share of its I/Os.
 inline constexpr double kMinLogMatch = 0.5;
