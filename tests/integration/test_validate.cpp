@@ -171,7 +171,7 @@ TEST_CASE("validate: the real sample's 0.5% reads and mean sizes survive the rep
     for (const auto& row : v.at("figures").as_array())
         rows[std::string(row.at("key").as_string())] = row.as_object();
     // The one figure a flat-out replay cannot hold: the sample's queue is
-    // bursty (551 of 793 writes find nothing in flight, 12 find 33-64), while
+    // bursty (547 of 789 writes find no other write in flight, 12 find 33-64), while
     // iodepth keeps 4 in flight all the time. The mean matches, the shape does
     // not, and validate says so (exit 6).
     CHECK(r.exit_code == 6);
