@@ -52,11 +52,7 @@ fs::path job_to_analyze(const CommandContext& ctx, const std::vector<std::string
                         const CsvInputOptions& csv, std::vector<std::string>& notes) {
     if (inputs.size() == 1 && !fs::is_regular_file(inputs[0])) {
         auto p = resolve_job(inputs[0], ctx.data_dir);
-        if (!p)
-            throw NotFoundError(
-                fmt::format("no job '{}' (not a job directory, and not in {}); "
-                            "list the data directory or pass the job's path",
-                            inputs[0], jobs_dir(ctx.data_dir).string()));
+        if (!p) throw UserError(job_not_found(inputs[0], ctx.data_dir));
         return *p;
     }
     ImportOptions io;

@@ -34,11 +34,7 @@ struct LoadedJob {
 
 LoadedJob load(const std::string& name, const CommandContext& ctx, const AnalyzeOptions& opt) {
     const auto p = resolve_job(name, ctx.data_dir);
-    if (!p)
-        throw NotFoundError(
-            fmt::format("no job '{}' (not a job directory, and not in {}); run `vscsi job list` "
-                        "or pass the job's path",
-                        name, jobs_dir(ctx.data_dir).string()));
+    if (!p) throw UserError(job_not_found(name, ctx.data_dir));
     const JobDir dir(*p);
     LoadedJob j{dir.load_meta(), {}};
     j.result = app::analyze_job(dir, j.meta, opt);

@@ -160,6 +160,29 @@ DaemonClient::~DaemonClient() {
     if (fd_ >= 0) ::close(fd_);
 }
 
+void DaemonClient::wait_until_gone(int seconds) {
+    for (int i = 0; i < seconds * 10; ++i) {
+        try {
+            (void)call(protocol::method::daemon_status, protocol::Empty{}, 1);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } catch (const DaemonUnreachable&) {
+            return;
+        }
+    }
+}
+
+void DaemonClient::stop_if_started_for_nothing() noexcept {
+    if (!autostarted_) return;
+    try {
+        protocol::StopDaemon ask;
+        ask.if_idle = true;
+        const auto r = request<protocol::DaemonStopping>(protocol::method::daemon_stop, ask, 5);
+        if (r.stopping) wait_until_gone(5);
+    } catch (const std::exception&) {
+        // The refusal being reported matters more; a daemon left idle does no harm.
+    }
+}
+
 DaemonError DaemonClient::unreadable_answer(std::string_view method, const std::string& why) {
     return DaemonError(protocol::rpc_code::internal_error,
                        fmt::format("the daemon's answer to {} cannot be read ({}): a daemon of "

@@ -58,6 +58,12 @@ class DaemonClient {
 
     bool autostarted() const { return autostarted_; }
 
+    // Waits (up to `seconds`) until the daemon stops answering: after daemon.stop.
+    void wait_until_gone(int seconds);
+    // A daemon this client started for a request that was refused is taken down again,
+    // unless jobs or other clients have come to it meanwhile.
+    void stop_if_started_for_nothing() noexcept;
+
   private:
     explicit DaemonClient(int fd) : fd_(fd) {}
     static DaemonClient connect_any(const CommandContext& ctx,

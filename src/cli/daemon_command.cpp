@@ -110,14 +110,7 @@ The daemon itself runs as `vscsi serve` (started on demand by job commands).
         const auto r = client.request<protocol::DaemonStopping>(protocol::method::daemon_stop,
                                                                 protocol::StopDaemon{stop_jobs});
         // Wait until it is gone, so a script can start a new one right after.
-        for (int i = 0; i < 600; ++i) {
-            try {
-                (void)client.call(protocol::method::daemon_status, protocol::Empty{}, 1);
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            } catch (const DaemonUnreachable&) {
-                break;
-            }
-        }
+        client.wait_until_gone(60);
         if (ctx.json)
             std::cout << compact_json(boost::json::value_from(r)) << "\n";
         else

@@ -144,13 +144,20 @@ protocol::JobView status_of(DaemonClient& client, const std::string& job) {
     return client.request<protocol::JobView>(protocol::method::job_status, protocol::JobRef{job});
 }
 
-protocol::JobView follow(const CommandContext& ctx, DaemonClient& client, const std::string& job) {
+// With `ndjson`, every change is one JSON object on its own line (the last one is the
+// job's end state), for scripts that read the stream as it comes.
+protocol::JobView follow(const CommandContext& ctx, DaemonClient& client, const std::string& job,
+                         bool ndjson = false) {
     std::string last;
     const bool tty = ::isatty(STDOUT_FILENO);
     for (;;) {
         auto st = status_of(client, job);
         const bool running = st.status == JobStatus::running || st.live;
-        if (!ctx.json) {
+        if (ndjson) {
+            auto line = compact_json(json::value_from(st));
+            if (line != last) std::cout << line << "\n" << std::flush;
+            last = std::move(line);
+        } else if (!ctx.json) {
             const auto line = format_job_progress_line(st, now_ms());
             // On a terminal the countdown updates in place; in a log, one line per sample.
             if (tty) {
@@ -242,7 +249,13 @@ int run_job_start(const CommandContext& ctx) {
     protocol::StartJob request{o.req, o.ssh.to_daemon_params(o.host)};
     if (request.job.profile.empty()) request.job.profile = "custom";
     auto client = DaemonClient::connect(ctx);
-    auto st = client.request<protocol::JobView>(protocol::method::job_start, request);
+    protocol::JobView st;
+    try {
+        st = client.request<protocol::JobView>(protocol::method::job_start, request);
+    } catch (const DaemonError&) {
+        client.stop_if_started_for_nothing();
+        throw;
+    }
     const auto id = st.job_id;
     if (!o.wait) {
         if (ctx.json) {
@@ -276,7 +289,8 @@ int run_job_status(const CommandContext& ctx) {
     bool follow_it = false;
     po::options_description desc("job status options");
     desc.add_options()("follow,f", po::bool_switch(&follow_it),
-                       "show live progress until the job ends");
+                       "show live progress until the job ends (with --json: one JSON object "
+                       "per line for each change, NDJSON)");
     po::variables_map vm;
     if (job_argument(ctx,
                      "Usage: vscsi job status JOB [--follow]\n\nProgress, next sample, expected "
@@ -286,11 +300,11 @@ int run_job_status(const CommandContext& ctx) {
             .empty())
         return exit_code::ok;
     auto client = DaemonClient::connect(ctx);
-    const auto st = follow_it ? follow(ctx, client, job) : status_of(client, job);
-    if (ctx.json)
-        print_json(json::value_from(st));
-    else
+    const auto st = follow_it ? follow(ctx, client, job, ctx.json) : status_of(client, job);
+    if (!ctx.json)
         std::cout << (follow_it ? "\n" : "") << format_job_status(st, now_ms());
+    else if (!follow_it)
+        print_json(json::value_from(st));
     return follow_it ? exit_for_status(st) : exit_code::ok;
 }
 

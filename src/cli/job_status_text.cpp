@@ -107,7 +107,7 @@ std::string format_job_list(const protocol::JobList& list) {
     bool warn = false;
     for (const auto& j : list.jobs) {
         std::string vms;
-        for (const auto& v : j.vms) vms += (vms.empty() ? "" : ",") + v;
+        for (const auto& v : j.vms) vms += (vms.empty() ? "" : ",") + v.name;
         auto created = format_iso8601(j.created_at).substr(0, 16);
         std::replace(created.begin(), created.end(), 'T', ' ');
         const bool dirty = !j.vscsistats_stopped && j.status != JobStatus::running;

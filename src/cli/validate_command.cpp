@@ -123,10 +123,7 @@ int run_validate(const CommandContext& ctx) {
         if (!(t >= 0)) throw UsageError("tolerances must be >= 0");
 
     const auto path = resolve_job(job, ctx.data_dir);
-    if (!path)
-        throw NotFoundError(
-            fmt::format("no job '{}' (not a job directory, and not in {}); run `vscsi job list`",
-                        job, jobs_dir(ctx.data_dir).string()));
+    if (!path) throw UserError(job_not_found(job, ctx.data_dir));
     const JobDir dir(*path);
     const auto meta = dir.load_meta();
     const auto measured = app::analyze_job(dir, meta, opt);

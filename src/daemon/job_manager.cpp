@@ -62,10 +62,7 @@ Result<JobDir> JobManager::dir_of(const std::string& job) const {
     if (auto named = check_job_name(job); !named)
         return Error{ErrorKind::usage, "params.job: " + named.error().what, named.error().next};
     JobDir dir(jobs_dir(data_dir_) / job);
-    if (!JobDir::looks_like_job(dir.root()))
-        return Error{ErrorKind::not_found,
-                     fmt::format("no job '{}' in {}", job, jobs_dir(data_dir_).string()),
-                     "see `vscsi job list`"};
+    if (!JobDir::looks_like_job(dir.root())) return job_not_found(job, data_dir_);
     return dir;
 }
 

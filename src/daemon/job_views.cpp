@@ -12,12 +12,8 @@ protocol::JobView job_view(const JobMeta& m, const std::optional<LiveState>& liv
     v.status = live && m.status == JobStatus::pending ? JobStatus::running : m.status;
     v.live = live.has_value();
     v.host = m.host.hostname;
-    for (const auto& t : m.targets) {
-        protocol::JobView::Vm vm{t.vm_name, t.world_group_id, {}};
-        for (const auto& d : t.disks) vm.disks.push_back(d.label);
-        v.disks += t.disks.size();
-        v.vms.push_back(std::move(vm));
-    }
+    v.vms = job_vms(m);
+    for (const auto& vm : v.vms) v.disks += vm.disks.size();
     v.profile = m.profile;
     v.samples_collected = m.collection.samples_collected;
     v.samples_expected =

@@ -148,8 +148,10 @@ int serve(const ServeOptions& opts) {
             co_return json::value_from(st);
         }
         if (req.method == method::daemon_stop) {
-            const bool stop_collections =
-                decode_params<StopDaemon>(req).stop_jobs.value_or(stop_jobs);
+            const auto ask = decode_params<StopDaemon>(req);
+            if (ask.if_idle && (jobs.live_jobs() > 0 || rpc->clients() > 1))
+                co_return json::value_from(DaemonStopping{false, false, jobs.live_jobs()});
+            const bool stop_collections = ask.stop_jobs.value_or(stop_jobs);
             asio::post(io, [&, stop_collections] { shutdown(stop_collections); });
             co_return json::value_from(DaemonStopping{true, stop_collections, jobs.live_jobs()});
         }

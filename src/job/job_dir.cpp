@@ -98,6 +98,23 @@ std::optional<fs::path> resolve_job(const std::string& job, const fs::path& data
     return std::nullopt;
 }
 
+Error job_not_found(const std::string& job, const fs::path& data_dir) {
+    const std::string where = jobs_dir(data_dir).string();
+    const bool path_like =
+        job.find('/') != std::string::npos || job.ends_with(".csv") || !check_job_name(job);
+    if (!path_like)
+        return {ErrorKind::not_found, fmt::format("no job '{}' in {}", printable(job), where),
+                "see `vscsi job list`, or pass the job's directory"};
+    std::error_code ec;
+    if (!fs::exists(fs::path(job), ec))
+        return {ErrorKind::not_found,
+                fmt::format("no such file or job directory: {}", printable(job)),
+                fmt::format("check the path; `vscsi job list` shows the jobs in {}", where)};
+    return {ErrorKind::not_found,
+            fmt::format("{} is not a job directory (it has no job.json)", printable(job)),
+            "pass a job's directory, or a name that `vscsi job list` shows"};
+}
+
 Result<void> check_job_name(const std::string& name) {
     auto bad = [](std::string what) {
         return Error{ErrorKind::usage, std::move(what), "use letters, digits, '.', '_' and '-'"};

@@ -83,6 +83,10 @@ fs::path jobs_dir(const fs::path& data_dir);
 // JOB may be a job directory or a job name under the data directory.
 std::optional<fs::path> resolve_job(const std::string& job, const fs::path& data_dir);
 
+// The one not-found error for a JOB argument, whichever command (or the daemon) looked:
+// a path that does not exist says "no such file", a name says where it was looked for.
+Error job_not_found(const std::string& job, const fs::path& data_dir);
+
 // Job names become directory names: letters, digits, '.', '_', '-' only.
 Result<void> check_job_name(const std::string& name);
 

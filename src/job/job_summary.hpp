@@ -10,13 +10,21 @@
 
 namespace vscsi {
 
+// A VM of a job as every job answer shows it (`job list`, `job status`, `job start`).
+struct JobVm {
+    std::string name;
+    std::int64_t world_group_id = 0;
+    std::vector<std::string> disks;  // labels (scsi0:0)
+};
+std::vector<JobVm> job_vms(const JobMeta& m);
+
 struct JobSummary {
     std::string job_id;
     std::string path;
     JobStatus status = JobStatus::pending;
     std::string host;
     std::map<std::string, std::string> tags;
-    std::vector<std::string> vms;
+    std::vector<JobVm> vms;
     TimePoint created_at{};
     std::uint64_t samples_collected = 0;
     std::uint64_t samples_expected = 0;

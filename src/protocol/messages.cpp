@@ -147,6 +147,7 @@ CleanupJob tag_invoke(json::value_to_tag<CleanupJob>, const json::value& v) {
 void tag_invoke(json::value_from_tag, json::value& v, const StopDaemon& x) {
     json::object o;
     if (x.stop_jobs) o["stop_jobs"] = *x.stop_jobs;
+    if (x.if_idle) o["if_idle"] = true;
     v = std::move(o);
 }
 
@@ -154,22 +155,39 @@ StopDaemon tag_invoke(json::value_to_tag<StopDaemon>, const json::value& v) {
     const auto f = params_of(v);
     StopDaemon x;
     if (f.has("stop_jobs")) x.stop_jobs = f.boolean("stop_jobs", false);
+    x.if_idle = f.boolean("if_idle", false);
     return x;
 }
+
+namespace {
+
+// One shape for a job's VMs in every answer.
+json::array vms_to_json(const std::vector<JobVm>& vms) {
+    json::array a;
+    for (const auto& vm : vms)
+        a.push_back(json::object{{"name", vm.name},
+                                 {"world_group_id", vm.world_group_id},
+                                 {"disks", strings(vm.disks)}});
+    return a;
+}
+
+std::vector<JobVm> vms_from_json(const JsonFields& f) {
+    std::vector<JobVm> vms;
+    for (const auto& vm : f.objects("vms"))
+        vms.push_back({vm.string("name"), vm.integer("world_group_id", 0), vm.strings("disks")});
+    return vms;
+}
+
+}  // namespace
 
 // Results
 
 void tag_invoke(json::value_from_tag, json::value& v, const JobView& x) {
-    json::array vms;
-    for (const auto& vm : x.vms)
-        vms.push_back(json::object{{"name", vm.name},
-                                   {"world_group_id", vm.world_group_id},
-                                   {"disks", strings(vm.disks)}});
     v = json::object{{"job_id", x.job_id},
                      {"status", to_string(x.status)},
                      {"live", x.live},
                      {"host", x.host},
-                     {"vms", std::move(vms)},
+                     {"vms", vms_to_json(x.vms)},
                      {"disks", x.disks},
                      {"profile",
                       {{"name", x.profile.name},
@@ -200,8 +218,7 @@ JobView tag_invoke(json::value_to_tag<JobView>, const json::value& v) {
     x.status = read_job_status(f, "status");
     x.live = f.boolean("live", false);
     x.host = f.string("host");
-    for (const auto& vm : f.objects("vms"))
-        x.vms.push_back({vm.string("name"), vm.integer("world_group_id", 0), vm.strings("disks")});
+    x.vms = vms_from_json(f);
     x.disks = read_count(f, "disks");
     if (const auto p = f.optional_object("profile"))
         x.profile = {p->string("name"), read_count(*p, "samples"), p->number("interval", 0)};
@@ -230,7 +247,7 @@ json::object to_json(const JobSummary& s) {
                    {"path", s.path},
                    {"status", to_string(s.status)},
                    {"host", s.host},
-                   {"vms", strings(s.vms)},
+                   {"vms", vms_to_json(s.vms)},
                    {"tags", string_map(s.tags)},
                    {"created_at", format_iso8601(s.created_at)},
                    {"samples_collected", s.samples_collected},
@@ -258,7 +275,7 @@ JobList tag_invoke(json::value_to_tag<JobList>, const json::value& v) {
         j.path = s.string("path");
         j.status = read_job_status(s, "status");
         j.host = s.string("host");
-        j.vms = s.strings("vms");
+        j.vms = vms_from_json(s);
         j.tags = string_map(s, "tags");
         j.created_at = read_time(s, "created_at").value_or(TimePoint{});
         j.samples_collected = read_count(s, "samples_collected");

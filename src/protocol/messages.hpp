@@ -47,16 +47,15 @@ struct CleanupJob {  // job.cleanup
 
 struct StopDaemon {                 // daemon.stop
     std::optional<bool> stop_jobs;  // unset: what `serve --stop-jobs-on-exit` said
+    // Only when no job is live and no other client is connected: a client that started
+    // the daemon for a request the daemon refused takes it down again.
+    bool if_idle = false;
 };
 
 // Results.
 
 struct JobView {  // job.start, job.status, job.stop
-    struct Vm {
-        std::string name;
-        std::int64_t world_group_id = 0;
-        std::vector<std::string> disks;
-    };
+    using Vm = JobVm;
     std::string job_id;
     JobStatus status = JobStatus::pending;
     bool live = false;  // collected by this daemon now

@@ -166,7 +166,25 @@ TEST_CASE("bad input: clear errors with file and line, stable exit codes, nothin
     SECTION("unknown job: exit 3") {
         const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " analyze nosuchjob");
         CHECK(r.exit_code == 3);
-        CHECK_THAT(r.err, Catch::Contains("no job 'nosuchjob'"));
+        CHECK_THAT(r.err, Catch::Contains("no job 'nosuchjob' in "));
+        CHECK_THAT(r.err, Catch::Contains("see `vscsi job list`"));
+        // Every command that takes a JOB says it the same way.
+        for (const char* cmd : {" compare nosuchjob nosuchjob", " validate nosuchjob"}) {
+            const auto o = run(vscsi_bin() + " --data-dir " + shell_quote(data) + cmd);
+            CHECK(o.exit_code == 3);
+            CHECK(o.err == r.err);
+        }
+    }
+    SECTION("a CSV or path that does not exist: 'no such file', exit 3") {
+        const auto missing = tmp.path() / "day1.csv";
+        const auto r = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " analyze " +
+                           shell_quote(missing));
+        CHECK(r.exit_code == 3);
+        CHECK_THAT(r.err, Catch::Contains("no such file or job directory: " + missing.string()));
+        const auto dir = run(vscsi_bin() + " --data-dir " + shell_quote(data) + " analyze " +
+                             shell_quote(tmp.path()));
+        CHECK(dir.exit_code == 3);
+        CHECK_THAT(dir.err, Catch::Contains("is not a job directory (it has no job.json)"));
     }
     SECTION("usage errors: exit 2 and say what to do") {
         CHECK(run(vscsi_bin() + " frobnicate").exit_code == 2);

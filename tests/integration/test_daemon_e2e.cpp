@@ -138,6 +138,9 @@ TEST_CASE("daemon: concurrent jobs on two hosts, status, list filters, metrics, 
     CHECK(list.at("jobs").at(0).at("job_id").as_string() == "b2");
     CHECK(list.at("matched").as_int64() == 1);  // listed
     CHECK(list.at("total").as_int64() == 4);    // in the data directory
+    // A job's VMs have one shape in every answer.
+    CHECK(list.at("jobs").at(0).at("vms") == w.status("b2").at("vms"));
+    CHECK(list.at("jobs").at(0).at("vms").at(0).at("world_group_id").is_int64());
     list = w.call_json("job list --status completed --status stopped --host 127.0.0.1");
     CHECK(list.at("jobs").as_array().size() == 3);
     auto bad = run(w.vscsi("job list --status finished"));
@@ -736,6 +739,43 @@ TEST_CASE(
     REQUIRE(r.exit_code == 0);
     CHECK(json::parse(r.out).at("pid").to_number<long>() == pid);
     CHECK_FALSE(std::filesystem::exists(other_rt / "vscsi"));  // no second daemon
+}
+
+TEST_CASE("a refused job start leaves no daemon behind, unless one was running already",
+          "[daemon]") {
+    World w;
+    auto r = run(w.vscsi("job start --host sim:demo --vm nosuchvm --samples 2 --interval 1"));
+    INFO(r.out << r.err << w.log());
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("no powered-on VM 'nosuchvm'"));
+    CHECK(run(w.vscsi("--no-autostart daemon status")).exit_code == 4);
+    // A daemon that was already serving is someone else's: it stays.
+    w.call_json("job list");
+    const auto pid = w.daemon_pid();
+    r = run(w.vscsi("job start --host sim:demo --vm nosuchvm --samples 2 --interval 1"));
+    CHECK(r.exit_code == 2);
+    CHECK(run(w.vscsi("--no-autostart daemon status")).exit_code == 0);
+    CHECK(w.daemon_pid() == pid);
+}
+
+TEST_CASE("job status --follow --json streams one object per change (NDJSON)", "[daemon]") {
+    World w;
+    w.call_json("job start --host sim:demo --vm sql-prod-01 --samples 3 --interval 1 --name f");
+    const auto r = run(w.vscsi("--json job status f --follow"));
+    INFO(r.out << r.err << w.log());
+    REQUIRE(r.exit_code == 0);
+    std::vector<json::object> seen;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) seen.push_back(json::parse(line).as_object());
+    REQUIRE(seen.size() >= 2);
+    for (std::size_t i = 1; i < seen.size(); ++i) {
+        CHECK(seen[i] != seen[i - 1]);  // only changes are written
+        CHECK(seen[i].at("samples_collected").as_int64() >=
+              seen[i - 1].at("samples_collected").as_int64());
+    }
+    CHECK(seen.front().at("status").as_string() == "running");
+    CHECK(seen.back().at("status").as_string() == "completed");
+    CHECK(seen.back().at("samples_collected").as_int64() == 3);
 }
 
 TEST_CASE("two data directories, two daemons: a client never uses another directory's daemon",
