@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <cerrno>
 #include <memory>
 
 #include "analysis/sample_series.hpp"
@@ -12,6 +13,7 @@
 #include "report/html_report.hpp"
 #include "report/ndjson_export.hpp"
 #include "report/summary_json.hpp"
+#include "util/error.hpp"
 #include "util/file_io.hpp"
 #include "util/json_text.hpp"
 #include "util/streamed_file.hpp"
@@ -21,16 +23,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A job read from a read-only place (a checkout, a share) is still analyzable: say how.
+[[noreturn]] void cannot_write(std::string_view what, const fs::path& path, int err,
+                               const std::string& message) {
+    const bool no_access = err == EACCES || err == EPERM || err == EROFS;
+    throw UserError(Error{ErrorKind::failure,
+                          fmt::format("cannot {} {}: {}", what, path.string(), message),
+                          no_access ? "write the outputs elsewhere with --output-dir DIR" : ""});
+}
+
 void write_output(const fs::path& path, std::string_view content) {
     if (auto ec = write_file_atomic(path, content))
-        throw std::runtime_error(fmt::format("cannot write {}: {}", path.string(), ec.message()));
+        cannot_write("write", path, ec.value(), ec.message());
 }
 
 void make_dir(const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec)
-        throw std::runtime_error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+    if (ec) cannot_write("create", dir, ec.value(), ec.message());
 }
 
 std::string fio_job_text(const JobMeta& meta, const std::string& scope,

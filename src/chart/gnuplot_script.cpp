@@ -70,6 +70,16 @@ TimeAxis time_axis(const std::vector<SeriesPoint>& pts) {
     return a;
 }
 
+// About eight tics, each a step a clock reader counts in, never under a second.
+double time_tic_step(double span_seconds) {
+    static constexpr double kSteps[] = {1,     2,     5,     10,    15,     30,    60,
+                                        120,   300,   600,   900,   1800,   3600,  7200,
+                                        10800, 21600, 43200, 86400, 172800, 604800};
+    for (double s : kSteps)
+        if (s * 8 >= span_seconds) return s;
+    return 604800 * std::ceil(span_seconds / (8 * 604800));
+}
+
 std::string bucket_tics(Metric m, const std::vector<std::int64_t>& limits) {
     // Label every bucket when they fit; on wide axes (seek distance) every other
     // one, but always around 0 and +1 where sequential I/O shows.
@@ -197,13 +207,18 @@ std::string time_series_chart_script(const DiskSeries& s, ImageFormat f, std::st
                                      std::size_t max_points) {
     const auto pts = downsample(s.points, max_points);
     std::string o = preamble(f, 1600, 1000);
+    // gnuplot formats epoch seconds as UTC: shift them into the zone every other
+    // displayed time uses, and say which.
+    const TimePoint first = pts.empty() ? TimePoint{} : pts.front().start;
+    const double shift = static_cast<double>(display_utc_offset(first));
+    auto at = [shift](TimePoint t) { return unix_seconds(t) + shift; };
     auto out = std::back_inserter(o);
     const auto& lat_r = s.limits[*slot_of(Metric::latency, Direction::read)];
     const auto& lat_w = s.limits[*slot_of(Metric::latency, Direction::write)];
     o += "$ts << EOD\n";
     double lat_lo = INFINITY, lat_hi = 0;
     for (const auto& p : pts) {
-        const double mid = (unix_seconds(p.start) + unix_seconds(p.end)) / 2;
+        const double mid = (at(p.start) + at(p.end)) / 2;
         const double l[4] = {p.latency_ms(Direction::read, 0.5, lat_r),
                              p.latency_ms(Direction::read, 0.99, lat_r),
                              p.latency_ms(Direction::write, 0.5, lat_w),
@@ -233,17 +248,22 @@ std::string time_series_chart_script(const DiskSeries& s, ImageFormat f, std::st
             out,
             "set object {} rect from {:.3f}, graph 0 to {:.3f}, graph 1 behind fc rgb \"{}\" "
             "fs solid 1.0 noborder\n",
-            obj++, unix_seconds(pts[i].start), unix_seconds(pts[j].end), kShadeColor);
+            obj++, at(pts[i].start), at(pts[j].end), kShadeColor);
         any_filtered = true;
         i = j + 1;
     }
-    const bool multi_day =
-        !pts.empty() && unix_seconds(pts.back().end) - unix_seconds(pts.front().start) > 86400;
-    fmt::format_to(out, "set format x {} timedate\n", multi_day ? "\"%m-%d %H:%M\"" : "\"%H:%M\"");
+    // Labels fine enough that neighbouring tics never read the same (a 2-minute job
+    // had "17:12" five times).
+    const double span = pts.empty() ? 0 : at(pts.back().end) - at(pts.front().start);
+    const char* label = span > 86400  ? "\"%m-%d %H:%M\""
+                        : span > 1800 ? "\"%H:%M\""
+                                      : "\"%H:%M:%S\"";
+    fmt::format_to(out, "set format x {} timedate\n", label);
+    fmt::format_to(out, "set xtics {}\n", time_tic_step(span));
     o += "unset xlabel\nset grid lc rgb \"#dddddd\"\nset key below horizontal "
          "font \",9\" width 2\nset lmargin 12\nset yrange [0:*]\n";
     fmt::format_to(out, "set multiplot layout 3,1 title {} font \",13\"\n",
-                   gnuplot_quote(fmt::format("{} (times in UTC)", title)));
+                   gnuplot_quote(fmt::format("{} (times in {})", title, display_zone_name(first))));
 
     auto stat_title = [](std::string_view what, const RunningStats& r, std::string_view unit) {
         if (r.n == 0) return fmt::format("{}: no data", what);

@@ -18,6 +18,19 @@ namespace vscsi {
 namespace po = boost::program_options;
 namespace asio = boost::asio;
 
+namespace {
+
+// Disk sizes as vSphere shows them: binary units, whole when they are.
+std::string capacity_text(std::int64_t kb) {
+    if (kb <= 0) return "";  // vim-cmd did not say
+    const double gib = static_cast<double>(kb) / (1024.0 * 1024.0);
+    if (gib >= 1024) return fmt::format("  {:.4g} TiB", gib / 1024);
+    if (gib >= 1) return fmt::format("  {:.4g} GiB", gib);
+    return fmt::format("  {:.4g} MiB", static_cast<double>(kb) / 1024.0);
+}
+
+}  // namespace
+
 int run_host(const CommandContext& ctx) {
     if (group_help_asked(ctx, R"(Usage: vscsi host COMMAND [options]
 
@@ -73,8 +86,8 @@ int run_host(const CommandContext& ctx) {
                                  v.vmid ? std::to_string(*v.vmid) : "?", v.power_state);
         std::cout << fmt::format("    config: {}\n", v.config_file);
         for (const auto& d : v.disks)
-            std::cout << fmt::format("    {:<9} handleID {:<6} {}{}\n", d.label, d.handle_id,
-                                     d.backing,
+            std::cout << fmt::format("    {:<9} handleID {:<6} {}{}{}\n", d.label, d.handle_id,
+                                     d.backing, capacity_text(d.capacity_kb),
                                      d.lun.empty() ? "" : fmt::format("  (RDM {})", d.lun));
     }
     std::cout << "\nStart a job: vscsi job start --host " << host << " --vm NAME --profile quick\n";

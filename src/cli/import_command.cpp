@@ -78,10 +78,12 @@ void print_import_result(const CommandContext& ctx, const ImportResult& r) {
 
 std::optional<TimePoint> start_option(const std::string& start) {
     if (start.empty()) return std::nullopt;
-    auto t = parse_iso8601(start);
+    auto t = parse_user_time(start);
     if (!t)
-        throw UsageError(
-            fmt::format("--start '{}' is not ISO 8601 (e.g. 2026-01-31T12:00:00Z)", start));
+        throw UsageError(fmt::format(
+            "--start '{}' is not ISO 8601 (e.g. 2026-01-31T12:00:00Z, 2026-01-31T13:00:00+01:00, "
+            "or 2026-01-31T12:00:00 for UTC, or the TZ zone when TZ is set)",
+            start));
     return t;
 }
 
@@ -94,8 +96,9 @@ int run_import_fio(const CommandContext& ctx) {
                        "seconds per sample (default: a twentieth of the run, >= 1)")(
         "name", po::value(&o.name), "job name (default fio-YYYYmmdd-HHMMSS)")(
         "start", po::value(&start),
-        "wall-clock start of the fio run, ISO 8601 (default: from the logs' mtime)")(
-        "host", po::value(&o.host), "where fio ran (for reports)")(
+        "wall-clock start of the fio run, ISO 8601; without Z or an offset it is UTC, or TZ's "
+        "zone when TZ is set (default: from the logs' mtime)")("host", po::value(&o.host),
+                                                               "where fio ran (for reports)")(
         "tag", po::value(&tags)->composing(), "KEY=VALUE label, repeatable")(
         "jobs-in-sequence", po::bool_switch(&o.run.jobs_in_sequence),
         "latency logs without iologs ran one after another (stonewall), not side by side")(
@@ -139,9 +142,9 @@ int run_import(const CommandContext& ctx) {
         "reset-between-prints", po::bool_switch(&reset),
         "each print was followed by vscsiStats -r (default: detected)")(
         "start", po::value(&start),
-        "start of the first print's interval, ISO 8601 (default: the last file's mtime minus "
-        "the time covered)")("host", po::value(&o.host),
-                             "ESXi host the files came from (for reports)")(
+        "start of the first print's interval, ISO 8601; without Z or an offset it is UTC, or "
+        "TZ's zone when TZ is set (default: the last file's mtime minus the time covered)")(
+        "host", po::value(&o.host), "ESXi host the files came from (for reports)")(
         "vm", po::value(&o.vm), "VM name (for reports)")("tag", po::value(&tags)->composing(),
                                                          "KEY=VALUE label, repeatable")(
         "files", po::value(&files), "input files");

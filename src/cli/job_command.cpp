@@ -266,7 +266,7 @@ int run_job_start(const CommandContext& ctx) {
                 o.req.samples, format_duration(o.req.interval_seconds), st.disks, o.host);
             if (st.expected_end)
                 std::cout << fmt::format(
-                    "Expected completion: {} (in {})\n", format_iso8601(*st.expected_end),
+                    "Expected completion: {} (in {})\n", format_display_time(*st.expected_end),
                     format_duration(static_cast<double>(o.req.samples) * o.req.interval_seconds));
             std::cout << fmt::format("Data: {}\nFollow it: vscsi job status {} --follow\n", st.path,
                                      id);

@@ -10,23 +10,10 @@ namespace vscsi {
 namespace {
 
 std::string readable(TimePoint t) {
-    auto s = format_iso8601(t);
-    std::replace(s.begin(), s.end(), 'T', ' ');
-    if (!s.empty() && s.back() == 'Z') s.replace(s.size() - 1, 1, " UTC");
-    return s;
+    return format_display_time(t);
 }
 
 }  // namespace
-
-std::string format_duration(double seconds) {
-    if (!(seconds >= 0)) seconds = 0;
-    const auto s = static_cast<long long>(std::llround(seconds));
-    if (s < 60) return fmt::format("{} s", s);
-    if (s < 3600)
-        return s % 60 ? fmt::format("{} min {} s", s / 60, s % 60) : fmt::format("{} min", s / 60);
-    if (s < 86400) return fmt::format("{} h {:02} min", s / 3600, (s % 3600) / 60);
-    return fmt::format("{} d {} h", s / 86400, (s % 86400) / 3600);
-}
 
 std::string format_job_progress_line(const protocol::JobView& st, TimePoint now) {
     const auto done = st.samples_collected, expected = st.samples_expected;
@@ -100,26 +87,28 @@ std::string format_job_list(const protocol::JobList& list) {
                    : std::string(
                          "No jobs yet. Start one with `vscsi job start --host H --vm VM`.\n");
     }
-    std::size_t w = 3;
-    for (const auto& j : list.jobs) w = std::max(w, j.job_id.size());
-    std::string out = fmt::format("{:<{}}  {:<9}  {:>9}  {:<20}  {:<16}  {}\n", "JOB", w, "STATUS",
-                                  "SAMPLES", "CREATED", "HOST", "VMS");
+    std::size_t w = 3, tw = 7;
+    for (const auto& j : list.jobs) {
+        w = std::max(w, j.job_id.size());
+        tw = std::max(tw, format_display_time(j.created_at).size());
+    }
+    std::string out = fmt::format("{:<{}}  {:<9}  {:>9}  {:<{}}  {:<16}  {}\n", "JOB", w, "STATUS",
+                                  "SAMPLES", "CREATED", tw, "HOST", "VMS");
     bool warn = false;
     for (const auto& j : list.jobs) {
         std::string vms;
         for (const auto& v : j.vms) vms += (vms.empty() ? "" : ",") + v.name;
-        auto created = format_iso8601(j.created_at).substr(0, 16);
-        std::replace(created.begin(), created.end(), 'T', ' ');
+        const auto created = format_display_time(j.created_at);
         const bool dirty = !j.vscsistats_stopped && j.status != JobStatus::running;
         warn = warn || dirty;
         if (!j.problem.empty()) {
             out += fmt::format("{:<{}}  {:<9}  {}\n", j.job_id, w, "?", j.problem);
             continue;
         }
-        out += fmt::format("{:<{}}  {:<9}  {:>9}  {:<20}  {:<16}  {}{}\n", j.job_id, w,
+        out += fmt::format("{:<{}}  {:<9}  {:>9}  {:<{}}  {:<16}  {}{}\n", j.job_id, w,
                            to_string(j.status),
                            fmt::format("{}/{}", j.samples_collected, j.samples_expected), created,
-                           j.host, vms, dirty ? "  [!] vscsiStats may still run" : "");
+                           tw, j.host, vms, dirty ? "  [!] vscsiStats may still run" : "");
     }
     if (warn)
         out +=

@@ -13,6 +13,5 @@ std::string format_job_status(const protocol::JobView& status, TimePoint now);
 // One line for `job status --follow` updates.
 std::string format_job_progress_line(const protocol::JobView& status, TimePoint now);
 std::string format_job_list(const protocol::JobList& list);
-std::string format_duration(double seconds);  // "42 s", "18 min 3 s", "2 h 05 min", "3 d 4 h"
 
 }  // namespace vscsi

@@ -43,10 +43,10 @@ std::string compared_job_line(std::string_view tag, const ComparedJob& j) {
     std::string where = m.host.hostname.empty() ? "imported" : "host " + m.host.hostname;
     const auto vms = vms_of(m);
     if (!vms.empty()) where += ", VM " + vms;
-    std::string period =
-        r.first_start && r.last_end
-            ? fmt::format("{} to {}", format_iso8601(*r.first_start), format_iso8601(*r.last_end))
-            : "no samples";
+    std::string period = r.first_start && r.last_end
+                             ? fmt::format("{} to {}", format_display_time(*r.first_start),
+                                           format_display_time(*r.last_end))
+                             : "no samples";
     return fmt::format("{}: {} ({}, {}, {} of {} samples analyzed)", tag, r.job_id, where, period,
                        r.samples_analyzed, r.samples_total);
 }
@@ -178,8 +178,8 @@ std::string render_comparison_report(const ComparisonReportInput& in) {
             const bool better = s.find("(better)") != std::string::npos,
                        worse = s.find("(worse)") != std::string::npos;
             fmt::format_to(out, "<li{}>{}</li>\n",
-                           better  ? " class=\"down\""
-                           : worse ? " class=\"up\""
+                           better  ? " class=\"better\""
+                           : worse ? " class=\"worse\""
                                    : "",
                            html_escape(s));
         }

@@ -27,7 +27,9 @@ table.kv td:first-child { color: var(--muted); }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 150px; }
 .card .v { font-size: 20px; font-weight: bold; }
 .card .l { color: var(--muted); font-size: 12px; }
-.read { color: var(--read); } .write { color: var(--write); } .total { color: var(--total); }
+.card.read, .card.write, .card.total { border-top: 3px solid var(--line); }
+.card.read { border-top-color: var(--read); } .card.write { border-top-color: var(--write); } .card.total { border-top-color: var(--total); }
+th.read { box-shadow: inset 0 -3px var(--read); } th.write { box-shadow: inset 0 -3px var(--write); } th.total { box-shadow: inset 0 -3px var(--total); }
 .notice { border-left: 4px solid #888; background: #f6f6f6; padding: 8px 14px; margin: 12px 0; }
 .notice.warn { border-color: #e6a100; background: #fff8e1; }
 .notice p { margin: 4px 0; }
@@ -42,7 +44,7 @@ figure { margin: 16px 0; }
 figure img { width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { color: var(--muted); font-size: 13px; }
 pre { background: #f4f6fa; border: 1px solid var(--line); padding: 12px; overflow-x: auto; font-size: 12px; }
-.up { color: #c62828; } .down { color: #1a9641; }
+.worse { color: #c62828; } .better { color: #1a9641; }
 footer { color: var(--muted); font-size: 12px; margin-top: 32px; }
 @media print { body { background: #fff; } main { padding: 0; } figure, ul.recs li, table { break-inside: avoid; } }
 )";

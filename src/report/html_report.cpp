@@ -11,10 +11,12 @@
 namespace vscsi {
 namespace {
 
-std::string card(std::string_view value, std::string_view label, std::string_view cls = "") {
+// `direction` marks the card with its direction's colour as an accent (a top rule),
+// never on the figure itself: green and red figures read as good and bad.
+std::string card(std::string_view value, std::string_view label, std::string_view direction = "") {
     return fmt::format(
-        "<div class=\"card\"><div class=\"v {}\">{}</div><div class=\"l\">{}</div></div>", cls,
-        html_escape(value), html_escape(label));
+        "<div class=\"card{}{}\"><div class=\"v\">{}</div><div class=\"l\">{}</div></div>",
+        direction.empty() ? "" : " ", direction, html_escape(value), html_escape(label));
 }
 
 std::string key_figures(const WorkloadMetrics& m) {
@@ -65,9 +67,9 @@ std::string size_table(const WorkloadMetrics& m) {
 
 std::string period_text(const AnalysisResult& r) {
     if (!r.first_start || !r.last_end) return "no samples";
-    return fmt::format("{} to {} ({:.1f} h)", format_iso8601(*r.first_start),
-                       format_iso8601(*r.last_end),
-                       seconds_between(*r.first_start, *r.last_end) / 3600.0);
+    return fmt::format("{} to {} ({})", format_display_time(*r.first_start),
+                       format_display_time(*r.last_end),
+                       format_duration(seconds_between(*r.first_start, *r.last_end)));
 }
 
 }  // namespace
@@ -114,7 +116,7 @@ std::string render_job_report(const JobReportInput& in) {
         b += key_figures(r.total);
         if (r.peak.seq)
             fmt::format_to(out, "<p>Busiest sample: #{} at {}: {} IOPS (read {} / write {}).</p>\n",
-                           r.peak.seq, html_escape(format_iso8601(r.peak.start)),
+                           r.peak.seq, html_escape(format_display_time(r.peak.start)),
                            format_figure(r.peak.iops_total, 1, ""),
                            format_figure(r.peak.iops_read, 1, ""),
                            format_figure(r.peak.iops_write, 1, ""));

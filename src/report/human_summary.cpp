@@ -125,7 +125,7 @@ std::string human_summary(const AnalysisResult& r) {
     if (r.peak.seq)
         fmt::format_to(out,
                        "  Busiest sample: #{} at {}: {:.1f} IOPS (read {:.1f} / write {:.1f})\n",
-                       r.peak.seq, format_iso8601(r.peak.start), r.peak.iops_total,
+                       r.peak.seq, format_display_time(r.peak.start), r.peak.iops_total,
                        r.peak.iops_read, r.peak.iops_write);
     if (r.disks.size() > 1) {
         for (const auto& d : r.disks) {

@@ -3,7 +3,10 @@
 #include <fmt/core.h>
 
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <ctime>
+#include <string>
 
 namespace vscsi {
 
@@ -95,6 +98,58 @@ std::optional<TimePoint> parse_iso8601(std::string_view s) {
     tm.tm_sec = sec;
     const auto secs = static_cast<long long>(timegm(&tm)) - offset_min * 60;
     return TimePoint{std::chrono::milliseconds{secs * 1000 + millis}};
+}
+
+long display_utc_offset(TimePoint t) {
+    // Unset TZ would mean /etc/localtime to libc; on screen it means UTC, so that what
+    // a daemon, a cron job and a login shell print agrees unless the user asks.
+    const char* tz = std::getenv("TZ");
+    if (!tz || !*tz) return 0;
+    const auto secs = static_cast<std::time_t>(
+        std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
+    std::tm tm{};
+    localtime_r(&secs, &tm);
+    return tm.tm_gmtoff;
+}
+
+namespace {
+std::string offset_text(long off) {
+    if (off == 0) return "Z";
+    const long a = off < 0 ? -off : off;
+    return fmt::format("{}{:02}:{:02}", off < 0 ? '-' : '+', a / 3600, (a % 3600) / 60);
+}
+}  // namespace
+
+std::string format_display_time(TimePoint t) {
+    const long off = display_utc_offset(t);
+    long long millis = 0;
+    const auto tm = to_tm(t + std::chrono::seconds(off), millis);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}", tm.tm_year + 1900, tm.tm_mon + 1,
+                       tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset_text(off));
+}
+
+std::string display_zone_name(TimePoint t) {
+    const long off = display_utc_offset(t);
+    return off == 0 ? std::string("UTC") : "UTC" + offset_text(off);
+}
+
+std::optional<TimePoint> parse_user_time(std::string_view s) {
+    if (auto t = parse_iso8601(s)) return t;
+    const auto wall = parse_iso8601(std::string(s) + "Z");
+    if (!wall) return std::nullopt;
+    // The offset at the instant itself; twice, for a wall time next to a DST change.
+    auto t = *wall - std::chrono::seconds(display_utc_offset(*wall));
+    return *wall - std::chrono::seconds(display_utc_offset(t));
+}
+
+std::string format_duration(double seconds) {
+    if (!(seconds >= 0)) seconds = 0;
+    const auto s = static_cast<long long>(std::llround(seconds));
+    if (s < 60) return fmt::format("{} s", s);
+    if (s < 3600)
+        return s % 60 ? fmt::format("{} min {} s", s / 60, s % 60) : fmt::format("{} min", s / 60);
+    if (s < 86400) return fmt::format("{} h {:02} min", s / 3600, (s % 3600) / 60);
+    return fmt::format("{} d {} h", s / 86400, (s % 86400) / 3600);
 }
 
 double seconds_between(TimePoint a, TimePoint b) {

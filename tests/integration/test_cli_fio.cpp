@@ -1,4 +1,6 @@
 // The vscsi binary end to end, and every fio job it writes checked by the real fio.
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 #include <map>
@@ -102,6 +104,39 @@ TEST_CASE("every filter and rate option yields a job fio accepts, for the exampl
         REQUIRE(r.exit_code == 0);
         check_with_fio(out / "sql-peak.fio");
     }
+}
+
+TEST_CASE("a job in a read-only place: the error says to use --output-dir, which works", "[cli]") {
+    ScratchDir tmp;
+    namespace fs = std::filesystem;
+    const auto job = tmp.path() / "sql-peak";
+    fs::copy(example_job(), job, fs::copy_options::recursive);
+    // Root writes anywhere: run as nobody then, as a user of a checkout would be.
+    std::string as_user;
+    if (::geteuid() == 0) {
+        for (const auto& e : fs::recursive_directory_iterator(tmp.path()))
+            REQUIRE(::chown(e.path().c_str(), 65534, 65534) == 0);
+        fs::permissions(tmp.path(), fs::perms::all, fs::perm_options::add);
+        as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=" +
+                  shell_quote(tmp.path()) + " ";
+    }
+    fs::permissions(job, fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                    fs::perm_options::remove);
+    auto r = run(as_user + vscsi_bin() + " analyze " + shell_quote(job));
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::Contains("cannot create " + (job / "analysis").string() +
+                                      ": Permission denied (write the outputs elsewhere with "
+                                      "--output-dir DIR)"));
+    const auto out = tmp.path() / "out";
+    fs::create_directories(out);
+    if (!as_user.empty()) REQUIRE(::chown(out.c_str(), 65534, 65534) == 0);
+    r = run(as_user + vscsi_bin() + " analyze " + shell_quote(job) + " --output-dir " +
+            shell_quote(out));
+    CHECK(r.exit_code == 0);
+    CHECK(fs::exists(out / "summary.json"));
+    CHECK_FALSE(fs::exists(job / "analysis"));
+    fs::permissions(job, fs::perms::owner_write, fs::perm_options::add);  // for the cleanup
 }
 
 TEST_CASE("fio really runs the example job and produces the intended mix and sizes",

@@ -54,6 +54,8 @@ TEST_CASE("discover lists VMs, IDs, power states and disks", "[e2e]") {
     const auto human = run(env.vscsi("host discover 127.0.0.1" + ssh_args(sshd)));
     CHECK_THAT(human.out, Catch::Contains("scsi0:1   handleID 8195") &&
                               Catch::Contains("(RDM vml.0200000000600508b1001c3ea3)"));
+    // The capacity README promises, as vSphere states it (41943040 KB).
+    CHECK_THAT(human.out, Catch::Contains("40 GiB  (RDM vml.0200000000600508b1001c3ea3)"));
 }
 
 TEST_CASE("a foreground job collects, stops vscsiStats, and analysis recovers the workload model",

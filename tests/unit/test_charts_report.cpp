@@ -191,6 +191,26 @@ TEST_CASE("time series script: avg/min/max in the key, filtered runs shaded", "[
     CHECK_THAT(busy_only, !Contains("filtered out"));
 }
 
+TEST_CASE("time axis: tic labels never repeat, in the zone the rest of the output uses",
+          "[charts]") {
+    auto series = [](std::size_t n, double seconds) {
+        SampleSeriesCollector c(480);
+        for (std::size_t i = 1; i <= n; ++i) c.on_sample(make_sample(i, busy(), seconds), true);
+        return time_series_chart_script(c.disks()[0], ImageFormat::png, "ts");
+    };
+    // A 2-minute job of 1 s samples: seconds on the labels, a tic every 15 s.
+    const auto short_job = series(120, 1);
+    CHECK_THAT(short_job, Contains("set format x \"%H:%M:%S\" timedate"));
+    CHECK_THAT(short_job, Contains("set xtics 15\n"));
+    CHECK_THAT(short_job, Contains("(times in UTC)"));
+    // Two hours of minutes: minutes on the labels, a tic every 15 min.
+    const auto hours = series(120, 60);
+    CHECK_THAT(hours, Contains("set format x \"%H:%M\" timedate"));
+    CHECK_THAT(hours, Contains("set xtics 900\n"));
+    // Three days: the date too.
+    CHECK_THAT(series(72, 3600), Contains("\"%m-%d %H:%M\""));
+}
+
 TEST_CASE("chart set: a time series and five surfaces per disk", "[charts]") {
     const auto c = collect(6, 3);
     AnalysisResult r;
@@ -246,6 +266,17 @@ TEST_CASE("the HTML report is self-contained and escapes what users typed", "[re
     CHECK_THAT(html, Contains("Samples and the idle filter"));
     CHECK_THAT(html, !Contains("http://"));
     CHECK_THAT(html, !Contains("https://"));
+    // Direction colours mark the tiles (a top rule), never the figures (green/red read as
+    // good/bad).
+    CHECK_THAT(html, Contains("<div class=\"card read\"><div class=\"v\">"));
+    CHECK_THAT(html, Contains("<div class=\"card write\"><div class=\"v\">"));
+    CHECK_THAT(html, !Contains("class=\"v read\"") && !Contains(".read { color"));
+    // A short job's period in the unit that fits, times with their zone.
+    r.first_start = kStart;
+    r.last_end = kStart + std::chrono::seconds(90);
+    const auto short_job = render_job_report({&r, &meta, {}, {}, "", ""});
+    CHECK_THAT(short_job, Contains("2026-11-02T08:00:00Z to 2026-11-02T08:01:30Z (1 min 30 s)"));
+    CHECK_THAT(short_job, !Contains("(0.0 h)"));
     // Missing charts are explained, not silently absent.
     const auto no_charts =
         render_job_report({&r, &meta, {}, {"charts not drawn: gnuplot was not found"}, "", ""});

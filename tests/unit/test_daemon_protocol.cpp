@@ -8,7 +8,10 @@
 #include <boost/json.hpp>
 #include <boost/system/system_error.hpp>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <ctime>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "cli/job_status_text.hpp"
@@ -227,7 +230,7 @@ TEST_CASE("job status text: progress, countdown, expected completion, cleanup wa
     CHECK(text.find("Progress: 18/30 samples (60%)") != std::string::npos);
     CHECK(text.find("Runtime: 18 min 18 s / 30 min") != std::string::npos);
     CHECK(text.find("Next sample in: 42 s") != std::string::npos);
-    CHECK(text.find("Expected completion: 2026-11-06 09:00:22 UTC") != std::string::npos);
+    CHECK(text.find("Expected completion: 2026-11-06T09:00:22Z") != std::string::npos);
     CHECK(text.find("WARNING") == std::string::npos);  // running: vscsiStats is supposed to run
     st["status"] = "failed";
     st["live"] = false;
@@ -240,6 +243,71 @@ TEST_CASE("job status text: progress, countdown, expected completion, cleanup wa
     CHECK(format_duration(42) == "42 s");
     CHECK(format_duration(3 * 3600 + 5 * 60) == "3 h 05 min");
     CHECK(format_duration(90000) == "1 d 1 h");
+}
+
+namespace {
+// TZ for one scope, restored after (POSIX rules: no tzdata needed).
+struct ScopedTz {
+    explicit ScopedTz(const char* tz) {
+        if (const char* old = std::getenv("TZ")) saved = old;
+        if (tz)
+            ::setenv("TZ", tz, 1);
+        else
+            ::unsetenv("TZ");
+        ::tzset();
+    }
+    ~ScopedTz() {
+        if (saved)
+            ::setenv("TZ", saved->c_str(), 1);
+        else
+            ::unsetenv("TZ");
+        ::tzset();
+    }
+    std::optional<std::string> saved;
+};
+}  // namespace
+
+TEST_CASE("one time format on screen: ISO 8601 with its zone, UTC unless TZ says otherwise",
+          "[time]") {
+    const auto winter = *parse_iso8601("2026-01-15T12:00:00.250Z");
+    const auto summer = *parse_iso8601("2026-07-15T12:00:00Z");
+    JobList list;
+    JobSummary j;
+    j.job_id = "sql";
+    j.created_at = winter;
+    j.vms = {{"SQL-Server-01", 12345, {"scsi0:0"}}};
+    list.jobs = {j};
+    list.total = 1;
+    JobView v;
+    v.job_id = "sql";
+    v.status = JobStatus::completed;
+    v.started_at = winter;
+    v.completed_at = summer;
+    SECTION("no TZ: UTC, 'Z'") {
+        ScopedTz tz(nullptr);
+        CHECK(format_display_time(winter) == "2026-01-15T12:00:00Z");
+        CHECK(display_zone_name(winter) == "UTC");
+        CHECK(format_job_list(list).find("2026-01-15T12:00:00Z") != std::string::npos);
+        CHECK(format_job_status(v, summer).find("Collection started: 2026-01-15T12:00:00Z") !=
+              std::string::npos);
+        // A time typed without a zone is UTC.
+        CHECK(parse_user_time("2026-01-15T12:00:00") == *parse_iso8601("2026-01-15T12:00:00Z"));
+    }
+    SECTION("TZ set: that zone's offset, summer time included") {
+        ScopedTz tz("CET-1CEST,M3.5.0,M10.5.0/3");
+        CHECK(format_display_time(winter) == "2026-01-15T13:00:00+01:00");
+        CHECK(format_display_time(summer) == "2026-07-15T14:00:00+02:00");
+        CHECK(display_zone_name(summer) == "UTC+02:00");
+        const auto text = format_job_status(v, summer);
+        CHECK(text.find("Collection started: 2026-01-15T13:00:00+01:00") != std::string::npos);
+        CHECK(text.find("Collection ended: 2026-07-15T14:00:00+02:00") != std::string::npos);
+        CHECK(format_job_list(list).find("2026-01-15T13:00:00+01:00") != std::string::npos);
+        // Typed without a zone: that wall clock in TZ; with one: as written.
+        CHECK(parse_user_time("2026-07-15T14:00:00") == summer);
+        CHECK(parse_user_time("2026-01-15T13:00:00.250") == winter);
+        CHECK(parse_user_time("2026-07-15T12:00:00Z") == summer);
+        CHECK_FALSE(parse_user_time("2026-07-15 noon"));
+    }
 }
 
 TEST_CASE("the job index re-reads only changed job.json files and lists unreadable ones with why",
