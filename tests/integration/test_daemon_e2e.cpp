@@ -11,6 +11,9 @@
 #include <functional>
 #include <map>
 #include <random>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "e2e_world.hpp"
@@ -776,6 +779,113 @@ TEST_CASE("job status --follow --json streams one object per change (NDJSON)", "
     CHECK(seen.front().at("status").as_string() == "running");
     CHECK(seen.back().at("status").as_string() == "completed");
     CHECK(seen.back().at("samples_collected").as_int64() == 3);
+}
+
+namespace {
+
+std::filesystem::path source_root() {
+    const char* r = std::getenv("VSCSI_SOURCE_ROOT");
+    REQUIRE(r != nullptr);
+    return r;
+}
+
+// The command lines of README's code blocks that start with `vscsi `.
+std::vector<std::string> readme_commands() {
+    std::vector<std::string> out;
+    std::istringstream in(read_text(source_root() / "README.md"));
+    bool code = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("```")) {
+            code = !code;
+            continue;
+        }
+        if (code && line.starts_with("vscsi ")) out.push_back(line);
+    }
+    return out;
+}
+
+std::set<std::string> options_in(const std::string& text) {
+    static const std::regex opt(R"((?:^|[\s\[(|`])(--[a-z][a-z0-9-]*))");
+    std::set<std::string> found;
+    for (std::sregex_iterator it(text.begin(), text.end(), opt), end; it != end; ++it)
+        found.insert((*it)[1]);
+    return found;
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+    for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+        s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("README's commands: every example runs against sim:demo, every option is real",
+          "[daemon][docs]") {
+    World w;
+    const auto commands = readme_commands();
+    REQUIRE(commands.size() >= 10);
+    // Every option that README or the man page names is one some --help lists.
+    std::string helps = run(vscsi_bin() + " --help").out;
+    for (const char* c :
+         {"analyze", "compare", "validate", "import", "import fio", "host discover", "job start",
+          "job status", "job list", "job stop", "job resume", "job delete", "job cleanup",
+          "daemon status", "daemon stop", "serve", "demo"})
+        helps += run(vscsi_bin() + " " + c + " --help").out;
+    auto known = options_in(helps);
+    known.insert("--now");  // systemctl's, in the man page
+    std::string readme_blocks;
+    for (const auto& c : commands) readme_blocks += c + "\n";
+    const auto man = read_text(source_root() / "data/man/vscsi.1");
+    std::string man_plain = man;
+    replace_all(man_plain, "\\-", "-");
+    for (const auto& text : {readme_blocks, man_plain})
+        for (const auto& o : options_in(text)) {
+            INFO(o);
+            CHECK(known.count(o) == 1);
+        }
+
+    // The examples (lines without placeholders) run as written, with sim:demo's names
+    // for README's, and times compressed.
+    const std::string job_id_in_readme = "SQL-Server-01-20261124-093000";
+    const std::vector<std::pair<std::string, std::string>> names = {
+        {" --user root", ""},
+        {" --key ~/.ssh/esxi_ed25519", ""},
+        {"--profile standard", "--samples 2 --interval 1"},
+        {"--profile quick", "--samples 2 --interval 1"},
+        {"--samples 120 --interval 30", "--samples 2 --interval 1"},
+        {"esxi01", "sim:demo"},
+        {"SQL-Server-01", "sql-prod-01"},
+        {"--vm 2099979", "--vm 1048576"}};
+    const auto work = w.tmp.path() / "work";
+    std::filesystem::create_directories(work);
+    const auto sample = fixtures_dir() / "esxi-sample-wg2099979-scsi0_0.csv";
+    std::filesystem::copy_file(sample, work / "esx01-sql.csv");
+    for (const char* f : {"day1-1.csv", "day1-2.csv", "day1-3.csv"})
+        std::filesystem::copy_file(sample, work / f);
+    std::size_t ran = 0;
+    std::string first_job;
+    for (auto cmd : commands) {
+        const bool synopsis = cmd.find_first_of("[|") != std::string::npos ||
+                              std::regex_search(cmd, std::regex(R"((?:^|\s)[A-Z][A-Z_]+(?=\s|$))"));
+        if (synopsis) continue;
+        if (cmd.find(job_id_in_readme) != std::string::npos) {
+            REQUIRE_FALSE(first_job.empty());
+            replace_all(cmd, job_id_in_readme, first_job);
+        }
+        for (const auto& [from, to] : names) replace_all(cmd, from, to);
+        INFO(cmd);
+        const auto r = run("cd " + shell_quote(work) + " && " + w.vscsi(cmd.substr(6)));
+        INFO(r.out << r.err << w.log());
+        CHECK(r.exit_code == 0);
+        ++ran;
+        if (first_job.empty() && cmd.find("job start") != std::string::npos) {
+            const auto list = w.call_json("job list");
+            REQUIRE(list.at("jobs").as_array().size() == 1);
+            first_job = std::string(list.at("jobs").at(0).at("job_id").as_string());
+        }
+    }
+    CHECK(ran >= 7);
+    wait_finished(w, {first_job, "sql-night"}, 60);
 }
 
 TEST_CASE("two data directories, two daemons: a client never uses another directory's daemon",
