@@ -25,6 +25,8 @@ Result<Resumption> plan_resumption(const JobDir& dir, JobMeta& meta, TimePoint n
     r.collector = collect::collector_config(*meta.plan, meta.host.hostname);
     r.collector.samples_done = std::max(meta.collection.samples_collected, dir.max_sample_seq());
     r.collector.gaps_done = meta.collection.gaps;
+    for (const auto& c : meta.collection.vscsistats)
+        r.collector.found_running.push_back(c.found_running);
     r.collector.resumed = meta.status == JobStatus::running;
     r.collector.finish_now = now > *meta.planned_end();
     meta.collection.samples_collected = r.collector.samples_done;

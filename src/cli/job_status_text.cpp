@@ -64,6 +64,11 @@ std::string format_job_status(const protocol::JobView& st, TimePoint now) {
         out += fmt::format(
             "Gaps: {} sample(s) follow an unobserved stretch (restart, auto-stop, outage)\n",
             st.gaps);
+    for (const auto& c : st.found_running)
+        out += fmt::format(
+            "Shared: vscsiStats was already collecting {} when the job started (not started by "
+            "vscsi): sampled as is, left running at the end\n",
+            c);
     if (!st.errors.empty()) {
         out += "Recent problems:\n";
         for (const auto& e : st.errors) out += fmt::format("  {}\n", e);

@@ -46,8 +46,13 @@ void keep_wanted(VscsiStatsOutput& o, const CollectionTarget& t) {
 }  // namespace
 
 CollectorFsm::CollectorFsm(CollectorConfig config) : config_(std::move(config)) {
-    for (const auto& t : config_.collections)
-        progress_.collections.push_back({t, CollectionStatus::planned, {}, {}});
+    for (std::size_t i = 0; i < config_.collections.size(); ++i)
+        progress_.collections.push_back(
+            {config_.collections[i],
+             CollectionStatus::planned,
+             {},
+             {},
+             i < config_.found_running.size() && config_.found_running[i]});
     previous_.resize(config_.collections.size());
     needs_restart_.assign(config_.collections.size(), false);
     fresh_start_.assign(config_.collections.size(), false);
@@ -83,6 +88,8 @@ Action CollectorFsm::exec_current() {
         case Phase::rearming:
         case Phase::restarting:
             return exec(start_command(t), CommandPurpose::start, index_);
+        case Phase::probing:
+            return exec(print_command(t), CommandPurpose::probe, index_);
         case Phase::baseline:
         case Phase::printing:
             return exec(print_command(t), CommandPurpose::print, index_);
@@ -105,7 +112,10 @@ Action CollectorFsm::persisted(TimePoint now) {
                 return begin_stopping(
                     JobStatus::completed);  // complete() still tells a short job apart
             }
-            phase_ = Phase::arming;
+            // A fresh job first asks whether each collection runs already (someone
+            // else's: used, never stopped); a resumed one knows from its record.
+            phase_ =
+                progress_.samples_written == 0 && !config_.resumed ? Phase::probing : Phase::arming;
             index_ = 0;
             return exec_current();
         case Phase::progress:
@@ -160,6 +170,15 @@ Action CollectorFsm::command_done(TimePoint now, const host::CommandResult& resu
     const bool ok = r.exit_status == 0;
     const auto why = first_line(r.err.empty() ? r.out : r.err);
     switch (phase_) {
+        case Phase::probing:
+            // Any print at all means a collection runs (vscsiStats says "No stats
+            // collection is running" and fails otherwise).
+            rec.found_running = ok && !r.out.empty();
+            if (++index_ == config_.collections.size()) {
+                phase_ = Phase::arming;
+                index_ = 0;
+            }
+            return exec_current();
         case Phase::arming:
         case Phase::rearming:
         case Phase::restarting: {

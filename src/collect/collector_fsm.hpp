@@ -41,6 +41,9 @@ struct CollectorConfig {
     std::uint64_t samples_done = 0;
     std::uint64_t gaps_done = 0;
     bool resumed = false;
+    // Resuming: which collections the job found running when it first started
+    // (CollectionRecord::found_running), in the order of `collections`.
+    std::vector<bool> found_running;
     // The job's end time passed while nobody collected: stop the collections
     // and finish with what is on disk.
     bool finish_now = false;
@@ -49,7 +52,8 @@ struct CollectorConfig {
 enum class ActionType { exec, wait_until, write_sample, persist, done };
 
 // What an exec is for: the driver keeps collection leases on starts and stops.
-enum class CommandPurpose { other, start, print, stop };
+// A probe is a print before the first start: does a collection run already?
+enum class CommandPurpose { other, probe, start, print, stop };
 
 struct Action {
     ActionType type = ActionType::done;
@@ -95,6 +99,7 @@ class CollectorFsm {
     enum class Phase {
         idle,
         plan,
+        probing,
         arming,
         baseline,
         waiting,

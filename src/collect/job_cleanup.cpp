@@ -23,7 +23,8 @@ boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const J
     const CollectionLeases leases(dir.root().parent_path().parent_path(), lease_host(meta.host));
     for (const auto& t : pending) {
         const auto released = leases.release(t, meta.job_id);
-        if (!released.others.empty()) continue;  // another job still collects it
+        // Another job still collects it, or it is someone else's: not ours to stop.
+        if (!released.others.empty() || released.outside) continue;
         const auto cmd = released.whole_vm ? stop_command({t.world_group_id, std::nullopt, {}})
                                            : stop_command(t);
         const auto out = co_await link.run(cmd, std::chrono::seconds(60));

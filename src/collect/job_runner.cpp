@@ -44,18 +44,39 @@ asio::awaitable<JobStatus> JobRunner::run() {
         switch (action.type) {
             case ActionType::exec: {
                 const auto& target = fsm_.config().collections.at(action.target);
-                if (action.purpose == CommandPurpose::start) leases_.take(target, meta_.job_id);
+                const auto joined = [](const std::vector<std::string>& jobs) {
+                    std::string list;
+                    for (const auto& o : jobs) list += (list.empty() ? "" : ", ") + o;
+                    return list;
+                };
+                if (action.purpose == CommandPurpose::probe) {
+                    // Running for another job of ours is not running for someone else:
+                    // answer for the host (someone else's only if marked so).
+                    if (const auto others = leases_.holders(target, meta_.job_id);
+                        !others.empty()) {
+                        host::CommandOutput known;
+                        known.exit_status = leases_.outside(target) ? 0 : 1;
+                        known.out = fmt::format("collected for job(s) {}", joined(others));
+                        action = fsm_.command_done(now_ms(), known);
+                        break;
+                    }
+                }
+                if (action.purpose == CommandPurpose::start)
+                    leases_.take(target, meta_.job_id,
+                                 fsm_.progress().collections.at(action.target).found_running);
                 if (action.purpose == CommandPurpose::stop) {
                     const auto released = leases_.release(target, meta_.job_id);
-                    const auto& others = released.others;
                     if (released.whole_vm)
                         action.command = stop_command({target.world_group_id, std::nullopt, {}});
-                    if (!others.empty()) {
-                        // Another job of this data directory still collects it.
-                        std::string list;
-                        for (const auto& o : others) list += (list.empty() ? "" : ", ") + o;
+                    if (!released.others.empty() || released.outside) {
+                        // Another job of this data directory still collects it, or it
+                        // was someone else's before any job of ours used it.
                         host::CommandOutput kept;
-                        kept.out = fmt::format("left running: job(s) {} still collect it", list);
+                        kept.out = released.outside
+                                       ? "left running: it was collecting before this job "
+                                         "started it (not started by vscsi)"
+                                       : fmt::format("left running: job(s) {} still collect it",
+                                                     joined(released.others));
                         action = fsm_.command_done(now_ms(), kept);
                         break;
                     }

@@ -33,6 +33,8 @@ protocol::JobView job_view(const JobMeta& m, const std::optional<LiveState>& liv
     }
     const auto& errs = m.collection.errors;
     v.errors.assign(errs.size() > 5 ? errs.end() - 5 : errs.begin(), errs.end());
+    for (const auto& c : m.collection.vscsistats)
+        if (c.found_running) v.found_running.push_back(c.target.describe());
     v.cleanup = m.cleanup;
     v.tags = m.tags;
     v.path = path;

@@ -97,6 +97,7 @@ json::array records_to_json(const std::vector<CollectionRecord>& records) {
         o["stop_command"] = stop_command(c.target);
         o["armed_at"] = time_to_json(c.armed_at);
         o["error"] = c.error;
+        if (c.found_running) o["found_running"] = true;
         out.push_back(std::move(o));
     }
     return out;
@@ -113,6 +114,7 @@ std::vector<CollectionRecord> records_from_json(const JsonFields& f, std::string
         r.state = *st;
         r.armed_at = read_time(c, "armed_at");
         r.error = c.string("error");
+        r.found_running = c.boolean("found_running", false);
         out.push_back(std::move(r));
     }
     return out;

@@ -59,6 +59,10 @@ struct CollectionRecord {
     CollectionStatus state = CollectionStatus::planned;
     std::optional<TimePoint> armed_at;
     std::string error;
+    // vscsiStats was already collecting it when the job started, and no job of
+    // this data directory had started it: someone else's, used as is and never
+    // stopped by vscsi (its counters are cumulative, so sampling is unaffected).
+    bool found_running = false;
 };
 
 struct CollectionState {

@@ -203,6 +203,7 @@ void tag_invoke(json::value_from_tag, json::value& v, const JobView& x) {
                      {"next_sample_at", time_to_json(x.next_sample_at)},
                      {"stopping", x.stopping},
                      {"errors", strings(x.errors)},
+                     {"found_running", strings(x.found_running)},
                      {"cleanup",
                       {{"vscsistats_stopped", x.cleanup.vscsistats_stopped},
                        {"error", x.cleanup.error},
@@ -232,6 +233,7 @@ JobView tag_invoke(json::value_to_tag<JobView>, const json::value& v) {
     x.next_sample_at = read_time(f, "next_sample_at");
     x.stopping = f.boolean("stopping", false);
     x.errors = f.strings("errors");
+    x.found_running = f.strings("found_running");
     if (const auto c = f.optional_object("cleanup")) {
         x.cleanup.vscsistats_stopped = c->boolean("vscsistats_stopped", true);
         x.cleanup.error = c->string("error");

@@ -70,6 +70,8 @@ struct JobView {  // job.start, job.status, job.stop
     std::optional<TimePoint> started_at, completed_at, expected_end, next_sample_at;
     bool stopping = false;
     std::vector<std::string> errors;  // the newest few
+    // Collections that ran before the job (someone else's): used, never stopped.
+    std::vector<std::string> found_running;
     CleanupState cleanup;
     std::map<std::string, std::string> tags;
     std::string path;

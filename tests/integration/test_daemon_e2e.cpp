@@ -320,6 +320,48 @@ TEST_CASE("overlapping jobs on one VM share its collection: no gap, stopped by t
     }
 }
 
+TEST_CASE("a collection someone else started is sampled as is and left running",
+          "[daemon][lease]") {
+    World w;
+    // sim:demo's host state, as `vscsiStats` on the host would see it.
+    REQUIRE(run(w.vscsi("host discover sim:demo")).exit_code == 0);
+    const auto sim_dir = w.data / "sim/demo";
+    const auto on_host = [&](const std::string& cmd) {
+        return run("env VSCSI_SIM_DIR=" + shell_quote(sim_dir) + " " +
+                   env_or("VSCSI_ESXI_SIM", "vscsi-esxi-sim") + " " + cmd);
+    };
+    REQUIRE(on_host("vscsiStats -s -w 1048576 -i 8194").exit_code == 0);  // an admin's, by hand
+    auto running = [&] { return on_host("vscsiStats -p all -c -w 1048576 -i 8194").exit_code; };
+    w.call_json(
+        "job start --host sim:demo --vm sql-prod-01 --disk scsi0:0 --interval 1 --samples 4 "
+        "--name longer");
+    w.call_json(
+        "job start --host sim:demo --vm sql-prod-01 --disk scsi0:0 --interval 1 --samples 2 "
+        "--name shorter");
+    wait_finished(w, {"longer", "shorter"}, 40);
+    for (const char* job : {"longer", "shorter"}) {
+        const auto st = w.status(job);
+        INFO(job << ": " << boost::json::serialize(st));
+        CHECK(st.at("status").as_string() == "completed");
+        CHECK(st.at("gaps").as_int64() == 0);
+        CHECK(st.at("cleanup").at("vscsistats_stopped").as_bool());
+        REQUIRE(st.at("found_running").as_array().size() == 1);
+        CHECK(st.at("found_running").at(0).as_string() == "worldGroupID 1048576 handle 8194");
+    }
+    CHECK(running() == 0);  // neither job stopped it
+    CHECK_THAT(run(w.vscsi("job status longer")).out,
+               Catch::Contains("Shared: vscsiStats was already collecting worldGroupID 1048576 "
+                               "handle 8194 when the job started (not started by vscsi)"));
+    // A job on the other disk, not running before: started and stopped by the job itself.
+    w.call_json(
+        "job start --host sim:demo --vm sql-prod-01 --disk scsi0:1 --interval 1 --samples 2 "
+        "--name own");
+    wait_finished(w, {"own"}, 30);
+    CHECK(w.status("own").at("found_running").as_array().empty());
+    CHECK(on_host("vscsiStats -p all -c -w 1048576 -i 8195").exit_code != 0);
+    CHECK(running() == 0);
+}
+
 TEST_CASE("daemon SIGKILLed 20 times at random moments: every job finishes, no sample lost or torn",
           "[daemon][crash]") {
     SshdFixture host_a, host_b;

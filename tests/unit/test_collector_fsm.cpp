@@ -161,10 +161,12 @@ CollectorConfig config(std::uint64_t samples, Millis interval) {
     return c;
 }
 
-// Plan persisted, -s, baseline print: the collector now waits for the first tick.
+// Plan persisted, probe, -s, baseline print: the collector now waits for the first tick.
 Action to_first_wait(CollectorFsm& fsm, FakeHost& host, TimePoint now) {
     auto a = fsm.start(now);
     a = fsm.persisted(now);
+    REQUIRE(a.purpose == CommandPurpose::probe);
+    a = fsm.command_done(now, host.exec(a.command, now));
     a = fsm.command_done(now, host.exec(a.command, now));
     a = fsm.command_done(now, host.exec(a.command, now));
     REQUIRE(a.type == ActionType::wait_until);
@@ -186,10 +188,12 @@ TEST_CASE("a job starts, samples on schedule, stops vscsiStats and completes", "
     const auto r = drive(fsm, host);
     CHECK(r.status == JobStatus::completed);
     REQUIRE(r.samples.size() == 3);
+    // The probe (is a collection running already?), -s, the baseline, 3 prints, -x.
     CHECK(host.log == std::vector<std::string>{
-                          "vscsiStats -s -w 2099979", "vscsiStats -p all -c -w 2099979",
+                          "vscsiStats -p all -c -w 2099979", "vscsiStats -s -w 2099979",
                           "vscsiStats -p all -c -w 2099979", "vscsiStats -p all -c -w 2099979",
-                          "vscsiStats -p all -c -w 2099979", "vscsiStats -x -w 2099979"});
+                          "vscsiStats -p all -c -w 2099979", "vscsiStats -p all -c -w 2099979",
+                          "vscsiStats -x -w 2099979"});
     for (std::size_t i = 0; i < 3; ++i) {
         CHECK(r.samples[i].header.seq == i + 1);
         CHECK(r.samples[i].header.start == t0 + 60s * static_cast<int>(i));
@@ -199,15 +203,17 @@ TEST_CASE("a job starts, samples on schedule, stops vscsiStats and completes", "
     }
     CHECK(r.persists == 5);  // the plan before -s, one per sample, the final state
     CHECK(fsm.progress().collections[0].state == CollectionStatus::stopped);
+    CHECK_FALSE(fsm.progress().collections[0].found_running);
 }
 
 TEST_CASE("the schedule does not drift when commands are slow", "[collect]") {
     FakeHost host;
     CollectorFsm fsm(config(5, 60s));
     const auto r = drive(fsm, host, 1500ms);
-    // baseline print returned at t0+3s: ticks at +63, +123, ... whatever each tick costs
+    // probe, -s and baseline print returned at t0+4.5s: ticks at +64, +124, ... whatever
+    // each tick costs
     for (std::size_t i = 0; i < r.waits.size(); ++i)
-        CHECK(secs(t0, r.waits[i]) == 3 + 60 * static_cast<int>(i + 1));
+        CHECK(secs(t0, r.waits[i]) == 4 + 60 * static_cast<int>(i + 1));
     std::uint64_t total = 0;
     for (const auto& s : r.samples) total += ios(s);
     // the fake host counts whole seconds since its -s: allow one second of granularity
@@ -514,4 +520,36 @@ TEST_CASE("a job resumed with all its samples on disk only stops vscsiStats", "[
     CHECK(r.status == JobStatus::completed);
     CHECK(r.samples.empty());
     CHECK(host.log == std::vector<std::string>{"vscsiStats -x -w 2099979"});
+}
+
+TEST_CASE("a collection found running is recorded; a resumed job does not probe again",
+          "[collect][lease]") {
+    FakeHost host;
+    host.vms[2099979] = {true, t0 - 600s, t0 - 60s};  // someone's collection, 10 min old
+    CollectorFsm fsm(config(2, 60s));
+    auto a = fsm.start(t0);
+    a = fsm.persisted(t0);
+    REQUIRE(a.purpose == CommandPurpose::probe);
+    CHECK(a.command == "vscsiStats -p all -c -w 2099979");
+    a = fsm.command_done(t0, host.exec(a.command, t0));
+    CHECK(fsm.progress().collections[0].found_running);
+    // Re-armed like any other (it must outlive the job), sampled from our own baseline.
+    REQUIRE(a.purpose == CommandPurpose::start);
+    CHECK(host.vms[2099979].started == t0 - 600s);  // -s on a running one keeps its counters
+    FakeHost fresh;
+    CollectorFsm other(config(2, 60s));
+    a = other.start(t0);
+    a = other.persisted(t0);
+    a = other.command_done(t0, fresh.exec(a.command, t0));  // "No stats collection is running"
+    CHECK_FALSE(other.progress().collections[0].found_running);
+    // Resumed: no probe (its own collection runs), the record carried over.
+    auto cfg = config(4, 60s);
+    cfg.samples_done = 2;
+    cfg.resumed = true;
+    cfg.found_running = {true};
+    CollectorFsm resumed(cfg);
+    a = resumed.start(t0);
+    a = resumed.persisted(t0);
+    CHECK(a.purpose == CommandPurpose::start);
+    CHECK(resumed.progress().collections[0].found_running);
 }
