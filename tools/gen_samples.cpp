@@ -149,8 +149,12 @@ int main(int argc, char** argv) {
         for (std::size_t d = 0; d < disks; ++d)
             o.disks.push_back(synthesize_interval(model_for_disk(d, idle, scale), disk_id(d),
                                                   interval, seed * 1000003 + s * 131 + d));
-        SampleHeader h{s + 1, start + step * static_cast<long long>(s),
-                       start + step * static_cast<long long>(s + 1), meta.host.hostname, false};
+        SampleHeader h{s + 1,
+                       start + step * static_cast<long long>(s),
+                       start + step * static_cast<long long>(s + 1),
+                       meta.host.hostname,
+                       false,
+                       {}};
         if (auto ec = dir.write_sample(h, o)) {
             fmt::print(stderr, "cannot write sample {}: {}\n", s + 1, ec.message());
             return 1;

@@ -35,6 +35,17 @@ bool HistogramAccumulator::add(const Histogram& h) {
     return true;
 }
 
+bool HistogramAccumulator::drop_overflow_value(std::int64_t value) {
+    if (freqs_.empty() || freqs_.back() == 0 || count_ == 0 || limits_.empty() ||
+        value <= limits_.back())
+        return false;
+    --freqs_.back();
+    --freq_total_;
+    --count_;
+    value_sum_ -= static_cast<double>(value);
+    return true;
+}
+
 void HistogramAccumulator::merge(const HistogramAccumulator& o) {
     if (!o.initialised_) return;
     if (!initialised_) {

@@ -29,6 +29,9 @@ class HistogramAccumulator {
     // False (and nothing added) when the bucket limits differ from earlier ones.
     bool add(const Histogram& h);
     void merge(const HistogramAccumulator& other);
+    // Takes out one value known to be in the overflow bucket (an interarrival
+    // histogram's first IO after -s, see FirstIoGap). False when there is none.
+    bool drop_overflow_value(std::int64_t value);
 
     // A histogram of this kind was in the data (even with no IO in it).
     bool measured() const { return initialised_; }

@@ -17,8 +17,6 @@ namespace vscsi {
 inline constexpr std::array<Metric, 5> kChartMetrics{Metric::io_length, Metric::seek_distance,
                                                      Metric::outstanding_ios, Metric::latency,
                                                      Metric::interarrival};
-inline constexpr std::array<Direction, 3> kAllDirections{Direction::total, Direction::read,
-                                                         Direction::write};
 
 // One sample, or a run of neighbouring samples merged into one.
 struct SeriesPoint {

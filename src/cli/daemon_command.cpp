@@ -25,23 +25,28 @@ int run_serve(const CommandContext& ctx) {
     po::options_description desc("serve options");
     desc.add_options()("metrics-listen", po::value(&opts.metrics_listen),
                        "serve Prometheus metrics on ADDRESS:PORT (e.g. 127.0.0.1:9477)")(
-        "stop-jobs-on-exit", po::bool_switch(&opts.stop_jobs_on_exit),
-        "on SIGTERM, stop every job's collections on its host "
-        "(default: leave jobs to be resumed by the next daemon)")(
+        "metrics-keep", po::value(&opts.metrics_keep_minutes)->default_value(60),
+        "minutes a finished job's series stay in the metrics after it ends (0: dropped when it "
+        "ends)")("stop-jobs-on-exit", po::bool_switch(&opts.stop_jobs_on_exit),
+                 "on SIGTERM, stop every job's collections on its host "
+                 "(default: leave jobs to be resumed by the next daemon)")(
         "max-request-rate", po::value(&opts.max_request_rate)->default_value(opts.max_request_rate),
         "requests per second one client may send (bursts of twice that); beyond, requests get "
         "rate_limited errors");
     po::variables_map vm;
-    if (!parse_subcommand(ctx,
-                          R"(Usage: vscsi serve [--metrics-listen ADDR:PORT] [--stop-jobs-on-exit]
+    if (!parse_subcommand(
+            ctx,
+            R"(Usage: vscsi serve [--metrics-listen ADDR:PORT] [--metrics-keep MIN] [--stop-jobs-on-exit]
 
 The daemon: runs every job of this user on one event loop and answers the job
 commands on $XDG_RUNTIME_DIR/vscsi/vscsi.sock. Clients start it on demand; under
 systemd use vscsi.socket (socket activation) and vscsi.service (Type=notify).
 On start it resumes the jobs a previous daemon left running.)",
-                          desc, {}, vm))
+            desc, {}, vm))
         return exit_code::ok;
     if (!(opts.max_request_rate >= 1)) throw UsageError("--max-request-rate must be at least 1");
+    if (!(opts.metrics_keep_minutes >= 0 && opts.metrics_keep_minutes <= 525600))
+        throw UsageError("--metrics-keep is out of range: 0 to 525600 minutes (a year)");
     opts.data_dir = ctx.data_dir;
     opts.socket_path = socket_path_for(ctx);
     opts.config_file = ctx.config_file.source;

@@ -157,7 +157,7 @@ analyzes the job into a workload profile, a fio job and an HTML report.)",
         int shown = 0;
         while (std::getline(lines, line)) {
             const bool wanted =
-                line.find("job=\"" + name + "\"") != std::string::npos &&
+                line.find("vscsi_job=\"" + name + "\"") != std::string::npos &&
                 (line.starts_with("vscsi_job_") || line.starts_with("vscsi_last_sample_iops") ||
                  (line.starts_with("vscsi_latency_seconds_bucket") &&
                   line.find("direction=\"read\"") != std::string::npos &&

@@ -291,6 +291,7 @@ Action CollectorFsm::on_print(TimePoint now, const host::CommandOutput& r) {
                 if (!rep.detail.empty())
                     note_error(fmt::format("{}: {}", target.describe(), rep.detail));
             }
+            note_first_io_gaps(interval, cur);
             for (auto& d : interval.disks) pending_.disks.push_back(std::move(d));
         }
         previous_[index_] = std::move(cur);
@@ -311,6 +312,23 @@ Action CollectorFsm::on_print(TimePoint now, const host::CommandOutput& r) {
         }
     }
     return finish_printing(now);
+}
+
+void CollectorFsm::note_first_io_gaps(const VscsiStatsOutput& interval,
+                                      const VscsiStatsOutput& cumulative) {
+    // An interval that holds every IO since the collection (re)started holds
+    // the first one too, whose gap reaches back to before it.
+    for (const auto& d : interval.disks) {
+        const auto whole = std::find_if(cumulative.disks.begin(), cumulative.disks.end(),
+                                        [&](const auto& c) { return c.disk.same_disk(d.disk); });
+        if (whole == cumulative.disks.end()) continue;
+        for (auto dir : kAllDirections) {
+            const auto* h = d.find(Metric::interarrival, dir);
+            const auto* w = whole->find(Metric::interarrival, dir);
+            if (h && w && h->count > 0 && h->count == w->count)
+                pending_first_gaps_.push_back({d.disk.world_group_id, d.disk.handle_id, dir});
+        }
+    }
 }
 
 Action CollectorFsm::finish_printing(TimePoint now) {
@@ -334,6 +352,8 @@ Action CollectorFsm::finish_printing(TimePoint now) {
     a.sample.header.origin = config_.origin;
     a.sample.header.after_gap = pending_after_gap_;
     a.sample.data = std::move(pending_);
+    a.sample.header.first_io_gaps = std::move(pending_first_gaps_);
+    pending_first_gaps_.clear();
     if (pending_after_gap_) ++progress_.gaps;
     pending_ = {};
     pending_after_gap_ = false;

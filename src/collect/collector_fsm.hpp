@@ -121,6 +121,7 @@ class CollectorFsm {
     Action next_tick_wait(TimePoint now);
     Action on_print(TimePoint now, const host::CommandOutput& r);
     Action finish_printing(TimePoint now);
+    void note_first_io_gaps(const VscsiStatsOutput& interval, const VscsiStatsOutput& cumulative);
     Action transport_failure(TimePoint now, const host::HostError& r);
     void note_error(std::string e);
     Action unexpected(TimePoint now, std::string_view event);
@@ -137,9 +138,10 @@ class CollectorFsm {
     std::size_t index_ = 0;
     std::vector<std::optional<VscsiStatsOutput>> previous_;  // last cumulative print per collection
     std::vector<bool> needs_restart_;
-    std::vector<bool> fresh_start_;    // restarted by us: the next print counts from zero
-    VscsiStatsOutput pending_;         // the sample being assembled
-    std::optional<Sample> unwritten_;  // waiting for space on the data directory's disk
+    std::vector<bool> fresh_start_;  // restarted by us: the next print counts from zero
+    VscsiStatsOutput pending_;       // the sample being assembled
+    std::vector<FirstIoGap> pending_first_gaps_;  // and where it holds a first IO's gap
+    std::optional<Sample> unwritten_;             // waiting for space on the data directory's disk
     std::optional<TimePoint> disk_full_since_;
     bool pending_after_gap_ = false;
     TimePoint anchor_{};      // drift-free schedule: tick k at anchor + k * interval

@@ -39,9 +39,11 @@ Result<JobMeta> read_meta(const JobDir& dir) {
 
 }  // namespace
 
-JobManager::JobManager(asio::any_io_executor ex, fs::path data_dir)
+JobManager::JobManager(asio::any_io_executor ex, fs::path data_dir,
+                       std::chrono::seconds metrics_keep)
     : ex_(ex),
       data_dir_(std::move(data_dir)),
+      metrics_(metrics_keep),
       index_(jobs_dir(data_dir_)),
       all_done_(ex, asio::steady_timer::time_point::max()) {
     std::error_code ec;

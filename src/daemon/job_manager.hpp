@@ -26,7 +26,8 @@ namespace vscsi::daemon {
 
 class JobManager {
   public:
-    JobManager(boost::asio::any_io_executor ex, std::filesystem::path data_dir);
+    JobManager(boost::asio::any_io_executor ex, std::filesystem::path data_dir,
+               std::chrono::seconds metrics_keep = std::chrono::minutes(60));
     ~JobManager();
 
     // Resumes or finishes every job job.json says is running. Returns how many.

@@ -73,7 +73,9 @@ constexpr HistogramFamily kHistograms[] = {
     {Metric::latency, "vscsi_latency_seconds",
      "vscsiStats command latency, cumulative over the job", 1e6},
     {Metric::interarrival, "vscsi_interarrival_seconds",
-     "vscsiStats time between command arrivals, cumulative over the job", 1e6},
+     "vscsiStats time between command arrivals, cumulative over the job (without the first "
+     "IO after each collection start, whose gap reaches back before it)",
+     1e6},
 };
 
 }  // namespace
@@ -88,19 +90,23 @@ std::string render_prometheus(const std::vector<JobMetricsView>& jobs, double up
                                      JobStatus::stopped, JobStatus::failed};
     constexpr Direction kDirs[] = {Direction::total, Direction::read, Direction::write};
     for (const auto& j : jobs) {
-        const auto jl = fmt::format("job=\"{}\",host=\"{}\"", escape_label_value(j.job_id),
+        // Not `job`: Prometheus owns `job` and `instance` (the scrape target's), and
+        // renames an exporter's own to exported_job.
+        const auto jl = fmt::format("vscsi_job=\"{}\",host=\"{}\"", escape_label_value(j.job_id),
                                     escape_label_value(j.host));
         for (auto s : kStates)
             f.add("vscsi_job_state", "gauge", "1 for the job's current state",
                   fmt::format("vscsi_job_state{{{},state=\"{}\"}} {}\n", jl, to_string(s),
                               s == j.status ? 1 : 0));
-        f.add("vscsi_job_samples_collected", "gauge", "samples on disk",
-              fmt::format("vscsi_job_samples_collected{{{}}} {}\n", jl, j.samples_collected));
+        // Counters: they only grow while a job runs, and rate()/increase() handle the
+        // reset a daemon restart looks like.
+        f.add("vscsi_job_samples_collected_total", "counter", "samples the job has written",
+              fmt::format("vscsi_job_samples_collected_total{{{}}} {}\n", jl, j.samples_collected));
         f.add("vscsi_job_samples_expected", "gauge", "samples the job will take",
               fmt::format("vscsi_job_samples_expected{{{}}} {}\n", jl, j.samples_expected));
-        f.add("vscsi_job_gaps", "gauge",
-              "samples that follow an unobserved stretch (restart, auto-stop)",
-              fmt::format("vscsi_job_gaps{{{}}} {}\n", jl, j.gaps));
+        f.add("vscsi_job_gaps_total", "counter",
+              "samples that follow an unobserved stretch (restart, auto-stop, outage)",
+              fmt::format("vscsi_job_gaps_total{{{}}} {}\n", jl, j.gaps));
         for (const auto& d : j.disks) {
             const auto dl = fmt::format("{},disk=\"{}\",world_group_id=\"{}\",handle_id=\"{}\"", jl,
                                         escape_label_value(d.disk.label), d.disk.world_group_id,

@@ -90,7 +90,8 @@ int serve(const ServeOptions& opts) {
         own_socket = true;
     }
 
-    JobManager jobs(io.get_executor(), opts.data_dir);
+    JobManager jobs(io.get_executor(), opts.data_dir,
+                    std::chrono::seconds(static_cast<long long>(opts.metrics_keep_minutes * 60)));
     jobs.on_live_jobs_changed = [&] {
         sd_notify(fmt::format("STATUS=collecting {} job(s)", jobs.live_jobs()));
     };

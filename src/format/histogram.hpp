@@ -21,6 +21,8 @@ enum class Metric : std::uint8_t {
 };
 
 enum class Direction : std::uint8_t { total, read, write };
+inline constexpr std::array<Direction, 3> kAllDirections{Direction::total, Direction::read,
+                                                         Direction::write};
 
 inline constexpr std::size_t kMetricCount = 6;
 inline constexpr std::size_t kSlotCount = 16;

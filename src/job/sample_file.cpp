@@ -13,6 +13,13 @@ std::string encode_sample(const SampleHeader& h, const VscsiStatsOutput& data) {
                     h.seq, format_iso8601(h.start), format_iso8601(h.end));
     if (!h.origin.empty()) s += fmt::format("# origin: {}\n", h.origin);
     if (h.after_gap) s += "# after_gap: true\n";
+    if (!h.first_io_gaps.empty()) {
+        s += "# first_io_gap:";
+        for (const auto& g : h.first_io_gaps)
+            s += fmt::format(" {}/{}/{}", g.world_group_id, g.handle_id,
+                             direction_name(g.direction));
+        s += "\n";
+    }
     append_vscsistats_csv(s, data);
     return s;
 }
@@ -61,6 +68,28 @@ ParseStatus decode_sample(std::string_view text, const std::string& source, Samp
             out.header.origin = std::string(value);
         } else if (key == "after_gap") {
             out.header.after_gap = value == "true";
+        } else if (key == "first_io_gap") {
+            // WG/HANDLE/DIRECTION, space-separated (written by the collector).
+            for (auto rest = value; !rest.empty();) {
+                const auto sp = rest.find(' ');
+                const auto item = rest.substr(0, sp);
+                rest =
+                    sp == std::string_view::npos ? std::string_view{} : text::trim(rest.substr(sp));
+                const auto a = item.find('/'), b = item.rfind('/');
+                FirstIoGap g;
+                std::optional<Direction> dir;
+                if (a != b && a != std::string_view::npos) {
+                    for (auto d : kAllDirections)
+                        if (direction_name(d) == item.substr(b + 1)) dir = d;
+                }
+                if (!dir || !text::parse_int(item.substr(0, a), g.world_group_id) ||
+                    !text::parse_int(item.substr(a + 1, b - a - 1), g.handle_id))
+                    return error("first_io_gap",
+                                 fmt::format("expected WG/HANDLE/total|read|write, found {}",
+                                             text::excerpt(item)));
+                g.direction = *dir;
+                out.header.first_io_gaps.push_back(g);
+            }
         }
     }
     if (!has_version || !has_start || !has_end)

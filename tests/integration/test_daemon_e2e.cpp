@@ -219,11 +219,13 @@ TEST_CASE("daemon: metrics over HTTP in Prometheus format, checked by curl and p
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::StartsWith("HTTP/1.1 200 OK") &&
                           Catch::Contains("text/plain; version=0.0.4"));
-    CHECK_THAT(r.out, Catch::Contains(
-                          "vscsi_job_state{job=\"m1\",host=\"127.0.0.1\",state=\"running\"} 1"));
-    CHECK_THAT(r.out, Catch::Contains(
-                          "vscsi_last_sample_iops{job=\"m1\",host=\"127.0.0.1\",disk=\"scsi0:0\""));
-    CHECK_THAT(r.out, Catch::Contains("vscsi_latency_seconds_bucket{job=\"m1\"") &&
+    CHECK_THAT(r.out,
+               Catch::Contains(
+                   "vscsi_job_state{vscsi_job=\"m1\",host=\"127.0.0.1\",state=\"running\"} 1"));
+    CHECK_THAT(r.out,
+               Catch::Contains(
+                   "vscsi_last_sample_iops{vscsi_job=\"m1\",host=\"127.0.0.1\",disk=\"scsi0:0\""));
+    CHECK_THAT(r.out, Catch::Contains("vscsi_latency_seconds_bucket{vscsi_job=\"m1\"") &&
                           Catch::Contains("le=\"+Inf\"}"));
     CHECK_THAT(r.out, Catch::Contains("vscsi_io_length_bytes_count{") &&
                           Catch::Contains("vscsi_io_length_bytes_sum{"));
@@ -756,7 +758,7 @@ TEST_CASE("the README's first command: vscsi demo runs the whole product on sim:
     CHECK_THAT(r.out, Catch::Contains("VM \"sql-prod-01\"  worldGroupID 1048576"));
     CHECK_THAT(r.out, Catch::Contains("a daemon crash: kill -9") &&
                           Catch::Contains("1 job(s) running again"));
-    CHECK_THAT(r.out, Catch::Contains("vscsi_job_state{job=\"demo-") &&
+    CHECK_THAT(r.out, Catch::Contains("vscsi_job_state{vscsi_job=\"demo-") &&
                           Catch::Contains("vscsi_last_sample_iops{"));
     CHECK_THAT(r.out, Catch::Contains("completed 6/6 samples") &&
                           Catch::Contains("Peak Workload Profile"));

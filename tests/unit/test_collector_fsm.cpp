@@ -202,6 +202,13 @@ TEST_CASE("a job starts, samples on schedule, stops vscsiStats and completes", "
         CHECK_FALSE(r.samples[i].header.after_gap);
     }
     CHECK(r.persists == 5);  // the plan before -s, one per sample, the final state
+    // The baseline print after -s counted nothing: the first sample holds each
+    // direction's first IO, whose gap reaches back before -s.
+    using G = FirstIoGap;
+    CHECK(r.samples[0].header.first_io_gaps == std::vector<G>{{2099979, 8194, Direction::total},
+                                                              {2099979, 8194, Direction::read},
+                                                              {2099979, 8194, Direction::write}});
+    CHECK(r.samples[1].header.first_io_gaps.empty());
     CHECK(fsm.progress().collections[0].state == CollectionStatus::stopped);
     CHECK_FALSE(fsm.progress().collections[0].found_running);
 }
@@ -536,6 +543,15 @@ TEST_CASE("a collection found running is recorded; a resumed job does not probe 
     // Re-armed like any other (it must outlive the job), sampled from our own baseline.
     REQUIRE(a.purpose == CommandPurpose::start);
     CHECK(host.vms[2099979].started == t0 - 600s);  // -s on a running one keeps its counters
+    {
+        FakeHost h2;
+        h2.vms[2099979] = {true, t0 - 600s, t0 - 60s};
+        CollectorFsm again(config(2, 60s));
+        const auto r = drive(again, h2);
+        REQUIRE(r.samples.size() == 2);
+        // Its first IO was long before our baseline: no sample holds that gap.
+        CHECK(r.samples[0].header.first_io_gaps.empty());
+    }
     FakeHost fresh;
     CollectorFsm other(config(2, 60s));
     a = other.start(t0);

@@ -16,13 +16,16 @@
 
 #include "cli/job_status_text.hpp"
 #include "daemon/job_index.hpp"
+#include "daemon/live_metrics.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_text.hpp"
 #include "daemon/rate_limiter.hpp"
 #include "daemon/rpc_server.hpp"
 #include "daemon/systemd.hpp"
 #include "fixtures.hpp"
+#include "format/vscsistats_csv.hpp"
 #include "job/job_dir.hpp"
+#include "job/sample_file.hpp"
 #include "protocol/json_rpc.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/rpc_binding.hpp"
@@ -178,10 +181,14 @@ TEST_CASE("Prometheus text: gauges of the last sample and cumulative histograms"
     REQUIRE(disk.cumulative.add(d).has_value());
     job.disks.push_back(disk);
     const auto text = render_prometheus({job}, 12.5);
-    const std::string jl = R"(job="sql \"peak\"",host="esxi01")";
+    // `vscsi_job`, not `job`: Prometheus would rename that to exported_job.
+    const std::string jl = R"(vscsi_job="sql \"peak\"",host="esxi01")";
+    CHECK(text.find("{job=") == std::string::npos);
     CHECK(text.find("vscsi_job_state{" + jl + ",state=\"running\"} 1\n") != std::string::npos);
     CHECK(text.find("vscsi_job_state{" + jl + ",state=\"completed\"} 0\n") != std::string::npos);
-    CHECK(text.find("vscsi_job_samples_collected{" + jl + "} 2\n") != std::string::npos);
+    CHECK(text.find("# TYPE vscsi_job_samples_collected_total counter\n") != std::string::npos);
+    CHECK(text.find("vscsi_job_samples_collected_total{" + jl + "} 2\n") != std::string::npos);
+    CHECK(text.find("# TYPE vscsi_job_gaps_total counter\n") != std::string::npos);
     CHECK(text.find("# TYPE vscsi_latency_seconds histogram\n") != std::string::npos);
     CHECK(text.find("vscsi_daemon_uptime_seconds 12.5\n") != std::string::npos);
     // One HELP/TYPE per family.
@@ -213,6 +220,85 @@ TEST_CASE("Prometheus text: gauges of the last sample and cumulative histograms"
     CHECK(text.find("99999") == std::string::npos);  // no 9.999999999999999e-06
     CHECK(previous == d.find(Metric::latency, Direction::total)->count * 2);
     CHECK(text.find("vscsi_last_sample_iops{" + series + "} ") != std::string::npos);
+}
+
+namespace {
+// The value of one exposition line, by its exact series text.
+double series_value(const std::string& text, const std::string& series) {
+    const auto at = text.find("\n" + series + " ");
+    REQUIRE(at != std::string::npos);
+    return std::stod(text.substr(at + series.size() + 2));
+}
+}  // namespace
+
+TEST_CASE("live metrics: the first IO's gap after -s is left out; finished jobs age out",
+          "[metrics]") {
+    WorkloadModel m;
+    m.iops = 100;
+    auto d = synthesize_interval(m, {2099979, 8194, "scsi0:0"}, 10, 1);
+    auto* ia = d.find(Metric::interarrival, Direction::read);
+    REQUIRE(ia != nullptr);
+    REQUIRE(ia->count > 10);
+    const auto workload_count = ia->count;
+    const double workload_sum = static_cast<double>(ia->count) * static_cast<double>(ia->mean);
+    // As vscsiStats prints it after -s: one more IO, its gap 6.7 days, in the overflow bucket.
+    const std::int64_t first_gap = 581013626718;
+    ia->count += 1;
+    ia->frequencies.back() += 1;
+    ia->max = first_gap;
+    ia->mean = static_cast<std::int64_t>((workload_sum + static_cast<double>(first_gap)) /
+                                         static_cast<double>(ia->count));
+    Sample s;
+    s.header = {1,
+                *parse_iso8601("2026-11-06T08:00:00Z"),
+                *parse_iso8601("2026-11-06T08:00:10Z"),
+                "esxi01",
+                false,
+                {{2099979, 8194, Direction::read}}};
+    s.data.disks.push_back(d);
+    LiveMetrics live(std::chrono::minutes(5));
+    live.track("j", "esxi01");
+    live.add_sample("j", s);
+    const auto t0 = std::chrono::steady_clock::now();
+    live.update("j", JobStatus::running, 1, 2, 0, t0);
+    auto text = live.text(1, t0);
+    const std::string read =
+        R"({vscsi_job="j",host="esxi01",disk="scsi0:0",world_group_id="2099979",handle_id="8194",direction="read")";
+    CHECK(series_value(text, "vscsi_interarrival_seconds_count" + read + "}") ==
+          static_cast<double>(workload_count));
+    // _sum / _count is the workload's mean gap (10 ms at 100 IOPS), not days.
+    const double sum = series_value(text, "vscsi_interarrival_seconds_sum" + read + "}");
+    CHECK(sum == Approx(workload_sum / 1e6).epsilon(0.01));
+    CHECK(sum / static_cast<double>(workload_count) < 0.1);
+    // A sample without the mark keeps its overflow IOs: they are the workload's.
+    s.header.first_io_gaps.clear();
+    s.header.seq = 2;
+    live.add_sample("j", s);
+    text = live.text(1, t0);
+    CHECK(series_value(text, "vscsi_interarrival_seconds_count" + read + "}") ==
+          static_cast<double>(workload_count + ia->count));
+    // Finished: still there for the keep time, then gone.
+    live.update("j", JobStatus::completed, 2, 2, 0, t0);
+    CHECK(live.text(1, t0 + std::chrono::minutes(4)).find("vscsi_job=\"j\"") != std::string::npos);
+    CHECK(live.text(1, t0 + std::chrono::minutes(5)).find("vscsi_job=\"j\"") == std::string::npos);
+}
+
+TEST_CASE("sample files keep the first-IO-gap marks", "[metrics]") {
+    SampleHeader h{7,
+                   *parse_iso8601("2026-11-06T08:00:00Z"),
+                   *parse_iso8601("2026-11-06T08:01:00Z"),
+                   "esxi01",
+                   false,
+                   {{2099979, 8194, Direction::total}, {2099979, 8195, Direction::write}}};
+    const auto data = parse_vscsistats_csv_or_throw(test::real_sample());
+    Sample back;
+    REQUIRE(decode_sample(encode_sample(h, data), "s.csv", back).has_value());
+    CHECK(back.header.first_io_gaps == h.first_io_gaps);
+    std::string bad = encode_sample(h, data);
+    bad.replace(bad.find("8195/write"), 10, "8195/sideways");
+    const auto r = decode_sample(bad, "s.csv", back);
+    REQUIRE_FALSE(r.has_value());
+    CHECK_THAT(r.error().message(), Catch::Contains("s.csv:6: first_io_gap"));
 }
 
 TEST_CASE("job status text: progress, countdown, expected completion, cleanup warning",

@@ -14,8 +14,12 @@ using namespace vscsi;
 namespace {
 Sample real_sample_record() {
     Sample s;
-    s.header = {3, *parse_iso8601("2026-05-01T10:00:00Z"), *parse_iso8601("2026-05-01T10:01:00Z"),
-                "", false};
+    s.header = {3,
+                *parse_iso8601("2026-05-01T10:00:00Z"),
+                *parse_iso8601("2026-05-01T10:01:00Z"),
+                "",
+                false,
+                {}};
     s.data = parse_vscsistats_csv_or_throw(test::real_sample());
     return s;
 }

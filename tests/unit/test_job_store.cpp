@@ -88,8 +88,12 @@ TEST_CASE("samples are written whole and read back with their interval", "[job]"
     const JobDir dir(tmp.path() / "job");
     REQUIRE_FALSE(dir.create_layout());
     const auto data = parse_vscsistats_csv_or_throw(test::real_sample());
-    SampleHeader h{7, *parse_iso8601("2026-01-01T00:00:00Z"),
-                   *parse_iso8601("2026-01-01T00:01:00Z"), "esxi01", true};
+    SampleHeader h{7,
+                   *parse_iso8601("2026-01-01T00:00:00Z"),
+                   *parse_iso8601("2026-01-01T00:01:00Z"),
+                   "esxi01",
+                   true,
+                   {}};
     REQUIRE_FALSE(dir.write_sample(h, data));
     CHECK(dir.max_sample_seq() == 7);
     // no temp files left beside the sample
@@ -226,8 +230,8 @@ TEST_CASE("analysis warns on an incomplete job and memory-light streaming gives 
         VscsiStatsOutput o;
         o.disks.push_back(
             synthesize_interval(i % 3 == 0 ? idle : busy, {2099979, 8194, "scsi0:0"}, 60, i));
-        SampleHeader h{i, t0 + std::chrono::minutes(i - 1), t0 + std::chrono::minutes(i), "",
-                       false};
+        SampleHeader h{i, t0 + std::chrono::minutes(i - 1), t0 + std::chrono::minutes(i), "", false,
+                       {}};
         REQUIRE_FALSE(dir.write_sample(h, o));
     }
     const auto r = app::analyze_job(dir, meta, {{FilterMethod::automatic, std::nullopt}});
