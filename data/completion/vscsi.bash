@@ -57,7 +57,7 @@ _vscsi() {
                 "") COMPREPLY=($(compgen -W "status stop" -- "$cur")) ;;
                 stop) COMPREPLY=($(compgen -W "--stop-jobs" -- "$cur")) ;;
             esac ;;
-        serve) COMPREPLY=($(compgen -W "--metrics-listen --stop-jobs-on-exit --max-request-rate" -- "$cur")) ;;
+        serve) COMPREPLY=($(compgen -W "--metrics-listen --metrics-keep --stop-jobs-on-exit --max-request-rate" -- "$cur")) ;;
         demo) COMPREPLY=($(compgen -W "--samples --interval" -- "$cur")) ;;
         host)
             case "$sub" in

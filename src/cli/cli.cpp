@@ -43,7 +43,7 @@ Commands:
   job list [--status S] [--host H] [--tag K=V]
   job stop JOB | job delete JOB [--force] | job cleanup JOB
   daemon status | daemon stop [--stop-jobs]
-  serve [--metrics-listen ADDR:PORT] [--stop-jobs-on-exit]
+  serve [--metrics-listen ADDR:PORT] [--metrics-keep MIN] [--stop-jobs-on-exit]
                            the daemon (clients start it on demand; systemd: vscsi.socket)
   version                  print the version
 

@@ -1,6 +1,7 @@
 // The daemon end to end: the real `vscsi` binary as daemon and clients, real
 // OpenSSH on 127.0.0.1 in front of the simulated ESXi host, curl and promtool
 // for the metrics, raw socket clients for malformed input.
+#include <fmt/core.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -252,6 +253,217 @@ TEST_CASE("daemon: metrics over HTTP in Prometheus format, checked by curl and p
     CHECK(resumed.at("live").as_bool());
     CHECK(w.call_json("job stop m1").at("status").as_string() == "stopped");
     CHECK_THAT(w.log(), Catch::Contains("resuming"));
+}
+
+namespace {
+
+std::filesystem::path source_root() {
+    const char* r = std::getenv("VSCSI_SOURCE_ROOT");
+    REQUIRE(r != nullptr);
+    return r;
+}
+
+// The command lines of README's code blocks that start with `vscsi `.
+std::vector<std::string> readme_commands() {
+    std::vector<std::string> out;
+    std::istringstream in(read_text(source_root() / "README.md"));
+    bool code = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("```")) {
+            code = !code;
+            continue;
+        }
+        if (code && line.starts_with("vscsi ")) out.push_back(line);
+    }
+    return out;
+}
+
+std::set<std::string> options_in(const std::string& text) {
+    static const std::regex opt(R"((?:^|[\s\[(|`])(--[a-z][a-z0-9-]*))");
+    std::set<std::string> found;
+    for (std::sregex_iterator it(text.begin(), text.end(), opt), end; it != end; ++it)
+        found.insert((*it)[1]);
+    return found;
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+    for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+        s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+namespace {
+
+// A real Prometheus server scraping the daemon every 2 s, its TSDB in the world's
+// temp dir; queries through its HTTP API.
+class PrometheusServer {
+  public:
+    PrometheusServer(const World& w, int target_port) : port_(free_port()) {
+        const auto dir = w.tmp.path() / "prometheus";
+        std::filesystem::create_directories(dir / "tsdb");
+        write_text(dir / "prometheus.yml",
+                   "global:\n  scrape_interval: 2s\n  evaluation_interval: 2s\n"
+                   "scrape_configs:\n  - job_name: vscsi\n    static_configs:\n"
+                   "      - targets: ['127.0.0.1:" +
+                       std::to_string(target_port) + "']\n");
+        server_ = std::make_unique<Background>(
+            "prometheus --config.file=" + shell_quote(dir / "prometheus.yml") +
+                " --storage.tsdb.path=" + shell_quote(dir / "tsdb") +
+                " --web.listen-address=127.0.0.1:" + std::to_string(port_) + " --log.level=warn",
+            dir / "prometheus.log");
+        log_ = dir / "prometheus.log";
+        eventually([&] { return run("curl -sf " + url("/-/ready")).exit_code == 0; },
+                   "Prometheus ready");
+    }
+    std::string url(const std::string& path) const {
+        return "http://127.0.0.1:" + std::to_string(port_) + path;
+    }
+    // The result vector of an instant query (at `time`, seconds since the epoch, if given).
+    json::array query(const std::string& promql, const std::string& time = "") const {
+        const auto r = run("curl -sS " + url("/api/v1/query") + " --data-urlencode " +
+                           shell_quote("query=" + promql) +
+                           (time.empty() ? "" : " --data-urlencode time=" + time));
+        INFO(promql << "\n" << r.out << r.err << read_text(log_));
+        REQUIRE(r.exit_code == 0);
+        const auto v = json::parse(r.out).as_object();
+        REQUIRE(v.at("status").as_string() == "success");
+        return v.at("data").at("result").as_array();
+    }
+    // The single value of an instant query (REQUIREs exactly one series).
+    double value(const std::string& promql, const std::string& time = "") const {
+        const auto res = query(promql, time);
+        INFO(promql << " -> " << json::serialize(res));
+        REQUIRE(res.size() == 1);
+        return std::stod(std::string(res.at(0).at("value").at(1).as_string()));
+    }
+
+  private:
+    int port_;
+    std::filesystem::path log_;
+    std::unique_ptr<Background> server_;
+};
+
+}  // namespace
+
+TEST_CASE("a real Prometheus server scrapes the daemon: labels, rates, quantiles, counters",
+          "[daemon][metrics][prometheus]") {
+    if (run("command -v prometheus").exit_code != 0) {
+        WARN(
+            "prometheus not installed (Debian package prometheus; tools/bootstrap.sh installs "
+            "it): the real-server checks did not run");
+        return;
+    }
+    World w;
+    const auto port = free_port();
+    auto daemon = start_daemon(w, "--metrics-listen 127.0.0.1:" + std::to_string(port));
+    PrometheusServer prom(w, port);
+    eventually(
+        [&] {
+            const auto up = prom.query("up{job=\"vscsi\"}");
+            return up.size() == 1 && up.at(0).at("value").at(1).as_string() == "1";
+        },
+        "the target up");
+    // sql-prod-01 on sim:demo: scsi0:0 runs 1200 IOPS, scsi0:1 300 (its model); reads'
+    // latency is lognormal with mean 1.8 ms, sigma 0.6: median 1.8 ms x e^-0.18 = 1.50 ms.
+    w.call_json("job start --host sim:demo --vm sql-prod-01 --samples 40 --interval 1 --name p1");
+    // For the counters: samples further apart than scrapes, so Prometheus sees the 0 first.
+    w.call_json("job start --host sim:demo --vm 1048780 --samples 6 --interval 3 --name c1");
+    const std::string sel = "vscsi_job=\"p1\"";
+    eventually(
+        [&] { return !prom.query("vscsi_job_samples_collected_total{" + sel + "}").empty(); },
+        "the job's series in Prometheus");
+    // The label arrives as written: Prometheus' own `job` is the scrape job's.
+    const auto state = prom.query("vscsi_job_state{" + sel + ",state=\"running\"}");
+    REQUIRE(state.size() == 1);
+    const auto& labels = state.at(0).at("metric").as_object();
+    CHECK(labels.at("job").as_string() == "vscsi");
+    CHECK(labels.at("vscsi_job").as_string() == "p1");
+    CHECK_FALSE(labels.contains("exported_job"));
+    CHECK(labels.at("host").as_string() == "sim:demo");
+
+    wait_for_collected(w, "p1", 32);
+    // README's three queries as written there (their [1m] made [24s]: 24 samples here).
+    std::vector<std::string> readme_queries;
+    {
+        std::istringstream in(read_text(source_root() / "README.md"));
+        bool section = false, code = false;
+        for (std::string line; std::getline(in, line);) {
+            if (line.starts_with("### ")) section = line == "### Live metrics (Prometheus)";
+            if (section && line.starts_with("```"))
+                code = !code;
+            else if (section && code)
+                readme_queries.push_back(line);
+        }
+    }
+    REQUIRE(readme_queries.size() == 3);
+    for (auto& q : readme_queries) replace_all(q, "[1m]", "[24s]");
+    // The value of the series with these labels in a query's result vector.
+    auto pick = [&](const json::array& res, const std::map<std::string, std::string>& want) {
+        for (const auto& r : res) {
+            const auto& m = r.at("metric").as_object();
+            bool all = true;
+            for (const auto& [k, v] : want) all = all && m.contains(k) && m.at(k).as_string() == v;
+            if (all) return std::stod(std::string(r.at("value").at(1).as_string()));
+        }
+        FAIL("no series " << json::serialize(json::value_from(want)) << " in "
+                          << json::serialize(res));
+        return 0.0;
+    };
+    const auto iops = prom.query(readme_queries[0]);
+    const auto p99 = prom.query(readme_queries[1]);
+    const auto sizes = prom.query(readme_queries[2]);
+    // The model's figures: 1200 and 300 IOPS; reads 85% 8 KiB + 15% 64 KiB = 16793.6 bytes.
+    CHECK(pick(iops, {{"vscsi_job", "p1"}, {"disk", "scsi0:0"}}) == Approx(1200).epsilon(0.05));
+    CHECK(pick(iops, {{"vscsi_job", "p1"}, {"disk", "scsi0:1"}}) == Approx(300).epsilon(0.05));
+    CHECK(pick(sizes, {{"vscsi_job", "p1"}, {"disk", "scsi0:0"}, {"direction", "read"}}) ==
+          Approx(0.85 * 8192 + 0.15 * 65536).epsilon(0.05));
+    // p50 read latency lands in the bucket of the model's median: (1 ms, 5 ms].
+    const auto p50 =
+        prom.value("histogram_quantile(0.5, sum by (le) (rate(vscsi_latency_seconds_bucket{" + sel +
+                   ",disk=\"scsi0:0\",direction=\"read\"}[24s])))");
+    CHECK(p50 > 0.001);
+    CHECK(p50 <= 0.005);
+    // The interarrival _sum/_count is the mean gap between IOs (1/1200 s), not days.
+    const auto gap = prom.value("sum(rate(vscsi_interarrival_seconds_sum{" + sel +
+                                ",disk=\"scsi0:0\",direction=\"total\"}[24s])) / "
+                                "sum(rate(vscsi_interarrival_seconds_count{" +
+                                sel + ",disk=\"scsi0:0\",direction=\"total\"}[24s]))");
+    CHECK(gap == Approx(1.0 / 1200).epsilon(0.10));
+
+    wait_finished(w, {"p1", "c1"}, 60);
+    std::this_thread::sleep_for(std::chrono::seconds(5));  // two more scrapes
+    CHECK(w.status("p1").at("samples_collected").as_int64() == 40);
+    CHECK(prom.value("vscsi_job_samples_collected_total{" + sel + "}") == 40);
+    // Over the whole job too: the first IO's gap after -s (6.7 days on the simulated host, as
+    // on the real one) is not in the exported histogram.
+    const std::string ia = "{" + sel + ",disk=\"scsi0:0\",direction=\"total\"}";
+    CHECK(prom.value("vscsi_interarrival_seconds_sum" + ia + " / vscsi_interarrival_seconds_count" +
+                     ia) == Approx(1.0 / 1200).epsilon(0.10));
+    // What analyze prints for the same job agrees with README's queries.
+    REQUIRE(run(w.vscsi("analyze p1 --filter none")).exit_code == 0);
+    const auto summary = json::parse(read_text(w.data / "jobs/p1/analysis/summary.json"));
+    for (const auto& d : summary.at("disks").as_array()) {
+        const std::string disk(d.at("label").as_string());
+        INFO(disk);
+        const auto& m = d.at("metrics");
+        CHECK(pick(iops, {{"vscsi_job", "p1"}, {"disk", disk}}) ==
+              Approx(m.at("iops").at("total").to_number<double>()).epsilon(0.05));
+        for (const char* dir : {"read", "write"}) {
+            INFO(dir);
+            CHECK(pick(sizes, {{"vscsi_job", "p1"}, {"disk", disk}, {"direction", dir}}) ==
+                  Approx(m.at("mean_io_bytes").at(dir).to_number<double>()).epsilon(0.02));
+            CHECK(1000 * pick(p99, {{"vscsi_job", "p1"}, {"disk", disk}, {"direction", dir}}) ==
+                  Approx(m.at("latency_ms").at(dir).at("p99").to_number<double>()).epsilon(0.10));
+        }
+    }
+    // increase() of a counter from 0, at its newest scrape (nothing to extrapolate): every
+    // sample the job wrote.
+    const std::string c1 = "vscsi_job_samples_collected_total{vscsi_job=\"c1\"}";
+    const auto at = fmt::format("{:.3f}", prom.value("timestamp(" + c1 + ")"));
+    CHECK(prom.value("increase(" + c1 + "[5m])", at) ==
+          Approx(w.status("c1").at("samples_collected").as_int64()).margin(1e-9));
+    CHECK(prom.value("vscsi_job_gaps_total{" + sel + "}") == 0);
 }
 
 TEST_CASE("daemon stop --stop-jobs while serving metrics with a running job: exit 0, no Boost text",
@@ -824,44 +1036,6 @@ TEST_CASE("job status --follow --json streams one object per change (NDJSON)", "
     CHECK(seen.back().at("status").as_string() == "completed");
     CHECK(seen.back().at("samples_collected").as_int64() == 3);
 }
-
-namespace {
-
-std::filesystem::path source_root() {
-    const char* r = std::getenv("VSCSI_SOURCE_ROOT");
-    REQUIRE(r != nullptr);
-    return r;
-}
-
-// The command lines of README's code blocks that start with `vscsi `.
-std::vector<std::string> readme_commands() {
-    std::vector<std::string> out;
-    std::istringstream in(read_text(source_root() / "README.md"));
-    bool code = false;
-    for (std::string line; std::getline(in, line);) {
-        if (line.starts_with("```")) {
-            code = !code;
-            continue;
-        }
-        if (code && line.starts_with("vscsi ")) out.push_back(line);
-    }
-    return out;
-}
-
-std::set<std::string> options_in(const std::string& text) {
-    static const std::regex opt(R"((?:^|[\s\[(|`])(--[a-z][a-z0-9-]*))");
-    std::set<std::string> found;
-    for (std::sregex_iterator it(text.begin(), text.end(), opt), end; it != end; ++it)
-        found.insert((*it)[1]);
-    return found;
-}
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-    for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-        s.replace(at, from.size(), to);
-}
-
-}  // namespace
 
 TEST_CASE("README's commands: every example runs against sim:demo, every option is real",
           "[daemon][docs]") {
