@@ -12,6 +12,8 @@
 #include "cli/ssh_cli_options.hpp"
 #include "cli/subcommand_options.hpp"
 #include "collect/host_inventory.hpp"
+#include "host/ssh_config.hpp"
+#include "ssh/ssh_config_files.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
@@ -29,6 +31,74 @@ std::string capacity_text(std::int64_t kb) {
     return fmt::format("  {:.4g} MiB", static_cast<double>(kb) / 1024.0);
 }
 
+int run_host_check(const CommandContext& ctx) {
+    CommandContext sub = ctx;
+    sub.args.erase(sub.args.begin());
+    std::string host;
+    SshCliOptions ssh;
+    po::options_description desc("host check options");
+    ssh.add_to(desc);
+    desc.add_options()("host", po::value(&host), "ESXi host");
+    po::positional_options_description pos;
+    pos.add("host", 1);
+    po::variables_map vm;
+    if (!parse_subcommand(sub,
+                          "Usage: vscsi host check HOST [options]\n\nPrints how vscsi would reach "
+                          "HOST with these options and ~/.ssh/config (like ssh -G), each setting "
+                          "with the file:line it comes from; an option vscsi cannot honour is "
+                          "refused here as it would be when connecting. Connects to nothing.",
+                          desc, pos, vm))
+        return exit_code::ok;
+    if (host.empty()) throw UsageError("host check needs a HOST");
+    auto p = ssh.to_params(host);
+    const auto config = ssh::ssh_config_path(p);
+    const auto settings = ssh::resolve_ssh_config(p).value();  // refused: exit 2, file:line
+    const auto name = settings.value("hostname");
+    std::string target = name.empty() ? host : name;
+    for (auto at = target.find("%h"); at != std::string::npos; at = target.find("%h", at))
+        target.replace(at, 2, host);
+    const auto port = p.port ? std::to_string(p.port)
+                             : (settings.value("port").empty() ? "22" : settings.value("port"));
+    const auto user = !p.user.empty() ? p.user : settings.value("user");
+    std::vector<std::string> keys = p.key_files;
+    for (const auto& k : settings.identity_files)
+        if (!k.args.empty()) keys.push_back(k.args.front());
+    if (ctx.json) {
+        boost::json::array k;
+        for (const auto& f : keys) k.emplace_back(f);
+        std::cout << compact_json(boost::json::object{
+                         {"host", host},
+                         {"hostname", target},
+                         {"port", port},
+                         {"user", user},
+                         {"identity_files", std::move(k)},
+                         {"agent", p.use_agent},
+                         {"known_hosts", p.known_hosts},
+                         {"accept_new_host_key", p.accept_new_host_key},
+                         {"connect_timeout_seconds", p.connect_timeout.count() / 1000.0},
+                         {"ssh_config", config}})
+                  << "\n";
+        return exit_code::ok;
+    }
+    std::string key_list;
+    for (const auto& f : keys) key_list += (key_list.empty() ? "" : ", ") + f;
+    std::cout << fmt::format(
+        "host {}\nhostname {}\nport {}\nuser {}\nidentity files {}\nagent {}\nknown hosts "
+        "{}\nnew host keys {}\nconnect timeout {} s\nproxy none (direct TCP)\n",
+        host, target, port, user.empty() ? "(yours)" : user, key_list.empty() ? "(none)" : key_list,
+        p.use_agent ? "yes" : "no", p.known_hosts.empty() ? "~/.ssh/known_hosts" : p.known_hosts,
+        p.accept_new_host_key ? "accepted once (accept-new)" : "refused",
+        p.connect_timeout.count() / 1000.0);
+    if (config.empty())
+        std::cout << "\nssh config: none\n";
+    else if (settings.options.empty() && settings.identity_files.empty())
+        std::cout << fmt::format("\nssh config {}: nothing applies to {}\n", config, host);
+    else
+        std::cout << fmt::format("\nFrom {} (and what it includes):\n{}", config,
+                                 host::describe_ssh_config(settings));
+    return exit_code::ok;
+}
+
 }  // namespace
 
 int run_host(const CommandContext& ctx) {
@@ -36,11 +106,15 @@ int run_host(const CommandContext& ctx) {
 
   discover  the host's VMs and virtual disks (vscsiStats -l, esxcli, vim-cmd)
             vscsi host discover HOST --help for its options
+  check     how vscsi would connect to HOST (like ssh -G): ~/.ssh/config applied,
+            or the option it refuses with its file:line; connects to nothing
 )"))
         return exit_code::ok;
+    if (!ctx.args.empty() && ctx.args[0] == "check") return run_host_check(ctx);
     if (ctx.args.empty() || ctx.args[0] != "discover")
         throw UsageError(
-            "usage: vscsi host discover HOST [--user U] [--port P] [--key FILE] [--json]");
+            "usage: vscsi host discover HOST [--user U] [--port P] [--key FILE] [--json] | vscsi "
+            "host check HOST");
     CommandContext sub = ctx;
     sub.args.erase(sub.args.begin());
     std::string host;

@@ -18,6 +18,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "ssh/ssh_config_files.hpp"
+
 namespace vscsi::ssh {
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -146,6 +148,9 @@ void SshConnection::close() {
 asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
 SshConnection::connect(asio::any_io_executor ex, SshParams p) {
     using K = SshError::Kind;
+    // What ~/.ssh/config says for this host is followed or refused, never
+    // half-followed (a ProxyJump ignored would bypass the bastion).
+    if (auto cfg = resolve_ssh_config(p); !cfg) co_return err(K::config, cfg.error().message());
     auto impl = std::make_shared<Impl>(ex);
     impl->params = p;
     const auto deadline = Clock::now() + p.connect_timeout;

@@ -19,7 +19,17 @@ namespace vscsi::ssh {
 using host::SshParams;
 
 struct SshError {
-    enum class Kind { resolve, connect, timeout, handshake, host_key, auth, channel, closed };
+    enum class Kind {
+        config,
+        resolve,
+        connect,
+        timeout,
+        handshake,
+        host_key,
+        auth,
+        channel,
+        closed
+    };
     Kind kind = Kind::connect;
     std::string message;  // says what happened and what to do; never holds a secret
 };

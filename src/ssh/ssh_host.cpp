@@ -7,7 +7,9 @@ namespace vscsi::ssh {
 namespace asio = boost::asio;
 
 host::HostError to_host_error(const SshError& e) {
-    return {e.message, e.kind == SshError::Kind::host_key || e.kind == SshError::Kind::auth};
+    // Retrying cannot fix a host key, credentials or a config vscsi refuses.
+    return {e.message, e.kind == SshError::Kind::host_key || e.kind == SshError::Kind::auth ||
+                           e.kind == SshError::Kind::config};
 }
 
 SshHost::SshHost(asio::any_io_executor ex, SshParams params)

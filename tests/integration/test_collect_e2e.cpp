@@ -283,3 +283,46 @@ TEST_CASE("~/.ssh/config aliases: HostName, Port, User and IdentityFile come fro
     CHECK_THAT(read_text(tmp.path() / "kh"),
                Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
 }
+
+TEST_CASE("~/.ssh/config options vscsi cannot follow are refused with file:line, never bypassed",
+          "[e2e][ssh_config]") {
+    SshdFixture sshd;
+    World env;
+    const auto& tmp = env.tmp;
+    const auto cfg = tmp.path() / "ssh_config";
+    const auto kh = tmp.path() / "kh";
+    const auto common = "  HostName 127.0.0.1\n  Port " + std::to_string(sshd.port()) +
+                        "\n  User " + sshd.user() + "\n  IdentityFile " +
+                        sshd.client_key().string() + "\n";
+    write_text(cfg, "Host esxi-jump\n" + common + "  ProxyJump nosuchjumphost.invalid\n" +
+                        "Host esxi-own\n" + common + "  UserKnownHostsFile " + kh.string() +
+                        "\n  StrictHostKeyChecking accept-new\n  IdentitiesOnly yes\n");
+    const auto opts = " --ssh-config " + shell_quote(cfg);
+    // The direct route is open here: a vscsi that ignored the jump would connect and succeed.
+    for (const auto& cmd :
+         {"host discover esxi-jump" + opts + " --known-hosts " + shell_quote(kh) +
+              " --accept-new-host-key",
+          "job start --foreground --host esxi-jump --vm 2099979 --samples 1 --interval 1" + opts +
+              " --known-hosts " + shell_quote(kh) + " --accept-new-host-key",
+          "host check esxi-jump" + opts}) {
+        INFO(cmd);
+        const auto r = run(env.vscsi(cmd));
+        CHECK(r.exit_code != 0);
+        CHECK_THAT(r.err, Catch::Contains(cfg.string() + ":6: ProxyJump nosuchjumphost.invalid "
+                                                         "applies to esxi-jump"));
+    }
+    CHECK_FALSE(std::filesystem::exists(kh));  // no connection was made: no key learned
+    // What it can follow, it follows: known hosts file and accept-new from the config.
+    const auto check = run(env.vscsi("host check esxi-own" + opts));
+    INFO(check.out << check.err);
+    REQUIRE(check.exit_code == 0);
+    CHECK_THAT(check.out,
+               Catch::Contains("hostname 127.0.0.1\nport " + std::to_string(sshd.port())) &&
+                   Catch::Contains("agent no") &&
+                   Catch::Contains("new host keys accepted once (accept-new)") &&
+                   Catch::Contains("StrictHostKeyChecking accept-new  (" + cfg.string() + ":13)"));
+    const auto r = run(env.vscsi("--json host discover esxi-own" + opts));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(read_text(kh), Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
+}
