@@ -80,15 +80,18 @@ int run_host_check(const CommandContext& ctx) {
                   << "\n";
         return exit_code::ok;
     }
+    const auto* proxy_cfg = settings.find("proxycommand");
+    const std::string proxy = proxy_cfg ? proxy_cfg->raw : "";
     std::string key_list;
     for (const auto& f : keys) key_list += (key_list.empty() ? "" : ", ") + f;
     std::cout << fmt::format(
         "host {}\nhostname {}\nport {}\nuser {}\nidentity files {}\nagent {}\nknown hosts "
-        "{}\nnew host keys {}\nconnect timeout {} s\nproxy none (direct TCP)\n",
+        "{}\nnew host keys {}\nconnect timeout {} s\nproxy {}\n",
         host, target, port, user.empty() ? "(yours)" : user, key_list.empty() ? "(none)" : key_list,
         p.use_agent ? "yes" : "no", p.known_hosts.empty() ? "~/.ssh/known_hosts" : p.known_hosts,
         p.accept_new_host_key ? "accepted once (accept-new)" : "refused",
-        p.connect_timeout.count() / 1000.0);
+        p.connect_timeout.count() / 1000.0,
+        proxy.empty() || proxy == "none" ? "none (direct TCP)" : "ProxyCommand " + proxy);
     if (config.empty())
         std::cout << "\nssh config: none\n";
     else if (settings.options.empty() && settings.identity_files.empty())

@@ -27,9 +27,6 @@ const std::vector<Refused>& refused_options() {
         {"proxyjump",
          {"none"},
          "vscsi does not go through jump hosts yet: it would connect to the host directly"},
-        {"proxycommand",
-         {"none"},
-         "vscsi does not run proxy commands yet: it would connect to the host directly"},
         {"hostkeyalias", {}, "vscsi checks the host key under the host's own name"},
         {"certificatefile", {}, "vscsi does not offer SSH certificates; use a key or the agent"},
         {"canonicalizehostname", {"no", "false"}, "vscsi does not canonicalize host names"},
@@ -61,7 +58,8 @@ const std::set<std::string>& accepted_options() {
     static const std::set<std::string> s = {
         // followed by vscsi
         "host", "match", "include", "hostname", "port", "user", "identityfile", "identitiesonly",
-        "userknownhostsfile", "stricthostkeychecking", "connecttimeout", "ignoreunknown",
+        "proxycommand", "userknownhostsfile", "stricthostkeychecking", "connecttimeout",
+        "ignoreunknown",
         // applied by libssh from the same file
         "ciphers", "macs", "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedkeytypes",
         "pubkeyacceptedalgorithms", "compression", "casignaturealgorithms",
@@ -96,7 +94,7 @@ std::string lower(std::string_view s) {
 
 // "Keyword args" or "Keyword=args"; args split on blanks, "double quotes" kept together.
 bool split_line(std::string_view line, std::string& keyword, std::string& written,
-                std::vector<std::string>& args) {
+                std::vector<std::string>& args, std::string& raw) {
     std::size_t i = 0;
     auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
     while (i < line.size() && blank(line[i])) ++i;
@@ -107,6 +105,9 @@ bool split_line(std::string_view line, std::string& keyword, std::string& writte
     keyword = lower(written);
     while (i < line.size() && blank(line[i])) ++i;
     if (i < line.size() && line[i] == '=') ++i;
+    while (i < line.size() && blank(line[i])) ++i;
+    raw = std::string(line.substr(i));
+    while (!raw.empty() && blank(raw.back())) raw.pop_back();
     args.clear();
     while (i < line.size()) {
         while (i < line.size() && blank(line[i])) ++i;
@@ -170,10 +171,10 @@ class Evaluator {
                                         (nl == std::string::npos ? text->size() : nl) - pos);
             pos = nl == std::string::npos ? text->size() + 1 : nl + 1;
             ++line_no;
-            std::string kw, written;
+            std::string kw, written, raw;
             std::vector<std::string> args;
-            if (!split_line(line, kw, written, args)) continue;
-            const SshConfigValue here{written, args, path, line_no};
+            if (!split_line(line, kw, written, args, raw)) continue;
+            const SshConfigValue here{written, args, raw, path, line_no};
             if (kw == "host") {
                 active = list_matches(args, host_);
             } else if (kw == "match") {
@@ -191,6 +192,9 @@ class Evaluator {
                 }
             } else if (kw == "identityfile") {
                 out_.identity_files.push_back(here);
+            } else if ((kw == "proxyjump" && out_.find("proxycommand")) ||
+                       (kw == "proxycommand" && out_.find("proxyjump"))) {
+                continue;  // OpenSSH: whichever of the two comes first
             } else {
                 out_.options.try_emplace(kw, here);
             }

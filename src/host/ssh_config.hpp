@@ -19,6 +19,7 @@ namespace vscsi::host {
 struct SshConfigValue {
     std::string keyword;            // as written (ProxyJump)
     std::vector<std::string> args;  // the option's arguments, quotes removed
+    std::string raw;                // the rest of the line as written (ProxyCommand's command)
     std::string file;
     std::size_t line = 0;
     std::string where() const;  // "FILE:LINE"

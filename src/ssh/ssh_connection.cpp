@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "ssh/proxy_command.hpp"
 #include "ssh/ssh_config_files.hpp"
 
 namespace vscsi::ssh {
@@ -49,7 +50,8 @@ struct SshConnection::Impl {
     ~Impl() { release(); }
 
     asio::any_io_executor ex;
-    tcp::socket sock;  // owns the fd; libssh borrows it
+    tcp::socket sock;  // owns the fd (a TCP socket, or our end of a ProxyCommand's pair)
+    ProxyProcess proxy;
     ssh_session s = nullptr;
     ssh_event ev = nullptr;
     std::vector<asio::steady_timer*> waiters;
@@ -76,6 +78,7 @@ struct SshConnection::Impl {
         }
         boost::system::error_code ec;
         sock.close(ec);
+        proxy.stop();  // it dies with the connection
     }
 
     std::string ssh_error() const { return s ? ssh_get_error(s) : "no session"; }
@@ -150,7 +153,10 @@ SshConnection::connect(asio::any_io_executor ex, SshParams p) {
     using K = SshError::Kind;
     // What ~/.ssh/config says for this host is followed or refused, never
     // half-followed (a ProxyJump ignored would bypass the bastion).
-    if (auto cfg = resolve_ssh_config(p); !cfg) co_return err(K::config, cfg.error().message());
+    const auto cfg = resolve_ssh_config(p);
+    if (!cfg) co_return err(K::config, cfg.error().message());
+    const auto* proxy_cfg = cfg->find("proxycommand");
+    const bool via_proxy = proxy_cfg && proxy_cfg->raw != "none" && proxy_cfg->raw != "NONE";
     auto impl = std::make_shared<Impl>(ex);
     impl->params = p;
     const auto deadline = Clock::now() + p.connect_timeout;
@@ -162,11 +168,12 @@ SshConnection::connect(asio::any_io_executor ex, SshParams p) {
     // then connect ourselves so that Asio, not libssh, does the blocking parts.
     ssh_options_set(s, SSH_OPTIONS_HOST, p.host.c_str());
     if (p.ssh_config != "none") {
-        const auto cfg = p.ssh_config.empty() ? home_path(".ssh/config") : p.ssh_config;
-        ssh_options_parse_config(s, cfg.c_str());
+        const auto cfg_file = p.ssh_config.empty() ? home_path(".ssh/config") : p.ssh_config;
+        ssh_options_parse_config(s, cfg_file.c_str());
     }
     bool no = false;
     ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+    ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, "none");  // ours to run, on our fd
     if (!p.user.empty()) ssh_options_set(s, SSH_OPTIONS_USER, p.user.c_str());
     if (p.port) ssh_options_set(s, SSH_OPTIONS_PORT, &p.port);
     char* host_c = nullptr;
@@ -178,45 +185,70 @@ SshConnection::connect(asio::any_io_executor ex, SshParams p) {
     const auto known = p.known_hosts.empty() ? home_path(".ssh/known_hosts") : p.known_hosts;
     ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, known.c_str());
 
-    tcp::resolver resolver(ex);
-    asio::steady_timer timer(ex, deadline);
-    auto resolved =
-        co_await (resolver.async_resolve(impl->host, std::to_string(port), tuple_awaitable) ||
-                  timer.async_wait(tuple_awaitable));
-    if (resolved.index() == 1)
-        co_return err(K::timeout, fmt::format("resolving {} timed out", impl->host));
-    auto [rec, endpoints] = std::get<0>(resolved);
-    if (rec)
-        co_return err(K::resolve, fmt::format("cannot resolve {}: {}", impl->host, rec.message()));
-
-    std::string last_error = "no address";
-    for (const auto& e : endpoints) {
-        boost::system::error_code ignored;
-        impl->sock.close(ignored);
-        auto r = co_await (impl->sock.async_connect(e.endpoint(), tuple_awaitable) ||
-                           timer.async_wait(tuple_awaitable));
-        if (r.index() == 1)
-            co_return err(K::timeout,
-                          fmt::format("connecting to {}:{} timed out after {} s; check the "
-                                      "address and that SSH is enabled on the host",
-                                      impl->host, port, p.connect_timeout.count() / 1000));
-        auto [cec] = std::get<0>(r);
-        if (!cec) {
-            last_error.clear();
-            break;
-        }
-        last_error = cec.message();
+    // What a handshake failure says: the proxy's own complaint when there is one.
+    auto through = [&]() -> std::string {
+        if (!via_proxy) return {};
+        const auto e = impl->proxy.error_text();
+        return fmt::format(" (through ProxyCommand {} from {}{})", proxy_cfg->raw,
+                           proxy_cfg->where(), e.empty() ? "" : ", which said: " + e);
+    };
+    if (via_proxy) {
+        char* user_c = nullptr;
+        ssh_options_get(s, SSH_OPTIONS_USER, &user_c);
+        const std::string user = user_c ? user_c : "";
+        ssh_string_free_char(user_c);
+        auto started = ProxyProcess::start(
+            expand_proxy_tokens(proxy_cfg->raw, impl->host, port, user, p.host));
+        if (!started)
+            co_return err(K::config,
+                          fmt::format("{}: {}", proxy_cfg->where(), started.error().message()));
+        impl->proxy = std::move(*started);
+        boost::system::error_code aec;
+        impl->sock.assign(tcp::v4(), impl->proxy.take_fd(), aec);
+        if (aec) co_return err(K::connect, fmt::format("ProxyCommand: {}", aec.message()));
     }
-    if (!last_error.empty())
-        co_return err(K::connect,
-                      fmt::format("cannot connect to {}:{}: {} (is SSH enabled on the host?)",
-                                  impl->host, port, last_error));
-    // Detect dead peers on idle connections between samples.
-    impl->sock.set_option(asio::socket_base::keep_alive(true));
-    const int idle = 30, intvl = 10, cnt = 3;
-    ::setsockopt(impl->sock.native_handle(), IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
-    ::setsockopt(impl->sock.native_handle(), IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
-    ::setsockopt(impl->sock.native_handle(), IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+    if (!via_proxy) {
+        tcp::resolver resolver(ex);
+        asio::steady_timer timer(ex, deadline);
+        auto resolved =
+            co_await (resolver.async_resolve(impl->host, std::to_string(port), tuple_awaitable) ||
+                      timer.async_wait(tuple_awaitable));
+        if (resolved.index() == 1)
+            co_return err(K::timeout, fmt::format("resolving {} timed out", impl->host));
+        auto [rec, endpoints] = std::get<0>(resolved);
+        if (rec)
+            co_return err(K::resolve,
+                          fmt::format("cannot resolve {}: {}", impl->host, rec.message()));
+
+        std::string last_error = "no address";
+        for (const auto& e : endpoints) {
+            boost::system::error_code ignored;
+            impl->sock.close(ignored);
+            auto r = co_await (impl->sock.async_connect(e.endpoint(), tuple_awaitable) ||
+                               timer.async_wait(tuple_awaitable));
+            if (r.index() == 1)
+                co_return err(K::timeout,
+                              fmt::format("connecting to {}:{} timed out after {} s; check the "
+                                          "address and that SSH is enabled on the host",
+                                          impl->host, port, p.connect_timeout.count() / 1000));
+            auto [cec] = std::get<0>(r);
+            if (!cec) {
+                last_error.clear();
+                break;
+            }
+            last_error = cec.message();
+        }
+        if (!last_error.empty())
+            co_return err(K::connect,
+                          fmt::format("cannot connect to {}:{}: {} (is SSH enabled on the host?)",
+                                      impl->host, port, last_error));
+        // Detect dead peers on idle connections between samples.
+        impl->sock.set_option(asio::socket_base::keep_alive(true));
+        const int idle = 30, intvl = 10, cnt = 3;
+        ::setsockopt(impl->sock.native_handle(), IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+        ::setsockopt(impl->sock.native_handle(), IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl);
+        ::setsockopt(impl->sock.native_handle(), IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt);
+    }
 
     socket_t fd = impl->sock.native_handle();
     ssh_options_set(s, SSH_OPTIONS_FD, &fd);
@@ -224,10 +256,11 @@ SshConnection::connect(asio::any_io_executor ex, SshParams p) {
     int rc;
     while ((rc = ssh_connect(s)) == SSH_AGAIN)
         if (!co_await impl->wait_socket(deadline))
-            co_return err(K::timeout, fmt::format("SSH handshake with {} timed out", impl->host));
+            co_return err(K::timeout,
+                          fmt::format("SSH handshake with {} timed out{}", impl->host, through()));
     if (rc != SSH_OK)
-        co_return err(K::handshake, fmt::format("SSH handshake with {}:{} failed: {}", impl->host,
-                                                port, impl->ssh_error()));
+        co_return err(K::handshake, fmt::format("SSH handshake with {}:{} failed: {}{}", impl->host,
+                                                port, impl->ssh_error(), through()));
 
     // Host key: known, or refused (unknown unless accept-new; changed always).
     ssh_key key = nullptr;

@@ -326,3 +326,48 @@ TEST_CASE("~/.ssh/config options vscsi cannot follow are refused with file:line,
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(read_text(kh), Catch::Contains("[127.0.0.1]:" + std::to_string(sshd.port())));
 }
+
+TEST_CASE("ProxyCommand: the host reached through a bastion (OpenSSH's ssh -W), never directly",
+          "[e2e][ssh_config]") {
+    SshdFixture bastion, target;
+    World env;
+    const auto& tmp = env.tmp;
+    const auto cfg = tmp.path() / "ssh_config";
+    const auto kh = tmp.path() / "kh";
+    // The target's name does not resolve: only the proxy can reach it (it ignores %h).
+    const auto jump =
+        "ssh -q -o BatchMode=yes -o StrictHostKeyChecking=no -o "
+        "UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i " +
+        bastion.client_key().string() + " -p " + std::to_string(bastion.port()) +
+        " -W 127.0.0.1:%p " + bastion.user() + "@127.0.0.1";
+    write_text(cfg, "Host esxi-behind\n  HostName esxi-behind.invalid\n  Port " +
+                        std::to_string(target.port()) + "\n  User " + target.user() +
+                        "\n  IdentityFile " + target.client_key().string() + "\n  ProxyCommand " +
+                        jump +
+                        "\nHost esxi-broken\n  HostName esxi-behind.invalid\n  ProxyCommand "
+                        "sh -c 'echo bastion says no >&2; exit 1'\n");
+    const auto opts = " --ssh-config " + shell_quote(cfg) + " --known-hosts " + shell_quote(kh) +
+                      " --accept-new-host-key --no-agent";
+    const auto r = run(env.vscsi("--json host discover esxi-behind" + opts));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(boost::json::parse(r.out).at("vms").as_array().size() == 3);
+    // The key is the target's, under the name the config gives it.
+    CHECK_THAT(read_text(kh),
+               Catch::Contains("[esxi-behind.invalid]:" + std::to_string(target.port())));
+    // A collection job through it, and the proxy gone with the connection.
+    const auto fg =
+        run(env.vscsi("job start --foreground --host esxi-behind --vm 2099979 "
+                      "--samples 2 --interval 1 --name behind" +
+                      opts));
+    INFO(fg.out << fg.err);
+    CHECK(fg.exit_code == 0);
+    // ([-] keeps pgrep's own shell out of the match.)
+    CHECK(run("pgrep -f '[-]W 127.0.0.1:" + std::to_string(target.port()) + "'").exit_code != 0);
+    // A proxy that fails: its own words in the error.
+    const auto bad = run(env.vscsi("host discover esxi-broken" + opts));
+    CHECK(bad.exit_code != 0);
+    CHECK_THAT(bad.err, Catch::Contains("bastion says no") && Catch::Contains("ProxyCommand"));
+    const auto check = run(env.vscsi("host check esxi-behind" + opts));
+    CHECK_THAT(check.out, Catch::Contains("proxy ProxyCommand ssh -q"));
+}
