@@ -10,7 +10,7 @@ _vscsi() {
     local -a words=("${COMP_WORDS[@]}")
     local cword=$COMP_CWORD
     local global="--data-dir --config --socket --no-autostart --json --verbose --help --version"
-    local ssh="--user --port --key --known-hosts --accept-new-host-key --ssh-config --password-file --ask-password
+    local ssh="--user --port --key --known-hosts --accept-new-host-key --ssh-config --jump --password-file --ask-password
                --no-agent --connect-timeout"
     local cmd="" sub="" i
     for ((i = 1; i < cword; i++)); do

@@ -80,8 +80,16 @@ int run_host_check(const CommandContext& ctx) {
                   << "\n";
         return exit_code::ok;
     }
+    // As the connection decides: --jump, else the first of ProxyJump and ProxyCommand.
+    const auto* jump_cfg = settings.find("proxyjump");
     const auto* proxy_cfg = settings.find("proxycommand");
-    const std::string proxy = proxy_cfg ? proxy_cfg->raw : "";
+    std::string proxy;
+    if (!p.jump.empty())
+        proxy = p.jump == "none" ? "" : "ProxyJump " + p.jump;
+    else if (jump_cfg && jump_cfg->raw != "none")
+        proxy = "ProxyJump " + jump_cfg->raw;
+    else if (proxy_cfg && proxy_cfg->raw != "none")
+        proxy = "ProxyCommand " + proxy_cfg->raw;
     std::string key_list;
     for (const auto& f : keys) key_list += (key_list.empty() ? "" : ", ") + f;
     std::cout << fmt::format(
@@ -90,8 +98,7 @@ int run_host_check(const CommandContext& ctx) {
         host, target, port, user.empty() ? "(yours)" : user, key_list.empty() ? "(none)" : key_list,
         p.use_agent ? "yes" : "no", p.known_hosts.empty() ? "~/.ssh/known_hosts" : p.known_hosts,
         p.accept_new_host_key ? "accepted once (accept-new)" : "refused",
-        p.connect_timeout.count() / 1000.0,
-        proxy.empty() || proxy == "none" ? "none (direct TCP)" : "ProxyCommand " + proxy);
+        p.connect_timeout.count() / 1000.0, proxy.empty() ? "none (direct TCP)" : proxy);
     if (config.empty())
         std::cout << "\nssh config: none\n";
     else if (settings.options.empty() && settings.identity_files.empty())

@@ -23,8 +23,10 @@ void SshCliOptions::add_to(po::options_description& desc) {
         "trust and record a host key seen for the first time")(
         "ssh-config", po::value(&ssh_config),
         "ssh config file for host aliases (default ~/.ssh/config; 'none')")(
-        "password-file", po::value(&password_file),
-        "read the SSH password from this file (first line)")(
+        "jump,J", po::value(&jump),
+        "jump hosts, as ssh -J: [user@]host[:port][,...] (default: the ssh config's ProxyJump; "
+        "'none': connect directly)")("password-file", po::value(&password_file),
+                                     "read the SSH password from this file (first line)")(
         "ask-password", po::bool_switch(&ask_password),
         "prompt for the SSH password on the terminal")("no-agent", po::bool_switch(&no_agent),
                                                        "do not use ssh-agent")(
@@ -43,6 +45,7 @@ host::SshParams SshCliOptions::to_params(const std::string& host) const {
     p.key_files = keys;
     p.known_hosts = known_hosts;
     p.ssh_config = ssh_config;
+    p.jump = jump;
     p.accept_new_host_key = accept_new;
     p.use_agent = !no_agent;
     // The range the daemon and job.json's resume plan accept (host/ssh_params.cpp).

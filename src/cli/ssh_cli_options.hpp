@@ -12,7 +12,7 @@
 namespace vscsi {
 
 struct SshCliOptions {
-    std::string user, known_hosts, ssh_config, password_file;
+    std::string user, known_hosts, ssh_config, password_file, jump;
     double port = 0;  // 0: from ~/.ssh/config, else 22
     std::vector<std::string> keys;
     bool accept_new = false, no_agent = false, ask_password = false;

@@ -24,9 +24,6 @@ struct Refused {
 };
 const std::vector<Refused>& refused_options() {
     static const std::vector<Refused> r = {
-        {"proxyjump",
-         {"none"},
-         "vscsi does not go through jump hosts yet: it would connect to the host directly"},
         {"hostkeyalias", {}, "vscsi checks the host key under the host's own name"},
         {"certificatefile", {}, "vscsi does not offer SSH certificates; use a key or the agent"},
         {"canonicalizehostname", {"no", "false"}, "vscsi does not canonicalize host names"},
@@ -58,8 +55,8 @@ const std::set<std::string>& accepted_options() {
     static const std::set<std::string> s = {
         // followed by vscsi
         "host", "match", "include", "hostname", "port", "user", "identityfile", "identitiesonly",
-        "proxycommand", "userknownhostsfile", "stricthostkeychecking", "connecttimeout",
-        "ignoreunknown",
+        "proxycommand", "proxyjump", "userknownhostsfile", "stricthostkeychecking",
+        "connecttimeout", "ignoreunknown",
         // applied by libssh from the same file
         "ciphers", "macs", "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedkeytypes",
         "pubkeyacceptedalgorithms", "compression", "casignaturealgorithms",
@@ -363,6 +360,56 @@ std::string describe_ssh_config(const SshConfigSettings& s) {
     for (const auto& [kw, v] : s.options) line(v);
     for (const auto& v : s.identity_files) line(v);
     return out;
+}
+
+Result<std::vector<JumpHop>> parse_jump_hops(const std::string& list) {
+    std::vector<JumpHop> hops;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const auto comma = list.find(',', start);
+        std::string item =
+            list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        start = comma == std::string::npos ? list.size() + 1 : comma + 1;
+        const std::string as_given = item;
+        auto bad = [&](const char* why) {
+            return Error{ErrorKind::usage,
+                         fmt::format("jump host '{}': {}", printable(as_given), why),
+                         "write it as [user@]host[:port], several separated by commas"};
+        };
+        if (item.starts_with("ssh://")) item.erase(0, 6);
+        if (const auto at = item.rfind('@'); at != std::string::npos) {
+            JumpHop h;
+            h.user = item.substr(0, at);
+            item.erase(0, at + 1);
+            hops.push_back(h);
+        } else {
+            hops.emplace_back();
+        }
+        auto& h = hops.back();
+        std::string port;
+        if (item.starts_with("[")) {
+            const auto close = item.find(']');
+            if (close == std::string::npos) return bad("an unclosed [");
+            h.host = item.substr(1, close - 1);
+            if (close + 1 < item.size()) {
+                if (item[close + 1] != ':') return bad("text after ]");
+                port = item.substr(close + 2);
+            }
+        } else if (const auto colon = item.find(':'); colon != std::string::npos) {
+            h.host = item.substr(0, colon);
+            port = item.substr(colon + 1);
+        } else {
+            h.host = item;
+        }
+        if (h.host.empty()) return bad("no host name");
+        if (!port.empty()) {
+            char* end = nullptr;
+            const long v = std::strtol(port.c_str(), &end, 10);
+            if (!end || *end != '\0' || v < 1 || v > 65535) return bad("the port is not 1-65535");
+            h.port = static_cast<unsigned>(v);
+        }
+    }
+    return hops;
 }
 
 Result<SshConfigSettings> evaluate_ssh_config(const std::string& path, const std::string& host,

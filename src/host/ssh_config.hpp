@@ -62,6 +62,14 @@ void apply_ssh_config(const SshConfigSettings& s, SshParams& p, const std::strin
 // `ssh -G`-like lines: each applied setting and the file:line it came from.
 std::string describe_ssh_config(const SshConfigSettings& s);
 
+// One hop of a ProxyJump / -J list: [ssh://][user@]host[:port] ([v6]:port).
+struct JumpHop {
+    std::string user, host;
+    unsigned port = 0;  // 0: the hop's own config, else 22
+};
+// Fails (usage) naming the hop that does not read.
+Result<std::vector<JumpHop>> parse_jump_hops(const std::string& list);
+
 // OpenSSH's pattern match: '*' and '?' wildcards.
 bool ssh_pattern_match(std::string_view pattern, std::string_view text);
 

@@ -32,6 +32,7 @@ json::object ssh_params_to_json(const SshParams& p, Secret password) {
                    {"use_agent", p.use_agent},
                    {"known_hosts", p.known_hosts},
                    {"ssh_config", p.ssh_config},
+                   {"jump", p.jump},
                    {"accept_new_host_key", p.accept_new_host_key},
                    {"password_file", p.password_file},
                    {"connect_timeout_ms", p.connect_timeout.count()}};
@@ -52,6 +53,7 @@ SshParams ssh_params_from_json(const JsonFields& f) {
     p.use_agent = f.boolean("use_agent", true);
     p.known_hosts = f.string("known_hosts");
     p.ssh_config = f.string("ssh_config");
+    p.jump = f.string("jump");
     p.accept_new_host_key = f.boolean("accept_new_host_key", false);
     p.password_file = f.string("password_file");
     const auto timeout = f.integer("connect_timeout_ms", p.connect_timeout.count());

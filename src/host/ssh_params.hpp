@@ -26,8 +26,11 @@ struct SshParams {
     std::string
         password_file;  // where the password came from (a path, not a secret): re-read on resume
     bool use_agent = true;
-    std::string known_hosts;           // empty: ~/.ssh/known_hosts
-    std::string ssh_config;            // empty: ~/.ssh/config; "none": do not read one
+    std::string known_hosts;  // empty: ~/.ssh/known_hosts
+    std::string ssh_config;   // empty: ~/.ssh/config; "none": do not read one
+    // Jump hosts, as ssh -J: "[user@]host[:port],..." in order; empty: the ssh
+    // config's ProxyJump, if any; "none": connect directly.
+    std::string jump;
     bool accept_new_host_key = false;  // unknown keys are refused unless this is set
     std::chrono::milliseconds connect_timeout{15'000};
     std::size_t max_output_bytes = 64u << 20;  // per command: a runaway host cannot exhaust memory

@@ -5,6 +5,7 @@
 #include <libssh/libssh.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -12,10 +13,14 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/throw_exception.hpp>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 
 #include "ssh/proxy_command.hpp"
@@ -52,6 +57,7 @@ struct SshConnection::Impl {
     asio::any_io_executor ex;
     tcp::socket sock;  // owns the fd (a TCP socket, or our end of a ProxyCommand's pair)
     ProxyProcess proxy;
+    std::shared_ptr<SshConnection> via;  // the jump host whose channel carries this one
     ssh_session s = nullptr;
     ssh_event ev = nullptr;
     std::vector<asio::steady_timer*> waiters;
@@ -79,6 +85,15 @@ struct SshConnection::Impl {
         boost::system::error_code ec;
         sock.close(ec);
         proxy.stop();  // it dies with the connection
+        via.reset();   // and so does the chain behind it (unless shared)
+    }
+
+    // Data waiting to go out: make the pump watch for writability now.
+    void flush_soon() {
+        if (s && (ssh_get_poll_flags(s) & SSH_WRITE_PENDING)) {
+            boost::system::error_code ec;
+            sock.cancel(ec);
+        }
     }
 
     std::string ssh_error() const { return s ? ssh_get_error(s) : "no session"; }
@@ -150,13 +165,38 @@ void SshConnection::close() {
 
 asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
 SshConnection::connect(asio::any_io_executor ex, SshParams p) {
+    co_return co_await connect_hop(ex, std::move(p), 0);
+}
+
+asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
+SshConnection::connect_hop(asio::any_io_executor ex, SshParams p, int depth) {
     using K = SshError::Kind;
     // What ~/.ssh/config says for this host is followed or refused, never
     // half-followed (a ProxyJump ignored would bypass the bastion).
     const auto cfg = resolve_ssh_config(p);
     if (!cfg) co_return err(K::config, cfg.error().message());
-    const auto* proxy_cfg = cfg->find("proxycommand");
-    const bool via_proxy = proxy_cfg && proxy_cfg->raw != "none" && proxy_cfg->raw != "NONE";
+    // -J / --jump first, else whichever of ProxyJump and ProxyCommand the config gave.
+    const auto* jump_cfg = cfg->find("proxyjump");
+    std::string jump = p.jump.empty() && jump_cfg ? jump_cfg->raw : p.jump;
+    if (jump == "none" || jump == "NONE") jump.clear();
+    const auto* proxy_cfg = p.jump.empty() ? cfg->find("proxycommand") : nullptr;
+    const bool via_proxy =
+        jump.empty() && proxy_cfg && proxy_cfg->raw != "none" && proxy_cfg->raw != "NONE";
+    std::vector<host::JumpHop> hops;
+    if (!jump.empty()) {
+        auto parsed = host::parse_jump_hops(jump);
+        if (!parsed)
+            co_return err(K::config,
+                          (jump_cfg && p.jump.empty() ? jump_cfg->where() + ": " : std::string()) +
+                              parsed.error().message());
+        hops = std::move(*parsed);
+        if (depth + static_cast<int>(hops.size()) > 8)
+            co_return err(K::config,
+                          fmt::format("the jump hosts to {} go more than 8 hops deep: a loop? (a "
+                                      "'Host *' with ProxyJump matches the jump host too: exclude "
+                                      "it, e.g. 'Host * !{}')",
+                                      p.host, hops.front().host));
+    }
     auto impl = std::make_shared<Impl>(ex);
     impl->params = p;
     const auto deadline = Clock::now() + p.connect_timeout;
@@ -187,11 +227,45 @@ SshConnection::connect(asio::any_io_executor ex, SshParams p) {
 
     // What a handshake failure says: the proxy's own complaint when there is one.
     auto through = [&]() -> std::string {
+        if (!hops.empty()) return fmt::format(" (through the jump host {})", hops.back().host);
         if (!via_proxy) return {};
         const auto e = impl->proxy.error_text();
         return fmt::format(" (through ProxyCommand {} from {}{})", proxy_cfg->raw,
                            proxy_cfg->where(), e.empty() ? "" : ", which said: " + e);
     };
+    if (!hops.empty()) {
+        // The last hop is reached through the ones before it (ssh -J a,b: a, then b).
+        const auto& last = hops.back();
+        SshParams hop;
+        hop.host = last.host;
+        hop.user = last.user;
+        hop.port = last.port;
+        hop.key_files = p.key_files;
+        hop.use_agent = p.use_agent;
+        hop.known_hosts = p.known_hosts;
+        hop.ssh_config = p.ssh_config;
+        hop.accept_new_host_key = p.accept_new_host_key;
+        hop.connect_timeout = p.connect_timeout;
+        hop.max_output_bytes = p.max_output_bytes;
+        // Never the host's password: a jump host must not see it.
+        for (std::size_t i = 0; i + 1 < hops.size(); ++i) {
+            const auto& h = hops[i];
+            hop.jump += (hop.jump.empty() ? "" : ",") + (h.user.empty() ? "" : h.user + "@") +
+                        (h.host.find(':') != std::string::npos ? "[" + h.host + "]" : h.host) +
+                        (h.port ? ":" + std::to_string(h.port) : "");
+        }
+        // The first hop (hop.jump empty): its own ssh config decides how it is reached.
+        const auto hop_name = fmt::format("jump host {} (hop {} of {} to {})", last.host,
+                                          hops.size(), hops.size(), impl->host);
+        auto via = co_await connect_hop(ex, hop, depth + static_cast<int>(hops.size()));
+        if (!via) co_return err(via.error().kind, hop_name + ": " + via.error().message);
+        auto tunnel = co_await (*via)->open_tunnel(impl->host, port, p.connect_timeout);
+        if (!tunnel) co_return err(K::connect, hop_name + ": " + tunnel.error().message);
+        impl->via = std::move(*via);
+        boost::system::error_code aec;
+        impl->sock.assign(tcp::v4(), *tunnel, aec);
+        if (aec) co_return err(K::connect, fmt::format("{}: {}", hop_name, aec.message()));
+    }
     if (via_proxy) {
         char* user_c = nullptr;
         ssh_options_get(s, SSH_OPTIONS_USER, &user_c);
@@ -207,7 +281,7 @@ SshConnection::connect(asio::any_io_executor ex, SshParams p) {
         impl->sock.assign(tcp::v4(), impl->proxy.take_fd(), aec);
         if (aec) co_return err(K::connect, fmt::format("ProxyCommand: {}", aec.message()));
     }
-    if (!via_proxy) {
+    if (!via_proxy && hops.empty()) {
         tcp::resolver resolver(ex);
         asio::steady_timer timer(ex, deadline);
         auto resolved =
@@ -505,6 +579,136 @@ asio::awaitable<ExecResult> SshConnection::exec(std::string command,
     }
     out.exit_status = status;
     co_return ExecResult(std::move(out));
+}
+
+namespace {
+
+// Copies bytes both ways between a direct-tcpip channel and our end of the
+// socket pair until either side ends. Holds the jump connection's Impl, and
+// touches the channel only while its session lives.
+asio::awaitable<void> bridge(std::shared_ptr<SshConnection::Impl> conn, ssh_channel ch,
+                             std::unique_ptr<ChannelNotify> notify,
+                             std::shared_ptr<asio::posix::stream_descriptor> pair) {
+    char from_ssh[16384], from_pair[16384];
+    std::string to_ssh;  // read from the pair, not yet taken by the channel (window full)
+    boost::system::error_code ec;
+    pair->non_blocking(true, ec);
+    const auto far = Clock::now() + std::chrono::hours(24 * 365);
+    for (;;) {
+        if (!conn->open || !conn->s) break;
+        bool progress = false;
+        const int n = ssh_channel_read_nonblocking(ch, from_ssh, sizeof from_ssh, 0);
+        if (n > 0) {
+            auto [wec, written] = co_await asio::async_write(
+                *pair, asio::buffer(from_ssh, static_cast<std::size_t>(n)), tuple_awaitable);
+            if (wec) break;  // the next hop's session went away
+            progress = true;
+        } else if (n == SSH_ERROR || n == SSH_EOF || !conn->s ||
+                   (ssh_channel_is_eof(ch) && ssh_channel_poll(ch, 0) <= 0) ||
+                   ssh_channel_is_closed(ch)) {
+            break;
+        }
+        if (!conn->s) break;
+        if (to_ssh.empty()) {
+            const auto m = pair->read_some(asio::buffer(from_pair), ec);
+            if (m > 0) {
+                to_ssh.assign(from_pair, m);
+            } else if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+                break;  // EOF or error: the next hop closed
+            }
+        }
+        if (!to_ssh.empty()) {
+            const int w =
+                ssh_channel_write(ch, to_ssh.data(), static_cast<uint32_t>(to_ssh.size()));
+            if (w == SSH_ERROR) break;
+            if (w > 0) {
+                to_ssh.erase(0, static_cast<std::size_t>(w));
+                progress = true;
+                conn->flush_soon();
+            }
+        }
+        if (progress) continue;
+        if (to_ssh.empty())
+            co_await (conn->wait_event(far) ||
+                      pair->async_wait(asio::posix::stream_descriptor::wait_read, tuple_awaitable));
+        else
+            co_await conn->wait_event(far);  // the window opens (write_wontblock)
+    }
+    pair->close(ec);
+    if (conn->s) {
+        ssh_remove_channel_callbacks(ch, &notify->cb);
+        if (!ssh_channel_is_closed(ch)) {
+            ssh_channel_send_eof(ch);
+            ssh_channel_close(ch);
+        }
+        ssh_channel_free(ch);
+        conn->flush_soon();
+    }
+}
+
+}  // namespace
+
+asio::awaitable<boost::system::result<int, SshError>> SshConnection::open_tunnel(
+    std::string host, unsigned port, std::chrono::milliseconds timeout) {
+    using R = boost::system::result<int, SshError>;
+    using K = SshError::Kind;
+    auto impl = impl_;
+    const auto deadline = Clock::now() + timeout;
+    if (!impl->open)
+        co_return R(
+            SshError{K::closed, impl->close_reason.empty() ? "not connected" : impl->close_reason});
+    auto notify = std::make_unique<ChannelNotify>();
+    ssh_channel ch = ssh_channel_new(impl->s);
+    if (!ch) co_return R(SshError{K::channel, "cannot open a channel: " + impl->ssh_error()});
+    notify->conn = impl.get();
+    ssh_callbacks_init(&notify->cb);
+    notify->cb.userdata = notify.get();
+    notify->cb.channel_data_function = [](ssh_session, ssh_channel, void*, uint32_t, int,
+                                          void* ud) -> int {
+        static_cast<ChannelNotify*>(ud)->conn->kick();
+        return 0;
+    };
+    notify->cb.channel_eof_function = [](ssh_session, ssh_channel, void* ud) {
+        static_cast<ChannelNotify*>(ud)->conn->kick();
+    };
+    notify->cb.channel_close_function = [](ssh_session, ssh_channel, void* ud) {
+        static_cast<ChannelNotify*>(ud)->conn->kick();
+    };
+    notify->cb.channel_write_wontblock_function = [](ssh_session, ssh_channel, uint32_t,
+                                                     void* ud) -> int {
+        static_cast<ChannelNotify*>(ud)->conn->kick();
+        return 0;
+    };
+    ssh_set_channel_callbacks(ch, &notify->cb);
+    auto give_up = [&](std::string why) {
+        if (impl->s) {
+            ssh_remove_channel_callbacks(ch, &notify->cb);
+            ssh_channel_free(ch);
+        }
+        return R(SshError{K::channel, std::move(why)});
+    };
+    int rc;
+    for (;;) {
+        if (!impl->open || !impl->s)
+            co_return R(SshError{K::closed, "the jump host's connection closed"});
+        rc = ssh_channel_open_forward(ch, host.c_str(), static_cast<int>(port), "127.0.0.1", 0);
+        if (rc != SSH_AGAIN) break;
+        impl->flush_soon();
+        if (!co_await impl->wait_event(deadline))
+            co_return give_up(fmt::format("forwarding to {}:{} timed out after {} s", host, port,
+                                          timeout.count() / 1000.0));
+    }
+    if (rc != SSH_OK)
+        co_return give_up(
+            fmt::format("it refused to forward to {}:{}: {} (AllowTcpForwarding "
+                        "on the jump host?)",
+                        host, port, impl->ssh_error()));
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        co_return give_up(fmt::format("cannot make a socket pair: {}", std::strerror(errno)));
+    auto pair = std::make_shared<asio::posix::stream_descriptor>(impl->ex, sv[1]);
+    asio::co_spawn(impl->ex, bridge(impl, ch, std::move(notify), pair), asio::detached);
+    co_return R(sv[0]);
 }
 
 }  // namespace vscsi::ssh

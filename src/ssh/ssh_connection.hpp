@@ -53,8 +53,17 @@ class SshConnection : public std::enable_shared_from_this<SshConnection> {
     SshConnection(const SshConnection&) = delete;
     SshConnection& operator=(const SshConnection&) = delete;
 
+    // Through the jump hosts of params.jump or the ssh config's ProxyJump (each
+    // hop a connection of its own on this loop, checked and authenticated like
+    // the host), a ProxyCommand, or directly.
     static boost::asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
     connect(boost::asio::any_io_executor ex, SshParams params);
+
+    // A direct-tcpip channel to host:port from this host, bridged to a socket
+    // pair: returns the other end (the caller's to close), over which the next
+    // hop's SSH session runs. The bridge ends when either side closes.
+    boost::asio::awaitable<boost::system::result<int, SshError>> open_tunnel(
+        std::string host, unsigned port, std::chrono::milliseconds timeout);
 
     boost::asio::awaitable<ExecResult> exec(std::string command, std::chrono::milliseconds timeout);
 
@@ -67,6 +76,8 @@ class SshConnection : public std::enable_shared_from_this<SshConnection> {
 
   private:
     explicit SshConnection(std::shared_ptr<Impl> impl);
+    static boost::asio::awaitable<boost::system::result<std::shared_ptr<SshConnection>, SshError>>
+    connect_hop(boost::asio::any_io_executor ex, SshParams params, int depth);
     std::shared_ptr<Impl> impl_;  // shared with the pump coroutine
 };
 

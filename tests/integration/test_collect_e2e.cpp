@@ -294,23 +294,32 @@ TEST_CASE("~/.ssh/config options vscsi cannot follow are refused with file:line,
     const auto common = "  HostName 127.0.0.1\n  Port " + std::to_string(sshd.port()) +
                         "\n  User " + sshd.user() + "\n  IdentityFile " +
                         sshd.client_key().string() + "\n";
-    write_text(cfg, "Host esxi-jump\n" + common + "  ProxyJump nosuchjumphost.invalid\n" +
+    write_text(cfg, "Host esxi-alias\n" + common + "  HostKeyAlias esxi-other\n" +
                         "Host esxi-own\n" + common + "  UserKnownHostsFile " + kh.string() +
-                        "\n  StrictHostKeyChecking accept-new\n  IdentitiesOnly yes\n");
+                        "\n  StrictHostKeyChecking accept-new\n  IdentitiesOnly yes\n" +
+                        "Host esxi-jump\n" + common + "  ProxyJump nosuchjumphost.invalid\n");
     const auto opts = " --ssh-config " + shell_quote(cfg);
-    // The direct route is open here: a vscsi that ignored the jump would connect and succeed.
+    // The direct route is open here: a vscsi that ignored the option would connect and succeed.
     for (const auto& cmd :
-         {"host discover esxi-jump" + opts + " --known-hosts " + shell_quote(kh) +
+         {"host discover esxi-alias" + opts + " --known-hosts " + shell_quote(kh) +
               " --accept-new-host-key",
-          "job start --foreground --host esxi-jump --vm 2099979 --samples 1 --interval 1" + opts +
+          "job start --foreground --host esxi-alias --vm 2099979 --samples 1 --interval 1" + opts +
               " --known-hosts " + shell_quote(kh) + " --accept-new-host-key",
-          "host check esxi-jump" + opts}) {
+          "host check esxi-alias" + opts}) {
         INFO(cmd);
         const auto r = run(env.vscsi(cmd));
         CHECK(r.exit_code != 0);
-        CHECK_THAT(r.err, Catch::Contains(cfg.string() + ":6: ProxyJump nosuchjumphost.invalid "
-                                                         "applies to esxi-jump"));
+        CHECK_THAT(r.err, Catch::Contains(cfg.string() +
+                                          ":6: HostKeyAlias esxi-other applies to esxi-alias"));
     }
+    // A jump host that cannot be reached: the error names it; no direct connection either.
+    const auto jr = run(env.vscsi("host discover esxi-jump" + opts + " --known-hosts " +
+                                  shell_quote(kh) + " --accept-new-host-key"));
+    CHECK(jr.exit_code != 0);
+    CHECK_THAT(jr.err, Catch::Contains("jump host nosuchjumphost.invalid (hop 1 of 1 to "
+                                       "127.0.0.1): cannot resolve nosuchjumphost.invalid"));
+    CHECK_THAT(run(env.vscsi("host check esxi-jump" + opts)).out,
+               Catch::Contains("proxy ProxyJump nosuchjumphost.invalid"));
     CHECK_FALSE(std::filesystem::exists(kh));  // no connection was made: no key learned
     // What it can follow, it follows: known hosts file and accept-new from the config.
     const auto check = run(env.vscsi("host check esxi-own" + opts));
@@ -370,4 +379,104 @@ TEST_CASE("ProxyCommand: the host reached through a bastion (OpenSSH's ssh -W), 
     CHECK_THAT(bad.err, Catch::Contains("bastion says no") && Catch::Contains("ProxyCommand"));
     const auto check = run(env.vscsi("host check esxi-behind" + opts));
     CHECK_THAT(check.out, Catch::Contains("proxy ProxyCommand ssh -q"));
+}
+
+TEST_CASE("ProxyJump: one and two jump hosts, each checked; the route really goes through them",
+          "[e2e][ssh_config][jump]") {
+    SshdFixture b1, b2, target;
+    World env;
+    const auto& tmp = env.tmp;
+    const auto cfg = tmp.path() / "ssh_config";
+    const auto kh = tmp.path() / "kh";
+    const auto at = [](const SshdFixture& s) {
+        return s.user() + "@127.0.0.1:" + std::to_string(s.port());
+    };
+    write_text(cfg, "Host esxi-far\n  HostName 127.0.0.1\n  Port " + std::to_string(target.port()) +
+                        "\n  User " + target.user() + "\n  ProxyJump " + at(b1) + "\n");
+    const auto keys = " --key " + shell_quote(b1.client_key()) + " --key " +
+                      shell_quote(b2.client_key()) + " --key " + shell_quote(target.client_key());
+    const auto opts = " --ssh-config " + shell_quote(cfg) + " --known-hosts " + shell_quote(kh) +
+                      " --no-agent" + keys;
+    // Unknown host keys are refused at the jump host first, naming it.
+    auto r = run(env.vscsi("host discover esxi-far" + opts));
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains("jump host 127.0.0.1 (hop 1 of 1 to 127.0.0.1)") &&
+                          Catch::Contains("[127.0.0.1]:" + std::to_string(b1.port())) &&
+                          Catch::Contains("--accept-new-host-key"));
+    // One hop from the config: both keys learned, the VMs listed.
+    r = run(env.vscsi("--json host discover esxi-far" + opts + " --accept-new-host-key"));
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(boost::json::parse(r.out).at("vms").as_array().size() == 3);
+    for (const auto* s : {&b1, &target})
+        CHECK_THAT(read_text(kh), Catch::Contains("[127.0.0.1]:" + std::to_string(s->port())));
+    // The route: with the jump host down, the host is not reached (no direct connection).
+    b1.stop();
+    r = run(env.vscsi("host discover esxi-far" + opts));
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains("jump host 127.0.0.1"));
+    b1.restart();
+    // Two hops from the command line (as ssh -J), overriding the config's.
+    r = run(env.vscsi("--json host discover esxi-far" + opts + " --accept-new-host-key --jump " +
+                      at(b1) + "," + at(b2)));
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(read_text(kh), Catch::Contains("[127.0.0.1]:" + std::to_string(b2.port())));
+    // A changed key on a jump host is refused, naming it.
+    auto known = read_text(kh);
+    const auto b2_entry = "[127.0.0.1]:" + std::to_string(b2.port());
+    const auto line_start = known.find(b2_entry);
+    REQUIRE(line_start != std::string::npos);
+    const auto line_end = known.find('\n', line_start);
+    known.replace(line_start, line_end - line_start,
+                  b2_entry + " " + read_text(b2.other_key().string() + ".pub").substr(0, 80));
+    write_text(kh, known);
+    r = run(env.vscsi("host discover esxi-far" + opts + " --jump " + at(b1) + "," + at(b2)));
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains("jump host 127.0.0.1 (hop 2 of 2") &&
+                          Catch::Contains("HOST KEY CHANGED for " + b2_entry));
+    // --jump none connects directly, as ssh -J none.
+    r = run(env.vscsi("host check esxi-far" + opts + " --jump none"));
+    CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("a daemon job through a jump host survives the jump host's restart: no sample lost",
+          "[e2e][ssh_config][jump]") {
+    SshdFixture bastion, target;
+    World env;
+    const auto& tmp = env.tmp;
+    const auto kh = tmp.path() / "kh";
+    const auto opts = " --ssh-config none --known-hosts " + shell_quote(kh) +
+                      " --accept-new-host-key --no-agent --key " +
+                      shell_quote(bastion.client_key()) + " --key " +
+                      shell_quote(target.client_key()) + " --port " +
+                      std::to_string(target.port()) + " --user " + target.user() + " --jump " +
+                      bastion.user() + "@127.0.0.1:" + std::to_string(bastion.port());
+    const auto job = env.data / "jobs/far";
+    // In the daemon: the jump list travels in job.start and in the resume plan.
+    env.call_json(
+        "job start --host 127.0.0.1 --vm 2099979 --samples 8 --interval 1 "
+        "--give-up-after 120 --name far" +
+        opts);
+    wait_for_samples(job, 2);
+    bastion.kill_all();  // the jump host and its tunnels go
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    bastion.restart();
+    wait_finished(env, {"far"}, 60);
+    INFO(env.log());
+    const auto meta = JobDir(job).load_meta();
+    CHECK(meta.status == JobStatus::completed);
+    CHECK(meta.collection.samples_collected == 8);
+    CHECK_FALSE(meta.collection.errors.empty());  // it saw the chain drop and reconnected
+    CHECK(meta.cleanup.vscsistats_stopped);
+    CHECK_THAT(target.sim_state(), Catch::Contains("\"collections\": {}"));
+    // Every stretch of the job's span is in a sample (the outage only made one longer).
+    std::optional<TimePoint> previous_end;
+    for (std::uint64_t seq = 1; seq <= 8; ++seq) {
+        Sample smp;
+        test::require_parsed(decode_sample(read_text(JobDir(job).sample_path(seq)),
+                                           JobDir(job).sample_path(seq).string(), smp));
+        if (previous_end && !smp.header.after_gap) CHECK(smp.header.start == *previous_end);
+        previous_end = smp.header.end;
+    }
 }

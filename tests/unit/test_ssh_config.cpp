@@ -100,18 +100,31 @@ Host *
         CHECK_THAT(r.error().next, Catch::Contains("--ssh-config none"));
         return r.error().what;
     };
-    CHECK(refused("esx1") ==
-          "/home/u/.ssh/config:2: ProxyJump bastion applies to esx1, and vscsi does not go "
-          "through jump hosts yet: it would connect to the host directly");
-    CHECK(eval(f, "esx2").has_value());  // "none" wins over Host *'s ProxyJump
+    // Jumps are followed: the first value wins ("none" over Host *'s fallback).
+    CHECK(eval(f, "esx1").value().find("proxyjump")->raw == "bastion");
+    CHECK(eval(f, "esx2").value().value("proxyjump") == "none");
+    CHECK(eval(f, "other").value().find("proxyjump")->where() == "/home/u/.ssh/config:21");
     // ProxyCommand is followed (the first of it and ProxyJump wins, as in OpenSSH), verbatim.
     CHECK(eval(f, "esx3").value().find("proxycommand")->raw == "ssh -W %h:%p bastion");
-    CHECK_THAT(refused("esx4"), Catch::StartsWith("/home/u/.ssh/config:9: HostKeyAlias"));
+    CHECK(refused("esx4") ==
+          "/home/u/.ssh/config:9: HostKeyAlias other applies to esx4, and vscsi checks the host "
+          "key under the host's own name");
     CHECK_THAT(refused("esx5"), Catch::Contains("accept-new"));
     CHECK_THAT(refused("esx6"),
                Catch::StartsWith("/home/u/.ssh/config:14: FrobnicateHosts yes applies to esx6"));
     CHECK(eval(f, "esx7").has_value());  // IgnoreUnknown, as OpenSSH
-    CHECK_THAT(refused("other"), Catch::StartsWith("/home/u/.ssh/config:21: ProxyJump fallback"));
+}
+
+TEST_CASE("jump lists read as ssh -J writes them", "[ssh_config]") {
+    const auto hops = parse_jump_hops("bastion,ops@jump2:2222,ssh://root@[fd00::1]:22").value();
+    REQUIRE(hops.size() == 3);
+    CHECK((hops[0].user.empty() && hops[0].host == "bastion" && hops[0].port == 0));
+    CHECK((hops[1].user == "ops" && hops[1].host == "jump2" && hops[1].port == 2222));
+    CHECK((hops[2].user == "root" && hops[2].host == "fd00::1" && hops[2].port == 22));
+    const auto bad = parse_jump_hops("bastion,jump2:99999");
+    REQUIRE_FALSE(bad.has_value());
+    CHECK(bad.error().what == "jump host 'jump2:99999': the port is not 1-65535");
+    CHECK_FALSE(parse_jump_hops("a,,b").has_value());
 }
 
 TEST_CASE("ssh_config: Match host/user/all evaluated, Match exec refused", "[ssh_config]") {
