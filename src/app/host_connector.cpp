@@ -24,9 +24,11 @@ std::string host_link_key(const host::SshParams& params) {
     // with the right key must not inherit a connection attempt with a wrong one.
     // (The password enters the key as a hash, which never leaves the process.)
     if (sim::is_simulated_host(params.host)) return params.host;
-    return fmt::format("{}@{}:{}|{}|{}|{}|{}|{}|{}", params.user, params.host, params.port,
+    // The route too: jobs through the same jump hosts share the chain, another
+    // route is another connection.
+    return fmt::format("{}@{}:{}|{}|{}|{}|{}|{}|{}|{}", params.user, params.host, params.port,
                        fmt::join(params.key_files, ","), params.use_agent, params.known_hosts,
-                       params.ssh_config, params.accept_new_host_key,
+                       params.ssh_config, params.accept_new_host_key, params.jump,
                        std::hash<std::string>{}(params.password));
 }
 
