@@ -246,3 +246,56 @@ TEST_CASE("host shells over SSH and in-process honour the simulator's faults ali
         CHECK(r[3]->exit_status != 0);  // no such VM: a delivered command with an error exit
     }
 }
+
+TEST_CASE("through a jump host: many channels at once and megabytes of output arrive intact",
+          "[ssh][jump]") {
+    SshdFixture bastion, target;
+    auto p = params(target, target.dir() / "known_hosts");
+    p.accept_new_host_key = true;
+    p.key_files.push_back(bastion.client_key().string());
+    p.jump = bastion.user() + "@127.0.0.1:" + std::to_string(bastion.port());
+    const auto results =
+        run_co([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<ssh::ExecResult>> {
+            auto c = co_await ssh::SshConnection::connect(ex, p);
+            if (!c) throw std::runtime_error(c.error().message);
+            auto conn = *c;
+            // 8 MB through the tunnel: more than any channel window, so the bridge
+            // must wait for the window and the pair in turn.
+            std::vector<ssh::ExecResult> out;
+            out.push_back(co_await conn->exec("head -c 8000000 /dev/zero | tr '\\0' x",
+                                              std::chrono::seconds(60)));
+            // Twenty commands in flight at once share the tunnel, with 2 MB more of output.
+            std::vector<ssh::ExecResult> many(20, ssh::SshError{});
+            int done = 0;
+            for (std::size_t i = 0; i < many.size(); ++i)
+                asio::co_spawn(
+                    ex,
+                    [&, i]() -> asio::awaitable<void> {
+                        many[i] = co_await conn->exec(
+                            i % 2 ? "vscsiStats -l" : "head -c 200000 /dev/zero | tr '\\0' y",
+                            std::chrono::seconds(60));
+                        ++done;
+                    },
+                    asio::detached);
+            asio::steady_timer t(ex);
+            while (done < 20) {
+                t.expires_after(std::chrono::milliseconds(10));
+                co_await t.async_wait(asio::use_awaitable);
+            }
+            for (auto& m : many) out.push_back(std::move(m));
+            co_return out;
+        });
+    REQUIRE(results[0].has_value());
+    CHECK(results[0]->out.size() == 8000000);
+    CHECK(results[0]->out.find_first_not_of('x') == std::string::npos);
+    for (std::size_t i = 1; i < results.size(); ++i) {
+        INFO(i << ": " << why(results[i]));
+        REQUIRE(results[i].has_value());
+        if (i % 2 == 1) {
+            CHECK(results[i]->out == std::string(200000, 'y'));
+        } else {
+            CHECK(results[i]->out == results[2]->out);
+            CHECK_THAT(results[i]->out, Catch::Contains("SQL-Server-01"));
+        }
+    }
+}
