@@ -61,8 +61,8 @@ _vscsi() {
         demo) COMPREPLY=($(compgen -W "--samples --interval" -- "$cur")) ;;
         host)
             case "$sub" in
-                "") COMPREPLY=($(compgen -W "discover" -- "$cur")) ;;
-                discover) [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$ssh" -- "$cur")) ;;
+                "") COMPREPLY=($(compgen -W "discover check" -- "$cur")) ;;
+                discover|check) [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$ssh" -- "$cur")) ;;
             esac ;;
         analyze)
             if [[ "$cur" == -* ]]; then

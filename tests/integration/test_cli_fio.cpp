@@ -476,9 +476,10 @@ TEST_CASE("bash completion offers every option each command's --help lists", "[c
         return out;
     };
     const std::regex option(R"(^\s+(?:-\w \[ )?(--[a-z0-9-]+))");
-    for (const std::string cmd : {"analyze", "validate", "compare", "import", "import fio",
-                                  "job start", "job status", "job list", "job stop", "job delete",
-                                  "job cleanup", "host discover", "daemon stop", "serve", "demo"}) {
+    for (const std::string cmd :
+         {"analyze", "validate", "compare", "import", "import fio", "job start", "job status",
+          "job list", "job stop", "job delete", "job cleanup", "host discover", "host check",
+          "daemon stop", "serve", "demo"}) {
         const auto help = run(vscsi_bin() + " " + cmd + " --help");
         REQUIRE(help.exit_code == 0);
         const auto got = offered(cmd);
