@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+#include <utility>
+
 #include "format/text_lines.hpp"
 
 namespace vscsi {
@@ -161,17 +164,19 @@ class Parser {
                          fmt::format("unknown histogram {}: this vscsiStats prints something vscsi "
                                      "does not know; keep the raw file and report it",
                                      text::excerpt(h.title)));
+        // A disk's histograms come one after another: look at the last disk first,
+        // then the index (a host-wide print has thousands of disks: no linear scan).
         DiskHistograms* disk = nullptr;
-        for (auto& d : out_.disks)
-            if (d.disk.same_disk(h.disk)) disk = &d;
-        if (!disk) {
-            disk = &out_.disks.emplace_back();
-            disk->disk = std::move(h.disk);
+        if (!out_.disks.empty() && out_.disks.back().disk.same_disk(h.disk)) {
+            disk = &out_.disks.back();
+        } else if (const auto it = disk_index_.find(disk_key(h.disk)); it != disk_index_.end()) {
+            disk = &out_.disks[it->second];
+        } else {
+            disk = &new_disk(std::move(h.disk));
         }
         if (disk->present[*slot] && prints_) {
             start_next_print();
-            disk = &out_.disks.emplace_back();
-            disk->disk = std::move(h.disk);
+            disk = &new_disk(std::move(h.disk));  // found, so not moved from above
         } else if (disk->present[*slot]) {
             return error(lines_.line_no(), "histogram title",
                          fmt::format("histogram '{}' for disk {} appears twice (first at line {})",
@@ -257,7 +262,25 @@ class Parser {
     void start_next_print() {
         prints_->push_back(std::move(out_));
         out_ = VscsiStatsOutput{};
+        disk_index_.clear();
     }
+
+    static std::pair<std::int64_t, std::int64_t> disk_key(const DiskId& d) {
+        return {d.world_group_id, d.handle_id};
+    }
+    DiskHistograms& new_disk(DiskId id) {
+        disk_index_.emplace(disk_key(id), out_.disks.size());
+        auto& d = out_.disks.emplace_back();
+        d.disk = std::move(id);
+        return d;
+    }
+
+    struct KeyHash {
+        std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& k) const {
+            return std::hash<std::int64_t>{}(k.first * 1000003 ^ k.second);
+        }
+    };
+    std::unordered_map<std::pair<std::int64_t, std::int64_t>, std::size_t, KeyHash> disk_index_;
 
     text::LineReader lines_;
     VscsiStatsOutput& out_;

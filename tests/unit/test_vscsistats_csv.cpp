@@ -100,6 +100,27 @@ TEST_CASE("several disks and VMs in one output stay apart", "[format]") {
     CHECK(out.disks[2].header_line[0] > out.disks[1].header_line[15]);
 }
 
+TEST_CASE("disks whose histograms interleave, and a second print, keep their data apart",
+          "[format]") {
+    const auto one = test::real_sample();
+    const auto two = replace_all(one, "handleID,8194 (scsi0:0)", "handleID,8195 (scsi0:1)");
+    const auto cut1 = one.find("Histogram: latency of IOs");
+    const auto cut2 = two.find("Histogram: latency of IOs");
+    // A's first half, B's first half, A's second half, B's second half.
+    const auto mixed =
+        one.substr(0, cut1) + two.substr(0, cut2) + one.substr(cut1) + two.substr(cut2);
+    const auto out = parse_ok(mixed);
+    REQUIRE(out.disks.size() == 2);
+    CHECK(format_vscsistats_csv(out) == format_vscsistats_csv(parse_ok(one + two)));
+    // Appended prints (the hand-collection loop): the repeat starts a new print,
+    // which finds its disks again from scratch.
+    std::vector<VscsiStatsOutput> prints;
+    test::require_parsed(parse_vscsistats_prints(mixed + one + two, prints, {}));
+    REQUIRE(prints.size() == 2);
+    CHECK(prints[1].disks.size() == 2);
+    CHECK(format_vscsistats_csv(prints[1]) == format_vscsistats_csv(parse_ok(one + two)));
+}
+
 TEST_CASE("histograms in another order parse to the same data", "[format]") {
     const auto text = test::real_sample();
     const auto cut = text.find("Histogram: latency of IOs");
