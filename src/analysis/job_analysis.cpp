@@ -2,6 +2,9 @@
 
 #include <fmt/core.h>
 
+#include <unordered_map>
+#include <utility>
+
 #include "analysis/recommendation_rules.hpp"
 
 namespace vscsi {
@@ -14,12 +17,24 @@ struct DiskSlot {
     DiskAccumulator acc;
 };
 
-DiskAccumulator& accumulator_for(std::vector<DiskSlot>& disks, const DiskId& id) {
-    for (auto& d : disks)
-        if (d.disk.same_disk(id)) return d.acc;
-    disks.push_back({id, {}});
-    return disks.back().acc;
-}
+// The accumulators by disk. Samples list their disks in the same order each
+// time, so the disk at the same position is tried first; an index finds the
+// rest (a fleet-wide job has tens of thousands of disks: never a scan).
+class DiskTable {
+  public:
+    DiskAccumulator& at(const DiskId& id, std::size_t position) {
+        if (position < disks_.size() && disks_[position].disk.same_disk(id))
+            return disks_[position].acc;
+        const auto [it, added] = index_.try_emplace(disk_key(id), disks_.size());
+        if (added) disks_.push_back({id, {}});
+        return disks_[it->second].acc;
+    }
+    const std::vector<DiskSlot>& disks() const { return disks_; }
+
+  private:
+    std::vector<DiskSlot> disks_;
+    std::unordered_map<DiskKey, std::size_t, DiskKeyHash> index_;
+};
 
 std::string vm_name_for(const AnalysisSubject& subject, std::int64_t wgid) {
     const auto it = subject.vm_names.find(wgid);
@@ -61,7 +76,7 @@ AnalysisResult analyze_samples(SampleSource& samples, const AnalysisSubject& sub
     r.filter = decide_filter(options.filter, activity);
 
     // Pass 2: accumulate what the filter keeps; show every sample to observers.
-    std::vector<DiskSlot> disks;
+    DiskTable disks;
     double analyzed_seconds = 0;
     std::size_t index = 0;
     samples.rewind();
@@ -75,8 +90,9 @@ AnalysisResult analyze_samples(SampleSource& samples, const AnalysisSubject& sub
         ++r.samples_analyzed;
         analyzed_seconds += secs;
         double rd = 0, wr = 0;
-        for (const auto& d : sample.data.disks) {
-            if (auto added = accumulator_for(disks, d.disk).add(d); !added) {
+        for (std::size_t i = 0; i < sample.data.disks.size(); ++i) {
+            const auto& d = sample.data.disks[i];
+            if (auto added = disks.at(d.disk, i).add(d); !added) {
                 if (problems.size() < kMaxListedProblems)
                     problems.push_back(
                         fmt::format("sample {}: {}", sample.header.seq, added.error().message()));
@@ -92,7 +108,7 @@ AnalysisResult analyze_samples(SampleSource& samples, const AnalysisSubject& sub
     }
 
     DiskAccumulator all;
-    for (const auto& d : disks) {
+    for (const auto& d : disks.disks()) {
         all.merge(d.acc);
         r.disks.push_back({d.disk, vm_name_for(subject, d.disk.world_group_id),
                            compute_metrics(d.acc, analyzed_seconds, options.percentile_method)});

@@ -4,9 +4,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vscsi {
@@ -90,6 +92,17 @@ struct DiskId {
         return world_group_id == o.world_group_id && handle_id == o.handle_id;
     }
     std::string display() const;  // "scsi0:0 (wg 2099979, handle 8194)"
+};
+
+// What tells disks apart, as a hash-map key: (worldGroupID, handleID).
+using DiskKey = std::pair<std::int64_t, std::int64_t>;
+inline DiskKey disk_key(const DiskId& d) {
+    return {d.world_group_id, d.handle_id};
+}
+struct DiskKeyHash {
+    std::size_t operator()(const DiskKey& k) const {
+        return std::hash<std::int64_t>{}(k.first * 1000003 ^ k.second);
+    }
 };
 
 struct DiskHistograms {

@@ -265,9 +265,6 @@ class Parser {
         disk_index_.clear();
     }
 
-    static std::pair<std::int64_t, std::int64_t> disk_key(const DiskId& d) {
-        return {d.world_group_id, d.handle_id};
-    }
     DiskHistograms& new_disk(DiskId id) {
         disk_index_.emplace(disk_key(id), out_.disks.size());
         auto& d = out_.disks.emplace_back();
@@ -275,12 +272,7 @@ class Parser {
         return d;
     }
 
-    struct KeyHash {
-        std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& k) const {
-            return std::hash<std::int64_t>{}(k.first * 1000003 ^ k.second);
-        }
-    };
-    std::unordered_map<std::pair<std::int64_t, std::int64_t>, std::size_t, KeyHash> disk_index_;
+    std::unordered_map<DiskKey, std::size_t, DiskKeyHash> disk_index_;
 
     text::LineReader lines_;
     VscsiStatsOutput& out_;
