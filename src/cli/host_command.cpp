@@ -31,25 +31,33 @@ std::string capacity_text(std::int64_t kb) {
     return fmt::format("  {:.4g} MiB", static_cast<double>(kb) / 1024.0);
 }
 
-int run_host_check(const CommandContext& ctx) {
+// `host SUBCOMMAND HOST [ssh options]`: the HOST, or "" when --help was shown.
+std::string host_and_ssh_options(const CommandContext& ctx, const std::string& what,
+                                 const std::string& usage, SshCliOptions& ssh) {
     CommandContext sub = ctx;
     sub.args.erase(sub.args.begin());
     std::string host;
-    SshCliOptions ssh;
-    po::options_description desc("host check options");
+    po::options_description desc("host " + what + " options");
     ssh.add_to(desc);
     desc.add_options()("host", po::value(&host), "ESXi host");
     po::positional_options_description pos;
     pos.add("host", 1);
     po::variables_map vm;
-    if (!parse_subcommand(sub,
-                          "Usage: vscsi host check HOST [options]\n\nPrints how vscsi would reach "
-                          "HOST with these options and ~/.ssh/config (like ssh -G), each setting "
-                          "with the file:line it comes from; an option vscsi cannot honour is "
-                          "refused here as it would be when connecting. Connects to nothing.",
-                          desc, pos, vm))
-        return exit_code::ok;
-    if (host.empty()) throw UsageError("host check needs a HOST");
+    if (!parse_subcommand(sub, usage, desc, pos, vm)) return {};
+    if (host.empty()) throw UsageError("host " + what + " needs a HOST");
+    return host;
+}
+
+int run_host_check(const CommandContext& ctx) {
+    SshCliOptions ssh;
+    const auto host = host_and_ssh_options(
+        ctx, "check",
+        "Usage: vscsi host check HOST [options]\n\nPrints how vscsi would reach HOST with these "
+        "options and ~/.ssh/config (like ssh -G), each setting with the file:line it comes from; "
+        "an option vscsi cannot honour is refused here as it would be when connecting. Connects "
+        "to nothing.",
+        ssh);
+    if (host.empty()) return exit_code::ok;
     auto p = ssh.to_params(host);
     const auto config = ssh::ssh_config_path(p);
     const auto settings = ssh::resolve_ssh_config(p).value();  // refused: exit 2, file:line
@@ -125,23 +133,13 @@ int run_host(const CommandContext& ctx) {
         throw UsageError(
             "usage: vscsi host discover HOST [--user U] [--port P] [--key FILE] [--json] | vscsi "
             "host check HOST");
-    CommandContext sub = ctx;
-    sub.args.erase(sub.args.begin());
-    std::string host;
     SshCliOptions ssh;
-    po::options_description desc("host discover options");
-    ssh.add_to(desc);
-    desc.add_options()("host", po::value(&host), "ESXi host");
-    po::positional_options_description pos;
-    pos.add("host", 1);
-    po::variables_map vm;
-    if (!parse_subcommand(
-            sub,
-            "Usage: vscsi host discover HOST [options]\n\nLists the VMs (name, worldGroupID, "
-            "power state) and their virtual disks (handleID, scsiX:Y)",
-            desc, pos, vm))
-        return exit_code::ok;
-    if (host.empty()) throw UsageError("host discover needs a HOST");
+    const auto host = host_and_ssh_options(
+        ctx, "discover",
+        "Usage: vscsi host discover HOST [options]\n\nLists the VMs (name, worldGroupID, power "
+        "state) and their virtual disks (handleID, scsiX:Y, capacity)",
+        ssh);
+    if (host.empty()) return exit_code::ok;
 
     asio::io_context io;
     const auto shell = app::connect_host(io.get_executor(), ssh.to_params(host), ctx.data_dir);

@@ -453,8 +453,35 @@ namespace {
 // Channel callbacks only wake the waiters: the data stays buffered in libssh
 // (returning 0 consumed bytes) for ssh_channel_read_nonblocking.
 struct ChannelNotify {
-    SshConnection::Impl* conn;
+    SshConnection::Impl* conn = nullptr;
     ssh_channel_callbacks_struct cb{};
+
+    // Data, EOF, close, exit status, window open: each wakes the waiters.
+    void watch(SshConnection::Impl* c, ssh_channel ch) {
+        conn = c;
+        ssh_callbacks_init(&cb);
+        cb.userdata = this;
+        cb.channel_data_function = [](ssh_session, ssh_channel, void*, uint32_t, int,
+                                      void* ud) -> int {
+            static_cast<ChannelNotify*>(ud)->conn->kick();
+            return 0;
+        };
+        cb.channel_eof_function = [](ssh_session, ssh_channel, void* ud) {
+            static_cast<ChannelNotify*>(ud)->conn->kick();
+        };
+        cb.channel_close_function = [](ssh_session, ssh_channel, void* ud) {
+            static_cast<ChannelNotify*>(ud)->conn->kick();
+        };
+        cb.channel_exit_status_function = [](ssh_session, ssh_channel, int, void* ud) {
+            static_cast<ChannelNotify*>(ud)->conn->kick();
+        };
+        cb.channel_write_wontblock_function = [](ssh_session, ssh_channel, uint32_t,
+                                                 void* ud) -> int {
+            static_cast<ChannelNotify*>(ud)->conn->kick();
+            return 0;
+        };
+        ssh_set_channel_callbacks(ch, &cb);
+    }
 };
 
 }  // namespace
@@ -488,24 +515,7 @@ asio::awaitable<ExecResult> SshConnection::exec(std::string command,
             ssh_channel_free(ch);
         }
     } guard{ch, &notify->cb, impl.get()};
-    notify->conn = impl.get();
-    ssh_callbacks_init(&notify->cb);
-    notify->cb.userdata = notify.get();
-    notify->cb.channel_data_function = [](ssh_session, ssh_channel, void*, uint32_t, int,
-                                          void* ud) -> int {
-        static_cast<ChannelNotify*>(ud)->conn->kick();
-        return 0;
-    };
-    notify->cb.channel_eof_function = [](ssh_session, ssh_channel, void* ud) {
-        static_cast<ChannelNotify*>(ud)->conn->kick();
-    };
-    notify->cb.channel_close_function = [](ssh_session, ssh_channel, void* ud) {
-        static_cast<ChannelNotify*>(ud)->conn->kick();
-    };
-    notify->cb.channel_exit_status_function = [](ssh_session, ssh_channel, int, void* ud) {
-        static_cast<ChannelNotify*>(ud)->conn->kick();
-    };
-    ssh_set_channel_callbacks(ch, &notify->cb);
+    notify->watch(impl.get(), ch);
 
     auto step = [&](auto op, const char* what) -> asio::awaitable<std::optional<std::string>> {
         int rc;
@@ -660,26 +670,7 @@ asio::awaitable<boost::system::result<int, SshError>> SshConnection::open_tunnel
     auto notify = std::make_unique<ChannelNotify>();
     ssh_channel ch = ssh_channel_new(impl->s);
     if (!ch) co_return R(SshError{K::channel, "cannot open a channel: " + impl->ssh_error()});
-    notify->conn = impl.get();
-    ssh_callbacks_init(&notify->cb);
-    notify->cb.userdata = notify.get();
-    notify->cb.channel_data_function = [](ssh_session, ssh_channel, void*, uint32_t, int,
-                                          void* ud) -> int {
-        static_cast<ChannelNotify*>(ud)->conn->kick();
-        return 0;
-    };
-    notify->cb.channel_eof_function = [](ssh_session, ssh_channel, void* ud) {
-        static_cast<ChannelNotify*>(ud)->conn->kick();
-    };
-    notify->cb.channel_close_function = [](ssh_session, ssh_channel, void* ud) {
-        static_cast<ChannelNotify*>(ud)->conn->kick();
-    };
-    notify->cb.channel_write_wontblock_function = [](ssh_session, ssh_channel, uint32_t,
-                                                     void* ud) -> int {
-        static_cast<ChannelNotify*>(ud)->conn->kick();
-        return 0;
-    };
-    ssh_set_channel_callbacks(ch, &notify->cb);
+    notify->watch(impl.get(), ch);
     auto give_up = [&](std::string why) {
         if (impl->s) {
             ssh_remove_channel_callbacks(ch, &notify->cb);
