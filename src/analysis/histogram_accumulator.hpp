@@ -48,7 +48,7 @@ class HistogramAccumulator {
     double value_sum() const { return value_sum_; }
     std::int64_t min() const { return min_; }
     std::int64_t max() const { return max_; }
-    const std::vector<std::int64_t>& limits() const { return limits_; }
+    const HistogramLimits& limits() const { return limits_; }
     const std::vector<std::uint64_t>& frequencies() const { return freqs_; }
 
     // q in [0,1], nearest-rank: the bucket where the cumulative count first
@@ -60,7 +60,7 @@ class HistogramAccumulator {
     std::uint64_t frequency_of_bucket(std::int64_t lo, std::int64_t hi) const;
 
   private:
-    std::vector<std::int64_t> limits_;
+    HistogramLimits limits_;
     std::vector<std::uint64_t> freqs_;
     std::uint64_t count_ = 0;
     std::uint64_t freq_total_ = 0;

@@ -85,8 +85,7 @@ std::vector<double> SeriesPoint::rates(std::size_t slot) const {
     return r;
 }
 
-double SeriesPoint::latency_ms(Direction d, double q,
-                               const std::vector<std::int64_t>& limits) const {
+double SeriesPoint::latency_ms(Direction d, double q, const HistogramLimits& limits) const {
     const auto& f = freqs[*slot_of(Metric::latency, d)];
     if (f.empty() || limits.empty()) return kNan;
     Histogram h;

@@ -36,7 +36,7 @@ struct SeriesPoint {
     // Frequencies per second of one histogram; empty when absent.
     std::vector<double> rates(std::size_t slot) const;
     // Bucket-upper-bound percentile of this point's latency histogram, NaN if empty.
-    double latency_ms(Direction d, double q, const std::vector<std::int64_t>& limits) const;
+    double latency_ms(Direction d, double q, const HistogramLimits& limits) const;
 
     void merge(const SeriesPoint& later);
 };
@@ -58,7 +58,7 @@ struct SeriesStats {
 
 struct DiskSeries {
     DiskId disk;  // handle 0 and label "all disks" for the job total
-    std::array<std::vector<std::int64_t>, kSlotCount> limits;
+    std::array<HistogramLimits, kSlotCount> limits;
     std::vector<SeriesPoint> points;
     SeriesStats stats;
     std::uint64_t filtered_samples = 0;

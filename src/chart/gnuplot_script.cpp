@@ -80,7 +80,7 @@ double time_tic_step(double span_seconds) {
     return 604800 * std::ceil(span_seconds / (8 * 604800));
 }
 
-std::string bucket_tics(Metric m, const std::vector<std::int64_t>& limits) {
+std::string bucket_tics(Metric m, const HistogramLimits& limits) {
     // Label every bucket when they fit; on wide axes (seek distance) every other
     // one, but always around 0 and +1 where sequential I/O shows.
     const bool thin = limits.size() + 1 > 20;
@@ -133,7 +133,7 @@ std::string surface_chart_script(const DiskSeries& s, Metric m, ImageFormat f,
     auto out = std::back_inserter(o);
 
     bool any_filtered = false;
-    std::vector<std::int64_t> limits;
+    HistogramLimits limits;
     for (auto d : kAllDirections) {
         const auto slot = *slot_of(m, d);
         if (limits.empty()) limits = s.limits[slot];

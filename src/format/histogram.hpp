@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "format/histogram_limits.hpp"
+
 namespace vscsi {
 
 enum class Metric : std::uint8_t {
@@ -75,7 +77,7 @@ struct Histogram {
     std::int64_t max = 0;
     std::int64_t mean = 0;  // vscsiStats prints an integer mean
     std::uint64_t count = 0;
-    std::vector<std::int64_t> limits;
+    HistogramLimits limits;
     std::vector<std::uint64_t> frequencies;  // limits.size() + 1 entries
 
     std::uint64_t overflow() const { return frequencies.empty() ? 0 : frequencies.back(); }
@@ -99,9 +101,15 @@ using DiskKey = std::pair<std::int64_t, std::int64_t>;
 inline DiskKey disk_key(const DiskId& d) {
     return {d.world_group_id, d.handle_id};
 }
+// Mixed (splitmix64's finaliser): libstdc++ hashes integers to themselves, and
+// IDs that step in patterns would otherwise share buckets.
 struct DiskKeyHash {
     std::size_t operator()(const DiskKey& k) const {
-        return std::hash<std::int64_t>{}(k.first * 1000003 ^ k.second);
+        auto x = static_cast<std::uint64_t>(k.first) * 0x9E3779B97F4A7C15ULL ^
+                 static_cast<std::uint64_t>(k.second);
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+        return static_cast<std::size_t>(x ^ (x >> 31));
     }
 };
 

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <unordered_map>
 #include <utility>
 
+#include "format/bucket_limits.hpp"
 #include "format/text_lines.hpp"
 
 namespace vscsi {
@@ -66,35 +68,160 @@ std::string_view without_padding(std::string_view line) {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-class Parser {
+// Digits straight to an integer: at most `max_digits` (so no overflow), then
+// an optional CR and the LF that ends the line. Returns the position past the
+// LF, or nullptr when the row is anything else.
+const char* scan_digits_to_eol(const char* p, const char* end, std::size_t max_digits,
+                               std::uint64_t& value) {
+    const char* const first = p;
+    std::uint64_t v = 0;
+    while (p < end && static_cast<unsigned char>(*p - '0') < 10)
+        v = v * 10 + static_cast<unsigned>(*p++ - '0');
+    if (p == first || static_cast<std::size_t>(p - first) > max_digits) return nullptr;
+    if (p < end && *p == '\r') ++p;
+    if (p == end || *p != '\n') return nullptr;
+    value = v;
+    return p + 1;
+}
+
+const char* scan_signed_to_eol(const char* p, const char* end, std::int64_t& value) {
+    const bool negative = p < end && *p == '-';
+    std::uint64_t v = 0;
+    const char* next = scan_digits_to_eol(p + negative, end, 18, v);
+    if (next) value = negative ? -static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v);
+    return next;
+}
+
+// Reads bucket rows "<frequency>,<limit>\n" - four of five lines of a print -
+// without splitting lines first. Anything else (padding, blanks, signs on
+// frequencies, 20-digit numbers) is left to the general path, which accepts
+// or names it. Returns the end of the row (past its LF) or nullptr.
+const char* scan_bucket_row(const char* p, const char* end, std::uint64_t& freq,
+                            std::int64_t& limit) {
+    const char* const first = p;
+    std::uint64_t f = 0;
+    while (p < end && static_cast<unsigned char>(*p - '0') < 10)
+        f = f * 10 + static_cast<unsigned>(*p++ - '0');
+    if (p == first || p - first > 19 || p == end || *p != ',') return nullptr;
+    const char* next = scan_signed_to_eol(p + 1, end, limit);
+    if (next) freq = f;
+    return next;
+}
+
+// "<key>,<integer>\n" exactly; nullptr for anything else.
+template <class Int>
+const char* scan_stat_row(const char* p, const char* end, std::string_view key, Int& value) {
+    if (static_cast<std::size_t>(end - p) <= key.size() ||
+        std::memcmp(p, key.data(), key.size()) != 0 || p[key.size()] != ',')
+        return nullptr;
+    p += key.size() + 1;
+    if constexpr (std::is_signed_v<Int>) {
+        return scan_signed_to_eol(p, end, value);
+    } else {
+        std::uint64_t v = 0;
+        const char* next = scan_digits_to_eol(p, end, 19, v);
+        if (next) value = v;
+        return next;
+    }
+}
+
+}  // namespace
+
+namespace detail {
+
+// Fed the text in pieces of any size (a whole file, or a read buffer at a
+// time), it keeps only the unfinished line between pieces. It either builds
+// the whole output, or (with a sink) hands over each run of one disk's
+// histograms and keeps only which histograms it has seen.
+class CsvParser {
   public:
     // With `prints`, a repeated histogram starts a new print (pushed there)
     // instead of being an error.
-    Parser(std::string_view text, VscsiStatsOutput& out, const CsvParseOptions& opt,
-           std::vector<VscsiStatsOutput>* prints = nullptr,
-           std::vector<std::size_t>* first_lines = nullptr)
-        : lines_(text.starts_with(kUtf8Bom) ? text.substr(kUtf8Bom.size()) : text, opt.first_line),
-          out_(out),
+    CsvParser(VscsiStatsOutput& out, const CsvParseOptions& opt,
+              std::vector<VscsiStatsOutput>* prints = nullptr,
+              std::vector<std::size_t>* first_lines = nullptr)
+        : out_(out),
           opt_(opt),
           prints_(prints),
-          first_lines_(first_lines) {}
-
-    ParseStatus run() {
+          first_lines_(first_lines),
+          next_line_(opt.first_line) {
         out_.disks.clear();
-        std::string_view line;
-        while (lines_.next(line)) {
-            line = without_padding(line);
-            if (line.empty()) continue;
-            if (auto e = step(line); !e) return e;
+    }
+    CsvParser(VscsiStatsSink& sink, const CsvParseOptions& opt, bool several_prints)
+        : out_(block_holder_),
+          opt_(opt),
+          prints_(nullptr),
+          first_lines_(nullptr),
+          next_line_(opt.first_line),
+          sink_(&sink),
+          several_prints_(several_prints) {}
+
+    ParseStatus feed(std::string_view chunk) {
+        const char* p = chunk.data();
+        const char* const end = p + chunk.size();
+        if (!partial_.empty()) {
+            const auto* nl = static_cast<const char*>(std::memchr(p, '\n', chunk.size()));
+            if (!nl) {
+                partial_.append(p, end);
+                return {};
+            }
+            partial_.append(p, nl);
+            p = nl + 1;
+            if (auto e = line(partial_); !e) return e;
+            partial_.clear();
+        }
+        while (p < end) {
+            if (state_ == State::buckets) {
+                // A histogram's rows one after another, straight to the buckets.
+                std::uint64_t freq = 0;
+                std::int64_t limit = 0;
+                const char* next = nullptr;
+                while ((next = scan_bucket_row(p, end, freq, limit)) != nullptr) {
+                    line_no_ = next_line_++;
+                    p = next;
+                    if (!limits_.empty() && limit <= limits_.back()) {
+                        if (!close_or_refuse(freq, limit)) return std::move(*failed_);
+                        break;
+                    }
+                    limits_.push_back(limit);
+                    hist_->frequencies.push_back(freq);
+                }
+                if (next || p == end) continue;
+            }
+            if (const char* next = fast_line(p, end)) {
+                line_no_ = next_line_++;
+                if (failed_) return std::move(*failed_);
+                p = next;
+                continue;
+            }
+            const auto* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+            if (!nl) {
+                partial_.assign(p, end);
+                break;
+            }
+            if (auto e = line({p, static_cast<std::size_t>(nl - p)}); !e) return e;
+            p = nl + 1;
+        }
+        return {};
+    }
+
+    ParseStatus finish() {
+        if (!partial_.empty()) {
+            if (auto e = line(partial_); !e) return e;
+            partial_.clear();
+        }
+        if (sink_) {
+            if (state_ == State::header) flush_block();
+            if (histograms_ > 0 && state_ == State::header) return {};
         }
         if (state_ != State::header) {
             const auto& info = slot_info(slot_);
-            return error(lines_.end_line(), expected_field(),
+            return error(line_no_, expected_field(),
                          fmt::format("input ends inside histogram '{}' that starts at line {} "
                                      "(truncated output?)",
                                      info.title, header_line_));
         }
-        if (out_.disks.empty())
+        if (histograms_ == 0)
             return error(0, "",
                          "no histograms found: expected the output of "
                          "`vscsiStats -p all -c` (CSV, one 'Histogram:' section per "
@@ -104,6 +231,54 @@ class Parser {
 
   private:
     enum class State { header, min, max, mean, count, frequency_header, buckets };
+
+    // The lines of a histogram's body as vscsiStats prints them, read in place;
+    // nullptr sends the line through the general path (which also names errors).
+    const char* fast_line(const char* p, const char* end) {
+        const char* next = nullptr;
+        switch (state_) {
+            case State::buckets: {
+                std::uint64_t freq = 0;
+                std::int64_t limit = 0;
+                next = scan_bucket_row(p, end, freq, limit);
+                if (next) add_bucket(freq, limit);
+                return next;
+            }
+            case State::min:
+                next = scan_stat_row(p, end, "min", hist_->min);
+                break;
+            case State::max:
+                next = scan_stat_row(p, end, "max", hist_->max);
+                break;
+            case State::mean:
+                next = scan_stat_row(p, end, "mean", hist_->mean);
+                break;
+            case State::count:
+                next = scan_stat_row(p, end, "count", hist_->count);
+                break;
+            case State::frequency_header:
+                if (static_cast<std::size_t>(end - p) > kFrequencyHeader.size() &&
+                    std::memcmp(p, kFrequencyHeader.data(), kFrequencyHeader.size()) == 0) {
+                    const char* q = p + kFrequencyHeader.size();
+                    if (*q == '\r') ++q;
+                    if (q < end && *q == '\n') next = q + 1;
+                }
+                break;
+            case State::header:
+                return nullptr;
+        }
+        if (next) state_ = static_cast<State>(static_cast<int>(state_) + 1);
+        return next;
+    }
+
+    ParseStatus line(std::string_view text) {
+        line_no_ = next_line_++;
+        if (line_no_ == opt_.first_line && text.starts_with(kUtf8Bom))
+            text.remove_prefix(kUtf8Bom.size());
+        text = without_padding(text::trim(text));
+        if (text.empty()) return {};
+        return step(text);
+    }
 
     ParseError error(std::size_t line, std::string field, std::string reason) const {
         return ParseError{opt_.source, line, std::move(field), std::move(reason)};
@@ -143,13 +318,13 @@ class Parser {
                 return on_stat(line, "count", hist_->count, State::frequency_header);
             case State::frequency_header:
                 if (line != kFrequencyHeader)
-                    return error(lines_.line_no(), "bucket header",
+                    return error(line_no_, "bucket header",
                                  fmt::format("expected '{}', found {}", kFrequencyHeader,
                                              text::excerpt(line)));
                 state_ = State::buckets;
                 return {};
             case State::buckets:
-                return on_bucket(line);
+                return on_bucket_line(line);
         }
         return {};
     }
@@ -157,63 +332,127 @@ class Parser {
     ParseStatus on_header(std::string_view line) {
         Header h;
         if (auto parsed = parse_header(line, h); !parsed)
-            return error(lines_.line_no(), "header", parsed.error());
+            return error(line_no_, "header", parsed.error());
         const auto slot = slot_from_title(h.title);
         if (!slot)
-            return error(lines_.line_no(), "histogram title",
+            return error(line_no_, "histogram title",
                          fmt::format("unknown histogram {}: this vscsiStats prints something vscsi "
                                      "does not know; keep the raw file and report it",
                                      text::excerpt(h.title)));
+        ++histograms_;
+        if (sink_) return on_streamed_header(std::move(h), *slot);
         // A disk's histograms come one after another: look at the last disk first,
         // then the index (a host-wide print has thousands of disks: no linear scan).
         DiskHistograms* disk = nullptr;
         if (!out_.disks.empty() && out_.disks.back().disk.same_disk(h.disk)) {
             disk = &out_.disks.back();
-        } else if (const auto it = disk_index_.find(disk_key(h.disk)); it != disk_index_.end()) {
+        } else if (const auto [it, added] =
+                       disk_index_.try_emplace(disk_key(h.disk), out_.disks.size());
+                   !added) {
             disk = &out_.disks[it->second];
         } else {
-            disk = &new_disk(std::move(h.disk));
+            disk = &out_.disks.emplace_back();
+            disk->disk = std::move(h.disk);
         }
         if (disk->present[*slot] && prints_) {
             start_next_print();
             disk = &new_disk(std::move(h.disk));  // found, so not moved from above
         } else if (disk->present[*slot]) {
-            return error(lines_.line_no(), "histogram title",
+            return error(line_no_, "histogram title",
                          fmt::format("histogram '{}' for disk {} appears twice (first at line {})",
                                      h.title, disk->disk.display(), disk->header_line[*slot]));
         }
         if (first_lines_ && first_lines_->size() == (prints_ ? prints_->size() : 0))
-            first_lines_->push_back(lines_.line_no());
-        slot_ = *slot;
-        header_line_ = lines_.line_no();
-        disk->present[slot_] = true;
-        disk->header_line[slot_] = header_line_;
-        hist_ = &disk->slots[slot_];
-        *hist_ = Histogram{};
-        state_ = State::min;
+            first_lines_->push_back(line_no_);
+        start_histogram(*disk, *slot);
         return {};
+    }
+
+    void start_histogram(DiskHistograms& disk, std::size_t slot) {
+        slot_ = slot;
+        header_line_ = line_no_;
+        disk.present[slot_] = true;
+        disk.header_line[slot_] = header_line_;
+        hist_ = &disk.slots[slot_];
+        // Reset in place: a streamed block reuses its buffers disk after disk.
+        hist_->min = hist_->max = hist_->mean = 0;
+        hist_->count = 0;
+        hist_->limits = {};
+        hist_->frequencies.clear();
+        hist_->frequencies.reserve(esxi_bucket_limits(slot_info(slot_).metric).size() + 1);
+        limits_.clear();
+        state_ = State::min;
+    }
+
+    // Sink mode: the block holds the current disk's run of histograms; `seen_`
+    // remembers, per disk of the current print, which histograms came where.
+    ParseStatus on_streamed_header(Header h, std::size_t slot) {
+        const bool same_run = block_open_ && block_holder_.disks.front().disk.same_disk(h.disk);
+        if (!same_run) {
+            const auto [it, added] = disk_index_.try_emplace(disk_key(h.disk), seen_.size());
+            if (added) seen_.push_back({h.disk, {}});
+            seen_at_ = it->second;
+        }
+        if (seen_[seen_at_].header_line[slot] != 0) {
+            if (!several_prints_) {
+                const auto& seen = seen_[seen_at_];
+                return error(line_no_, "histogram title",
+                             fmt::format("histogram '{}' for disk {} appears twice (first at line "
+                                         "{})",
+                                         h.title, seen.disk.display(), seen.header_line[slot]));
+            }
+            flush_block();
+            seen_.clear();
+            disk_index_.clear();
+            disk_index_.emplace(disk_key(h.disk), 0);
+            seen_.push_back({h.disk, {}});
+            seen_at_ = 0;
+            print_started_ = false;
+        }
+        if (!print_started_) {
+            sink_->on_print(line_no_);
+            print_started_ = true;
+        }
+        seen_[seen_at_].header_line[slot] = line_no_;
+        if (!block_open_ || !block_holder_.disks.front().disk.same_disk(h.disk)) {
+            flush_block();
+            if (block_holder_.disks.empty()) block_holder_.disks.emplace_back();
+            auto& b = block_holder_.disks.front();
+            b.disk = std::move(h.disk);
+            b.present = {};
+            b.header_line = {};
+            block_open_ = true;
+        }
+        start_histogram(block_holder_.disks.front(), slot);
+        return {};
+    }
+
+    void flush_block() {
+        if (!block_open_) return;
+        sink_->on_disk(block_holder_.disks.front());
+        block_open_ = false;
     }
 
     template <class Int>
     ParseStatus on_stat(std::string_view line, std::string_view key, Int& value, State next) {
         const auto comma = line.find(',');
         if (comma == std::string_view::npos || line.substr(0, comma) != key)
-            return error(lines_.line_no(), std::string(key),
-                         fmt::format("expected '{},<integer>' (line {} of the histogram that "
-                                     "starts at line {}), found {}",
-                                     key, lines_.line_no() - header_line_ + 1, header_line_,
-                                     text::excerpt(line)));
+            return error(
+                line_no_, std::string(key),
+                fmt::format("expected '{},<integer>' (line {} of the histogram that "
+                            "starts at line {}), found {}",
+                            key, line_no_ - header_line_ + 1, header_line_, text::excerpt(line)));
         if (!text::parse_int(line.substr(comma + 1), value))
-            return error(lines_.line_no(), std::string(key),
+            return error(line_no_, std::string(key),
                          fmt::format("'{}' is not {} integer", line.substr(comma + 1),
                                      std::is_signed_v<Int> ? "an" : "a non-negative"));
         state_ = next;
         return {};
     }
 
-    ParseStatus on_bucket(std::string_view line) {
+    ParseStatus on_bucket_line(std::string_view line) {
         if (line.starts_with(kHistogramPrefix))
-            return error(lines_.line_no(), "bucket row",
+            return error(line_no_, "bucket row",
                          fmt::format("a new histogram starts before histogram '{}' (line {}) "
                                      "ended with its overflow row (the row that repeats the last "
                                      "limit): truncated output?",
@@ -223,40 +462,60 @@ class Parser {
         std::int64_t limit = 0;
         if (comma == std::string_view::npos || !text::parse_int(line.substr(0, comma), freq) ||
             !text::parse_int(line.substr(comma + 1), limit))
-            return error(lines_.line_no(), "bucket row",
+            return error(line_no_, "bucket row",
                          fmt::format("expected '<frequency>,<bucket limit>' (non-negative "
                                      "integer, integer), found {}",
                                      text::excerpt(line)));
-        auto& h = *hist_;
-        if (!h.limits.empty() && limit == h.limits.back()) {
-            h.frequencies.push_back(freq);  // the overflow bucket closes the histogram
-            return finish(lines_.line_no());
-        }
-        if (!h.limits.empty() && limit < h.limits.back())
-            return error(lines_.line_no(), "bucket row",
-                         fmt::format("bucket limit {} is below the previous limit {}: limits must "
-                                     "increase",
-                                     limit, h.limits.back()));
-        h.limits.push_back(limit);
-        h.frequencies.push_back(freq);
+        return on_bucket(freq, limit);
+    }
+
+    ParseStatus on_bucket(std::uint64_t freq, std::int64_t limit) {
+        if (!add_bucket(freq, limit)) return std::move(*failed_);
         return {};
     }
 
-    ParseStatus finish(std::size_t line) {
-        const auto& h = *hist_;
+    // The per-row step, kept free of result objects: false with `failed_` set.
+    bool add_bucket(std::uint64_t freq, std::int64_t limit) {
+        if (!limits_.empty() && limit <= limits_.back()) return close_or_refuse(freq, limit);
+        limits_.push_back(limit);
+        hist_->frequencies.push_back(freq);
+        return true;
+    }
+
+    // A row whose limit does not grow: the overflow row (it repeats the last
+    // limit) closes the histogram; a lower one is an error.
+    bool close_or_refuse(std::uint64_t freq, std::int64_t limit) {
+        if (limit == limits_.back()) {
+            hist_->frequencies.push_back(freq);
+            return finish_histogram();
+        }
+        failed_ = error(line_no_, "bucket row",
+                        fmt::format("bucket limit {} is below the previous limit {}: limits "
+                                    "must increase",
+                                    limit, limits_.back()));
+        return false;
+    }
+
+    bool finish_histogram() {
+        auto& h = *hist_;
+        h.limits = HistogramLimits(limits_);
         if (opt_.require_count_match) {
             const auto sum = h.frequency_sum();
-            if (sum != h.count)
-                return error(line, "count",
-                             fmt::format("bucket frequencies of histogram '{}' (line {}) add up "
-                                         "to {} but its count is {}",
-                                         slot_info(slot_).title, header_line_, sum, h.count));
+            if (sum != h.count) {
+                failed_ = error(line_no_, "count",
+                                fmt::format("bucket frequencies of histogram '{}' (line {}) add "
+                                            "up to {} but its count is {}",
+                                            slot_info(slot_).title, header_line_, sum, h.count));
+                return false;
+            }
         }
-        if (h.count > 0 && h.min > h.max)
-            return error(header_line_ + 1, "min",
-                         fmt::format("min {} is greater than max {}", h.min, h.max));
+        if (h.count > 0 && h.min > h.max) {
+            failed_ = error(header_line_ + 1, "min",
+                            fmt::format("min {} is greater than max {}", h.min, h.max));
+            return false;
+        }
         state_ = State::header;
-        return {};
+        return true;
     }
 
     void start_next_print() {
@@ -272,24 +531,52 @@ class Parser {
         return d;
     }
 
-    std::unordered_map<DiskKey, std::size_t, DiskKeyHash> disk_index_;
+    struct SeenDisk {
+        DiskId disk;
+        std::array<std::size_t, kSlotCount> header_line;  // 0: not seen
+    };
 
-    text::LineReader lines_;
+    std::unordered_map<DiskKey, std::size_t, DiskKeyHash> disk_index_;
+    VscsiStatsOutput block_holder_;  // sink mode: one disk
     VscsiStatsOutput& out_;
     const CsvParseOptions& opt_;
     std::vector<VscsiStatsOutput>* prints_;
     std::vector<std::size_t>* first_lines_;
+    std::string partial_;  // a line split between two pieces
+    std::size_t next_line_;
+    std::size_t line_no_ = 0;
     State state_ = State::header;
     Histogram* hist_ = nullptr;
+    std::vector<std::int64_t> limits_;  // of the histogram being read
+    std::optional<ParseError> failed_;
     std::size_t slot_ = 0;
     std::size_t header_line_ = 0;
+    std::size_t histograms_ = 0;
+    VscsiStatsSink* sink_ = nullptr;
+    bool several_prints_ = false;
+    std::vector<SeenDisk> seen_;
+    std::size_t seen_at_ = 0;  // the block's disk in seen_
+    bool block_open_ = false;
+    bool print_started_ = false;
 };
+
+}  // namespace detail
+
+namespace {
+
+using detail::CsvParser;
+
+ParseStatus parse_all(CsvParser& parser, std::string_view text) {
+    if (auto e = parser.feed(text); !e) return e;
+    return parser.finish();
+}
 
 }  // namespace
 
 ParseStatus parse_vscsistats_csv(std::string_view text, VscsiStatsOutput& out,
                                  const CsvParseOptions& options) {
-    return Parser(text, out, options).run();
+    CsvParser parser(out, options);
+    return parse_all(parser, text);
 }
 
 ParseStatus parse_vscsistats_prints(std::string_view text, std::vector<VscsiStatsOutput>& prints,
@@ -298,9 +585,25 @@ ParseStatus parse_vscsistats_prints(std::string_view text, std::vector<VscsiStat
     prints.clear();
     if (first_lines) first_lines->clear();
     VscsiStatsOutput last;
-    if (auto e = Parser(text, last, options, &prints, first_lines).run(); !e) return e;
+    CsvParser parser(last, options, &prints, first_lines);
+    if (auto e = parse_all(parser, text); !e) return e;
     prints.push_back(std::move(last));
     return {};
+}
+
+VscsiStatsStreamParser::VscsiStatsStreamParser(VscsiStatsSink& sink, CsvParseOptions options,
+                                               bool several_prints)
+    : options_(std::move(options)),
+      parser_(std::make_unique<CsvParser>(sink, options_, several_prints)) {}
+
+VscsiStatsStreamParser::~VscsiStatsStreamParser() = default;
+
+ParseStatus VscsiStatsStreamParser::feed(std::string_view piece) {
+    return parser_->feed(piece);
+}
+
+ParseStatus VscsiStatsStreamParser::finish() {
+    return parser_->finish();
 }
 
 VscsiStatsOutput parse_vscsistats_csv_or_throw(std::string_view text,

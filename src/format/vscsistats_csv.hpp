@@ -2,6 +2,7 @@
 // Parser and writer for `vscsiStats -p <type> -c` output: a sequence of
 // independent histograms, not one table. Pure: text in, data out.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,43 @@ ParseStatus parse_vscsistats_csv(std::string_view text, VscsiStatsOutput& out,
 ParseStatus parse_vscsistats_prints(std::string_view text, std::vector<VscsiStatsOutput>& prints,
                                     const CsvParseOptions& options = {},
                                     std::vector<std::size_t>* first_lines = nullptr);
+
+// Receives a print as it is read: each run of one disk's histograms, in
+// order. vscsiStats prints a disk's histograms together, so a run is usually
+// the whole disk; a file made of several `-p TYPE` prints holds several runs
+// of the same disk (each with other histograms).
+class VscsiStatsSink {
+  public:
+    virtual ~VscsiStatsSink() = default;
+    // A print starts at `first_line` (before its first run).
+    virtual void on_print(std::size_t first_line) { (void)first_line; }
+    // Valid during the call only: the parser reuses it for the next run.
+    virtual void on_disk(const DiskHistograms& run) = 0;
+};
+
+namespace detail {
+class CsvParser;
+}
+
+// The parser fed in pieces (a read buffer at a time) and handing each disk
+// to a sink: memory is one disk and a small index of the print's disks, not
+// the text nor the print. Same errors and tolerances as above; with
+// `several_prints` a repeated histogram starts a new print (as
+// parse_vscsistats_prints). After an error the parser must not be fed again.
+class VscsiStatsStreamParser {
+  public:
+    VscsiStatsStreamParser(VscsiStatsSink& sink, CsvParseOptions options, bool several_prints);
+    ~VscsiStatsStreamParser();
+    VscsiStatsStreamParser(const VscsiStatsStreamParser&) = delete;
+    VscsiStatsStreamParser& operator=(const VscsiStatsStreamParser&) = delete;
+
+    ParseStatus feed(std::string_view piece);
+    ParseStatus finish();  // the end of the input
+
+  private:
+    CsvParseOptions options_;
+    std::unique_ptr<detail::CsvParser> parser_;
+};
 
 // Throwing convenience for commands that must abort on bad input.
 VscsiStatsOutput parse_vscsistats_csv_or_throw(std::string_view text,

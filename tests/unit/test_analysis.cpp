@@ -89,7 +89,9 @@ TEST_CASE("accumulator sums samples and refuses other bucket limits", "[analysis
     CHECK(a.percentile(0.5, PercentileMethod::bucket_upper_bound) ==
           Approx(100));  // rank 793 of 1586; 806 at <=100
     auto other = h;
-    other.limits[0] = 2;
+    std::vector<std::int64_t> changed(h.limits.begin(), h.limits.end());
+    changed[0] = 2;
+    other.limits = HistogramLimits(changed);
     CHECK_FALSE(a.add(other));
     CHECK(a.count() == 2 * 793);
     HistogramAccumulator empty;

@@ -111,8 +111,7 @@ TEST_CASE("the series keeps every sample's histograms and bounds memory by mergi
     CHECK_FALSE(s.points[4].analyzed());
     CHECK(s.points[0].iops(Direction::total) == Approx(1000).epsilon(0.05));
     const auto slot = *slot_of(Metric::io_length, Direction::total);
-    CHECK(s.limits[slot] == std::vector<std::int64_t>(esxi_bucket_limits(Metric::io_length).begin(),
-                                                      esxi_bucket_limits(Metric::io_length).end()));
+    CHECK(s.limits[slot] == HistogramLimits(esxi_bucket_limits(Metric::io_length)));
     CHECK(c.all_disks().points.size() == 10);
 
     // 1000 samples with at most 100 points: merged pairwise, nothing lost.
@@ -171,7 +170,7 @@ TEST_CASE("a single sample becomes a band; a missing direction leaves its panel 
     const auto block = script.substr(script.find("$total << EOD"),
                                      script.find("EOD\n$read") - script.find("$total << EOD"));
     CHECK(count(block, "\n") == 1 + 2 * 18 + 2);
-    s.limits[*slot_of(Metric::io_length, Direction::read)].clear();
+    s.limits[*slot_of(Metric::io_length, Direction::read)] = {};
     for (auto& p : s.points) p.freqs[*slot_of(Metric::io_length, Direction::read)].clear();
     CHECK_THAT(surface_chart_script(s, Metric::io_length, ImageFormat::png, "x"),
                Contains("set multiplot next"));

@@ -255,3 +255,94 @@ TEST_CASE("messages show bytes that are not printable UTF-8 as \\xNN", "[format]
         test::parse_failure(parse_vscsistats_csv("\x1B]0;pwned\x07\xFF\xFE", out, {"bin.csv"}));
     CHECK_THAT(e.reason, Catch::Contains("'\\x1B]0;pwned\\x07\\xFF\\xFE'"));
 }
+
+namespace {
+
+// Keeps what a sink is handed: each run as its own one-disk output.
+class RunCollector final : public VscsiStatsSink {
+  public:
+    void on_print(std::size_t first_line) override { print_lines.push_back(first_line); }
+    void on_disk(const DiskHistograms& run) override { runs.push_back(run); }
+    std::vector<std::size_t> print_lines;
+    std::vector<DiskHistograms> runs;
+};
+
+ParseStatus stream_in_pieces(const std::string& text, std::size_t piece, RunCollector& sink,
+                             bool several_prints = false) {
+    VscsiStatsStreamParser parser(sink, {"bad.csv"}, several_prints);
+    for (std::size_t at = 0; at < text.size(); at += piece)
+        if (auto e = parser.feed(std::string_view(text).substr(at, piece)); !e) return e;
+    return parser.finish();
+}
+
+}  // namespace
+
+TEST_CASE("the streaming parser, fed in pieces of any size, hands over the same disks",
+          "[format][stream]") {
+    const auto one = test::real_sample();
+    const auto two = replace_all(one, "handleID,8194 (scsi0:0)", "handleID,8195 (scsi0:1)");
+    const auto whole = parse_ok(one + two);
+    for (std::size_t piece : {1, 2, 3, 7, 64, 4096, 1 << 20}) {
+        CAPTURE(piece);
+        RunCollector sink;
+        test::require_parsed(stream_in_pieces(one + two, piece, sink));
+        REQUIRE(sink.runs.size() == 2);
+        CHECK(sink.print_lines == std::vector<std::size_t>{1});
+        for (std::size_t d = 0; d < 2; ++d) {
+            CHECK(sink.runs[d].disk.label == whole.disks[d].disk.label);
+            CHECK(sink.runs[d].present == whole.disks[d].present);
+            CHECK(sink.runs[d].header_line == whole.disks[d].header_line);
+            for (std::size_t s = 0; s < kSlotCount; ++s) {
+                CHECK(sink.runs[d].slots[s].frequencies == whole.disks[d].slots[s].frequencies);
+                CHECK(sink.runs[d].slots[s].limits == whole.disks[d].slots[s].limits);
+                CHECK(sink.runs[d].slots[s].mean == whole.disks[d].slots[s].mean);
+            }
+        }
+    }
+    // The histograms of real output share ESXi's limit tables: nothing copied.
+    CHECK(whole.disks[0].slots[7].limits.values().data() ==
+          whole.disks[1].slots[7].limits.values().data());
+}
+
+TEST_CASE("the streaming parser names the same file:line:field as the whole-text one",
+          "[format][stream]") {
+    const auto text = test::real_sample();
+    for (const auto& bad :
+         {first_lines(text, 15), replace_all(text, "min,512\nmax,65536", "max,65536\nmin,512"),
+          replace_all(text, "608,4096", "608,40x6"), text + text,
+          replace_all(text, "3,8191", "3,1023")}) {
+        const auto expected = parse_fail(bad);
+        CAPTURE(expected.message());
+        for (std::size_t piece : {1, 5, 1 << 20}) {
+            CAPTURE(piece);
+            RunCollector sink;
+            const auto e = test::parse_failure(stream_in_pieces(bad, piece, sink));
+            CHECK(e.message() == expected.message());
+        }
+    }
+}
+
+TEST_CASE(
+    "streamed appended prints: a repeated histogram starts the next print, interleaved "
+    "disks arrive as runs",
+    "[format][stream]") {
+    const auto one = test::real_sample();
+    const auto two = replace_all(one, "handleID,8194 (scsi0:0)", "handleID,8195 (scsi0:1)");
+    const auto cut1 = one.find("Histogram: latency of IOs");
+    const auto cut2 = two.find("Histogram: latency of IOs");
+    const auto mixed =
+        one.substr(0, cut1) + two.substr(0, cut2) + one.substr(cut1) + two.substr(cut2);
+    RunCollector sink;
+    test::require_parsed(stream_in_pieces(mixed + one + two, 100, sink, true));
+    // Print 1: four runs (A, B, A, B); print 2: two runs.
+    CHECK(sink.print_lines.size() == 2);
+    REQUIRE(sink.runs.size() == 6);
+    CHECK(sink.runs[0].present[0]);
+    CHECK_FALSE(sink.runs[0].present[7]);
+    CHECK(sink.runs[2].present[7]);
+    CHECK(sink.runs[2].disk.handle_id == 8194);
+    CHECK(sink.runs[3].disk.handle_id == 8195);
+    const auto lines_per_print =
+        static_cast<std::size_t>(std::count(mixed.begin(), mixed.end(), '\n'));
+    CHECK(sink.print_lines[1] == lines_per_print + 1);
+}
