@@ -229,15 +229,29 @@ def main():
     ap.add_argument("--jobs", type=int, default=1000)
     ap.add_argument("--dirs", type=int, default=10000)
     ap.add_argument("--kills", type=int, default=100)
+    ap.add_argument("--parts", default="live,dirs,crash", help="which parts to run (comma-separated)")
     a = ap.parse_args()
+    parts = set(a.parts.split(","))
     vscsi = os.path.abspath(os.path.join(a.build, "src", "vscsi"))
     root = tempfile.mkdtemp(prefix="vscsi-daemon-bench-")
     try:
-        live = bench_live_jobs(vscsi, root, a.jobs)
-        dirs = bench_many_dirs(vscsi, root, a.dirs)
-        crash = bench_crash_loop(vscsi, root, a.kills) if a.kills else None
+        live = bench_live_jobs(vscsi, root, a.jobs) if "live" in parts else None
+        dirs = bench_many_dirs(vscsi, root, a.dirs) if "dirs" in parts else None
+        crash = bench_crash_loop(vscsi, root, a.kills) if a.kills and "crash" in parts else None
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    if live:
+        print_live(a, live)
+    if dirs:
+        print_dirs(dirs)
+    if crash:
+        print(f"crash loop: {crash['kills']} SIGKILLs over {crash['wall_s']:.0f} s, {crash['jobs_whole']}/{crash['jobs']} jobs "
+              f"completed with all {crash['samples_per_job']} samples, {crash['samples_checked']} sample files never changed, "
+              f"{crash['gaps_marked']} resumed samples marked after_gap")
+    print(json.dumps({"live": live, "dirs": dirs, "crash": crash}))
+
+
+def print_live(a, live):
     b = live["rpc_daemon_status"]["p50_ms"]
     print(f"{a.jobs} live jobs in one daemon (started at {live['start_per_job_ms']:.2f} ms per job.start):")
     for k in ("rpc_daemon_status", "rpc_job_status", "rpc_job_list", "rpc_job_list_tag_filter"):
@@ -247,6 +261,9 @@ def main():
     for k in ("cli_daemon_status", "cli_job_status", "cli_job_list"):
         v = live[k]
         print(f"  {k:<26} p50 {v['p50_ms']:8.3f} ms  p99 {v['p99_ms']:8.3f} ms  = {v['p50_ms'] / cb:6.1f}x `vscsi daemon status`")
+
+
+def print_dirs(dirs):
     pb = dirs["python_read_all_job_json"]["p50_ms"]
     print(f"job list over {dirs['dirs']} job directories:")
     print(f"  python: read+parse every job.json   p50 {pb:8.1f} ms (baseline)")
@@ -254,11 +271,6 @@ def main():
     for k in ("rpc_job_list_warm", "rpc_job_list_warm_tag_filter", "cli_job_list_tag_filter"):
         v = dirs[k]
         print(f"  {k:<34} p50 {v['p50_ms']:8.1f} ms  = {v['p50_ms'] / pb:5.2f}x")
-    if crash:
-        print(f"crash loop: {crash['kills']} SIGKILLs over {crash['wall_s']:.0f} s, {crash['jobs_whole']}/{crash['jobs']} jobs "
-              f"completed with all {crash['samples_per_job']} samples, {crash['samples_checked']} sample files never changed, "
-              f"{crash['gaps_marked']} resumed samples marked after_gap")
-    print(json.dumps({"live": live, "dirs": dirs, "crash": crash}))
 
 
 if __name__ == "__main__":

@@ -67,7 +67,7 @@ _vscsi() {
         analyze)
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "--filter --threshold --percentile-method --output --output-dir --target --size
-                                         --runtime --ioengine --no-direct --rate --per-disk --csv --ndjson
+                                         --runtime --ioengine --no-direct --rate --per-disk --show-disks --csv --ndjson
                                          --visualize --format --report --interval --cumulative --name" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "$(_vscsi_jobs)" -- "$cur") $(compgen -d -- "$cur"))

@@ -1,6 +1,7 @@
 #include "analysis/covered_time.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace vscsi {
 namespace {
@@ -40,27 +41,43 @@ void keep_longest(std::optional<CoveredTime>& best, const DiskHistograms& d, dou
 
 }  // namespace
 
-std::optional<CoveredTime> covered_time_of_print(const VscsiStatsOutput& print) {
-    std::optional<CoveredTime> best;
-    for (const auto& d : print.disks) {
-        const auto* h = arrivals(d);
-        if (!h || h->count < 2) continue;
-        const auto s = gap_sum(*h);
-        const auto first_gap = static_cast<double>(h->max);
-        keep_longest(best, d, s.low - first_gap, s.high - first_gap);
-    }
-    return best;
+void PrintCoveredTime::add(const DiskHistograms& d) {
+    const auto* h = arrivals(d);
+    if (!h || h->count < 2) return;
+    const auto s = gap_sum(*h);
+    const auto first_gap = static_cast<double>(h->max);
+    keep_longest(best_, d, s.low - first_gap, s.high - first_gap);
 }
+
+std::optional<CoveredTime> covered_time_of_print(const VscsiStatsOutput& print) {
+    PrintCoveredTime fold;
+    for (const auto& d : print.disks) fold.add(d);
+    return fold.result();
+}
+
+namespace {
+
+// The disks of a print by (worldGroupID, handleID): host-wide prints have
+// thousands, and every disk of the later print looks for itself.
+std::unordered_map<DiskKey, const DiskHistograms*, DiskKeyHash> index_of(
+    const VscsiStatsOutput& print) {
+    std::unordered_map<DiskKey, const DiskHistograms*, DiskKeyHash> index;
+    index.reserve(print.disks.size());
+    for (const auto& d : print.disks) index.try_emplace(disk_key(d.disk), &d);
+    return index;
+}
+
+}  // namespace
 
 std::optional<CoveredTime> covered_time_between(const VscsiStatsOutput& earlier,
                                                 const VscsiStatsOutput& later) {
     std::optional<CoveredTime> best;
+    const auto index = index_of(earlier);
     for (const auto& d : later.disks) {
         const auto* h = arrivals(d);
         if (!h) continue;
-        const Histogram* before = nullptr;
-        for (const auto& e : earlier.disks)
-            if (e.disk.same_disk(d.disk)) before = arrivals(e);
+        const auto it = index.find(disk_key(d.disk));
+        const Histogram* before = it == index.end() ? nullptr : arrivals(*it->second);
         if (!before || before->count >= h->count) continue;  // no new IO, or a restart
         const auto s1 = gap_sum(*before), s2 = gap_sum(*h);
         keep_longest(best, d, s2.low - s1.high, s2.high - s1.low);
@@ -70,9 +87,10 @@ std::optional<CoveredTime> covered_time_between(const VscsiStatsOutput& earlier,
 
 bool continues_counters(const VscsiStatsOutput& earlier, const VscsiStatsOutput& later) {
     bool shared = false;
+    const auto index = index_of(earlier);
     for (const auto& d : later.disks) {
-        for (const auto& e : earlier.disks) {
-            if (!e.disk.same_disk(d.disk)) continue;
+        if (const auto it = index.find(disk_key(d.disk)); it != index.end()) {
+            const auto& e = *it->second;
             for (std::size_t s = 0; s < kSlotCount; ++s) {
                 if (!d.present[s] || !e.present[s]) continue;
                 const auto& a = e.slots[s];

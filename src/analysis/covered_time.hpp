@@ -29,6 +29,16 @@ struct CoveredTime {
 // A print that started at -s or -r: count x mean - max, longest over disks.
 std::optional<CoveredTime> covered_time_of_print(const VscsiStatsOutput& print);
 
+// The same, a disk at a time (a print streamed through the parser).
+class PrintCoveredTime {
+  public:
+    void add(const DiskHistograms& disk);
+    const std::optional<CoveredTime>& result() const { return best_; }
+
+  private:
+    std::optional<CoveredTime> best_;
+};
+
 // Between two prints of counters that kept running: the growth of count x
 // mean, longest over the disks present in both.
 std::optional<CoveredTime> covered_time_between(const VscsiStatsOutput& earlier,

@@ -4,15 +4,29 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 namespace vscsi {
 namespace {
 
-const DiskHistograms* find_disk(const VscsiStatsOutput& o, const DiskId& id) {
-    for (const auto& d : o.disks)
-        if (d.disk.same_disk(id)) return &d;
-    return nullptr;
-}
+// Successive prints list their disks in the same order: the same position is
+// tried first, an index (built on the first miss) finds the rest.
+class PrintDisks {
+  public:
+    explicit PrintDisks(const VscsiStatsOutput& o) : o_(o) {}
+    const DiskHistograms* find(const DiskId& id, std::size_t position) {
+        if (position < o_.disks.size() && o_.disks[position].disk.same_disk(id))
+            return &o_.disks[position];
+        if (index_.empty())
+            for (const auto& d : o_.disks) index_.try_emplace(disk_key(d.disk), &d);
+        const auto it = index_.find(disk_key(id));
+        return it == index_.end() ? nullptr : it->second;
+    }
+
+  private:
+    const VscsiStatsOutput& o_;
+    std::unordered_map<DiskKey, const DiskHistograms*, DiskKeyHash> index_;
+};
 
 bool went_backwards(const Histogram& p, const Histogram& c) {
     if (c.count < p.count) return true;
@@ -26,10 +40,12 @@ bool went_backwards(const Histogram& p, const Histogram& c) {
 Result<void> subtract_cumulative(const VscsiStatsOutput& prev, const VscsiStatsOutput& cur,
                                  VscsiStatsOutput& out, DeltaReport& report) {
     out.disks.clear();
+    out.disks.reserve(cur.disks.size());
     report = DeltaReport{};
+    PrintDisks earlier(prev);
     for (const auto& cd : cur.disks) {
         auto& od = out.disks.emplace_back(cd);
-        const auto* pd = find_disk(prev, cd.disk);
+        const auto* pd = earlier.find(cd.disk, out.disks.size() - 1);
         if (!pd) continue;
         bool reset = false;
         for (std::size_t s = 0; s < kSlotCount && !reset; ++s) {

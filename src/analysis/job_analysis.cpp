@@ -29,7 +29,7 @@ class DiskTable {
         if (added) disks_.push_back({id, {}});
         return disks_[it->second].acc;
     }
-    const std::vector<DiskSlot>& disks() const { return disks_; }
+    std::vector<DiskSlot>& disks() { return disks_; }
 
   private:
     std::vector<DiskSlot> disks_;
@@ -108,10 +108,14 @@ AnalysisResult analyze_samples(SampleSource& samples, const AnalysisSubject& sub
     }
 
     DiskAccumulator all;
-    for (const auto& d : disks.disks()) {
+    r.disks.reserve(disks.disks().size());
+    for (auto& d : disks.disks()) {
         all.merge(d.acc);
-        r.disks.push_back({d.disk, vm_name_for(subject, d.disk.world_group_id),
-                           compute_metrics(d.acc, analyzed_seconds, options.percentile_method)});
+        auto vm_name = vm_name_for(subject, d.disk.world_group_id);
+        r.disks.push_back(
+            {std::move(d.disk), std::move(vm_name),
+             compute_metrics(std::make_shared<const DiskAccumulator>(std::move(d.acc)),
+                             analyzed_seconds, options.percentile_method)});
     }
     r.total = compute_metrics(all, analyzed_seconds, options.percentile_method);
 

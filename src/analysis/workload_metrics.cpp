@@ -68,6 +68,12 @@ void DiskAccumulator::merge(const DiskAccumulator& o) {
 
 WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
                                 PercentileMethod method) {
+    return compute_metrics(std::make_shared<const DiskAccumulator>(acc), seconds, method);
+}
+
+WorkloadMetrics compute_metrics(std::shared_ptr<const DiskAccumulator> summed, double seconds,
+                                PercentileMethod method) {
+    const auto& acc = *summed;
     WorkloadMetrics m;
     m.seconds = seconds;
     m.percentile_method = method;
@@ -95,10 +101,8 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
         m.sequential_percent[d] = sequential(seek.frequency_of_bucket(0, 1), seek_total);
         m.interarrival_mean_us[d] = n < 2 ? kNaN : secs * 1e6 / static_cast<double>(n);
     }
-    for (std::size_t slot = 0; slot < kSlotCount; ++slot) {
-        m.distributions[slot] = shares_of(acc.slots[slot]);
+    for (std::size_t slot = 0; slot < kSlotCount; ++slot)
         m.measured[slot] = acc.slots[slot].measured();
-    }
     const auto rw = m.ios_read + m.ios_write;
     m.read_percent =
         rw == 0 ? kNaN : 100.0 * static_cast<double>(m.ios_read) / static_cast<double>(rw);
@@ -114,7 +118,22 @@ WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
     m.latency_ms_total = summarize(acc.at(Metric::latency, Direction::total), method, 1e-3);
     m.latency_ms_read = summarize(acc.at(Metric::latency, Direction::read), method, 1e-3);
     m.latency_ms_write = summarize(acc.at(Metric::latency, Direction::write), method, 1e-3);
+    m.histograms = std::move(summed);
     return m;
+}
+
+std::vector<BucketShare> WorkloadMetrics::distribution(Metric m, Direction d) const {
+    const auto slot = slot_of(m, d);
+    if (!slot) return {};
+    if (set_shapes_ && (*set_shapes_)[*slot]) return *(*set_shapes_)[*slot];
+    return histograms ? shares_of(histograms->slots[*slot]) : std::vector<BucketShare>{};
+}
+
+void WorkloadMetrics::set_distribution(Metric m, Direction d, std::vector<BucketShare> shares) {
+    auto copy =
+        set_shapes_ ? std::make_shared<SetShapes>(*set_shapes_) : std::make_shared<SetShapes>();
+    (*copy)[*slot_of(m, d)] = std::move(shares);
+    set_shapes_ = std::move(copy);
 }
 
 bool WorkloadMetrics::measured_metric(Metric metric) const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,9 +68,10 @@ struct WorkloadMetrics {
     PerDirection mean_io_bytes;
     PerDirection min_io_bytes;  // smallest IO seen (vscsiStats min)
     PerDirection max_io_bytes;  // largest IO seen (vscsiStats max)
-    // Non-empty buckets of every histogram, by slot (see slot_of): the shapes
-    // that recommendations, charts and comparisons read.
-    std::array<std::vector<BucketShare>, kSlotCount> distributions;
+    // The summed histograms the figures came from (shared, not copied, by
+    // copies of these metrics): the bucket shapes are read from them when
+    // asked, so a disk keeps its few KB of buckets, not every share as text.
+    std::shared_ptr<const DiskAccumulator> histograms;
     PerDirection sequential_percent;  // share of IOs at seek distance exactly +1 LBN
     // Mean time between successive IOs: analyzed time / IOs. Not vscsiStats'
     // own mean, which after -s includes the first IO's gap from long before
@@ -86,24 +88,27 @@ struct WorkloadMetrics {
     PercentileMethod percentile_method = PercentileMethod::interpolate;
 
     bool idle() const { return ios_total == 0; }
-    const std::vector<BucketShare>& distribution(Metric m, Direction d) const {
-        static const std::vector<BucketShare> none;
-        const auto s = slot_of(m, d);
-        return s ? distributions[*s] : none;
-    }
-    std::vector<BucketShare>& distribution(Metric m, Direction d) {
-        return distributions[*slot_of(m, d)];  // callers pass slots that exist
-    }
-    const std::vector<BucketShare>& sizes(Direction d) const {
+    // Non-empty buckets of one histogram (the shapes that recommendations,
+    // fio jobs and comparisons read): set ones first, else from `histograms`.
+    [[nodiscard]] std::vector<BucketShare> distribution(Metric m, Direction d) const;
+    [[nodiscard]] std::vector<BucketShare> sizes(Direction d) const {
         return distribution(Metric::io_length, d);
     }
+    // Replaces one shape (a profile built by hand, or a fio trace's).
+    void set_distribution(Metric m, Direction d, std::vector<BucketShare> shares);
     bool measured_metric(Metric m) const;  // any direction of it
     std::vector<NotMeasured> not_measured() const;
     // Percent of IOs in buckets whose upper limit is one of `highs` (nullopt = overflow).
     double percent_in(Metric m, Direction d,
                       std::initializer_list<std::optional<std::int64_t>> highs) const;
+
+  private:
+    using SetShapes = std::array<std::optional<std::vector<BucketShare>>, kSlotCount>;
+    std::shared_ptr<const SetShapes> set_shapes_;
 };
 
+WorkloadMetrics compute_metrics(std::shared_ptr<const DiskAccumulator> acc, double seconds,
+                                PercentileMethod method);
 WorkloadMetrics compute_metrics(const DiskAccumulator& acc, double seconds,
                                 PercentileMethod method);
 

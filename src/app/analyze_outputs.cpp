@@ -137,8 +137,9 @@ AnalyzeOutcome analyze_or_throw(const JobDir& dir, const JobMeta& meta, const An
     }
     const auto summary_path = (out_dir / "summary.json").string();
     o.outputs["summary"] = summary_path;
-    o.summary = summary_to_json(result, o.outputs);
-    write_output(summary_path, pretty_json(o.summary));
+    StreamedFile summary(summary_path);
+    write_summary_json(summary.stream(), result, o.outputs, true);
+    summary.commit();
     return o;
 }
 

@@ -3,7 +3,6 @@
 // (summary.json, the fio job and per-disk jobs, CSV/NDJSON exports, charts,
 // the HTML report). The CLI only parses options and prints.
 
-#include <boost/json/object.hpp>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -35,7 +34,6 @@ struct AnalyzeRequest {
 struct AnalyzeOutcome {
     AnalysisResult result;
     std::map<std::string, std::string> outputs;  // what was written where ("fio", "summary", ...)
-    boost::json::object summary;                 // as written to summary.json
 };
 
 Result<AnalyzeOutcome> analyze_to_outputs(const JobDir& dir, const JobMeta& meta,

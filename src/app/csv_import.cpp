@@ -41,38 +41,97 @@ std::string where(const ImportOptions& o, const PrintInfo& p) {
     return fmt::format("{}:{}", o.files[p.file].string(), p.line);
 }
 
-// Parses one file into its prints; `info` gets their file and line.
-void read_prints(const ImportOptions& o, std::size_t file, std::string& text,
-                 std::vector<VscsiStatsOutput>& prints, std::vector<std::size_t>& lines) {
-    if (auto ec = read_file(o.files[file], text)) io_fail("read", o.files[file], ec);
+// The name of file f's verbatim copy in the job's raw/ directory.
+std::string raw_name(const ImportOptions& o, std::size_t f) {
+    return fmt::format("{:04}-{}", f + 1, o.files[f].filename().string());
+}
+
+// Pass 1, a buffer at a time: each file is parsed (errors name its
+// file:line:field) and copied into the job as it is read, so the job keeps
+// exactly the bytes that were checked, even if the file grows meanwhile; each
+// print's start line, covered time and disks are noted. Memory: one buffer,
+// one disk and an index of the disks of a print.
+class ImportScan final : public VscsiStatsSink {
+  public:
+    ImportScan(std::vector<PrintInfo>& info, ImportTargets& targets)
+        : info_(info), targets_(targets) {}
+
+    void scan(const ImportOptions& o, std::size_t file, StagedJob& staged, std::string& buffer) {
+        file_ = file;
+        CsvParseOptions popt;
+        popt.source = o.files[file].string();
+        VscsiStatsStreamParser parser(*this, popt, true);
+        AtomicFileWriter copy(staged.raw_path(raw_name(o, file)));
+        std::optional<ParseError> failed;
+        const auto ec = read_file_pieces(o.files[file], buffer, [&](std::string_view piece) {
+            copy.append(piece);
+            if (auto e = parser.feed(piece); !e) failed = std::move(e.error());
+            return !failed;
+        });
+        if (ec) io_fail("read", o.files[file], ec);
+        if (!failed)
+            if (auto e = parser.finish(); !e) failed = std::move(e.error());
+        end_print();
+        if (failed) throw DataError(std::move(*failed));
+        if (auto e = copy.commit()) io_fail("write", copy.path(), e);
+    }
+
+  private:
+    void on_print(std::size_t first_line) override {
+        end_print();
+        info_.push_back({file_, first_line, {}, {}, false});
+        time_ = PrintCoveredTime{};
+        open_ = true;
+    }
+    void on_disk(const DiskHistograms& run) override {
+        time_.add(run);
+        targets_.add(run.disk);
+    }
+    void end_print() {
+        if (open_) info_.back().since_start = time_.result();
+        open_ = false;
+    }
+
+    std::vector<PrintInfo>& info_;
+    ImportTargets& targets_;
+    std::size_t file_ = 0;
+    PrintCoveredTime time_;
+    bool open_ = false;
+};
+
+// Parses the job's copy of file f into its prints (held whole: appended
+// prints are compared and subtracted print by print).
+void read_prints(const ImportOptions& o, std::size_t file, const StagedJob& staged,
+                 std::string& text, std::vector<VscsiStatsOutput>& prints,
+                 std::vector<std::size_t>& lines) {
+    const auto copy = staged.raw_path(raw_name(o, file));
+    if (auto ec = read_file(copy, text)) io_fail("read", copy, ec);
     CsvParseOptions popt;
     popt.source = o.files[file].string();
     if (auto e = parse_vscsistats_prints(text, prints, popt, &lines); !e)
         throw DataError(e.error());
 }
 
-std::vector<PrintInfo> survey(const ImportOptions& o) {
-    std::vector<PrintInfo> info;
+// Several prints: how each follows the one before (counters continued, and
+// the time between them).
+void survey_continuations(const ImportOptions& o, const StagedJob& staged,
+                          std::vector<PrintInfo>& info) {
     std::string text;
     std::vector<VscsiStatsOutput> prints;
     std::vector<std::size_t> lines;
     VscsiStatsOutput prev;
+    std::size_t k = 0;
     for (std::size_t f = 0; f < o.files.size(); ++f) {
-        read_prints(o, f, text, prints, lines);
-        for (std::size_t k = 0; k < prints.size(); ++k) {
-            PrintInfo p;
-            p.file = f;
-            p.line = k < lines.size() ? lines[k] : 1;
-            p.since_start = covered_time_of_print(prints[k]);
-            if (!info.empty()) {
-                p.continues = continues_counters(prev, prints[k]);
-                p.since_previous = covered_time_between(prev, prints[k]);
+        read_prints(o, f, staged, text, prints, lines);
+        for (auto& print : prints) {
+            if (k > 0 && k < info.size()) {
+                info[k].continues = continues_counters(prev, print);
+                info[k].since_previous = covered_time_between(prev, print);
             }
-            info.push_back(std::move(p));
-            prev = std::move(prints[k]);
+            ++k;
+            prev = std::move(print);
         }
     }
-    return info;
 }
 
 struct SeriesChoice {
@@ -258,8 +317,19 @@ ImportResult import_or_throw(const ImportOptions& o) {
     ImportResult res;
     res.job_id = o.name.empty() ? "import-" + format_compact_utc(now) : o.name;
 
-    // Pass 1: how long each print covers and how prints follow each other.
-    const auto info = survey(o);
+    StagedJob staged(o.data_dir, res.job_id);
+    res.dir = staged.final_dir();
+
+    // Pass 1: every file parsed and kept; how long each print covers and how
+    // prints follow each other.
+    std::vector<PrintInfo> info;
+    ImportTargets streamed_targets;
+    {
+        ImportScan scan(info, streamed_targets);
+        std::string buffer;
+        for (std::size_t f = 0; f < o.files.size(); ++f) scan.scan(o, f, staged, buffer);
+    }
+    if (info.size() > 1) survey_continuations(o, staged, info);
     const auto series = choose_series(o, info, res.warnings);
     ImportRecord rec;
     rec.prints = info.size();
@@ -274,54 +344,65 @@ ImportResult import_or_throw(const ImportOptions& o) {
     const auto start0 = o.start.value_or(default_end(o) - ms(total));
 
     // Pass 2: the samples.
-    StagedJob staged(o.data_dir, res.job_id);
-    res.dir = staged.final_dir();
     auto meta = imported_job_meta(res.job_id, "import", now, o.host, o.tags);
     const auto sampled = static_cast<std::size_t>(
         std::count_if(secs.begin(), secs.end(), [](double x) { return x != kBaselineOnly; }));
     meta.profile = {"import", sampled,
                     total / static_cast<double>(std::max<std::size_t>(1, sampled))};
-    std::string text;
-    std::vector<VscsiStatsOutput> prints;
-    std::vector<std::size_t> lines;
-    VscsiStatsOutput prev, delta;
-    std::size_t k = 0;
-    double elapsed = 0;
-    for (std::size_t f = 0; f < o.files.size(); ++f) {
-        read_prints(o, f, text, prints, lines);
-        // Keep the original bytes: the raw text is the evidence.
-        staged.write_raw(fmt::format("{:04}-{}", f + 1, o.files[f].filename().string()), text);
-        for (std::size_t i = 0; i < prints.size(); ++i, ++k) {
-            const VscsiStatsOutput* data = &prints[i];
-            if (series.cumulative && k > 0) {
-                DeltaReport rep;
-                if (auto sub = subtract_cumulative(prev, prints[i], delta, rep); !sub)
-                    throw DataError(
-                        ParseError{o.files[f].string(), info[k].line, "", sub.error().what});
-                if (rep.counters_reset && o.series == PrintSeries::cumulative)
-                    res.warnings.push_back(fmt::format(
-                        "{}: {}; taken as a restart (the print covers the time since it)",
-                        where(o, info[k]), rep.detail));
-                data = &delta;
-            }
-            if (secs[k] == kBaselineOnly) {  // subtracted from, not a sample
+    if (info.size() == 1) {
+        // One print (a host-wide print can be 100 MB): the sample is its text,
+        // copied, never held whole.
+        SampleHeader h;
+        h.seq = 1;
+        h.start = start0;
+        h.end = start0 + ms(secs[0]);
+        h.origin = o.files[info[0].file].filename().string();
+        staged.write_sample_of_raw(h, raw_name(o, info[0].file));
+        streamed_targets.store(meta, o.vm);
+        res.samples = 1;
+    } else {
+        ImportTargets targets;
+        std::string text;
+        std::vector<VscsiStatsOutput> prints;
+        std::vector<std::size_t> lines;
+        VscsiStatsOutput prev, delta;
+        std::size_t k = 0;
+        double elapsed = 0;
+        for (std::size_t f = 0; f < o.files.size(); ++f) {
+            read_prints(o, f, staged, text, prints, lines);
+            for (std::size_t i = 0; i < prints.size(); ++i, ++k) {
+                const VscsiStatsOutput* data = &prints[i];
+                if (series.cumulative && k > 0) {
+                    DeltaReport rep;
+                    if (auto sub = subtract_cumulative(prev, prints[i], delta, rep); !sub)
+                        throw DataError(
+                            ParseError{o.files[f].string(), info[k].line, "", sub.error().what});
+                    if (rep.counters_reset && o.series == PrintSeries::cumulative)
+                        res.warnings.push_back(fmt::format(
+                            "{}: {}; taken as a restart (the print covers the time since it)",
+                            where(o, info[k]), rep.detail));
+                    data = &delta;
+                }
+                if (secs[k] == kBaselineOnly) {  // subtracted from, not a sample
+                    prev = std::move(prints[i]);
+                    continue;
+                }
+                SampleHeader h;
+                h.seq = res.samples + 1;
+                h.start = start0 + ms(elapsed);
+                elapsed += secs[k];
+                h.end = start0 + ms(elapsed);
+                h.origin = prints.size() > 1
+                               ? fmt::format("{} print {} (line {})",
+                                             o.files[f].filename().string(), i + 1, info[k].line)
+                               : o.files[f].filename().string();
+                staged.write_sample(h, *data);
+                targets.add(prints[i]);
                 prev = std::move(prints[i]);
-                continue;
+                ++res.samples;
             }
-            SampleHeader h;
-            h.seq = res.samples + 1;
-            h.start = start0 + ms(elapsed);
-            elapsed += secs[k];
-            h.end = start0 + ms(elapsed);
-            h.origin = prints.size() > 1
-                           ? fmt::format("{} print {} (line {})", o.files[f].filename().string(),
-                                         i + 1, info[k].line)
-                           : o.files[f].filename().string();
-            staged.write_sample(h, *data);
-            add_targets(meta, prints[i], o.vm);
-            prev = std::move(prints[i]);
-            ++res.samples;
         }
+        targets.store(meta, o.vm);
     }
     set_imported_collection(meta, start0, start0 + ms(total), res.samples);
     res.interval_note = fmt::format("interval {}: {}", rec.interval_source, rec.interval_detail);

@@ -182,6 +182,7 @@ ImportResult import_or_throw(const FioImportOptions& o) {
                     fmt::format("cannot read {}: {}", f.string(), ec.message()));
             staged.write_raw(fmt::format("{:02}-{}", i + 1, f.filename().string()), text);
         }
+    ImportTargets targets;
     for (std::size_t i = 0; i < intervals.size(); ++i) {
         SampleHeader h;
         h.seq = i + 1;
@@ -189,9 +190,10 @@ ImportResult import_or_throw(const FioImportOptions& o) {
         h.end = intervals[i].end;
         h.origin = "fio";
         staged.write_sample(h, intervals[i].data);
-        add_targets(meta, intervals[i].data, "fio");
+        targets.add(intervals[i].data);
         ++res.samples;
     }
+    targets.store(meta, "fio");
     set_imported_collection(meta, intervals.empty() ? start : intervals.front().start,
                             intervals.empty() ? start : intervals.back().end, res.samples);
     staged.commit(meta);

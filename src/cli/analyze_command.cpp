@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <iostream>
+#include <limits>
 
 #include "app/analyze_outputs.hpp"
 #include "app/csv_import.hpp"
@@ -9,9 +10,11 @@
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/subcommand_options.hpp"
+#include "format/text_lines.hpp"
 #include "format/value_limits.hpp"
 #include "report/fio_job.hpp"
 #include "report/human_summary.hpp"
+#include "report/summary_json.hpp"
 #include "util/json_text.hpp"
 
 namespace vscsi {
@@ -79,6 +82,7 @@ int run_analyze(const CommandContext& ctx) {
     AnalysisCliOptions analysis;
     std::string rate = "off";
     std::string output, output_dir, csv_path, ndjson_path, name, report_path, format = "png";
+    std::string show_disks = std::to_string(kShownDisks);
     bool visualize = false;
     FioParams fio;
     bool no_direct = false, per_disk = false, cumulative = false;
@@ -100,6 +104,8 @@ int run_analyze(const CommandContext& ctx) {
         "rate", po::value(&rate)->default_value(rate),
         "off (flat out) | mean | peak: replay the measured IOPS with rate_iops")(
         "per-disk", po::bool_switch(&per_disk), "also write one fio job per disk")(
+        "show-disks", po::value(&show_disks)->default_value(show_disks),
+        "per-disk sections in the printed summary: the N busiest disks, or all")(
         "csv", po::value(&csv_path)->implicit_value(""),
         "tidy long-format CSV export (--csv=PATH for another path)")(
         "ndjson", po::value(&ndjson_path)->implicit_value(""),
@@ -127,6 +133,12 @@ int run_analyze(const CommandContext& ctx) {
     fio.direct = !no_direct;
     const auto image_format = image_format_from_string(format);
     if (!image_format) throw UsageError(fmt::format("--format '{}' is not png or svg", format));
+    std::size_t shown_disks = 0;
+    if (show_disks == "all")
+        shown_disks = std::numeric_limits<std::size_t>::max();
+    else if (!text::parse_int(show_disks, shown_disks))
+        throw UsageError(
+            fmt::format("--show-disks '{}' is not a number of disks or 'all'", show_disks));
     fio.target = fio_filename(fio.target);
     if (!fio.size.empty()) check_fio_size(fio.size);
     if (auto why = limits::out_of_range(fio.runtime_seconds, limits::kFioRuntime))
@@ -160,9 +172,10 @@ int run_analyze(const CommandContext& ctx) {
     const auto outcome = app::analyze_to_outputs(dir, meta, request).value();
 
     if (ctx.json) {
-        std::cout << compact_json(outcome.summary) << "\n";
+        write_summary_json(std::cout, outcome.result, outcome.outputs, false);
+        std::cout << "\n";
     } else {
-        std::cout << human_summary(outcome.result);
+        std::cout << human_summary(outcome.result, shown_disks, meta.job_id);
         std::cout << "\nOutput files:\n";
         for (const auto& [k, v] : outcome.outputs)
             std::cout << fmt::format("  {:<8} {}\n", k + ":", v);

@@ -21,12 +21,14 @@ class JobIndex {
 
   private:
     struct Entry {
-        std::filesystem::file_time_type mtime;
+        std::int64_t mtime_ns = 0;
         std::uintmax_t size = 0;
+        std::uint64_t pass = 0;  // the refresh() that last saw it
         JobSummary summary;
     };
     std::filesystem::path jobs_dir_;
     std::map<std::string, Entry> cache_;
+    std::uint64_t pass_ = 0;
 };
 
 }  // namespace vscsi::daemon

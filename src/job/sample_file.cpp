@@ -8,6 +8,12 @@
 namespace vscsi {
 
 std::string encode_sample(const SampleHeader& h, const VscsiStatsOutput& data) {
+    auto s = encode_sample_header(h);
+    append_vscsistats_csv(s, data);
+    return s;
+}
+
+std::string encode_sample_header(const SampleHeader& h) {
     std::string s =
         fmt::format("# vscsi-sample: {}\n# seq: {}\n# start: {}\n# end: {}\n", kSampleFormatVersion,
                     h.seq, format_iso8601(h.start), format_iso8601(h.end));
@@ -20,7 +26,6 @@ std::string encode_sample(const SampleHeader& h, const VscsiStatsOutput& data) {
                              direction_name(g.direction));
         s += "\n";
     }
-    append_vscsistats_csv(s, data);
     return s;
 }
 

@@ -16,6 +16,8 @@ namespace vscsi {
 inline constexpr int kSampleFormatVersion = 1;
 
 std::string encode_sample(const SampleHeader& h, const VscsiStatsOutput& data);
+// The '# key: value' lines alone (a sample whose histograms are copied as text).
+std::string encode_sample_header(const SampleHeader& h);
 
 // Decodes into `out` (buffers reused). Errors name `source` and the line.
 ParseStatus decode_sample(std::string_view text, const std::string& source, Sample& out);

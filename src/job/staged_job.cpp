@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "job/sample_file.hpp"
 #include "util/error.hpp"
 #include "util/file_io.hpp"
 
@@ -54,6 +55,18 @@ void StagedJob::write_raw(const std::string& name, std::string_view bytes) {
         io_fail("write", dir_.raw_dir() / name, ec);
 }
 
+fs::path StagedJob::raw_path(const std::string& name) const {
+    return dir_.raw_dir() / name;
+}
+
+void StagedJob::write_sample_of_raw(const SampleHeader& h, const std::string& raw_name) {
+    const auto path = dir_.sample_path(h.seq);
+    AtomicFileWriter out(path);
+    out.append(encode_sample_header(h));
+    if (auto ec = out.append_file(raw_path(raw_name))) io_fail("read", raw_path(raw_name), ec);
+    if (auto ec = out.commit()) io_fail("write", path, ec);
+}
+
 void StagedJob::commit(const JobMeta& meta) {
     if (auto ec = dir_.save_meta(meta)) io_fail("write", dir_.job_json(), ec);
     std::error_code ec;
@@ -83,19 +96,19 @@ void set_imported_collection(JobMeta& meta, TimePoint start, TimePoint end, std:
     meta.collection.samples_collected = meta.collection.samples_expected = samples;
 }
 
-void add_targets(JobMeta& meta, const VscsiStatsOutput& data, const std::string& vm) {
-    for (const auto& d : data.disks) {
-        Target* t = nullptr;
-        for (auto& x : meta.targets)
-            if (x.world_group_id == d.disk.world_group_id) t = &x;
-        if (!t) {
-            t = &meta.targets.emplace_back();
-            t->world_group_id = d.disk.world_group_id;
-        }
-        bool known = false;
-        for (const auto& x : t->disks) known = known || x.handle_id == d.disk.handle_id;
-        if (!known) t->disks.push_back({d.disk.handle_id, d.disk.label});
-    }
+void ImportTargets::add(const DiskId& disk) {
+    if (!disks_.insert(disk_key(disk)).second) return;
+    const auto [it, added] = by_world_group_.try_emplace(disk.world_group_id, targets_.size());
+    if (added) targets_.emplace_back().world_group_id = disk.world_group_id;
+    targets_[it->second].disks.push_back({disk.handle_id, disk.label});
+}
+
+void ImportTargets::add(const VscsiStatsOutput& data) {
+    for (const auto& d : data.disks) add(d.disk);
+}
+
+void ImportTargets::store(JobMeta& meta, const std::string& vm) const {
+    meta.targets = targets_;
     if (!vm.empty() && meta.targets.size() == 1) meta.targets.front().vm_name = vm;
 }
 

@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "job/job_dir.hpp"
 #include "job/job_meta.hpp"
@@ -24,10 +27,16 @@ class StagedJob {
 
     const std::string& job_id() const { return job_id_; }
     const std::filesystem::path& final_dir() const { return final_; }
-    // Both throw std::runtime_error naming the file.
+    // All throw std::runtime_error naming the file.
     void write_sample(const SampleHeader& h, const VscsiStatsOutput& data);
     void write_raw(const std::string& name,
                    std::string_view bytes);  // the input, verbatim (evidence)
+    // Where write_raw(name) puts it: an import that streams its input writes
+    // the copy itself (util/file_io.hpp AtomicFileWriter).
+    std::filesystem::path raw_path(const std::string& name) const;
+    // A sample whose histograms are the raw copy `raw_name` as it is (one
+    // whole print, already parsed once): copied a buffer at a time.
+    void write_sample_of_raw(const SampleHeader& h, const std::string& raw_name);
     // Saves job.json and moves the job into place.
     void commit(const JobMeta& meta);
 
@@ -44,8 +53,20 @@ JobMeta imported_job_meta(const std::string& job_id, std::string source, TimePoi
 // Records the period the samples cover and that all of them are there.
 void set_imported_collection(JobMeta& meta, TimePoint start, TimePoint end, std::uint64_t samples);
 
-// Adds the disks of `data` to meta.targets (one target per world group);
-// names the VM when there is exactly one.
-void add_targets(JobMeta& meta, const VscsiStatsOutput& data, const std::string& vm);
+// The disks of an import's samples, as meta.targets: one target per world
+// group, each disk once, in the order first seen. Indexed: a host-wide print
+// adds tens of thousands of disks.
+class ImportTargets {
+  public:
+    void add(const DiskId& disk);
+    void add(const VscsiStatsOutput& data);
+    // Names the VM `vm` when there is exactly one.
+    void store(JobMeta& meta, const std::string& vm) const;
+
+  private:
+    std::vector<Target> targets_;
+    std::unordered_map<std::int64_t, std::size_t> by_world_group_;
+    std::unordered_set<DiskKey, DiskKeyHash> disks_;
+};
 
 }  // namespace vscsi

@@ -105,7 +105,8 @@ std::string human_recommendations(const std::vector<Recommendation>& recs) {
     return o;
 }
 
-std::string human_summary(const AnalysisResult& r) {
+std::string human_summary(const AnalysisResult& r, std::size_t shown_disks,
+                          std::string_view job_hint) {
     std::string o;
     auto out = std::back_inserter(o);
     for (const auto& w : r.warnings) fmt::format_to(out, "Warning: {}\n", w);
@@ -128,11 +129,28 @@ std::string human_summary(const AnalysisResult& r) {
                        r.peak.seq, format_display_time(r.peak.start), r.peak.iops_total,
                        r.peak.iops_read, r.peak.iops_write);
     if (r.disks.size() > 1) {
-        for (const auto& d : r.disks) {
+        // Busiest first (by IOs; the order of the data breaks ties).
+        std::vector<const DiskResult*> order;
+        order.reserve(r.disks.size());
+        for (const auto& d : r.disks) order.push_back(&d);
+        const auto shown = std::min(shown_disks, order.size());
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown),
+                          order.end(), [](const DiskResult* a, const DiskResult* b) {
+                              return a->metrics.ios_total > b->metrics.ios_total ||
+                                     (a->metrics.ios_total == b->metrics.ios_total && a < b);
+                          });
+        for (std::size_t i = 0; i < shown; ++i) {
+            const auto& d = *order[i];
             fmt::format_to(out, "\nDisk {}{}:\n", d.disk.display(),
                            d.vm_name.empty() ? "" : " of " + d.vm_name);
             o += human_profile(d.metrics, "    ");
         }
+        if (shown < order.size())
+            fmt::format_to(out,
+                           "\n... and {} quieter disk{} (the {} busiest are above): `vscsi analyze "
+                           "{} --show-disks all` prints every one; summary.json has them all\n",
+                           order.size() - shown, order.size() - shown == 1 ? "" : "s", shown,
+                           job_hint);
     }
     o += human_recommendations(r.recommendations);
     return o;

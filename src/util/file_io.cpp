@@ -2,8 +2,10 @@
 
 #include <fcntl.h>
 #include <fmt/core.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace vscsi {
@@ -29,54 +31,119 @@ boost::system::error_code sync_directory(const std::filesystem::path& dir) {
     return {};
 }
 
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path) : path_(std::move(path)) {
+    const auto dir = path_.has_parent_path() ? path_.parent_path() : std::filesystem::path{"."};
+    tmp_ = dir / fmt::format(".{}.tmp.{}", path_.filename().string(), ::getpid());
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) error_ = last_error();
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+        ::unlink(tmp_.c_str());
+    }
+}
+
+void AtomicFileWriter::append(std::string_view bytes) {
+    const char* p = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0 && !error_) {
+        const auto n = ::write(fd_, p, left);
+        if (n < 0) {
+            if (errno != EINTR) error_ = last_error();
+            continue;
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+}
+
+boost::system::error_code AtomicFileWriter::append_file(const std::filesystem::path& source) {
+    Fd in{::open(source.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (in.fd < 0) return last_error();
+    // In the kernel (no trip through this process; a reflink where the file
+    // system can), falling back to read/write where it cannot.
+    for (bool kernel = true; !error_;) {
+        const auto n = kernel ? ::copy_file_range(in.fd, nullptr, fd_, nullptr, 1 << 30, 0) : -1;
+        if (n > 0) continue;
+        if (n == 0) return {};
+        if (kernel &&
+            (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
+            kernel = false;
+            std::string buffer(1 << 20, '\0');
+            for (;;) {
+                const auto got = ::read(in.fd, buffer.data(), buffer.size());
+                if (got < 0 && errno == EINTR) continue;
+                if (got < 0) return last_error();
+                if (got == 0) return {};
+                append({buffer.data(), static_cast<std::size_t>(got)});
+                if (error_) return error_;
+            }
+        }
+        if (errno != EINTR) error_ = last_error();
+    }
+    return error_;
+}
+
+boost::system::error_code AtomicFileWriter::commit() {
+    if (error_) return error_;
+    if (::fsync(fd_) != 0) return error_ = last_error();
+    ::close(fd_);
+    fd_ = -1;
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+        error_ = last_error();
+        ::unlink(tmp_.c_str());
+        return error_;
+    }
+    return sync_directory(path_.has_parent_path() ? path_.parent_path()
+                                                  : std::filesystem::path{"."});
+}
+
 boost::system::error_code write_file_atomic(const std::filesystem::path& path,
                                             std::string_view content) {
-    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path{"."};
-    const auto tmp = dir / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
-    {
-        Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-        if (f.fd < 0) return last_error();
-        const char* p = content.data();
-        std::size_t left = content.size();
-        while (left > 0) {
-            const auto n = ::write(f.fd, p, left);
-            if (n < 0) {
-                if (errno == EINTR) continue;
-                auto ec = last_error();
-                ::unlink(tmp.c_str());
-                return ec;
-            }
-            p += n;
-            left -= static_cast<std::size_t>(n);
+    AtomicFileWriter out(path);
+    out.append(content);
+    return out.commit();
+}
+
+boost::system::error_code read_file_pieces(const std::filesystem::path& path, std::string& buffer,
+                                           const std::function<bool(std::string_view)>& on_piece) {
+    Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (f.fd < 0) return last_error();
+    if (buffer.empty()) buffer.resize(1 << 20);
+    for (;;) {
+        const auto n = ::read(f.fd, buffer.data(), buffer.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return last_error();
         }
-        if (::fsync(f.fd) != 0) {
-            auto ec = last_error();
-            ::unlink(tmp.c_str());
-            return ec;
-        }
+        if (n == 0 || !on_piece({buffer.data(), static_cast<std::size_t>(n)})) return {};
     }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        auto ec = last_error();
-        ::unlink(tmp.c_str());
-        return ec;
-    }
-    return sync_directory(dir);
 }
 
 boost::system::error_code read_file(const std::filesystem::path& path, std::string& out) {
     Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (f.fd < 0) return last_error();
-    out.clear();
-    char buf[1 << 16];
+    // Straight into the string, sized by the file (a file that grows while
+    // read still reads whole, by doubling).
+    struct stat st {};
+    std::size_t size = 0;
+    if (::fstat(f.fd, &st) == 0 && S_ISREG(st.st_mode)) size = static_cast<std::size_t>(st.st_size);
+    out.resize(std::max<std::size_t>(size + 1, 4096));
+    std::size_t used = 0;
     for (;;) {
-        const auto n = ::read(f.fd, buf, sizeof buf);
+        if (used == out.size()) out.resize(out.size() * 2);
+        const auto n = ::read(f.fd, out.data() + used, out.size() - used);
         if (n < 0) {
             if (errno == EINTR) continue;
+            out.clear();
             return last_error();
         }
         if (n == 0) break;
-        out.append(buf, static_cast<std::size_t>(n));
+        used += static_cast<std::size_t>(n);
     }
+    out.resize(used);
     return {};
 }
 

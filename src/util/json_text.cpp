@@ -90,6 +90,10 @@ std::string pretty_json(const boost::json::value& v) {
     return out;
 }
 
+void append_json(std::string& out, const boost::json::value& v, int indent, bool pretty) {
+    write(out, v, indent, pretty);
+}
+
 std::string compact_json(const boost::json::value& v) {
     std::string out;
     write(out, v, 0, false);

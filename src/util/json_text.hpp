@@ -9,6 +9,9 @@ namespace vscsi {
 
 std::string pretty_json(const boost::json::value& v);
 std::string compact_json(const boost::json::value& v);  // one line, same number format
+// Appends `v` as pretty_json would print it `indent` levels deep (no final
+// newline), or compact: a document written in parts (a long array streamed).
+void append_json(std::string& out, const boost::json::value& v, int indent, bool pretty);
 
 // Rounds to `digits` decimals so reports do not carry float noise.
 double round_to(double v, int digits);

@@ -232,7 +232,7 @@ TEST_CASE("single-direction workloads use randread/randwrite with single values"
     auto& m = f.result.total;
     m.ios_read = 0;
     m.iops.read = 0;
-    m.distribution(Metric::io_length, Direction::read).clear();
+    m.set_distribution(Metric::io_length, Direction::read, {});
     const auto job = f.render();
     CHECK(value_of(job, "rw") == "randwrite");
     CHECK(job.find("rwmixread") == std::string::npos);
@@ -243,8 +243,8 @@ TEST_CASE("single-direction workloads use randread/randwrite with single values"
 TEST_CASE("sizes that are not multiples of the smallest one keep bs_unaligned", "[fio]") {
     RealFixture f;
     auto& m = f.result.total;
-    m.distribution(Metric::io_length, Direction::read) = {
-        share(4095, 4096, 50), share(4096, 8191, 50)};  // 4k and 6k reads
+    m.set_distribution(Metric::io_length, Direction::read,
+                       {share(4095, 4096, 50), share(4096, 8191, 50)});  // 4k and 6k reads
     m.mean_io_bytes.read = 5120;
     m.min_io_bytes.read = 4096;
     const auto job = f.render();
@@ -305,7 +305,7 @@ TEST_CASE("paced arrivals are replayed with linear pacing, random ones with Pois
         // The same gaps for the whole disk and each direction (the writes are
         // 99.5% of it and run as their own section).
         for (auto d : {Direction::total, Direction::read, Direction::write}) {
-            f.result.total.distribution(Metric::interarrival, d) = gaps;
+            f.result.total.set_distribution(Metric::interarrival, d, gaps);
             f.result.total.interarrival_mean_us[d] = mean_us;
             f.result.total.outstanding_mean[d] = 1.0;
         }
