@@ -305,3 +305,43 @@ TEST_CASE("cumulative files with --interval: the first is a baseline, not an int
                    Catch::Contains("day1-1.csv") && Catch::Contains("is the baseline"));
     }
 }
+
+TEST_CASE("one wide print is imported as read: its bytes are the sample, each disk a target once",
+          "[import][width]") {
+    test::ScratchDir tmp;
+    // 300 disks of 100 VMs, written as two appended type-prints (every disk's
+    // first half of histograms, then every disk's second half): runs of one
+    // disk come twice, the print is still one.
+    const auto one = test::real_sample();
+    const auto cut = one.find("Histogram: latency of IOs");
+    std::string first_half, second_half;
+    for (int vm = 0; vm < 100; ++vm)
+        for (int k = 0; k < 3; ++k) {
+            auto d = one;
+            for (auto [from, to] :
+                 {std::pair<std::string, std::string>{"2099979", std::to_string(3000000 + vm)},
+                  {"8194 (scsi0:0)", fmt::format("{} (scsi0:{})", 8194 + k, k)}})
+                for (auto p = d.find(from); p != std::string::npos; p = d.find(from, p + to.size()))
+                    d.replace(p, from.size(), to);
+            const auto c = d.find("Histogram: latency of IOs");
+            first_half += d.substr(0, c);
+            second_half += d.substr(c);
+        }
+    REQUIRE(cut != std::string::npos);
+    const auto text = first_half + second_half;
+    test::write_text(tmp.path() / "host.csv", text);
+    ImportOptions o;
+    o.files = {tmp.path() / "host.csv"};
+    o.interval_seconds = 60;
+    const auto r = import_files(tmp, o);
+    REQUIRE(r.samples.size() == 1);
+    CHECK(r.samples[0].data.disks.size() == 300);
+    REQUIRE(r.meta.targets.size() == 100);
+    for (const auto& t : r.meta.targets) CHECK(t.disks.size() == 3);
+    CHECK(r.meta.targets[99].world_group_id == 3000099);
+    CHECK(r.meta.targets[99].disks[2].label == "scsi0:2");
+    // The sample's histograms are the input's bytes, after the header lines.
+    const auto sample = test::read_text(r.result.dir / "samples" / "sample-000001.csv");
+    CHECK(sample.substr(sample.find("Histogram:")) == text);
+    CHECK(test::read_text(r.result.dir / "raw" / "0001-host.csv") == text);
+}

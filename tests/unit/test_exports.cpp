@@ -6,8 +6,10 @@
 #include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "report/csv_export.hpp"
+#include "report/human_summary.hpp"
 #include "report/ndjson_export.hpp"
 #include "report/summary_json.hpp"
+#include "util/json_text.hpp"
 
 using namespace vscsi;
 
@@ -116,4 +118,64 @@ TEST_CASE("summary.json has the contract shape and states percentile methods", "
     CHECK(m.at("latency_ms").at("read").at("percentile_method").as_string() == "interpolate");
     for (auto k : {"mean", "p50", "p95", "p99"})
         CHECK(m.at("latency_ms").at("write").as_object().contains(k));
+}
+
+TEST_CASE(
+    "a wide job: summary.json written a disk per line, the printed summary the busiest "
+    "disks",
+    "[export][width]") {
+    const auto s = real_sample_record();
+    DiskAccumulator acc;
+    REQUIRE(acc.add(s.data.disks[0]).has_value());
+    AnalysisResult r;
+    r.job_id = "wide";
+    r.samples_total = r.samples_analyzed = 1;
+    r.total = compute_metrics(acc, 60, PercentileMethod::interpolate);
+    // 40 disks, each with the real sample's histograms scaled by its number:
+    // disk k does (k + 1) x the real IOs.
+    for (int k = 0; k < 40; ++k) {
+        auto d = s.data.disks[0];
+        d.disk.handle_id = 8194 + k;
+        d.disk.label = "scsi0:" + std::to_string(k);
+        for (auto& h : d.slots) {
+            for (auto& f : h.frequencies) f *= static_cast<std::uint64_t>(k + 1);
+            h.count *= static_cast<std::uint64_t>(k + 1);
+        }
+        DiskAccumulator one;
+        REQUIRE(one.add(d).has_value());
+        r.disks.push_back({d.disk, "", compute_metrics(one, 60, PercentileMethod::interpolate)});
+    }
+
+    std::ostringstream pretty, compact;
+    write_summary_json(pretty, r, {{"fio", "x.fio"}}, true);
+    write_summary_json(compact, r, {{"fio", "x.fio"}}, false);
+    // The streamed document is the one summary_to_json builds, in either layout.
+    // (Compared as written: integral figures print as integers, NaN as null.)
+    const auto whole = boost::json::parse(compact_json(summary_to_json(r, {{"fio", "x.fio"}})));
+    CHECK(boost::json::parse(pretty.str()) == whole);
+    CHECK(boost::json::parse(compact.str()) == whole);
+    CHECK(compact.str().find('\n') == std::string::npos);
+    // One line per disk, and per disk the figures without the notes.
+    const auto text = pretty.str();
+    CHECK(std::count(text.begin(), text.end(), '\n') < 200);
+    const auto& disk = whole.at("disks").at(0).at("metrics").as_object();
+    CHECK_FALSE(disk.contains("percentile_method"));
+    CHECK_FALSE(disk.contains("not_measured"));
+    CHECK_FALSE(disk.at("latency_ms").at("read").as_object().contains("percentile_method"));
+    CHECK(disk.at("block_size_distribution").at("read").at("32768").to_number<double>() ==
+          Catch::Detail::Approx(75));
+    CHECK(whole.at("metrics").at("latency_ms").at("read").at("percentile_method").as_string() ==
+          "interpolate");
+    CHECK(whole.at("disks_note").is_string());
+
+    // Printed: the 16 busiest (the last disks, busiest first), then how to see the rest.
+    const auto shown = human_summary(r, 16, "wide");
+    CHECK(shown.find("Disk scsi0:39 ") < shown.find("Disk scsi0:38 "));
+    CHECK(shown.find("Disk scsi0:24 ") != std::string::npos);
+    CHECK(shown.find("Disk scsi0:23 ") == std::string::npos);
+    CHECK_THAT(shown, Catch::Contains("... and 24 quieter disks (the 16 busiest are above): "
+                                      "`vscsi analyze wide --show-disks all`"));
+    const auto all = human_summary(r, std::numeric_limits<std::size_t>::max(), "wide");
+    CHECK(all.find("Disk scsi0:0 ") != std::string::npos);
+    CHECK(all.find("quieter") == std::string::npos);
 }
