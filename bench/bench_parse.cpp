@@ -18,7 +18,7 @@ namespace {
 // Per-disk totals, as the Python baseline computes them.
 class TotalsSink final : public vscsi::VscsiStatsSink {
   public:
-    void on_disk(const vscsi::DiskHistograms& run) override {
+    void on_disk(const vscsi::DiskHistograms& run, std::size_t) override {
         for (std::size_t s = 0; s < vscsi::kSlotCount; ++s) {
             if (!run.present[s]) continue;
             ++histograms;

@@ -13,7 +13,7 @@ namespace {
 class CsvOfRuns final : public vscsi::VscsiStatsSink {
   public:
     void on_print(std::size_t) override { ++prints; }
-    void on_disk(const vscsi::DiskHistograms& run) override {
+    void on_disk(const vscsi::DiskHistograms& run, std::size_t) override {
         one.disks.assign(1, run);
         vscsi::append_vscsistats_csv(csv, one);
     }

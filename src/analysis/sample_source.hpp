@@ -6,6 +6,7 @@
 
 #include "analysis/sample.hpp"
 #include "format/parse_error.hpp"
+#include "format/vscsistats_csv.hpp"
 
 namespace vscsi {
 
@@ -16,7 +17,24 @@ class SampleSource {
     // end. An error is one unreadable sample, already skipped: callers count
     // and report it, then go on.
     virtual boost::system::result<bool, ParseError> next(Sample& out) = 0;
+    // The same sample, its header in `header` and its disks handed to `sink`
+    // as they are read (a run of one disk's histograms at a time): a sample
+    // of 20,000 disks is never whole in memory. On an error the sink may have
+    // seen part of the sample. The default reads the whole sample first.
+    virtual boost::system::result<bool, ParseError> next_streamed(SampleHeader& header,
+                                                                  VscsiStatsSink& sink) {
+        auto got = next(whole_);
+        if (!got || !*got) return got;
+        header = whole_.header;
+        sink.on_print(1);
+        for (std::size_t i = 0; i < whole_.data.disks.size(); ++i)
+            sink.on_disk(whole_.data.disks[i], i);
+        return true;
+    }
     virtual void rewind() = 0;
+
+  private:
+    Sample whole_;
 };
 
 }  // namespace vscsi

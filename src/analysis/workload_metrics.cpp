@@ -198,16 +198,26 @@ SampleFigures sample_figures(const DiskHistograms& d, double seconds) {
 }
 
 double sample_total_iops(const VscsiStatsOutput& o, double seconds) {
-    std::uint64_t n = 0;
-    for (const auto& d : o.disks) {
-        if (const auto* t = d.find(Metric::io_length, Direction::total)) {
-            n += t->count;
-        } else {
-            if (const auto* r = d.find(Metric::io_length, Direction::read)) n += r->count;
-            if (const auto* w = d.find(Metric::io_length, Direction::write)) n += w->count;
-        }
+    SampleIos ios;
+    for (std::size_t i = 0; i < o.disks.size(); ++i) ios.add(o.disks[i], i);
+    return seconds > 0 ? static_cast<double>(ios.total()) / seconds : 0.0;
+}
+
+void SampleIos::add(const DiskHistograms& run, std::size_t position) {
+    if (position >= disks_.size()) disks_.resize(position + 1);
+    auto& d = disks_[position];
+    if (const auto* t = run.find(Metric::io_length, Direction::total)) {
+        d.has_total = true;
+        d.total = t->count;
     }
-    return seconds > 0 ? static_cast<double>(n) / seconds : 0.0;
+    for (auto dir : {Direction::read, Direction::write})
+        if (const auto* h = run.find(Metric::io_length, dir)) d.read_write += h->count;
+}
+
+std::uint64_t SampleIos::total() const {
+    std::uint64_t n = 0;
+    for (const auto& d : disks_) n += d.has_total ? d.total : d.read_write;
+    return n;
 }
 
 }  // namespace vscsi

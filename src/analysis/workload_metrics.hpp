@@ -121,4 +121,21 @@ SampleFigures sample_figures(const DiskHistograms& d, double seconds);
 // Total IOPS of all disks in one sample.
 double sample_total_iops(const VscsiStatsOutput& o, double seconds);
 
+// The IOs of one sample, counted a run of histograms at a time (a streamed
+// sample): per disk its IO-length total histogram, else its read and write
+// ones, wherever in the sample they come.
+class SampleIos {
+  public:
+    void clear() { disks_.clear(); }
+    void add(const DiskHistograms& run, std::size_t position);
+    std::uint64_t total() const;
+
+  private:
+    struct Disk {
+        bool has_total = false;
+        std::uint64_t total = 0, read_write = 0;
+    };
+    std::vector<Disk> disks_;  // by position in the sample
+};
+
 }  // namespace vscsi

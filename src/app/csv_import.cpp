@@ -83,7 +83,7 @@ class ImportScan final : public VscsiStatsSink {
         time_ = PrintCoveredTime{};
         open_ = true;
     }
-    void on_disk(const DiskHistograms& run) override {
+    void on_disk(const DiskHistograms& run, std::size_t) override {
         time_.add(run);
         targets_.add(run.disk);
     }

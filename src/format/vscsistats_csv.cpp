@@ -422,6 +422,7 @@ class CsvParser {
             b.present = {};
             b.header_line = {};
             block_open_ = true;
+            block_position_ = seen_at_;
         }
         start_histogram(block_holder_.disks.front(), slot);
         return {};
@@ -429,7 +430,7 @@ class CsvParser {
 
     void flush_block() {
         if (!block_open_) return;
-        sink_->on_disk(block_holder_.disks.front());
+        sink_->on_disk(block_holder_.disks.front(), block_position_);
         block_open_ = false;
     }
 
@@ -555,7 +556,8 @@ class CsvParser {
     VscsiStatsSink* sink_ = nullptr;
     bool several_prints_ = false;
     std::vector<SeenDisk> seen_;
-    std::size_t seen_at_ = 0;  // the block's disk in seen_
+    std::size_t seen_at_ = 0;         // the current header's disk in seen_
+    std::size_t block_position_ = 0;  // the block's disk in seen_
     bool block_open_ = false;
     bool print_started_ = false;
 };

@@ -47,7 +47,9 @@ class VscsiStatsSink {
     // A print starts at `first_line` (before its first run).
     virtual void on_print(std::size_t first_line) { (void)first_line; }
     // Valid during the call only: the parser reuses it for the next run.
-    virtual void on_disk(const DiskHistograms& run) = 0;
+    // `position`: the disk's place in the print, in the order disks first
+    // appear (a later run of the same disk has the same position).
+    virtual void on_disk(const DiskHistograms& run, std::size_t position) = 0;
 };
 
 namespace detail {

@@ -78,6 +78,47 @@ boost::system::result<bool, ParseError> SampleCursor::next(Sample& out) {
     return false;
 }
 
+boost::system::result<bool, ParseError> SampleCursor::next_streamed(SampleHeader& header,
+                                                                    VscsiStatsSink& sink) {
+    while (seq_ < max_) {
+        const auto path = dir_.sample_path(++seq_);
+        const auto source = path.string();
+        std::string head;  // the file until its histograms start
+        std::optional<VscsiStatsStreamParser> parser;
+        ParseStatus status;
+        // Header lines first (a few hundred bytes), then the body to the parser.
+        auto start_body = [&](bool complete) {
+            const auto body = sample_body_start(head, complete);
+            if (!body) return;
+            std::size_t body_line = 1;
+            status = decode_sample_header(std::string_view(head).substr(0, *body), source, header,
+                                          body_line);
+            if (!status) return;
+            CsvParseOptions opt;
+            opt.source = source;
+            opt.first_line = body_line;
+            parser.emplace(sink, std::move(opt), false);
+            status = parser->feed(std::string_view(head).substr(*body));
+        };
+        const auto ec = read_file_pieces(path, piece_, [&](std::string_view piece) {
+            if (parser) {
+                status = parser->feed(piece);
+            } else {
+                head.append(piece);
+                start_body(false);
+            }
+            return status.has_value();
+        });
+        if (ec == boost::system::errc::no_such_file_or_directory) continue;  // a gap in numbering
+        if (ec) return ParseError{source, 0, "", "cannot read: " + ec.message()};
+        if (status && !parser) start_body(true);
+        if (status && parser) status = parser->finish();
+        if (!status) return status.error();
+        return true;
+    }
+    return false;
+}
+
 fs::path default_data_dir() {
     if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return fs::path(x) / "vscsi";
     if (const char* h = std::getenv("HOME"); h && *h) return fs::path(h) / ".local/share/vscsi";

@@ -66,6 +66,9 @@ class SampleCursor final : public SampleSource {
     explicit SampleCursor(const JobDir& dir);
 
     boost::system::result<bool, ParseError> next(Sample& out) override;
+    // A buffer at a time: memory is the buffer and one disk, whatever the sample's width.
+    boost::system::result<bool, ParseError> next_streamed(SampleHeader& header,
+                                                          VscsiStatsSink& sink) override;
     void rewind() override { seq_ = 0; }
     std::uint64_t last_seq() const { return max_; }
 
@@ -74,6 +77,7 @@ class SampleCursor final : public SampleSource {
     std::uint64_t seq_ = 0;
     std::uint64_t max_ = 0;
     std::string buffer_;
+    std::string piece_;  // next_streamed's read buffer
 };
 
 // Data directory: --data-dir, else $XDG_DATA_HOME/vscsi, else ~/.local/share/vscsi.

@@ -29,8 +29,34 @@ std::string encode_sample_header(const SampleHeader& h) {
     return s;
 }
 
+std::optional<std::size_t> sample_body_start(std::string_view text, bool complete) {
+    std::size_t at = 0;
+    while (at < text.size() && text[at] == '#') {
+        const auto nl = text.find('\n', at);
+        if (nl == std::string_view::npos) {
+            if (!complete) return std::nullopt;  // a header line still arriving
+            return text.size();
+        }
+        at = nl + 1;
+    }
+    if (at == text.size() && !complete) return std::nullopt;
+    return at;
+}
+
 ParseStatus decode_sample(std::string_view text, const std::string& source, Sample& out) {
-    out.header = SampleHeader{};
+    std::size_t body_line = 1;
+    const auto body = *sample_body_start(text, true);
+    if (auto e = decode_sample_header(text.substr(0, body), source, out.header, body_line); !e)
+        return e;
+    CsvParseOptions opt;
+    opt.source = source;
+    opt.first_line = body_line;
+    return parse_vscsistats_csv(text.substr(body), out.data, opt);
+}
+
+ParseStatus decode_sample_header(std::string_view text, const std::string& source,
+                                 SampleHeader& header, std::size_t& body_line) {
+    header = SampleHeader{};
     text::LineReader lines(text, 1);
     std::string_view line;
     std::size_t consumed = 0;  // bytes of header lines
@@ -38,7 +64,7 @@ ParseStatus decode_sample(std::string_view text, const std::string& source, Samp
     auto error = [&](std::string field, std::string reason) {
         return ParseError{source, lines.line_no(), std::move(field), std::move(reason)};
     };
-    std::size_t body_line = 1;
+    body_line = 1;
     while (consumed < text.size() && text[consumed] == '#') {
         lines.next(line);
         const auto nl = text.find('\n', consumed);
@@ -60,19 +86,19 @@ ParseStatus decode_sample(std::string_view text, const std::string& source, Samp
                                                          v, kSampleFormatVersion));
             has_version = true;
         } else if (key == "seq") {
-            if (!text::parse_int(value, out.header.seq))
+            if (!text::parse_int(value, header.seq))
                 return error("seq", fmt::format("not an integer: {}", text::excerpt(value)));
         } else if (key == "start" || key == "end") {
             auto t = parse_iso8601(value);
             if (!t)
                 return error(std::string(key),
                              fmt::format("not an ISO 8601 time: {}", text::excerpt(value)));
-            (key == "start" ? out.header.start : out.header.end) = *t;
+            (key == "start" ? header.start : header.end) = *t;
             (key == "start" ? has_start : has_end) = true;
         } else if (key == "origin") {
-            out.header.origin = std::string(value);
+            header.origin = std::string(value);
         } else if (key == "after_gap") {
-            out.header.after_gap = value == "true";
+            header.after_gap = value == "true";
         } else if (key == "first_io_gap") {
             // WG/HANDLE/DIRECTION, space-separated (written by the collector).
             for (auto rest = value; !rest.empty();) {
@@ -93,7 +119,7 @@ ParseStatus decode_sample(std::string_view text, const std::string& source, Samp
                                  fmt::format("expected WG/HANDLE/total|read|write, found {}",
                                              text::excerpt(item)));
                 g.direction = *dir;
-                out.header.first_io_gaps.push_back(g);
+                header.first_io_gaps.push_back(g);
             }
         }
     }
@@ -101,12 +127,9 @@ ParseStatus decode_sample(std::string_view text, const std::string& source, Samp
         return ParseError{source, 1, "sample header",
                           "missing '# vscsi-sample', '# start' or '# end' line: not a vscsi sample "
                           "file (import hand-collected CSV with `vscsi import`)"};
-    if (out.header.end <= out.header.start)
+    if (header.end <= header.start)
         return ParseError{source, 1, "end", "the interval ends before it starts"};
-    CsvParseOptions opt;
-    opt.source = source;
-    opt.first_line = body_line;
-    return parse_vscsistats_csv(text.substr(consumed), out.data, opt);
+    return {};
 }
 
 }  // namespace vscsi

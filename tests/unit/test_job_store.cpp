@@ -10,6 +10,7 @@
 #include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "job/job_dir.hpp"
+#include "job/sample_file.hpp"
 #include "sim/workload_model.hpp"
 #include "util/file_io.hpp"
 
@@ -133,6 +134,33 @@ TEST_CASE("a corrupt sample is reported with file and line, and the rest is anal
     CHECK(res.total.ios_total == 2 * 793);
     REQUIRE(res.warnings.size() >= 2);
     CHECK_THAT(res.warnings[1], Catch::Contains("sample-000002.csv:10: count:"));
+
+    // Damage at the end of sample 3 (its last histogram): samples are read a
+    // run of histograms at a time, and none of what came before counts.
+    auto last = test::read_text(dir.sample_path(3));
+    const auto at = last.rfind("count,");
+    last.replace(at, 6, "count,x");
+    test::write_text(dir.sample_path(3), last);
+    const auto again = app::analyze_job(dir, meta, {{FilterMethod::none, std::nullopt}});
+    CHECK(again.samples_total == 1);
+    CHECK(again.samples_unreadable == 2);
+    CHECK(again.total.ios_total == 793);
+    CHECK(again.disks.at(0).metrics.ios_total == 793);
+}
+
+TEST_CASE("a sample read in pieces: the header is found however the bytes arrive", "[job]") {
+    const std::string header = "# vscsi-sample: 1\n# seq: 4\n# start: 2026-01-01T00:00:00Z\n";
+    const std::string whole = header + "# end: 2026-01-01T00:01:00Z\nHistogram: x\n";
+    CHECK(sample_body_start(whole, false) == whole.find("Histogram"));
+    CHECK(sample_body_start(header + "# end: 2026", false) == std::nullopt);  // line arriving
+    CHECK(sample_body_start(header, false) == std::nullopt);                  // the body may follow
+    CHECK(sample_body_start(header, true) == header.size());  // it does not: no histograms
+    SampleHeader h;
+    std::size_t body_line = 0;
+    REQUIRE(decode_sample_header(std::string_view(whole).substr(0, *sample_body_start(whole, true)),
+                                 "s.csv", h, body_line));
+    CHECK(h.seq == 4);
+    CHECK(body_line == 5);
 }
 
 TEST_CASE("import refuses a bad file and leaves nothing behind", "[job][import]") {

@@ -262,9 +262,13 @@ namespace {
 class RunCollector final : public VscsiStatsSink {
   public:
     void on_print(std::size_t first_line) override { print_lines.push_back(first_line); }
-    void on_disk(const DiskHistograms& run) override { runs.push_back(run); }
+    void on_disk(const DiskHistograms& run, std::size_t position) override {
+        runs.push_back(run);
+        positions.push_back(position);
+    }
     std::vector<std::size_t> print_lines;
     std::vector<DiskHistograms> runs;
+    std::vector<std::size_t> positions;
 };
 
 ParseStatus stream_in_pieces(const std::string& text, std::size_t piece, RunCollector& sink,
@@ -342,6 +346,7 @@ TEST_CASE(
     CHECK(sink.runs[2].present[7]);
     CHECK(sink.runs[2].disk.handle_id == 8194);
     CHECK(sink.runs[3].disk.handle_id == 8195);
+    CHECK(sink.positions == std::vector<std::size_t>{0, 1, 0, 1, 0, 1});
     const auto lines_per_print =
         static_cast<std::size_t>(std::count(mixed.begin(), mixed.end(), '\n'));
     CHECK(sink.print_lines[1] == lines_per_print + 1);
