@@ -19,8 +19,6 @@ bool HistogramAccumulator::add(const Histogram& h) {
         return false;
     }
     for (std::size_t i = 0; i < freqs_.size(); ++i) freqs_[i] += h.frequencies[i];
-    const auto fsum = h.frequency_sum();
-    freq_total_ += fsum;
     if (h.count > 0) {
         if (count_ == 0) {
             min_ = h.min;
@@ -40,7 +38,6 @@ bool HistogramAccumulator::drop_overflow_value(std::int64_t value) {
         value <= limits_.back())
         return false;
     --freqs_.back();
-    --freq_total_;
     --count_;
     value_sum_ -= static_cast<double>(value);
     return true;
@@ -54,13 +51,18 @@ void HistogramAccumulator::merge(const HistogramAccumulator& o) {
     }
     if (o.limits_ != limits_) return;
     for (std::size_t i = 0; i < freqs_.size(); ++i) freqs_[i] += o.freqs_[i];
-    freq_total_ += o.freq_total_;
     if (o.count_ > 0) {
         min_ = count_ == 0 ? o.min_ : std::min(min_, o.min_);
         max_ = count_ == 0 ? o.max_ : std::max(max_, o.max_);
         count_ += o.count_;
         value_sum_ += o.value_sum_;
     }
+}
+
+std::uint64_t HistogramAccumulator::frequency_total() const {
+    std::uint64_t n = 0;
+    for (auto f : freqs_) n += f;
+    return n;
 }
 
 double HistogramAccumulator::mean() const {
@@ -70,7 +72,8 @@ double HistogramAccumulator::mean() const {
 
 MeanBounds HistogramAccumulator::integer_mean_bounds() const {
     MeanBounds b;
-    if (freq_total_ == 0 || count_ == 0) return b;
+    const auto total = frequency_total();
+    if (total == 0 || count_ == 0) return b;
     double low_sum = 0, high_sum = 0;
     for (std::size_t i = 0; i < freqs_.size(); ++i) {
         if (freqs_[i] == 0) continue;
@@ -79,7 +82,7 @@ MeanBounds HistogramAccumulator::integer_mean_bounds() const {
         low_sum += static_cast<double>(freqs_[i]) * static_cast<double>(lo);
         high_sum += static_cast<double>(freqs_[i]) * static_cast<double>(std::max(lo, hi));
     }
-    const auto n = static_cast<double>(freq_total_);
+    const auto n = static_cast<double>(total);
     b = {low_sum / n, high_sum / n};
     const double m = mean();
     const double lo = std::max(b.low, m), hi = std::min(b.high, m + 1);
@@ -88,10 +91,11 @@ MeanBounds HistogramAccumulator::integer_mean_bounds() const {
 }
 
 double HistogramAccumulator::percentile(double q, PercentileMethod method) const {
-    if (freq_total_ == 0) return std::numeric_limits<double>::quiet_NaN();
+    const auto total = frequency_total();
+    if (total == 0) return std::numeric_limits<double>::quiet_NaN();
     q = std::clamp(q, 0.0, 1.0);
     const auto rank = std::max<std::uint64_t>(
-        1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(freq_total_) - 1e-9)));
+        1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total) - 1e-9)));
     std::uint64_t cum = 0;
     for (std::size_t i = 0; i < freqs_.size(); ++i) {
         const auto before = cum;

@@ -60,10 +60,10 @@ class HistogramAccumulator {
     std::uint64_t frequency_of_bucket(std::int64_t lo, std::int64_t hi) const;
 
   private:
+    std::uint64_t frequency_total() const;  // of the buckets (a few dozen: summed when asked)
     HistogramLimits limits_;
     std::vector<std::uint64_t> freqs_;
     std::uint64_t count_ = 0;
-    std::uint64_t freq_total_ = 0;
     double value_sum_ = 0;
     std::int64_t min_ = 0;
     std::int64_t max_ = 0;

@@ -29,24 +29,24 @@ class HistogramLimits {
         *this = HistogramLimits(std::span<const std::int64_t>(v));
     }
 
-    std::size_t size() const { return values_.size(); }
-    bool empty() const { return values_.empty(); }
-    std::int64_t operator[](std::size_t i) const { return values_[i]; }
-    std::int64_t front() const { return values_.front(); }
-    std::int64_t back() const { return values_.back(); }
-    const std::int64_t* begin() const { return values_.data(); }
-    const std::int64_t* end() const { return values_.data() + values_.size(); }
-    std::span<const std::int64_t> values() const { return values_; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    std::int64_t operator[](std::size_t i) const { return data_.get()[i]; }
+    std::int64_t front() const { return data_.get()[0]; }
+    std::int64_t back() const { return data_.get()[size_ - 1]; }
+    const std::int64_t* begin() const { return data_.get(); }
+    const std::int64_t* end() const { return data_.get() + size_; }
+    std::span<const std::int64_t> values() const { return {data_.get(), size_}; }
 
     friend bool operator==(const HistogramLimits& a, const HistogramLimits& b) {
-        return a.values_.data() == b.values_.data()
-                   ? a.values_.size() == b.values_.size()
-                   : std::equal(a.begin(), a.end(), b.begin(), b.end());
+        return a.data_ == b.data_ ? a.size_ == b.size_
+                                  : std::equal(a.begin(), a.end(), b.begin(), b.end());
     }
 
   private:
-    std::shared_ptr<const std::vector<std::int64_t>> owned_;  // null for ESXi's tables
-    std::span<const std::int64_t> values_;
+    // ESXi's tables: a pointer that owns nothing; other limits: shares their copy.
+    std::shared_ptr<const std::int64_t> data_;
+    std::uint32_t size_ = 0;
 };
 
 }  // namespace vscsi

@@ -67,6 +67,9 @@ std::string_view without_padding(std::string_view line) {
 }
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+// ESXi prints at most 34 buckets (seek distance); anything past this is not
+// a histogram worth holding.
+constexpr std::size_t kMaxBuckets = 4096;
 
 // Digits straight to an integer: at most `max_digits` (so no overflow), then
 // an optional CR and the LF that ends the line. Returns the position past the
@@ -182,6 +185,10 @@ class CsvParser {
                     if (!limits_.empty() && limit <= limits_.back()) {
                         if (!close_or_refuse(freq, limit)) return std::move(*failed_);
                         break;
+                    }
+                    if (limits_.size() == kMaxBuckets) {
+                        refuse_bucket_count();
+                        return std::move(*failed_);
                     }
                     limits_.push_back(limit);
                     hist_->frequencies.push_back(freq);
@@ -478,9 +485,18 @@ class CsvParser {
     // The per-row step, kept free of result objects: false with `failed_` set.
     bool add_bucket(std::uint64_t freq, std::int64_t limit) {
         if (!limits_.empty() && limit <= limits_.back()) return close_or_refuse(freq, limit);
+        if (limits_.size() == kMaxBuckets) return refuse_bucket_count();
         limits_.push_back(limit);
         hist_->frequencies.push_back(freq);
         return true;
+    }
+
+    bool refuse_bucket_count() {
+        failed_ = error(line_no_, "bucket row",
+                        fmt::format("histogram '{}' (line {}) has more than {} buckets: vscsiStats "
+                                    "prints at most a few dozen (not vscsiStats output?)",
+                                    slot_info(slot_).title, header_line_, kMaxBuckets));
+        return false;
     }
 
     // A row whose limit does not grow: the overflow row (it repeats the last
