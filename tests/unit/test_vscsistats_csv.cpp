@@ -351,3 +351,17 @@ TEST_CASE(
         static_cast<std::size_t>(std::count(mixed.begin(), mixed.end(), '\n'));
     CHECK(sink.print_lines[1] == lines_per_print + 1);
 }
+
+TEST_CASE("a histogram of thousands of buckets is refused at the row that passes the limit",
+          "[format][hostile]") {
+    std::string text =
+        "Histogram: IO lengths of commands,virtual machine worldGroupID,1,virtual disk "
+        "handleID,2 (scsi0:0)\nmin,0\nmax,0\nmean,0\ncount,0\nFrequency,Histogram Bucket Limit\n";
+    for (int i = 1; i <= 5000; ++i) text += "0," + std::to_string(i) + "\n";
+    const auto e = parse_fail(text);
+    CHECK(e.line == 6 + 4097);
+    CHECK(e.field == "bucket row");
+    CHECK_THAT(e.reason, Catch::Contains("more than 4096 buckets"));
+    RunCollector sink;
+    CHECK(test::parse_failure(stream_in_pieces(text, 333, sink)).message() == e.message());
+}
