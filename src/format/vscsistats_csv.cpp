@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstring>
 #include <unordered_map>
 #include <utility>
@@ -631,6 +632,20 @@ VscsiStatsOutput parse_vscsistats_csv_or_throw(std::string_view text,
     return out;
 }
 
+namespace {
+
+// "<frequency>,<limit>\n"
+void append_row(std::string& out, std::uint64_t frequency, std::int64_t limit) {
+    char row[48];
+    auto* p = std::to_chars(row, row + 20, frequency).ptr;
+    *p++ = ',';
+    p = std::to_chars(p, p + 21, limit).ptr;
+    *p++ = '\n';
+    out.append(row, static_cast<std::size_t>(p - row));
+}
+
+}  // namespace
+
 void append_vscsistats_csv(std::string& out, const VscsiStatsOutput& data) {
     auto it = std::back_inserter(out);
     for (const auto& disk : data.disks) {
@@ -644,9 +659,11 @@ void append_vscsistats_csv(std::string& out, const VscsiStatsOutput& data) {
             if (!id.label.empty()) fmt::format_to(it, " ({})", id.label);
             fmt::format_to(it, "\nmin,{}\nmax,{}\nmean,{}\ncount,{}\n{}\n", h.min, h.max, h.mean,
                            h.count, kFrequencyHeader);
+            // The rows - most of the text - by to_chars: fmt's parsing of a
+            // format string per row made writing 3x slower than reading.
             for (std::size_t i = 0; i < h.limits.size(); ++i)
-                fmt::format_to(it, "{},{}\n", h.frequencies[i], h.limits[i]);
-            if (!h.limits.empty()) fmt::format_to(it, "{},{}\n", h.overflow(), h.limits.back());
+                append_row(out, h.frequencies[i], h.limits[i]);
+            if (!h.limits.empty()) append_row(out, h.overflow(), h.limits.back());
         }
     }
 }
