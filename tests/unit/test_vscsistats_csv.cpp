@@ -31,6 +31,22 @@ std::string first_lines(const std::string& s, std::size_t n) {
     return s.substr(0, pos == std::string::npos ? s.size() : pos + 1);
 }
 
+// The real disk (A) and a copy as scsi0:1 (B), and the two interleaved: A's
+// first half of histograms, B's first half, A's second half, B's second half.
+struct TwoDisks {
+    std::string one, two, mixed;
+};
+TwoDisks interleaved_disks() {
+    TwoDisks t;
+    t.one = test::real_sample();
+    t.two = replace_all(t.one, "handleID,8194 (scsi0:0)", "handleID,8195 (scsi0:1)");
+    const auto cut1 = t.one.find("Histogram: latency of IOs");
+    const auto cut2 = t.two.find("Histogram: latency of IOs");
+    t.mixed =
+        t.one.substr(0, cut1) + t.two.substr(0, cut2) + t.one.substr(cut1) + t.two.substr(cut2);
+    return t;
+}
+
 }  // namespace
 
 TEST_CASE("real vscsiStats output parses into 16 histograms of one disk", "[format]") {
@@ -102,13 +118,7 @@ TEST_CASE("several disks and VMs in one output stay apart", "[format]") {
 
 TEST_CASE("disks whose histograms interleave, and a second print, keep their data apart",
           "[format]") {
-    const auto one = test::real_sample();
-    const auto two = replace_all(one, "handleID,8194 (scsi0:0)", "handleID,8195 (scsi0:1)");
-    const auto cut1 = one.find("Histogram: latency of IOs");
-    const auto cut2 = two.find("Histogram: latency of IOs");
-    // A's first half, B's first half, A's second half, B's second half.
-    const auto mixed =
-        one.substr(0, cut1) + two.substr(0, cut2) + one.substr(cut1) + two.substr(cut2);
+    const auto [one, two, mixed] = interleaved_disks();
     const auto out = parse_ok(mixed);
     REQUIRE(out.disks.size() == 2);
     CHECK(format_vscsistats_csv(out) == format_vscsistats_csv(parse_ok(one + two)));
@@ -330,12 +340,7 @@ TEST_CASE(
     "streamed appended prints: a repeated histogram starts the next print, interleaved "
     "disks arrive as runs",
     "[format][stream]") {
-    const auto one = test::real_sample();
-    const auto two = replace_all(one, "handleID,8194 (scsi0:0)", "handleID,8195 (scsi0:1)");
-    const auto cut1 = one.find("Histogram: latency of IOs");
-    const auto cut2 = two.find("Histogram: latency of IOs");
-    const auto mixed =
-        one.substr(0, cut1) + two.substr(0, cut2) + one.substr(cut1) + two.substr(cut2);
+    const auto [one, two, mixed] = interleaved_disks();
     RunCollector sink;
     test::require_parsed(stream_in_pieces(mixed + one + two, 100, sink, true));
     // Print 1: four runs (A, B, A, B); print 2: two runs.
