@@ -54,6 +54,30 @@ std::string why(const ssh::ExecResult& r) {
     return r ? r->err : r.error().message;
 }
 
+// The commands all in flight at once on one connection (one coroutine each,
+// one thread); their results in the same order once every one has ended.
+asio::awaitable<std::vector<ssh::ExecResult>> exec_at_once(asio::any_io_executor ex,
+                                                           std::shared_ptr<ssh::SshConnection> conn,
+                                                           std::vector<std::string> commands,
+                                                           std::chrono::seconds timeout) {
+    std::vector<ssh::ExecResult> results(commands.size(), ssh::SshError{});
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < commands.size(); ++i)
+        asio::co_spawn(
+            ex,
+            [&, i]() -> asio::awaitable<void> {
+                results[i] = co_await conn->exec(commands[i], timeout);
+                ++done;
+            },
+            asio::detached);
+    asio::steady_timer t(ex);
+    while (done < commands.size()) {
+        t.expires_after(std::chrono::milliseconds(10));
+        co_await t.async_wait(asio::use_awaitable);
+    }
+    co_return results;
+}
+
 }  // namespace
 
 TEST_CASE("exec through real sshd: discovery output and many channels at once", "[ssh]") {
@@ -69,22 +93,9 @@ TEST_CASE("exec through real sshd: discovery output and many channels at once", 
         out.push_back(co_await conn->exec("vscsiStats -l", std::chrono::seconds(10)));
         out.push_back(co_await conn->exec("vscsiStats -s -w 2099979", std::chrono::seconds(10)));
         // 20 prints in flight on one connection, one thread
-        std::vector<ssh::ExecResult> prints(20, ssh::SshError{});
-        int done = 0;
-        for (auto& slot : prints)
-            asio::co_spawn(
-                ex,
-                [&]() -> asio::awaitable<void> {
-                    slot = co_await conn->exec("vscsiStats -p all -c -w 2099979",
-                                               std::chrono::seconds(20));
-                    ++done;
-                },
-                asio::detached);
-        asio::steady_timer t(ex);
-        while (done < 20) {
-            t.expires_after(std::chrono::milliseconds(10));
-            co_await t.async_wait(asio::use_awaitable);
-        }
+        auto prints = co_await exec_at_once(
+            ex, conn, std::vector<std::string>(20, "vscsiStats -p all -c -w 2099979"),
+            std::chrono::seconds(20));
         for (auto& pr : prints) out.push_back(std::move(pr));
         out.push_back(co_await conn->exec("echo to-stderr >&2; exit 3", std::chrono::seconds(10)));
         out.push_back(co_await conn->exec("echo $SHLVL", std::chrono::seconds(10)));
@@ -265,23 +276,11 @@ TEST_CASE("through a jump host: many channels at once and megabytes of output ar
             out.push_back(co_await conn->exec("head -c 8000000 /dev/zero | tr '\\0' x",
                                               std::chrono::seconds(60)));
             // Twenty commands in flight at once share the tunnel, with 2 MB more of output.
-            std::vector<ssh::ExecResult> many(20, ssh::SshError{});
-            int done = 0;
-            for (std::size_t i = 0; i < many.size(); ++i)
-                asio::co_spawn(
-                    ex,
-                    [&, i]() -> asio::awaitable<void> {
-                        many[i] = co_await conn->exec(
-                            i % 2 ? "vscsiStats -l" : "head -c 200000 /dev/zero | tr '\\0' y",
-                            std::chrono::seconds(60));
-                        ++done;
-                    },
-                    asio::detached);
-            asio::steady_timer t(ex);
-            while (done < 20) {
-                t.expires_after(std::chrono::milliseconds(10));
-                co_await t.async_wait(asio::use_awaitable);
-            }
+            std::vector<std::string> commands;
+            for (int i = 0; i < 20; ++i)
+                commands.push_back(i % 2 ? "vscsiStats -l"
+                                         : "head -c 200000 /dev/zero | tr '\\0' y");
+            auto many = co_await exec_at_once(ex, conn, commands, std::chrono::seconds(60));
             for (auto& m : many) out.push_back(std::move(m));
             co_return out;
         });
