@@ -34,17 +34,22 @@ class Rpc:
         self.buf = b""
         self.id = 0
 
-    def call(self, method, params=None):
+    def call_raw(self, method, params=None):
+        """The answer's bytes, unparsed: what the daemon takes, without Python's JSON parse."""
         self.id += 1
         self.s.sendall(json.dumps({"jsonrpc": "2.0", "id": self.id, "method": method,
                                    "params": params or {}}).encode() + b"\n")
-        while b"\n" not in self.buf:
+        chunks = [self.buf]
+        while b"\n" not in chunks[-1]:
             chunk = self.s.recv(1 << 20)
             if not chunk:
                 raise RuntimeError("daemon closed the connection")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        reply = json.loads(line)
+            chunks.append(chunk)
+        line, self.buf = b"".join(chunks).split(b"\n", 1)
+        return line
+
+    def call(self, method, params=None):
+        reply = json.loads(self.call_raw(method, params))
         if "error" in reply:
             raise RuntimeError(reply["error"])
         return reply["result"]
@@ -163,12 +168,16 @@ def bench_many_dirs(vscsi, root, dirs):
     first = rpc.call("job.list")
     first_ms = 1000 * (time.perf_counter() - t)
     warm = timed(lambda: rpc.call("job.list"), 20)
+    warm_bytes = timed(lambda: rpc.call_raw("job.list"), 20)
     warm_filtered = timed(lambda: rpc.call("job.list", {"tags": ["site=s7"]}), 20)
     cli_list = timed(lambda: w.cli("job", "list", "--tag", "site=s7"), 10)
+    cli_list_all = timed(lambda: w.cli("job", "list"), 10)
     w.stop()
     # A daemon that starts fresh reads everything once.
     return {"dirs": len(first["jobs"]), "python_read_all_job_json": baseline, "rpc_job_list_first_ms": first_ms,
-            "rpc_job_list_warm": warm, "rpc_job_list_warm_tag_filter": warm_filtered, "cli_job_list_tag_filter": cli_list}
+            "rpc_job_list_warm": warm, "rpc_job_list_warm_answer_bytes_only": warm_bytes,
+            "rpc_job_list_warm_tag_filter": warm_filtered, "cli_job_list_tag_filter": cli_list,
+            "cli_job_list_all": cli_list_all}
 
 
 def bench_crash_loop(vscsi, root, kills):
@@ -268,7 +277,8 @@ def print_dirs(dirs):
     print(f"job list over {dirs['dirs']} job directories:")
     print(f"  python: read+parse every job.json   p50 {pb:8.1f} ms (baseline)")
     print(f"  rpc job.list, first call            {dirs['rpc_job_list_first_ms']:8.1f} ms  = {dirs['rpc_job_list_first_ms'] / pb:5.2f}x")
-    for k in ("rpc_job_list_warm", "rpc_job_list_warm_tag_filter", "cli_job_list_tag_filter"):
+    for k in ("rpc_job_list_warm", "rpc_job_list_warm_answer_bytes_only", "rpc_job_list_warm_tag_filter",
+              "cli_job_list_tag_filter", "cli_job_list_all"):
         v = dirs[k]
         print(f"  {k:<34} p50 {v['p50_ms']:8.1f} ms  = {v['p50_ms'] / pb:5.2f}x")
 

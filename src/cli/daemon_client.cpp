@@ -218,19 +218,21 @@ json::value DaemonClient::call(std::string_view method, const json::object& para
         off += static_cast<std::size_t>(n);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    std::size_t scanned = 0;  // no newline before here: a long answer is not rescanned
     for (;;) {
-        if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
-            const auto reply_line = buffer_.substr(0, nl);
+        if (const auto nl = buffer_.find('\n', scanned); nl != std::string::npos) {
+            auto reply = protocol::parse_reply_line(std::string_view(buffer_).substr(0, nl));
             buffer_.erase(0, nl + 1);
-            const auto reply = protocol::parse_reply_line(reply_line);
+            scanned = 0;
             if (reply.error) {
                 if (reply.error->code == protocol::rpc_code::forbidden)
                     throw DaemonUnreachable(reply.error->message);
                 throw DaemonError(reply.error->code, reply.error->message);
             }
             if (!(reply.id.is_int64() && reply.id.as_int64() == id)) continue;  // not ours
-            return reply.result;
+            return std::move(reply.result);  // keeps its parse arena
         }
+        scanned = buffer_.size();
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0)

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <vector>
 
 namespace vscsi {
 
@@ -93,27 +95,32 @@ std::string format_job_list(const protocol::JobList& list) {
                          "No jobs yet. Start one with `vscsi job start --host H --vm VM`.\n");
     }
     std::size_t w = 3, tw = 7;
+    std::vector<std::string> created;  // once per job: a zone lookup each
+    created.reserve(list.jobs.size());
     for (const auto& j : list.jobs) {
         w = std::max(w, j.job_id.size());
-        tw = std::max(tw, format_display_time(j.created_at).size());
+        tw = std::max(tw, created.emplace_back(format_display_time(j.created_at)).size());
     }
     std::string out = fmt::format("{:<{}}  {:<9}  {:>9}  {:<{}}  {:<16}  {}\n", "JOB", w, "STATUS",
                                   "SAMPLES", "CREATED", tw, "HOST", "VMS");
+    out.reserve(list.jobs.size() * (w + tw + 64));
+    auto to = std::back_inserter(out);
     bool warn = false;
-    for (const auto& j : list.jobs) {
-        std::string vms;
-        for (const auto& v : j.vms) vms += (vms.empty() ? "" : ",") + v.name;
-        const auto created = format_display_time(j.created_at);
+    std::string vms;
+    for (std::size_t i = 0; i < list.jobs.size(); ++i) {
+        const auto& j = list.jobs[i];
         const bool dirty = !j.vscsistats_stopped && j.status != JobStatus::running;
         warn = warn || dirty;
         if (!j.problem.empty()) {
-            out += fmt::format("{:<{}}  {:<9}  {}\n", j.job_id, w, "?", j.problem);
+            fmt::format_to(to, "{:<{}}  {:<9}  {}\n", j.job_id, w, "?", j.problem);
             continue;
         }
-        out += fmt::format("{:<{}}  {:<9}  {:>9}  {:<{}}  {:<16}  {}{}\n", j.job_id, w,
-                           to_string(j.status),
-                           fmt::format("{}/{}", j.samples_collected, j.samples_expected), created,
-                           tw, j.host, vms, dirty ? "  [!] vscsiStats may still run" : "");
+        vms.clear();
+        for (const auto& v : j.vms) (vms += vms.empty() ? "" : ",") += v.name;
+        fmt::format_to(to, "{:<{}}  {:<9}  {:>9}  {:<{}}  {:<16}  {}{}\n", j.job_id, w,
+                       to_string(j.status),
+                       fmt::format("{}/{}", j.samples_collected, j.samples_expected), created[i],
+                       tw, j.host, vms, dirty ? "  [!] vscsiStats may still run" : "");
     }
     if (warn)
         out +=

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <deque>
 
 #include "app/host_connector.hpp"
 #include "app/resume_job.hpp"
@@ -110,7 +111,8 @@ void JobManager::launch(std::unique_ptr<Live> job) {
 
 std::size_t JobManager::resume_all() {
     std::size_t n = 0;
-    for (const auto* s : index_.refresh()) {
+    for (const auto& row : index_.refresh()) {
+        const auto* s = row.summary;
         if (!s->problem.empty() ||
             (s->status != JobStatus::running && s->status != JobStatus::pending))
             continue;
@@ -248,20 +250,19 @@ Result<protocol::JobView> JobManager::stop(const protocol::JobRef& job) {
     return view(it->second->runner->meta(), it->second.get());
 }
 
-protocol::JobList JobManager::list(const protocol::ListJobs& filters) {
-    std::vector<JobSummary> live_summaries;
-    live_summaries.reserve(live_.size());
+protocol::SerializedResult JobManager::list(const protocol::ListJobs& filters) {
+    std::deque<JobSummary> live_summaries;  // stable addresses for the rows
     auto rows = index_.refresh();
     const auto total = rows.size();
-    for (auto& s : rows) {
-        if (auto it = live_.find(s->job_id); it != live_.end()) {
-            live_summaries.push_back(summarize(it->second->runner->meta(), s->path));
-            if (live_summaries.back().status == JobStatus::pending)
-                live_summaries.back().status = JobStatus::running;
-            s = &live_summaries.back();
+    for (auto& row : rows) {
+        if (auto it = live_.find(row.summary->job_id); it != live_.end()) {
+            auto& s = live_summaries.emplace_back(
+                summarize(it->second->runner->meta(), row.summary->path));
+            if (s.status == JobStatus::pending) s.status = JobStatus::running;
+            row = {&s, {}};
         }
     }
-    return filter_jobs(rows, filters, total);
+    return job_list_answer(select_jobs(std::move(rows), filters), total);
 }
 
 Result<protocol::Deleted> JobManager::remove(const protocol::JobRef& job) {

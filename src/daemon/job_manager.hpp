@@ -18,6 +18,7 @@
 #include "daemon/live_metrics.hpp"
 #include "host/host_shell.hpp"
 #include "host/ssh_params.hpp"
+#include "protocol/json_rpc.hpp"
 #include "protocol/messages.hpp"
 #include "util/error.hpp"
 #include "util/file_lock.hpp"
@@ -39,7 +40,8 @@ class JobManager {
     // Continues a failed or stopped job (a full disk it gave up on, a stop
     // too early) for the samples it still lacks, from now on.
     Result<protocol::JobView> resume(const protocol::JobRef& job);
-    protocol::JobList list(const protocol::ListJobs& filters);
+    // job.list's answer, serialised (rows of jobs that did not change are kept so).
+    protocol::SerializedResult list(const protocol::ListJobs& filters);
     Result<protocol::Deleted> remove(const protocol::JobRef& job);
     boost::asio::awaitable<Result<protocol::CleanedUp>> cleanup(
         const protocol::CleanupJob& request);

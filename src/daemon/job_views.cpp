@@ -1,6 +1,8 @@
 #include "daemon/job_views.hpp"
 
 #include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <deque>
 
 namespace vscsi::daemon {
 
@@ -41,35 +43,45 @@ protocol::JobView job_view(const JobMeta& m, const std::optional<LiveState>& liv
     return v;
 }
 
-protocol::JobList filter_jobs(const std::vector<const JobSummary*>& rows,
-                              const protocol::ListJobs& filters, std::size_t total) {
+std::vector<ListedJob> select_jobs(std::vector<ListedJob> rows, const protocol::ListJobs& filters) {
     std::vector<std::pair<std::string, std::string>> want_tags;
     for (const auto& t : filters.tags) {
         const auto eq = t.find('=');
         want_tags.emplace_back(t.substr(0, eq),
                                eq == std::string::npos ? std::string{} : t.substr(eq + 1));
     }
-    std::vector<const JobSummary*> kept;
-    for (const auto* s : rows) {
+    std::erase_if(rows, [&](const ListedJob& row) {
+        const auto* s = row.summary;
         if (!filters.status.empty() && std::find(filters.status.begin(), filters.status.end(),
                                                  to_string(s->status)) == filters.status.end())
-            continue;
-        if (!filters.host.empty() && s->host != filters.host) continue;
-        const bool tags_ok = std::all_of(want_tags.begin(), want_tags.end(), [&](const auto& kv) {
+            return true;
+        if (!filters.host.empty() && s->host != filters.host) return true;
+        return !std::all_of(want_tags.begin(), want_tags.end(), [&](const auto& kv) {
             auto it = s->tags.find(kv.first);
             return it != s->tags.end() && (kv.second.empty() || it->second == kv.second);
         });
-        if (tags_ok) kept.push_back(s);
-    }
-    std::sort(kept.begin(), kept.end(), [](auto* a, auto* b) {
+    });
+    std::sort(rows.begin(), rows.end(), [](const ListedJob& x, const ListedJob& y) {
+        const auto *a = x.summary, *b = y.summary;
         return a->created_at != b->created_at ? a->created_at < b->created_at
                                               : a->job_id < b->job_id;
     });
-    protocol::JobList list;
-    list.total = total;
-    list.jobs.reserve(kept.size());
-    for (const auto* s : kept) list.jobs.push_back(*s);
-    return list;
+    return rows;
+}
+
+protocol::SerializedResult job_list_answer(const std::vector<ListedJob>& rows, std::size_t total) {
+    std::deque<std::string> fresh;  // rows of live jobs, serialised now (stable addresses)
+    std::vector<std::string_view> parts;
+    parts.reserve(rows.size());
+    for (const auto& row : rows) {
+        if (row.json.empty()) {
+            fresh.push_back(boost::json::serialize(protocol::to_json(*row.summary)));
+            parts.emplace_back(fresh.back());
+        } else {
+            parts.push_back(row.json);
+        }
+    }
+    return {protocol::serialize_job_list(parts, total)};
 }
 
 }  // namespace vscsi::daemon

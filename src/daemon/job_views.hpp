@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "daemon/job_index.hpp"
 #include "job/job_summary.hpp"
+#include "protocol/json_rpc.hpp"
 #include "protocol/messages.hpp"
 
 namespace vscsi::daemon {
@@ -21,8 +23,11 @@ struct LiveState {
 protocol::JobView job_view(const JobMeta& meta, const std::optional<LiveState>& live,
                            const std::string& path);
 
-// `rows` as the index has them, live jobs already summarized from their collector.
-protocol::JobList filter_jobs(const std::vector<const JobSummary*>& rows,
-                              const protocol::ListJobs& filters, std::size_t total);
+// The rows `job list` shows, oldest first: `rows` as the index has them (live
+// jobs already summarized from their collector) after the client's filters.
+std::vector<ListedJob> select_jobs(std::vector<ListedJob> rows, const protocol::ListJobs& filters);
+
+// job.list's answer: rows the index keeps serialised are copied, others serialised.
+protocol::SerializedResult job_list_answer(const std::vector<ListedJob>& rows, std::size_t total);
 
 }  // namespace vscsi::daemon

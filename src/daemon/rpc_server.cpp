@@ -59,7 +59,7 @@ asio::awaitable<std::string> RpcServer::answer(const RpcItem& item) {
     if (item.error) co_return encode_error(item.id, *item.error);
     const auto& req = *item.request;
     std::optional<RpcError> err;
-    boost::json::value result;
+    RpcResult result;
     try {
         result = co_await handler_(req);
     } catch (const RpcFailure& e) {
@@ -69,7 +69,8 @@ asio::awaitable<std::string> RpcServer::answer(const RpcItem& item) {
         err = RpcError{rpc_code::internal_error, vscsi::exception_text(e)};
     }
     if (req.notification) co_return std::string{};
-    co_return err ? encode_error(req.id, *err) : encode_result(req.id, result);
+    if (err) co_return encode_error(req.id, *err);
+    co_return std::visit([&](const auto& r) { return encode_result(req.id, r); }, result);
 }
 
 namespace {

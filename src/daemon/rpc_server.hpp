@@ -33,7 +33,7 @@ struct RpcLimits {
 class RpcServer {
   public:
     // Handlers throw RpcFailure for errors meant for the client.
-    using Handler = std::function<boost::asio::awaitable<boost::json::value>(const RpcRequest&)>;
+    using Handler = std::function<boost::asio::awaitable<protocol::RpcResult>(const RpcRequest&)>;
 
     RpcServer(boost::asio::local::stream_protocol::acceptor acceptor, Handler handler,
               RpcLimits limits = {});

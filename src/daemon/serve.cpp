@@ -112,7 +112,7 @@ int serve(const ServeOptions& opts) {
         asio::co_spawn(io, jobs.shutdown(stop_collections), [&](std::exception_ptr) { io.stop(); });
     };
 
-    auto handler = [&](const RpcRequest& req) -> asio::awaitable<json::value> {
+    auto handler = [&](const RpcRequest& req) -> asio::awaitable<protocol::RpcResult> {
         using namespace protocol;
         if (stopping && req.method != method::daemon_status)
             throw RpcFailure(rpc_code::failure, "the daemon is shutting down: retry in a moment");
@@ -124,8 +124,7 @@ int serve(const ServeOptions& opts) {
             co_return to_answer(jobs.stop(decode_params<JobRef>(req)));
         if (req.method == method::job_resume)
             co_return to_answer(jobs.resume(decode_params<JobRef>(req)));
-        if (req.method == method::job_list)
-            co_return json::value_from(jobs.list(decode_params<ListJobs>(req)));
+        if (req.method == method::job_list) co_return jobs.list(decode_params<ListJobs>(req));
         if (req.method == method::job_delete)
             co_return to_answer(jobs.remove(decode_params<JobRef>(req)));
         if (req.method == method::job_cleanup)

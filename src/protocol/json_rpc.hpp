@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace vscsi::protocol {
@@ -68,7 +69,15 @@ struct RpcLine {
 
 RpcLine parse_request_line(std::string_view line, std::size_t max_batch = 100);
 
+// A result the handler serialised itself: large answers assembled from parts
+// it keeps serialised (the job list), not rebuilt as a DOM on every call.
+struct SerializedResult {
+    std::string json;
+};
+using RpcResult = std::variant<boost::json::value, SerializedResult>;
+
 std::string encode_result(const boost::json::value& id, const boost::json::value& result);
+std::string encode_result(const boost::json::value& id, const SerializedResult& result);
 std::string encode_error(const boost::json::value& id, const RpcError& e);
 // A batch's responses; empty (nothing to send) when all were notifications.
 std::string encode_batch(const std::vector<std::string>& responses);

@@ -268,6 +268,24 @@ void tag_invoke(json::value_from_tag, json::value& v, const JobList& x) {
     v = json::object{{"jobs", std::move(jobs)}, {"matched", x.jobs.size()}, {"total", x.total}};
 }
 
+std::string serialize_job_list(const std::vector<std::string_view>& rows, std::size_t total) {
+    std::size_t size = 64;
+    for (auto r : rows) size += r.size() + 1;
+    std::string out;
+    out.reserve(size);
+    out += R"({"jobs":[)";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (i) out += ',';
+        out += rows[i];
+    }
+    out += R"(],"matched":)";
+    out += std::to_string(rows.size());
+    out += R"(,"total":)";
+    out += std::to_string(total);
+    out += '}';
+    return out;
+}
+
 JobList tag_invoke(json::value_to_tag<JobList>, const json::value& v) {
     const auto f = result_of(v);
     JobList x;

@@ -16,6 +16,7 @@
 
 #include "cli/job_status_text.hpp"
 #include "daemon/job_index.hpp"
+#include "daemon/job_views.hpp"
 #include "daemon/live_metrics.hpp"
 #include "daemon/log.hpp"
 #include "daemon/metrics_text.hpp"
@@ -418,21 +419,43 @@ TEST_CASE("the job index re-reads only changed job.json files and lists unreadab
     JobIndex index(jobs);
     auto rows = index.refresh();
     REQUIRE(rows.size() == 2);
-    CHECK(rows[1]->job_id == "b");
-    CHECK(rows[1]->status == JobStatus::running);
+    CHECK(rows[1].summary->job_id == "b");
+    CHECK(rows[1].summary->status == JobStatus::running);
+    // Each row kept as the client gets it.
+    CHECK(json::parse(rows[1].json) == protocol::to_json(*rows[1].summary));
     auto m = b.load_meta();
     m.status = JobStatus::stopped;
     m.collection.samples_collected = 7;
     REQUIRE_FALSE(b.save_meta(m));
     rows = index.refresh();
-    CHECK(rows[1]->status == JobStatus::stopped);
-    CHECK(rows[1]->samples_collected == 7);
+    CHECK(rows[1].summary->status == JobStatus::stopped);
+    CHECK(rows[1].summary->samples_collected == 7);
+    CHECK(json::parse(rows[1].json).at("samples_collected") == 7);
     write_text(jobs / "a" / "job.json", "{ torn");
     rows = index.refresh();
     REQUIRE(rows.size() == 2);
-    CHECK(rows[0]->job_id == "a");
-    CHECK_THAT(rows[0]->problem, Catch::Contains("job.json"));
-    CHECK(protocol::to_json(*rows[0]).at("problem").is_string());
+    CHECK(rows[0].summary->job_id == "a");
+    CHECK_THAT(rows[0].summary->problem, Catch::Contains("job.json"));
+    CHECK(json::parse(rows[0].json).at("problem").is_string());
+
+    // The answer assembled from kept rows is byte for byte the DOM form's, filters
+    // and order included; a row without kept text (a live job) is serialised then.
+    JobSummary live = *rows[1].summary;
+    live.status = JobStatus::running;
+    live.samples_collected = 8;
+    rows[1] = {&live, {}};
+    ListJobs running_only;
+    running_only.status = {"running"};
+    for (const auto& filters : {ListJobs{}, running_only}) {
+        const auto shown = select_jobs(rows, filters);
+        JobList dom;
+        dom.total = rows.size();
+        for (const auto& r : shown) dom.jobs.push_back(*r.summary);
+        CHECK(job_list_answer(shown, rows.size()).json == json::serialize(json::value_from(dom)));
+    }
+    CHECK(select_jobs(rows, running_only).size() == 1);
+    CHECK(encode_result(json::value(7), SerializedResult{R"({"a":1})"}) ==
+          encode_result(json::value(7), json::parse(R"({"a":1})")));
     std::filesystem::remove_all(jobs / "b");
     CHECK(index.refresh().size() == 1);
 }
@@ -555,7 +578,7 @@ TEST_CASE("idle clients are disconnected and make room for clients that talk", "
     limits.idle_timeout = 400ms;
     RpcServer server(
         local::acceptor(io, local::endpoint(path)),
-        [](const RpcRequest&) -> asio::awaitable<json::value> { co_return json::value("pong"); },
+        [](const RpcRequest&) -> asio::awaitable<RpcResult> { co_return json::value("pong"); },
         limits);
     server.start();
     struct Loop {
