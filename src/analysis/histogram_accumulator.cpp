@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace vscsi {
 
@@ -10,15 +11,87 @@ std::string_view to_string(PercentileMethod m) {
     return m == PercentileMethod::interpolate ? "interpolate" : "bucket_upper_bound";
 }
 
+HistogramAccumulator::HistogramAccumulator(const HistogramAccumulator& o) {
+    take_owned_copy(o);
+}
+
+HistogramAccumulator::HistogramAccumulator(HistogramAccumulator&& o) noexcept {
+    *this = std::move(o);
+}
+
+HistogramAccumulator& HistogramAccumulator::operator=(const HistogramAccumulator& o) {
+    if (this != &o) take_owned_copy(o);
+    return *this;
+}
+
+HistogramAccumulator& HistogramAccumulator::operator=(HistogramAccumulator&& o) noexcept {
+    if (this == &o) return *this;
+    free_owned();
+    // Counts in someone else's block stay there: both point at them, as a
+    // DiskAccumulator's slots do when it moves with its block.
+    limits_ = std::move(o.limits_);
+    freqs_ = std::exchange(o.freqs_, nullptr);
+    nfreq_ = std::exchange(o.nfreq_, 0);
+    initialised_ = std::exchange(o.initialised_, false);
+    owns_ = std::exchange(o.owns_, false);
+    count_ = o.count_;
+    value_sum_ = o.value_sum_;
+    min_ = o.min_;
+    max_ = o.max_;
+    return *this;
+}
+
+HistogramAccumulator::~HistogramAccumulator() {
+    free_owned();
+}
+
+void HistogramAccumulator::free_owned() noexcept {
+    if (owns_) delete[] freqs_;
+    freqs_ = nullptr;
+    owns_ = false;
+}
+
+void HistogramAccumulator::take_owned_copy(const HistogramAccumulator& o) {
+    std::uint64_t* copy = o.nfreq_ ? new std::uint64_t[o.nfreq_] : nullptr;
+    std::copy(o.freqs_, o.freqs_ + o.nfreq_, copy);
+    free_owned();
+    limits_ = o.limits_;
+    freqs_ = copy;
+    owns_ = copy != nullptr;
+    nfreq_ = o.nfreq_;
+    initialised_ = o.initialised_;
+    count_ = o.count_;
+    value_sum_ = o.value_sum_;
+    min_ = o.min_;
+    max_ = o.max_;
+}
+
+void HistogramAccumulator::start_in(const Histogram& h, std::uint64_t* storage) {
+    free_owned();
+    limits_ = h.limits;
+    freqs_ = storage;
+    nfreq_ = static_cast<std::uint32_t>(h.frequencies.size());
+    initialised_ = true;
+    add_counts(h);
+}
+
 bool HistogramAccumulator::add(const Histogram& h) {
     if (!initialised_) {
+        const auto n = h.frequencies.size();
         limits_ = h.limits;
-        freqs_.assign(h.frequencies.size(), 0);
+        freqs_ = n ? new std::uint64_t[n]() : nullptr;
+        owns_ = freqs_ != nullptr;
+        nfreq_ = static_cast<std::uint32_t>(n);
         initialised_ = true;
-    } else if (h.limits != limits_) {
+    } else if (h.limits != limits_ || h.frequencies.size() != nfreq_) {
         return false;
     }
-    for (std::size_t i = 0; i < freqs_.size(); ++i) freqs_[i] += h.frequencies[i];
+    add_counts(h);
+    return true;
+}
+
+void HistogramAccumulator::add_counts(const Histogram& h) {
+    for (std::size_t i = 0; i < nfreq_; ++i) freqs_[i] += h.frequencies[i];
     if (h.count > 0) {
         if (count_ == 0) {
             min_ = h.min;
@@ -30,14 +103,13 @@ bool HistogramAccumulator::add(const Histogram& h) {
         count_ += h.count;
         value_sum_ += static_cast<double>(h.count) * static_cast<double>(h.mean);
     }
-    return true;
 }
 
 bool HistogramAccumulator::drop_overflow_value(std::int64_t value) {
-    if (freqs_.empty() || freqs_.back() == 0 || count_ == 0 || limits_.empty() ||
+    if (nfreq_ == 0 || freqs_[nfreq_ - 1] == 0 || count_ == 0 || limits_.empty() ||
         value <= limits_.back())
         return false;
-    --freqs_.back();
+    --freqs_[nfreq_ - 1];
     --count_;
     value_sum_ -= static_cast<double>(value);
     return true;
@@ -49,8 +121,8 @@ void HistogramAccumulator::merge(const HistogramAccumulator& o) {
         *this = o;
         return;
     }
-    if (o.limits_ != limits_) return;
-    for (std::size_t i = 0; i < freqs_.size(); ++i) freqs_[i] += o.freqs_[i];
+    if (o.limits_ != limits_ || o.nfreq_ != nfreq_) return;
+    for (std::size_t i = 0; i < nfreq_; ++i) freqs_[i] += o.freqs_[i];
     if (o.count_ > 0) {
         min_ = count_ == 0 ? o.min_ : std::min(min_, o.min_);
         max_ = count_ == 0 ? o.max_ : std::max(max_, o.max_);
@@ -61,7 +133,7 @@ void HistogramAccumulator::merge(const HistogramAccumulator& o) {
 
 std::uint64_t HistogramAccumulator::frequency_total() const {
     std::uint64_t n = 0;
-    for (auto f : freqs_) n += f;
+    for (auto f : frequencies()) n += f;
     return n;
 }
 
@@ -75,7 +147,7 @@ MeanBounds HistogramAccumulator::integer_mean_bounds() const {
     const auto total = frequency_total();
     if (total == 0 || count_ == 0) return b;
     double low_sum = 0, high_sum = 0;
-    for (std::size_t i = 0; i < freqs_.size(); ++i) {
+    for (std::size_t i = 0; i < nfreq_; ++i) {
         if (freqs_[i] == 0) continue;
         const auto lo = i == 0 ? min_ : std::max(limits_[i - 1] + 1, min_);
         const auto hi = i == limits_.size() ? max_ : std::min(limits_[i], max_);
@@ -97,7 +169,7 @@ double HistogramAccumulator::percentile(double q, PercentileMethod method) const
     const auto rank = std::max<std::uint64_t>(
         1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total) - 1e-9)));
     std::uint64_t cum = 0;
-    for (std::size_t i = 0; i < freqs_.size(); ++i) {
+    for (std::size_t i = 0; i < nfreq_; ++i) {
         const auto before = cum;
         cum += freqs_[i];
         if (cum < rank || freqs_[i] == 0) continue;

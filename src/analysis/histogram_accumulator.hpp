@@ -4,8 +4,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
-#include <vector>
 
 #include "format/histogram.hpp"
 
@@ -26,8 +26,20 @@ struct MeanBounds {
 
 class HistogramAccumulator {
   public:
+    HistogramAccumulator() = default;
+    // Copies own their bucket counts; a move keeps the counts' owner (see start_in).
+    HistogramAccumulator(const HistogramAccumulator& o);
+    HistogramAccumulator(HistogramAccumulator&& o) noexcept;
+    HistogramAccumulator& operator=(const HistogramAccumulator& o);
+    HistogramAccumulator& operator=(HistogramAccumulator&& o) noexcept;
+    ~HistogramAccumulator();
+
     // False (and nothing added) when the bucket limits differ from earlier ones.
     bool add(const Histogram& h);
+    // The first add, with the bucket counts kept in `storage` (h.frequencies.size()
+    // zeroed entries owned by the caller, e.g. one block for all of a disk's sums,
+    // which must outlive this accumulator and its moves).
+    void start_in(const Histogram& h, std::uint64_t* storage);
     void merge(const HistogramAccumulator& other);
     // Takes out one value known to be in the overflow bucket (an interarrival
     // histogram's first IO after -s, see FirstIoGap). False when there is none.
@@ -49,7 +61,7 @@ class HistogramAccumulator {
     std::int64_t min() const { return min_; }
     std::int64_t max() const { return max_; }
     const HistogramLimits& limits() const { return limits_; }
-    const std::vector<std::uint64_t>& frequencies() const { return freqs_; }
+    std::span<const std::uint64_t> frequencies() const { return {freqs_, nfreq_}; }
 
     // q in [0,1], nearest-rank: the bucket where the cumulative count first
     // reaches ceil(q*N). The result is clamped to the observed [min, max],
@@ -61,13 +73,20 @@ class HistogramAccumulator {
 
   private:
     std::uint64_t frequency_total() const;  // of the buckets (a few dozen: summed when asked)
+    void add_counts(const Histogram& h);
+    void take_owned_copy(const HistogramAccumulator& o);
+    void free_owned() noexcept;
+
+    // 56 bytes: 16 of these per disk, 20,000 disks in a fleet-wide print.
     HistogramLimits limits_;
-    std::vector<std::uint64_t> freqs_;
+    std::uint64_t* freqs_ = nullptr;  // nfreq_ counts, owned when owns_
+    std::uint32_t nfreq_ = 0;
+    bool initialised_ = false;
+    bool owns_ = false;
     std::uint64_t count_ = 0;
     double value_sum_ = 0;
     std::int64_t min_ = 0;
     std::int64_t max_ = 0;
-    bool initialised_ = false;
 };
 
 }  // namespace vscsi

@@ -51,6 +51,25 @@ double sequential(std::uint64_t at_plus_one, std::uint64_t total) {
 }  // namespace
 
 Result<void> DiskAccumulator::add(const DiskHistograms& d) {
+    const bool fresh = !block_ && std::none_of(slots.begin(), slots.end(),
+                                               [](const auto& h) { return h.measured(); });
+    if (fresh) {
+        // One allocation for all of the disk's bucket counts (16 otherwise, each
+        // with the allocator's own overhead): most disks are added once, then summed.
+        std::size_t total = 0;
+        for (std::size_t s = 0; s < kSlotCount; ++s)
+            if (d.present[s]) total += d.slots[s].frequencies.size();
+        if (total > 0) {
+            block_ = std::make_unique<std::uint64_t[]>(total);
+            std::size_t at = 0;
+            for (std::size_t s = 0; s < kSlotCount; ++s) {
+                if (!d.present[s]) continue;
+                slots[s].start_in(d.slots[s], block_.get() + at);
+                at += d.slots[s].frequencies.size();
+            }
+            return {};
+        }
+    }
     for (std::size_t s = 0; s < kSlotCount; ++s) {
         if (!d.present[s]) continue;
         if (!slots[s].add(d.slots[s]))

@@ -22,10 +22,28 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct DiskAccumulator {
     std::array<HistogramAccumulator, kSlotCount> slots;
 
+    DiskAccumulator() = default;
+    DiskAccumulator(const DiskAccumulator& o) : slots(o.slots) {}  // each slot its own counts
+    DiskAccumulator(DiskAccumulator&&) noexcept = default;
+    DiskAccumulator& operator=(const DiskAccumulator& o) {
+        if (this != &o) {
+            slots = o.slots;
+            block_.reset();
+        }
+        return *this;
+    }
+    DiskAccumulator& operator=(DiskAccumulator&&) noexcept = default;
+    ~DiskAccumulator() = default;
+
     // Fails (bad_data) when the histograms do not fit (bucket limits changed).
+    // The first add keeps every slot's bucket counts in one allocation.
     Result<void> add(const DiskHistograms& d);
     void merge(const DiskAccumulator& o);
     const HistogramAccumulator& at(Metric m, Direction d) const { return slots[*slot_of(m, d)]; }
+
+  private:
+    // The slots' counts from the first add (slots never free what points into it).
+    std::unique_ptr<std::uint64_t[]> block_;
 };
 
 struct PercentileSummary {

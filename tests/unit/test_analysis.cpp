@@ -98,6 +98,63 @@ TEST_CASE("accumulator sums samples and refuses other bucket limits", "[analysis
     CHECK(std::isnan(empty.percentile(0.5, PercentileMethod::interpolate)));
 }
 
+TEST_CASE("a disk's sums: one block of counts, copies and moves that stay correct",
+          "[analysis][width]") {
+    const auto& disk = real_disk();
+    std::size_t buckets = 0;
+    for (std::size_t s = 0; s < kSlotCount; ++s)
+        if (disk.present[s]) buckets += disk.slots[s].frequencies.size();
+    REQUIRE(buckets > 100);
+    DiskAccumulator acc;
+    REQUIRE(acc.add(disk).has_value());
+    REQUIRE(acc.add(disk).has_value());
+    const auto& lat = acc.at(Metric::latency, Direction::total);
+    CHECK(lat.count() == 2 * 793);
+    // The slots' counts lie one after another in one allocation.
+    const auto* first = acc.slots[0].frequencies().data();
+    std::size_t at = 0;
+    for (std::size_t s = 0; s < kSlotCount; ++s) {
+        if (!disk.present[s]) continue;
+        CHECK(acc.slots[s].frequencies().data() == first + at);
+        at += acc.slots[s].frequencies().size();
+    }
+    CHECK(at == buckets);
+
+    // A copy owns its counts: adding to it leaves the original alone.
+    DiskAccumulator copy = acc;
+    REQUIRE(copy.add(disk).has_value());
+    CHECK(copy.at(Metric::latency, Direction::total).count() == 3 * 793);
+    CHECK(lat.count() == 2 * 793);
+    CHECK(copy.at(Metric::latency, Direction::total).frequencies()[0] ==
+          3 * disk.find(Metric::latency, Direction::total)->frequencies[0]);
+    // A move keeps the block: the moved-to sums read what the original had.
+    const auto before =
+        std::vector<std::uint64_t>(lat.frequencies().begin(), lat.frequencies().end());
+    DiskAccumulator moved = std::move(acc);
+    const auto& mlat = moved.at(Metric::latency, Direction::total);
+    CHECK(std::equal(before.begin(), before.end(), mlat.frequencies().begin(),
+                     mlat.frequencies().end()));
+    CHECK(mlat.percentile(0.5, PercentileMethod::bucket_upper_bound) == Approx(100));
+    // One slot copied out of the block outlives the disk's sums.
+    HistogramAccumulator alone;
+    {
+        DiskAccumulator gone = std::move(moved);
+        alone = gone.at(Metric::latency, Direction::total);
+    }
+    CHECK(alone.count() == 2 * 793);
+    CHECK(std::equal(before.begin(), before.end(), alone.frequencies().begin(),
+                     alone.frequencies().end()));
+    // Merging into empty sums copies; limits made by hand are shared by their copies.
+    DiskAccumulator merged;
+    merged.merge(copy);
+    CHECK(merged.at(Metric::latency, Direction::total).count() == 3 * 793);
+    const HistogramLimits own{1, 2, 3};
+    auto again = own;
+    CHECK(again == own);
+    CHECK(again.values().data() == own.values().data());
+    CHECK(HistogramLimits{1, 2, 4} != own);
+}
+
 TEST_CASE("percentile filter keeps the busy samples", "[analysis][filter]") {
     const std::vector<float> iops{10, 20, 30, 40, 1000, 1100, 1200, 1300};
     auto d = decide_filter({FilterMethod::percentile, 75.0}, iops);
