@@ -1,10 +1,8 @@
 #include "daemon/job_index.hpp"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 
-#include <boost/json/serialize.hpp>
 #include <memory>
 
 #include "job/job_dir.hpp"
@@ -31,7 +29,7 @@ void JobIndex::reread(const std::string& name, Entry& entry) {
         entry.summary.job_id = name;
         entry.summary.path = dir.string();
     }
-    entry.json = boost::json::serialize(protocol::to_json(entry.summary));
+    entry.json = protocol::serialize_job_row(entry.summary);
 }
 
 std::vector<ListedJob> JobIndex::refresh() {

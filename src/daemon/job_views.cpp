@@ -1,7 +1,6 @@
 #include "daemon/job_views.hpp"
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
 #include <deque>
 
 namespace vscsi::daemon {
@@ -75,7 +74,7 @@ protocol::SerializedResult job_list_answer(const std::vector<ListedJob>& rows, s
     parts.reserve(rows.size());
     for (const auto& row : rows) {
         if (row.json.empty()) {
-            fresh.push_back(boost::json::serialize(protocol::to_json(*row.summary)));
+            fresh.push_back(protocol::serialize_job_row(*row.summary));
             parts.emplace_back(fresh.back());
         } else {
             parts.push_back(row.json);

@@ -268,6 +268,10 @@ void tag_invoke(json::value_from_tag, json::value& v, const JobList& x) {
     v = json::object{{"jobs", std::move(jobs)}, {"matched", x.jobs.size()}, {"total", x.total}};
 }
 
+std::string serialize_job_row(const JobSummary& s) {
+    return json::serialize(to_json(s));
+}
+
 std::string serialize_job_list(const std::vector<std::string_view>& rows, std::size_t total) {
     std::size_t size = 64;
     for (auto r : rows) size += r.size() + 1;

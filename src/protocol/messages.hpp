@@ -132,7 +132,9 @@ VSCSI_PROTOCOL_MESSAGE(DaemonStopping)
 
 // A job list row (also what `job list --json` prints).
 boost::json::object to_json(const JobSummary& s);
-// job.list's result from rows serialised one by one (each serialize(to_json(s))),
+// One job list row as sent (serialize(to_json(s))).
+std::string serialize_job_row(const JobSummary& s);
+// job.list's result from rows serialised one by one (each serialize_job_row(s)),
 // byte for byte what value_from(JobList) serialises to: a daemon keeps the rows
 // of jobs that did not change serialised.
 std::string serialize_job_list(const std::vector<std::string_view>& rows, std::size_t total);
