@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "analysis/covered_time.hpp"
@@ -13,6 +14,7 @@
 #include "format/vscsistats_csv.hpp"
 #include "job/job_dir.hpp"
 #include "job/staged_job.hpp"
+#include "util/copied_read.hpp"
 #include "util/file_io.hpp"
 
 namespace vscsi {
@@ -49,22 +51,27 @@ std::string raw_name(const ImportOptions& o, std::size_t f) {
 // Pass 1, a buffer at a time: each file is parsed (errors name its
 // file:line:field) and copied into the job as it is read, so the job keeps
 // exactly the bytes that were checked, even if the file grows meanwhile; each
-// print's start line, covered time and disks are noted. Memory: one buffer,
-// one disk and an index of the disks of a print.
+// print's start line, covered time and disks are noted. Memory: four 1 MiB
+// buffers (the copies are written on a thread of their own while the next
+// piece is parsed), one disk and an index of the disks of a print.
 class ImportScan final : public VscsiStatsSink {
   public:
     ImportScan(std::vector<PrintInfo>& info, ImportTargets& targets)
         : info_(info), targets_(targets) {}
 
-    void scan(const ImportOptions& o, std::size_t file, StagedJob& staged, std::string& buffer) {
+    // `sample`, when given, gets the same bytes as the raw copy (the file's
+    // sample, should it hold one print).
+    void scan(const ImportOptions& o, std::size_t file, StagedJob& staged,
+              SampleBeingRead* sample) {
         file_ = file;
         CsvParseOptions popt;
         popt.source = o.files[file].string();
         VscsiStatsStreamParser parser(*this, popt, true);
         AtomicFileWriter copy(staged.raw_path(raw_name(o, file)));
+        std::vector<AtomicFileWriter*> copies{&copy};
+        if (sample) copies.push_back(&sample->writer());
         std::optional<ParseError> failed;
-        const auto ec = read_file_pieces(o.files[file], buffer, [&](std::string_view piece) {
-            copy.append(piece);
+        const auto ec = read_file_copied(o.files[file], copies, [&](std::string_view piece) {
             if (auto e = parser.feed(piece); !e) failed = std::move(e.error());
             return !failed;
         });
@@ -293,6 +300,16 @@ std::vector<double> print_seconds(const ImportOptions& o, const std::vector<Prin
     return secs;
 }
 
+// The sample of an import of one file that holds one print.
+SampleHeader one_print_header(const ImportOptions& o, TimePoint start, TimePoint end) {
+    SampleHeader h;
+    h.seq = 1;
+    h.start = start;
+    h.end = end;
+    h.origin = o.files[0].filename().string();
+    return h;
+}
+
 TimePoint default_end(const ImportOptions& o) {
     std::error_code ec;
     const auto mtime = fs::last_write_time(o.files.back(), ec);
@@ -324,11 +341,16 @@ ImportResult import_or_throw(const ImportOptions& o) {
     // prints follow each other.
     std::vector<PrintInfo> info;
     ImportTargets streamed_targets;
+    // One file may be one print (a host-wide print can be 100 MB): its sample
+    // is then written in this same pass, its header once the print is known.
+    std::optional<SampleBeingRead> one_print;
+    if (o.files.size() == 1) one_print.emplace(staged, one_print_header(o, {}, {}));
     {
         ImportScan scan(info, streamed_targets);
-        std::string buffer;
-        for (std::size_t f = 0; f < o.files.size(); ++f) scan.scan(o, f, staged, buffer);
+        for (std::size_t f = 0; f < o.files.size(); ++f)
+            scan.scan(o, f, staged, one_print ? &*one_print : nullptr);
     }
+    if (info.size() > 1) one_print.reset();
     if (info.size() > 1) survey_continuations(o, staged, info);
     const auto series = choose_series(o, info, res.warnings);
     ImportRecord rec;
@@ -350,14 +372,12 @@ ImportResult import_or_throw(const ImportOptions& o) {
     meta.profile = {"import", sampled,
                     total / static_cast<double>(std::max<std::size_t>(1, sampled))};
     if (info.size() == 1) {
-        // One print (a host-wide print can be 100 MB): the sample is its text,
-        // copied, never held whole.
-        SampleHeader h;
-        h.seq = 1;
-        h.start = start0;
-        h.end = start0 + ms(secs[0]);
-        h.origin = o.files[info[0].file].filename().string();
-        staged.write_sample_of_raw(h, raw_name(o, info[0].file));
+        // One print: the sample is its text as read, never held whole.
+        const auto h = one_print_header(o, start0, start0 + ms(secs[0]));
+        if (!one_print || !one_print->commit(h)) {
+            one_print.reset();
+            staged.write_sample_of_raw(h, raw_name(o, 0));
+        }
         streamed_targets.store(meta, o.vm);
         res.samples = 1;
     } else {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <unordered_map>
@@ -129,6 +131,124 @@ const char* scan_stat_row(const char* p, const char* end, std::string_view key, 
     }
 }
 
+// ESXi prints the same limits for every histogram of a kind, so a row's text
+// after its frequency is known in advance: ",<limit>\n". Comparing those bytes
+// (two 8-byte words) replaces reading the limit digit by digit. A row that
+// differs - another release's limits, CRLF, padding - goes the general way.
+struct RowTail {
+    std::uint64_t word[2] = {0, 0};
+    std::uint64_t mask[2] = {0, 0};
+    std::uint8_t size = 0;  // 0: longer than 16 bytes, never matched here
+    std::int64_t limit = 0;
+};
+
+struct RowTails {
+    std::array<RowTail, 40> rows;  // the limits, then the overflow row
+    std::size_t count = 0;
+};
+
+RowTails make_row_tails(std::span<const std::int64_t> limits) {
+    RowTails t;
+    t.count = std::min(limits.size() + 1, t.rows.size());
+    for (std::size_t i = 0; i < t.count; ++i) {
+        const auto limit = limits[std::min(i, limits.size() - 1)];
+        char text[32];
+        text[0] = ',';
+        char* e = std::to_chars(text + 1, text + 30, limit).ptr;
+        *e++ = '\n';
+        const auto n = static_cast<std::size_t>(e - text);
+        auto& row = t.rows[i];
+        row.limit = limit;
+        if (n > 16) continue;
+        unsigned char bytes[16] = {};
+        unsigned char mask[16] = {};
+        std::memcpy(bytes, text, n);
+        std::memset(mask, 0xff, n);
+        std::memcpy(row.word, bytes, 16);
+        std::memcpy(row.mask, mask, 16);
+        row.size = static_cast<std::uint8_t>(n);
+    }
+    return t;
+}
+
+const RowTails& esxi_row_tails(Metric m) {
+    static const std::array<RowTails, kMetricCount> tails = [] {
+        std::array<RowTails, kMetricCount> t;
+        for (std::size_t i = 0; i < kMetricCount; ++i)
+            t[i] = make_row_tails(esxi_bucket_limits(static_cast<Metric>(i)));
+        return t;
+    }();
+    return tails[static_cast<std::size_t>(m)];
+}
+
+// "<frequency>" then exactly `tail`; nullptr otherwise (and near the end of a
+// piece, where 16 bytes cannot be read).
+const char* scan_expected_row(const char* p, const char* end, const RowTail& tail,
+                              std::uint64_t& freq) {
+    // Room for the longest frequency and the tail: no bound checks per digit.
+    if (end - p < 20 + 16 || tail.size == 0) return nullptr;
+    const char* const first = p;
+    std::uint64_t f = 0;
+    for (unsigned d; (d = static_cast<unsigned char>(*p - '0')) < 10 && p - first < 20; ++p)
+        f = f * 10 + d;
+    if (p == first || p - first > 19) return nullptr;
+    std::uint64_t w[2];
+    std::memcpy(w, p, 16);
+    if (((w[0] ^ tail.word[0]) & tail.mask[0]) | ((w[1] ^ tail.word[1]) & tail.mask[1]))
+        return nullptr;
+    freq = f;
+    return p + tail.size;
+}
+
+// "Histogram: <title>,virtual machine worldGroupID,<wg>,virtual disk
+// handleID,<handle> (<label>)\n" as vscsiStats prints it, read in place; the
+// title is tried first as `hint` (the slot that follows the previous one).
+// nullptr for anything else: the general path reads or names it.
+const char* scan_header_line(const char* p, const char* end, std::size_t hint, Header& h,
+                             std::size_t& slot) {
+    constexpr std::string_view kPrefix = "Histogram: ";
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+    if (!nl) return nullptr;
+    std::string_view line(p, static_cast<std::size_t>(nl - p));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.starts_with(kPrefix)) return nullptr;
+    line.remove_prefix(kPrefix.size());
+    const auto titled = [&](std::size_t s) {
+        const auto title = slot_info(s).title;
+        return line.size() > title.size() + kWorldGroupTag.size() && line.starts_with(title) &&
+               line.substr(title.size()).starts_with(kWorldGroupTag);
+    };
+    slot = hint < kSlotCount && titled(hint) ? hint : kSlotCount;
+    for (std::size_t s = 0; s < kSlotCount && slot == kSlotCount; ++s)
+        if (titled(s)) slot = s;
+    if (slot == kSlotCount) return nullptr;
+    h.title = line.substr(0, slot_info(slot).title.size());
+    line.remove_prefix(h.title.size() + kWorldGroupTag.size());
+    const auto digits = [&](std::int64_t& v) {
+        std::uint64_t u = 0;
+        std::size_t n = 0;
+        while (n < line.size() && n < 18 && static_cast<unsigned char>(line[n] - '0') < 10)
+            u = u * 10 + static_cast<unsigned>(line[n++] - '0');
+        if (n == 0) return false;
+        v = static_cast<std::int64_t>(u);
+        line.remove_prefix(n);
+        return true;
+    };
+    if (!digits(h.disk.world_group_id) || !line.starts_with(',')) return nullptr;
+    line.remove_prefix(1);
+    if (!line.starts_with(kHandleTag)) return nullptr;
+    line.remove_prefix(kHandleTag.size());
+    if (!digits(h.disk.handle_id)) return nullptr;
+    if (line.empty()) {
+        h.disk.label.clear();
+    } else {
+        if (line.size() < 3 || line[0] != ' ' || line[1] != '(' || line.back() != ')')
+            return nullptr;
+        h.disk.label.assign(line.data() + 2, line.size() - 3);
+    }
+    return nl + 1;
+}
+
 }  // namespace
 
 namespace detail {
@@ -175,12 +295,33 @@ class CsvParser {
             partial_.clear();
         }
         while (p < end) {
+            if (state_ == State::buckets && by_table_) {
+                // ESXi's rows, matched against its limits: only the frequencies are read.
+                const RowTails& t = *tails_;
+                auto& freqs = hist_->frequencies;
+                std::uint64_t freq = 0;
+                while (const char* next = scan_expected_row(p, end, t.rows[table_rows_], freq)) {
+                    line_no_ = next_line_++;
+                    p = next;
+                    freqs.push_back(freq);
+                    if (++table_rows_ == t.count) break;  // the overflow row closes it
+                }
+                by_table_ = false;
+                if (table_rows_ == t.count) {
+                    if (!finish_histogram(esxi_bucket_limits(slot_info(slot_).metric)))
+                        return std::move(*failed_);
+                    continue;
+                }
+                // A row of another shape, or the end of the piece: on with the rows
+                // read so far as limits, the general way.
+                for (std::size_t i = 0; i < table_rows_; ++i) limits_.push_back(t.rows[i].limit);
+            }
             if (state_ == State::buckets) {
                 // A histogram's rows one after another, straight to the buckets.
                 std::uint64_t freq = 0;
                 std::int64_t limit = 0;
                 const char* next = nullptr;
-                while ((next = scan_bucket_row(p, end, freq, limit)) != nullptr) {
+                while ((next = scan_row(p, end, freq, limit)) != nullptr) {
                     line_no_ = next_line_++;
                     p = next;
                     if (!limits_.empty() && limit <= limits_.back()) {
@@ -196,8 +337,19 @@ class CsvParser {
                 }
                 if (next || p == end) continue;
             }
+            if (state_ == State::min) {
+                // The four statistics and the bucket header, as printed, in one go.
+                if (const char* next = scan_head(p, end)) {
+                    next_line_ += 5;
+                    line_no_ = next_line_ - 1;
+                    state_ = State::buckets;
+                    p = next;
+                    continue;
+                }
+            }
+            line_no_ = next_line_;
             if (const char* next = fast_line(p, end)) {
-                line_no_ = next_line_++;
+                ++next_line_;
                 if (failed_) return std::move(*failed_);
                 p = next;
                 continue;
@@ -248,7 +400,7 @@ class CsvParser {
             case State::buckets: {
                 std::uint64_t freq = 0;
                 std::int64_t limit = 0;
-                next = scan_bucket_row(p, end, freq, limit);
+                next = scan_row(p, end, freq, limit);
                 if (next) add_bucket(freq, limit);
                 return next;
             }
@@ -272,8 +424,15 @@ class CsvParser {
                     if (q < end && *q == '\n') next = q + 1;
                 }
                 break;
-            case State::header:
-                return nullptr;
+            case State::header: {
+                Header h;
+                std::size_t slot = 0;
+                next = scan_header_line(p, end, slot_ + 1, h, slot);
+                if (next)
+                    if (auto e = begin_histogram(std::move(h), slot); !e)
+                        failed_ = std::move(e.error());
+                return next;
+            }
         }
         if (next) state_ = static_cast<State>(static_cast<int>(state_) + 1);
         return next;
@@ -347,8 +506,13 @@ class CsvParser {
                          fmt::format("unknown histogram {}: this vscsiStats prints something vscsi "
                                      "does not know; keep the raw file and report it",
                                      text::excerpt(h.title)));
+        return begin_histogram(std::move(h), *slot);
+    }
+
+    // A header read (by either path): the histogram it opens, in its disk.
+    ParseStatus begin_histogram(Header h, std::size_t slot) {
         ++histograms_;
-        if (sink_) return on_streamed_header(std::move(h), *slot);
+        if (sink_) return on_streamed_header(std::move(h), slot);
         // A disk's histograms come one after another: look at the last disk first,
         // then the index (a host-wide print has thousands of disks: no linear scan).
         DiskHistograms* disk = nullptr;
@@ -362,17 +526,17 @@ class CsvParser {
             disk = &out_.disks.emplace_back();
             disk->disk = std::move(h.disk);
         }
-        if (disk->present[*slot] && prints_) {
+        if (disk->present[slot] && prints_) {
             start_next_print();
             disk = &new_disk(std::move(h.disk));  // found, so not moved from above
-        } else if (disk->present[*slot]) {
+        } else if (disk->present[slot]) {
             return error(line_no_, "histogram title",
                          fmt::format("histogram '{}' for disk {} appears twice (first at line {})",
-                                     h.title, disk->disk.display(), disk->header_line[*slot]));
+                                     h.title, disk->disk.display(), disk->header_line[slot]));
         }
         if (first_lines_ && first_lines_->size() == (prints_ ? prints_->size() : 0))
             first_lines_->push_back(line_no_);
-        start_histogram(*disk, *slot);
+        start_histogram(*disk, slot);
         return {};
     }
 
@@ -389,6 +553,9 @@ class CsvParser {
         hist_->frequencies.clear();
         hist_->frequencies.reserve(esxi_bucket_limits(slot_info(slot_).metric).size() + 1);
         limits_.clear();
+        tails_ = &esxi_row_tails(slot_info(slot_).metric);
+        table_rows_ = 0;
+        by_table_ = true;
         state_ = State::min;
     }
 
@@ -483,6 +650,35 @@ class CsvParser {
         return {};
     }
 
+    // "min,N\nmax,N\nmean,N\ncount,N\nFrequency,Histogram Bucket Limit\n" or nullptr
+    // (left to the line-by-line path, which reads or names what differs).
+    const char* scan_head(const char* p, const char* end) const {
+        auto& h = *hist_;
+        if (!(p = scan_stat_row(p, end, "min", h.min))) return nullptr;
+        if (!(p = scan_stat_row(p, end, "max", h.max))) return nullptr;
+        if (!(p = scan_stat_row(p, end, "mean", h.mean))) return nullptr;
+        if (!(p = scan_stat_row(p, end, "count", h.count))) return nullptr;
+        if (static_cast<std::size_t>(end - p) <= kFrequencyHeader.size() ||
+            std::memcmp(p, kFrequencyHeader.data(), kFrequencyHeader.size()) != 0)
+            return nullptr;
+        p += kFrequencyHeader.size();
+        if (*p == '\r') ++p;
+        return p < end && *p == '\n' ? p + 1 : nullptr;
+    }
+
+    // A bucket row: by its expected text when the limits are ESXi's, else read.
+    const char* scan_row(const char* p, const char* end, std::uint64_t& freq,
+                         std::int64_t& limit) const {
+        if (const auto i = limits_.size(); i < tails_->count) {
+            const auto& tail = tails_->rows[i];
+            if (const char* next = scan_expected_row(p, end, tail, freq)) {
+                limit = tail.limit;
+                return next;
+            }
+        }
+        return scan_bucket_row(p, end, freq, limit);
+    }
+
     // The per-row step, kept free of result objects: false with `failed_` set.
     bool add_bucket(std::uint64_t freq, std::int64_t limit) {
         if (!limits_.empty() && limit <= limits_.back()) return close_or_refuse(freq, limit);
@@ -505,7 +701,7 @@ class CsvParser {
     bool close_or_refuse(std::uint64_t freq, std::int64_t limit) {
         if (limit == limits_.back()) {
             hist_->frequencies.push_back(freq);
-            return finish_histogram();
+            return finish_histogram(limits_);
         }
         failed_ = error(line_no_, "bucket row",
                         fmt::format("bucket limit {} is below the previous limit {}: limits "
@@ -514,9 +710,9 @@ class CsvParser {
         return false;
     }
 
-    bool finish_histogram() {
+    bool finish_histogram(std::span<const std::int64_t> limits) {
         auto& h = *hist_;
-        h.limits = HistogramLimits(limits_);
+        h.limits = HistogramLimits(limits);
         if (opt_.require_count_match) {
             const auto sum = h.frequency_sum();
             if (sum != h.count) {
@@ -566,6 +762,9 @@ class CsvParser {
     State state_ = State::header;
     Histogram* hist_ = nullptr;
     std::vector<std::int64_t> limits_;  // of the histogram being read
+    const RowTails* tails_ = nullptr;   // the rows ESXi would print for it
+    std::size_t table_rows_ = 0;        // rows matched by tails_ (limits_ not yet filled)
+    bool by_table_ = false;             // the histogram's rows so far are all ESXi's
     std::optional<ParseError> failed_;
     std::size_t slot_ = 0;
     std::size_t header_line_ = 0;

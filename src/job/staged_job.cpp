@@ -67,6 +67,36 @@ void StagedJob::write_sample_of_raw(const SampleHeader& h, const std::string& ra
     if (auto ec = out.commit()) io_fail("write", path, ec);
 }
 
+fs::path StagedJob::sample_path(std::uint64_t seq) const {
+    return dir_.sample_path(seq);
+}
+
+namespace {
+
+// Start and end are printed to the millisecond at most: their longest form,
+// and more, is kept free.
+constexpr std::size_t kHeaderSlack = 64;
+
+}  // namespace
+
+SampleBeingRead::SampleBeingRead(const StagedJob& staged, const SampleHeader& header)
+    : out_(staged.sample_path(header.seq)),
+      room_(encode_sample_header(header).size() + kHeaderSlack) {
+    out_.append(std::string(room_, '\n'));
+}
+
+bool SampleBeingRead::commit(const SampleHeader& header) {
+    auto text = encode_sample_header(header);
+    // The rest of the room is a comment line: "#", blanks, newline.
+    if (text.size() + 2 > room_) return false;
+    text += '#';
+    text.append(room_ - text.size() - 1, ' ');
+    text += '\n';
+    out_.write_at(0, text);
+    if (auto ec = out_.commit()) io_fail("write", out_.path(), ec);
+    return true;
+}
+
 void StagedJob::commit(const JobMeta& meta) {
     if (auto ec = dir_.save_meta(meta)) io_fail("write", dir_.job_json(), ec);
     std::error_code ec;

@@ -12,6 +12,7 @@
 
 #include "job/job_dir.hpp"
 #include "job/job_meta.hpp"
+#include "util/file_io.hpp"
 
 namespace vscsi {
 
@@ -37,6 +38,8 @@ class StagedJob {
     // A sample whose histograms are the raw copy `raw_name` as it is (one
     // whole print, already parsed once): copied a buffer at a time.
     void write_sample_of_raw(const SampleHeader& h, const std::string& raw_name);
+    // The path of sample `seq` in the staged job.
+    std::filesystem::path sample_path(std::uint64_t seq) const;
     // Saves job.json and moves the job into place.
     void commit(const JobMeta& meta);
 
@@ -45,6 +48,25 @@ class StagedJob {
     std::filesystem::path jobs_, final_, staging_;
     JobDir dir_;
     bool committed_ = false;
+};
+
+// A sample written in the same pass that reads and checks its one print (a
+// host-wide print can be 100 MB: one pass over it, not a copy of the copy).
+// Its header depends on what the parse finds, so room for it is kept at the
+// start and filled at the end; a header that needs more room than was kept
+// leaves this sample unused (commit returns false) and the caller writes it
+// another way. Dropped, uncommitted, with its StagedJob or when destroyed.
+class SampleBeingRead {
+  public:
+    // `header` is the header as far as it is known: the room kept fits it
+    // with any start and end times.
+    SampleBeingRead(const StagedJob& staged, const SampleHeader& header);
+    AtomicFileWriter& writer() { return out_; }  // the bytes after the header
+    bool commit(const SampleHeader& header);     // throws std::runtime_error naming the file
+
+  private:
+    AtomicFileWriter out_;
+    std::size_t room_ = 0;
 };
 
 // job.json of an imported job: complete as soon as it exists.

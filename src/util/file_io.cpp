@@ -56,6 +56,30 @@ void AtomicFileWriter::append(std::string_view bytes) {
         }
         p += n;
         left -= static_cast<std::size_t>(n);
+        size_ += static_cast<std::uint64_t>(n);
+    }
+    // A large file goes to the disk while it is written, not all at commit's
+    // fsync: the device works while the caller reads and parses the next piece.
+    constexpr std::uint64_t kWriteBehind = 8 << 20;
+    if (!error_ && size_ - flushed_ >= kWriteBehind) {
+        ::sync_file_range(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(size_ - flushed_),
+                          SYNC_FILE_RANGE_WRITE);
+        flushed_ = size_;
+    }
+}
+
+void AtomicFileWriter::write_at(std::uint64_t offset, std::string_view bytes) {
+    const char* p = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0 && !error_) {
+        const auto n = ::pwrite(fd_, p, left, static_cast<off_t>(offset));
+        if (n < 0) {
+            if (errno != EINTR) error_ = last_error();
+            continue;
+        }
+        p += n;
+        offset += static_cast<std::uint64_t>(n);
+        left -= static_cast<std::size_t>(n);
     }
 }
 

@@ -24,6 +24,8 @@ class AtomicFileWriter {
     ~AtomicFileWriter();
 
     void append(std::string_view bytes);  // the first error is kept for commit()
+    // Replaces bytes already appended (a header whose room was kept at the start).
+    void write_at(std::uint64_t offset, std::string_view bytes);
     // Appends the whole of `source` (a copy of a large file, done by the kernel).
     boost::system::error_code append_file(const std::filesystem::path& source);
     boost::system::error_code commit();
@@ -33,6 +35,7 @@ class AtomicFileWriter {
     std::filesystem::path path_, tmp_;
     int fd_ = -1;
     boost::system::error_code error_;
+    std::uint64_t size_ = 0, flushed_ = 0;  // bytes appended; of them, sent to the disk
 };
 
 // Reads the file a buffer at a time (`buffer`'s size, 1 MiB when empty) and

@@ -10,6 +10,8 @@
 #include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "job/job_dir.hpp"
+#include "job/sample_file.hpp"
+#include "job/staged_job.hpp"
 
 using namespace vscsi;
 using Catch::Detail::Approx;
@@ -158,6 +160,13 @@ TEST_CASE("three prints appended to one file are three samples", "[import][print
             CHECK(s.data.disks.at(0).find(Metric::io_length, Direction::total)->count == 793);
         CHECK(format_iso8601(r.samples[2].header.start) == "2026-03-01T10:17:21.741Z");
         CHECK_THAT(r.samples[1].header.origin, Catch::Contains("loop.csv print 2 (line "));
+        // The sample begun while the file was read (in case it held one print) is gone.
+        std::size_t files = 0;
+        for (const auto& e : std::filesystem::directory_iterator(r.result.dir / "samples"))
+            files += e.path().filename().string().starts_with("sample-");
+        CHECK(files == 3);
+        CHECK(std::distance(std::filesystem::directory_iterator(r.result.dir / "samples"),
+                            std::filesystem::directory_iterator{}) == 3);
     }
     SECTION("--reset-between-prints overrides the detection") {
         o.series = PrintSeries::reset;
@@ -169,6 +178,36 @@ TEST_CASE("three prints appended to one file are three samples", "[import][print
         CHECK(r.samples[2].data.disks.at(0).find(Metric::io_length, Direction::total)->count ==
               3 * 793);
     }
+}
+
+TEST_CASE("a sample begun while its print is read takes its header into the room kept for it",
+          "[import][width]") {
+    test::ScratchDir tmp;
+    StagedJob staged(tmp.path() / "data", "room");
+    SampleHeader h;
+    h.seq = 1;
+    h.origin = "host.csv";
+    const std::string body = test::real_sample();
+    {
+        SampleBeingRead sample(staged, h);
+        sample.writer().append(body);
+        h.start = *parse_iso8601("2026-03-01T10:00:00.125Z");
+        h.end = *parse_iso8601("2026-03-01T10:16:21.866Z");
+        REQUIRE(sample.commit(h));
+    }
+    const auto text = test::read_text(staged.sample_path(1));
+    Sample s;
+    test::require_parsed(decode_sample(text, "sample-000001.csv", s));
+    CHECK(format_iso8601(s.header.start) == "2026-03-01T10:00:00.125Z");
+    CHECK(s.header.origin == "host.csv");
+    CHECK(text.substr(text.find("Histogram:")) == body);
+    CHECK(s.data.disks.size() == 1);
+    // A header that outgrew the room (not one an import makes): the sample is
+    // not committed, and the caller writes it another way.
+    SampleBeingRead second(staged, h);
+    second.writer().append(body);
+    h.origin = std::string(200, 'x');
+    CHECK_FALSE(second.commit(h));
 }
 
 TEST_CASE("prints whose counts go down are taken as reset between prints", "[import][prints]") {
@@ -344,4 +383,16 @@ TEST_CASE("one wide print is imported as read: its bytes are the sample, each di
     const auto sample = test::read_text(r.result.dir / "samples" / "sample-000001.csv");
     CHECK(sample.substr(sample.find("Histogram:")) == text);
     CHECK(test::read_text(r.result.dir / "raw" / "0001-host.csv") == text);
+    // Written while the input was read, its header filled in after: the times
+    // the import chose, the room left over a comment line; nothing else left.
+    CHECK(format_iso8601(r.samples[0].header.start) == "2026-03-01T10:00:00Z");
+    CHECK(format_iso8601(r.samples[0].header.end) == "2026-03-01T10:01:00Z");
+    CHECK(r.samples[0].header.origin == "host.csv");
+    const auto header = sample.substr(0, sample.find("Histogram:"));
+    CHECK(header.starts_with("# vscsi-sample: 1\n# seq: 1\n# start: 2026-03-01T10:00:00Z\n"));
+    CHECK(header.ends_with(" \n"));
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(r.result.dir / "samples"))
+        names.push_back(e.path().filename().string());
+    CHECK(names == std::vector<std::string>{"sample-000001.csv"});
 }

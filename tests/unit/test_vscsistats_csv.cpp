@@ -370,3 +370,58 @@ TEST_CASE("a histogram of thousands of buckets is refused at the row that passes
     RunCollector sink;
     CHECK(test::parse_failure(stream_in_pieces(text, 333, sink)).message() == e.message());
 }
+
+TEST_CASE(
+    "rows and headers that leave ESXi's printed shape part-way are read the general way, "
+    "whole and streamed alike",
+    "[format][stream]") {
+    const auto text = test::real_sample();
+    // Another release's limits from the sixth row of one histogram on: a bucket
+    // 6144 between 4096 and 8191 (its rows so far were ESXi's); a header with a
+    // spreadsheet's padding; a label with a space; the same print with CRLF.
+    const auto extra_bucket = replace_all(text, "608,4096\n", "608,4096\n0,6144\n");
+    const auto padded =
+        replace_all(text, "handleID,8194 (scsi0:0)\n", "handleID,8194 (scsi0:0),,,\n");
+    const auto spaced = replace_all(text, "(scsi0:0)", "(scsi 0:0)");
+    const auto crlf = replace_all(text, "\n", "\r\n");
+    const auto base = parse_ok(text);
+    for (const auto& variant : {extra_bucket, padded, spaced, crlf}) {
+        const auto whole = parse_ok(variant);
+        REQUIRE(whole.disks.size() == 1);
+        for (std::size_t piece : {1, 37, 1 << 20}) {
+            CAPTURE(piece);
+            RunCollector sink;
+            test::require_parsed(stream_in_pieces(variant, piece, sink));
+            REQUIRE(sink.runs.size() == 1);
+            CHECK(sink.runs[0].disk.label == whole.disks[0].disk.label);
+            for (std::size_t s = 0; s < kSlotCount; ++s) {
+                CHECK(sink.runs[0].slots[s].frequencies == whole.disks[0].slots[s].frequencies);
+                CHECK(sink.runs[0].slots[s].limits == whole.disks[0].slots[s].limits);
+            }
+        }
+    }
+    const auto io = *slot_of(Metric::io_length, Direction::total);
+    const auto extra = parse_ok(extra_bucket).disks[0].slots[io];
+    REQUIRE(extra.limits.size() == base.disks[0].slots[io].limits.size() + 1);
+    CHECK(extra.limits[4] == 4096);
+    CHECK(extra.limits[5] == 6144);
+    CHECK(extra.limits[6] == 8191);
+    CHECK(extra.frequencies[5] == 0);
+    CHECK(parse_ok(spaced).disks[0].disk.label == "scsi 0:0");
+    CHECK(parse_ok(padded).disks[0].disk.label == "scsi0:0");
+    for (std::size_t s = 0; s < kSlotCount; ++s)
+        CHECK(parse_ok(crlf).disks[0].slots[s].frequencies == base.disks[0].slots[s].frequencies);
+
+    // Damage right after rows that matched ESXi's: the same file:line:field either way.
+    for (const auto& bad : {replace_all(text, "0,8191\n", "0,8191x\n"),
+                            replace_all(text, "608,4096\n", "608,4096\n0,4000\n"),
+                            replace_all(text, "(scsi0:0)\nmin", "(scsi0:0\nmin")}) {
+        const auto expected = parse_fail(bad);
+        CAPTURE(expected.message());
+        for (std::size_t piece : {1, 41, 1 << 20}) {
+            RunCollector sink;
+            CHECK(test::parse_failure(stream_in_pieces(bad, piece, sink)).message() ==
+                  expected.message());
+        }
+    }
+}
