@@ -377,7 +377,7 @@ Action CollectorFsm::sample_written(TimePoint now, const Result<void>& written) 
     ++progress_.samples_written;
     phase_ = Phase::progress;
     (void)now;
-    return persist();
+    return persist(true);
 }
 
 Action CollectorFsm::sample_not_written_no_space(TimePoint now, const std::string& why,

@@ -63,6 +63,9 @@ struct Action {
     TimePoint until{};                        // wait_until
     Sample sample;                            // write_sample
     JobStatus status = JobStatus::completed;  // done
+    // persist: only because a sample was written (its count is on disk in the
+    // sample itself; the driver may let job.json lag, see job_progress.hpp).
+    bool after_sample = false;
 };
 
 struct CollectorProgress {
@@ -125,9 +128,10 @@ class CollectorFsm {
     Action transport_failure(TimePoint now, const host::HostError& r);
     void note_error(std::string e);
     Action unexpected(TimePoint now, std::string_view event);
-    Action persist() {
+    Action persist(bool after_sample = false) {
         Action a;
         a.type = ActionType::persist;
+        a.after_sample = after_sample;
         return a;
     }
 

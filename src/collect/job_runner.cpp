@@ -26,13 +26,16 @@ void JobRunner::request_stop() {
     timer_.cancel();
 }
 
-void JobRunner::persist(TimePoint now) {
-    apply_progress(meta_, fsm_.progress(), now);
+void JobRunner::persist(TimePoint now, bool after_sample) {
+    apply_progress(meta_, fsm_.progress(), now);  // what status shows, at once
+    if (!job_json_.due(fsm_.progress(), now, after_sample)) return;
     if (auto ec = dir_.save_meta(meta_)) {
         // The samples are safe; job.json will be rewritten at the next step.
-        persist_failed_ = true;
+        job_json_.failed();
         fmt::print(stderr, "vscsi: cannot write {}: {}\n", dir_.job_json().string(), ec.message());
+        return;
     }
+    job_json_.written(fsm_.progress(), now);
 }
 
 asio::awaitable<JobStatus> JobRunner::run() {
@@ -117,7 +120,7 @@ asio::awaitable<JobStatus> JobRunner::run() {
                 break;
             }
             case ActionType::persist:
-                persist(now_ms());
+                persist(now_ms(), action.after_sample);
                 action = fsm_.persisted(now_ms());
                 break;
             case ActionType::done:

@@ -9,6 +9,7 @@
 
 #include "collect/collection_leases.hpp"
 #include "collect/collector_fsm.hpp"
+#include "collect/job_progress.hpp"
 #include "host/host_shell.hpp"
 #include "job/job_dir.hpp"
 
@@ -25,12 +26,16 @@ class JobRunner {
 
     std::function<void(const Sample&)> on_sample;  // after each sample is on disk
     const JobMeta& meta() const { return meta_; }
+    // Writes job.json as the job stands (a count that was let wait included):
+    // for a daemon that leaves its jobs running to be resumed.
+    void save_progress() { persist(now_ms()); }
     const CollectorProgress& progress() const { return fsm_.progress(); }
     // When the runner wakes next (the next sample, or a retry); empty while busy.
     std::optional<TimePoint> next_wake() const { return next_wake_; }
 
   private:
-    void persist(TimePoint now);
+    // `after_sample`: may wait (job_progress.hpp JobJsonSchedule).
+    void persist(TimePoint now, bool after_sample = false);
 
     JobDir dir_;
     JobMeta meta_;
@@ -38,7 +43,7 @@ class JobRunner {
     host::HostShell& link_;
     std::chrono::milliseconds command_timeout_;
     boost::asio::steady_timer timer_;
-    bool persist_failed_ = false;
+    JobJsonSchedule job_json_;
     std::optional<TimePoint> next_wake_;
     CollectionLeases leases_;
 };

@@ -330,7 +330,12 @@ std::string JobManager::metrics_text(double uptime_seconds) {
 }
 
 asio::awaitable<void> JobManager::shutdown(bool stop_jobs) {
-    if (!stop_jobs) co_return;
+    if (!stop_jobs) {
+        // Left to be resumed: job.json with every sample so far, for `job list`
+        // until then (the resume would find them in samples/ anyway).
+        for (auto& [id, live] : live_) live->runner->save_progress();
+        co_return;
+    }
     for (auto& [id, live] : live_) live->runner->request_stop();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
     while (!live_.empty() && std::chrono::steady_clock::now() < deadline) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "collect/collector_fsm.hpp"
+#include "collect/job_progress.hpp"
 #include "fixtures.hpp"
 #include "format/vscsistats_csv.hpp"
 #include "sim/workload_model.hpp"
@@ -568,4 +569,77 @@ TEST_CASE("a collection found running is recorded; a resumed job does not probe 
     a = resumed.persisted(t0);
     CHECK(a.purpose == CommandPurpose::start);
     CHECK(resumed.progress().collections[0].found_running);
+}
+
+TEST_CASE(
+    "job.json after a sample: written when more than the count changed, the count alone at most "
+    "every minute",
+    "[collect][persist]") {
+    FakeHost host;
+    auto c = config(200, 1s);
+    c.rearm_every = 24h;  // no re-arm within the run: the count alone most of the time
+    CollectorFsm fsm(c);
+    JobJsonSchedule schedule;
+    TimePoint now = t0;
+    std::vector<std::int64_t> written_at;
+    int after_samples = 0;
+    auto a = fsm.start(now);
+    for (int steps = 0; a.type != ActionType::done && steps < 100000; ++steps) {
+        switch (a.type) {
+            case ActionType::exec:
+                a = fsm.command_done(now, host.exec(a.command, now));
+                break;
+            case ActionType::wait_until:
+                now = std::max(now, a.until);
+                if (now == t0 + 110s) host.vms[2099979].running = false;  // stopped: a gap
+                a = fsm.timer_fired(now);
+                break;
+            case ActionType::write_sample:
+                a = fsm.sample_written(now, {});
+                break;
+            case ActionType::persist:
+                after_samples += a.after_sample;
+                if (schedule.due(fsm.progress(), now, a.after_sample)) {
+                    schedule.written(fsm.progress(), now);
+                    written_at.push_back(secs(t0, now));
+                }
+                a = fsm.persisted(now);
+                break;
+            case ActionType::done:
+                break;
+        }
+    }
+    REQUIRE(a.type == ActionType::done);
+    CHECK(a.status == JobStatus::completed);
+    CHECK(after_samples == 200);
+    CHECK(fsm.progress().gaps == 1);
+    // The plan, the first sample (the collection now runs), the count a minute
+    // later, the gap the moment it is found (and the restart), the end: not
+    // 200 rewrites.
+    CAPTURE(written_at);
+    CHECK(written_at.size() <= 9);
+    CHECK(written_at.front() == 0);
+    CHECK(written_at[1] == 1);
+    CHECK(written_at[2] == 61);
+    CHECK(std::find(written_at.begin(), written_at.end(), 111) != written_at.end());
+    for (std::size_t i = 1; i < written_at.size(); ++i)
+        CHECK(written_at[i] - written_at[i - 1] <= 60);
+
+    // Nothing but the count: waits up to a minute; a new error does not.
+    CollectorProgress p;
+    p.samples_written = 1;
+    JobJsonSchedule s;
+    CHECK(s.due(p, t0, true));  // never written yet
+    s.written(p, t0);
+    p.samples_written = 2;
+    CHECK_FALSE(s.due(p, t0 + 59s, true));
+    CHECK(s.due(p, t0 + 59s, false));  // any persist that is not a sample's
+    CHECK(s.due(p, t0 + 60s, true));
+    p.errors.push_back("sample 2: unreadable output");
+    CHECK(s.due(p, t0 + 1s, true));
+    s.written(p, t0 + 1s);
+    p.errors.front() = "another";  // bounded list: same size, a newer error
+    CHECK(s.due(p, t0 + 2s, true));
+    s.failed();
+    CHECK(s.due(p, t0 + 2s, true));
 }
