@@ -55,13 +55,22 @@ def main():
 
     parse = json.loads(subprocess.run([os.path.join(a.build, "bench", "bench_parse"), big, "5"],
                                       check=True, capture_output=True, text=True).stdout)
+    alone = json.loads(subprocess.run([os.path.join(a.build, "bench", "bench_parse"), big, "10",
+                                       "stream"], check=True, capture_output=True, text=True).stdout)
     print(f"print: {size_mb:.1f} MB, {a.disks} disks, {parse['histograms']} histograms")
     print(f"parse: {parse['mb_per_s']:7.1f} MB/s whole print in memory, "
-          f"{parse['stream_mb_per_s']:7.1f} MB/s streamed disk by disk (best of 5, one core)")
+          f"{parse['stream_mb_per_s']:7.1f} MB/s streamed disk by disk (best of 5, one core); "
+          f"streamed alone: {alone['stream_mb_per_s']:.1f} MB/s (best of 10)")
 
     data = os.path.join(a.work, "data")
-    shutil.rmtree(data, ignore_errors=True)
-    wi, ri = measure([vscsi, "import", big, "--data-dir", data, "--name", "wide", "--interval", "60"])
+    # Import three times (its two fsync'd copies meet this VM's noisy disk): best and median.
+    runs = []
+    for _ in range(3):
+        shutil.rmtree(data, ignore_errors=True)
+        runs.append(measure([vscsi, "import", big, "--data-dir", data, "--name", "wide",
+                             "--interval", "60"]))
+    wi, ri = min(runs)
+    wi_median = sorted(w for w, _ in runs)[1]
     t0 = time.perf_counter()
     out = subprocess.run([vscsi, "analyze", "wide", "--data-dir", data], check=True,
                          capture_output=True, text=True).stdout
@@ -70,12 +79,13 @@ def main():
     summary = os.path.getsize(os.path.join(data, "jobs", "wide", "analysis", "summary.json")) / 1e6
     wp, n = python_baseline(big, 60)
     assert n == a.disks, n
-    print(f"vscsi import:  {wi:6.2f} s ({size_mb / wi:6.0f} MB/s end to end), peak RSS {ri:6.1f} MiB "
+    print(f"vscsi import:  {wi:6.2f} s ({size_mb / wi:6.0f} MB/s end to end; median of 3 "
+          f"{wi_median:.2f} s, {size_mb / wi_median:.0f} MB/s), peak RSS {ri:6.1f} MiB "
           f"({ri * 1024 / a.disks:5.2f} KiB/disk)")
     print(f"vscsi analyze: {wa:6.2f} s, peak RSS {ra:6.1f} MiB ({ra * 1024 / a.disks:5.2f} KiB/disk); "
           f"summary.json {summary:.1f} MB, printed summary {printed / 1e3:.1f} kB")
     print(f"python parse + per-disk totals: {wp:6.2f} s (baseline)")
-    print(f"ratio (python / vscsi import+analyze): {wp / (wi + wa):5.2f}x")
+    print(f"ratio (python / vscsi import (median) + analyze): {wp / (wi_median + wa):5.2f}x")
 
 
 if __name__ == "__main__":
