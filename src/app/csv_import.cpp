@@ -350,8 +350,10 @@ ImportResult import_or_throw(const ImportOptions& o) {
         for (std::size_t f = 0; f < o.files.size(); ++f)
             scan.scan(o, f, staged, one_print ? &*one_print : nullptr);
     }
-    if (info.size() > 1) one_print.reset();
-    if (info.size() > 1) survey_continuations(o, staged, info);
+    if (info.size() > 1) {
+        one_print.reset();  // several prints: their samples are made in pass 2
+        survey_continuations(o, staged, info);
+    }
     const auto series = choose_series(o, info, res.warnings);
     ImportRecord rec;
     rec.prints = info.size();
