@@ -36,6 +36,7 @@ Commands:
   import FILE.csv...       make a job from hand-collected `vscsiStats -p all -c` files
   import fio IOLOG [LAT]   make a job from fio's per-I/O logs (any fio run, re-measured)
   host discover HOST       list VMs (name, worldGroupID, power state) and their disks over SSH
+  vcenter survey VC        rank every VM's virtual disks by vCenter's counters (no SSH)
   demo                     the whole product on the built-in simulated host sim:demo
   job start --host H --vm VM [--profile P]
                            start a collection job in the daemon (--foreground: in this process)
@@ -172,6 +173,7 @@ int run_cli(int argc, char** argv) {
         if (line.command == "serve") return run_serve(line.ctx);
         if (line.command == "daemon") return run_daemon(line.ctx);
         if (line.command == "demo") return run_demo(line.ctx);
+        if (line.command == "vcenter") return run_vcenter(line.ctx);
         throw UsageError(fmt::format("unknown command '{}' (see `vscsi --help`)", line.command));
     } catch (const UsageError& e) {
         report_error(json, exit_code::usage, "usage", e.what());

@@ -42,5 +42,6 @@ int run_job(const CommandContext& ctx);
 int run_serve(const CommandContext& ctx);
 int run_daemon(const CommandContext& ctx);
 int run_demo(const CommandContext& ctx);
+int run_vcenter(const CommandContext& ctx);
 
 }  // namespace vscsi

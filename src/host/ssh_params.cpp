@@ -10,14 +10,20 @@
 namespace vscsi::host {
 namespace json = boost::json;
 
-Result<void> read_password_file(SshParams& p, const std::string& path) {
+Result<std::string> read_password_line(const std::string& path) {
     std::ifstream in(path);
     if (!in)
         return Error{ErrorKind::usage, "cannot read the password file " + path,
                      "check that it exists and that you may read it"};
     std::string line;
     std::getline(in, line);  // an empty file is an empty password
-    p.password = std::move(line);
+    return line;
+}
+
+Result<void> read_password_file(SshParams& p, const std::string& path) {
+    auto line = read_password_line(path);
+    if (!line) return line.error();
+    p.password = std::move(*line);
     p.password_file = path;
     return {};
 }

@@ -36,6 +36,8 @@ struct SshParams {
     std::size_t max_output_bytes = 64u << 20;  // per command: a runaway host cannot exhaust memory
 };
 
+// The first line of a password file (a secret); errors name the file, never its content.
+Result<std::string> read_password_line(const std::string& path);
 // Reads the password from the first line of `path` (and records the path, not
 // a secret, for resuming). Fails naming the file, never its content.
 Result<void> read_password_file(SshParams& p, const std::string& path);
