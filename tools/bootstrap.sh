@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 packages=(g++ pkgconf meson ninja-build
           libboost-json1.81-dev libboost-program-options1.81-dev
           libssh-dev libfmt-dev catch2 fio openssh-server openssh-client procps
+          libexpat1-dev libssl-dev  # the vSphere API (vcenter survey): XML and HTTPS
+          golang-go golang-github-vmware-govmomi-dev openssl  # tests: govmomi's simulator (tests/vcsim), certificates
           curl prometheus  # curl and promtool (from prometheus) check the metrics endpoint in tests
           gnuplot-nox fonts-dejavu-core  # charts (analyze --visualize/--report, compare --report)
           chromium python3  # tests load the HTML reports in headless Chromium

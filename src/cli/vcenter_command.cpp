@@ -63,7 +63,11 @@ int run_survey(const CommandContext& ctx) {
         "minutes of real-time statistics to read (1-60: servers keep one hour)")(
         "top", po::value(&top)->default_value(top),
         "job start one-liners for this many of the busiest disks")(
-        "csv", po::bool_switch(&csv), "one CSV row per disk instead of the table");
+        "csv", po::bool_switch(&csv), "one CSV row per disk instead of the table")(
+        "batch", po::value(&req.vc.perf_batch)->default_value(req.vc.perf_batch),
+        "VMs per QueryPerf call (vCenter's config.vpxd.stats.maxQueryMetrics may cap it)")(
+        "page", po::value(&req.vc.page_objects)->default_value(req.vc.page_objects),
+        "inventory objects per RetrievePropertiesEx page");
     po::positional_options_description pos;
     pos.add("vc", 1);
     po::variables_map vm;
@@ -85,7 +89,13 @@ int run_survey(const CommandContext& ctx) {
         throw UsageError(fmt::format(
             "--minutes {}: real-time statistics are kept one hour; give 1 to 60", req.minutes));
     if (csv && ctx.json) throw UsageError("give --json or --csv, not both");
+    if (req.vc.perf_batch < 1 || req.vc.perf_batch > 10000) throw UsageError("--batch: give 1 to 10000 VMs per call");
+    if (req.vc.page_objects < 1 || req.vc.page_objects > 100000) throw UsageError("--page: give 1 to 100000 objects");
+    const auto batch = req.vc.perf_batch;
+    const auto page = req.vc.page_objects;
     req.vc = vc.to_params(vc_name);
+    req.vc.perf_batch = batch;
+    req.vc.page_objects = page;
     ProgressLine progress;
     auto result = run_vcenter_survey(req, [&](const std::string& s) { progress.show(s); });
     progress.clear();

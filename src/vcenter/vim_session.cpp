@@ -30,7 +30,7 @@ struct VimSession::Impl {
                          params.target.host + " is a vCenter or ESXi host and the path is /sdk"};
     }
     Error fault_error(const char* method, const VimFault& f) const {
-        if (f.type == "InvalidLogin")
+        if (f.type == "InvalidLogin" && std::string_view(method) == "Login")
             return Error{
                 ErrorKind::host_failure,
                 where() + ": login failed for user '" + params.user + "' (" + f.message + ")",

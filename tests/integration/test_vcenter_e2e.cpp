@@ -1,0 +1,279 @@
+// vscsi vcenter survey end to end against govmomi's real simulator (vcsim,
+// tests/vcsim) with injected virtualDisk series, over HTTPS on loopback.
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "vcsim_fixture.hpp"
+
+using namespace vscsi::test;
+namespace json = boost::json;
+
+namespace {
+
+// Two VMs with series of their own; the other two keep vcsim's stock data.
+// DC0_H0_VM0 writes 50, 0, 70: vcsim drops the zero from the series it sends.
+const std::string kMetrics = R"({
+ "DC0_H0_VM0": {"scsi0:0": {
+   "virtualDisk.numberReadAveraged": [100, 120, 140], "virtualDisk.numberWriteAveraged": [50, 0, 70],
+   "virtualDisk.read": [800, 960, 1120], "virtualDisk.write": [400, 0, 560],
+   "virtualDisk.readIOSize": [8192, 8192, 8192], "virtualDisk.writeIOSize": [8192, 8192, 8192],
+   "virtualDisk.readLatencyUS": [500, 700, 600], "virtualDisk.writeLatencyUS": [900, 0, 1100],
+   "virtualDisk.readOIO": [2, 3, 4], "virtualDisk.writeOIO": [1, 0, 1],
+   "virtualDisk.smallSeeks": [60, 60, 60], "virtualDisk.mediumSeeks": [20, 20, 20], "virtualDisk.largeSeeks": [20, 20, 20]}},
+ "DC0_C0_RP0_VM1": {"scsi0:0": {
+   "virtualDisk.numberReadAveraged": [10, 10, 10], "virtualDisk.numberWriteAveraged": [300, 300, 300],
+   "virtualDisk.read": [40, 40, 40], "virtualDisk.write": [19200, 19200, 19200],
+   "virtualDisk.totalReadLatency": [2, 2, 2], "virtualDisk.totalWriteLatency": [5, 5, 5]}}
+})";
+
+struct Survey {
+    ScratchDir tmp;
+    std::string vc_args(const VcsimFixture& vc, const std::string& trust) const {
+        return "env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " + vscsi_bin() + " vcenter survey " +
+               vc.address() + " --vc-user " + VcsimFixture::user() + " " + trust;
+    }
+    ProcessResult run_survey(const VcsimFixture& vc, const std::string& trust, const std::string& more = "") const {
+        auto r = run(vc_args(vc, trust) + " " + more);
+        // The password goes by environment only; nothing prints it.
+        CHECK(r.out.find(VcsimFixture::password()) == std::string::npos);
+        CHECK(r.err.find(VcsimFixture::password()) == std::string::npos);
+        return r;
+    }
+    json::object survey_json(const VcsimFixture& vc, const std::string& trust, const std::string& more = "") const {
+        const auto r = run_survey(vc, trust, "--json " + more);
+        INFO(r.out << r.err << vc.log());
+        REQUIRE(r.exit_code == 0);
+        return json::parse(r.out).as_object();
+    }
+};
+
+const json::object& disk(const json::object& survey, const std::string& vm, const std::string& instance = "scsi0:0") {
+    for (const auto& d : survey.at("disks").as_array())
+        if (d.at("vm").as_string() == vm && d.at("disk").as_string() == instance) return d.as_object();
+    FAIL("no disk " << instance << " of " << vm << " in " << json::serialize(survey));
+    throw;
+}
+
+double num(const json::object& o, const char* k) { return o.at(k).to_number<double>(); }
+
+std::string thumbprint_of(const std::filesystem::path& pem) {
+    auto r = run("openssl x509 -in " + shell_quote(pem) + " -noout -fingerprint -sha256");
+    REQUIRE(r.exit_code == 0);
+    return r.out.substr(r.out.find('=') + 1, 95);
+}
+
+}  // namespace
+
+TEST_CASE("survey: every simulated VM's disks with the injected figures, ranked, with one-liners", "[vcenter]") {
+    Survey s;
+    make_certificates(s.tmp.path());
+    const auto certs = "-cert " + shell_quote(s.tmp.path() / "server.pem") + " -key " + shell_quote(s.tmp.path() / "server.key");
+    VcsimFixture vc(s.tmp.path(), kMetrics, certs);
+    const auto trust = "--ca-file " + shell_quote(s.tmp.path() / "ca.pem");
+
+    const auto out = s.survey_json(vc, trust);
+    CHECK(out.at("vms_in_inventory").as_int64() == 4);
+    CHECK(out.at("vms_queried").as_int64() == 4);
+    CHECK(out.at("missing_counters").as_array().empty());
+    const auto& disks = out.at("disks").as_array();
+    REQUIRE(disks.size() >= 4);
+
+    // Busiest first: 310 IOPS, then 160.
+    const auto& top = disks[0].as_object();
+    CHECK(top.at("vm").as_string() == "DC0_C0_RP0_VM1");
+    CHECK(top.at("host").as_string() == "DC0_C0_H0");
+    CHECK(top.at("cluster").as_string() == "DC0_C0");
+    CHECK(num(top, "write_iops") == Approx(300));
+    CHECK(num(top, "write_mbps") == Approx(19200 * 1024 / 1e6));
+    CHECK(num(top, "write_io_bytes") == Approx(65536));
+    CHECK(num(top, "read_io_bytes") == Approx(4096));
+    CHECK(num(top, "write_latency_ms") == Approx(5));  // totalWriteLatency: no µs counter sent
+    CHECK(num(top, "peak_iops") == Approx(310));
+    CHECK(top.at("job_start").as_string() ==
+          "vscsi job start --host DC0_C0_H0 --vm DC0_C0_RP0_VM1 --disk scsi0:0 --profile standard");
+
+    const auto& vm0 = disk(out, "DC0_H0_VM0");
+    CHECK(disks[1].as_object().at("vm").as_string() == "DC0_H0_VM0");
+    CHECK(vm0.at("samples").as_int64() == 3);
+    CHECK(vm0.at("interval_s").as_int64() == 20);
+    CHECK(num(vm0, "read_iops") == Approx(120));
+    CHECK(num(vm0, "write_iops") == Approx(40));  // the dropped zero counted as the zero it was
+    CHECK(num(vm0, "read_mbps") == Approx(960 * 1024 / 1e6));
+    CHECK(num(vm0, "read_io_bytes") == Approx(8192));
+    CHECK(num(vm0, "write_io_bytes") == Approx(8192));
+    CHECK(num(vm0, "read_oio") == Approx(3));
+    CHECK(num(vm0, "write_oio") == Approx(2.0 / 3));
+    CHECK(num(vm0, "read_latency_ms") == Approx(0.6));
+    CHECK(num(vm0, "write_latency_ms") == Approx(1.0));  // samples with IO only
+    CHECK(num(vm0, "random_pct_estimate") == Approx(40));
+    CHECK(vm0.at("peak_iops").is_null());  // a write series shorter than the samples cannot be aligned
+    CHECK(vm0.at("file").as_string() == "[LocalDS_0] DC0_H0_VM0/disk1.vmdk");
+    // A stock VM: vcsim's aggregate series, kept as a row of its own.
+    CHECK(num(disk(out, "DC0_H0_VM1", "*"), "write_mbps") > 0);
+
+    SECTION("the table and CSV") {
+        const auto text = s.run_survey(vc, trust);
+        INFO(text.err);
+        REQUIRE(text.exit_code == 0);
+        CHECK_THAT(text.out, Catch::Contains("IOPS r/w"));
+        CHECK_THAT(text.out, Catch::Contains("120.0/40.0"));
+        CHECK_THAT(text.out, Catch::Contains("RAND %: an estimate"));
+        CHECK_THAT(text.out, Catch::Contains("  vscsi job start --host DC0_C0_H0 --vm DC0_C0_RP0_VM1 --disk scsi0:0"));
+        const auto csv = s.run_survey(vc, trust, "--csv");
+        REQUIRE(csv.exit_code == 0);
+        CHECK(csv.out.starts_with("rank,vm,disk,host,cluster,folder,file,capacity_kb,samples"));
+        CHECK_THAT(csv.out, Catch::Contains("\n2,DC0_H0_VM0,scsi0:0,DC0_H0,,vm,[LocalDS_0] DC0_H0_VM0/disk1.vmdk,1024,3,20,120,40,"));
+    }
+    SECTION("patterns on VM, cluster and folder") {
+        const auto cluster = s.survey_json(vc, trust, "--cluster 'dc0_c0'");
+        CHECK(cluster.at("vms_matched").as_int64() == 2);
+        for (const auto& d : cluster.at("disks").as_array()) CHECK(d.at("cluster").as_string() == "DC0_C0");
+        CHECK(s.survey_json(vc, trust, "--vm 'DC0_H0_*'").at("vms_matched").as_int64() == 2);
+        CHECK(s.survey_json(vc, trust, "--folder vm --vm '*VM1'").at("vms_matched").as_int64() == 2);
+        const auto none = s.run_survey(vc, trust, "--vm 'nope*'");
+        CHECK(none.exit_code == 3);
+        CHECK_THAT(none.err, Catch::Contains("no VM matches (of 4 VMs)"));
+    }
+}
+
+TEST_CASE("certificates: unknown refused with its thumbprint, pinned accepted, changed refused", "[vcenter]") {
+    Survey s;
+    make_certificates(s.tmp.path());
+    VcsimFixture vc(s.tmp.path(), kMetrics,
+                    "-cert " + shell_quote(s.tmp.path() / "server.pem") + " -key " + shell_quote(s.tmp.path() / "server.key"));
+    const auto tp = thumbprint_of(s.tmp.path() / "server.pem");
+
+    const auto refused = s.run_survey(vc, "");
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.err, Catch::Contains("certificate not trusted"));
+    CHECK_THAT(refused.err, Catch::Contains("its SHA-256 thumbprint is " + tp));
+    CHECK_THAT(refused.err, Catch::Contains("--thumbprint " + tp));
+
+    CHECK(s.survey_json(vc, "--thumbprint " + tp).at("vms_queried").as_int64() == 4);
+    std::string lower;
+    for (char c : tp)
+        if (c != ':') lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    CHECK(s.survey_json(vc, "--thumbprint " + lower).at("vms_queried").as_int64() == 4);
+
+    const auto other = std::string(tp).replace(0, 2, tp.substr(0, 2) == "00" ? "11" : "00");
+    const auto changed = s.run_survey(vc, "--thumbprint " + other);
+    CHECK(changed.exit_code == 1);
+    CHECK_THAT(changed.err, Catch::Contains("thumbprint is " + tp + ", not the pinned " + other));
+
+    CHECK(s.survey_json(vc, "--insecure").at("vms_queried").as_int64() == 4);
+    const auto both = s.run_survey(vc, "--insecure --thumbprint " + tp);
+    CHECK(both.exit_code == 2);
+    const auto bad = s.run_survey(vc, "--thumbprint AB:CD");
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("not a SHA-256 thumbprint"));
+}
+
+TEST_CASE("login failure and unreachable servers say what to do; the password is never shown", "[vcenter]") {
+    Survey s;
+    VcsimFixture vc(s.tmp.path(), kMetrics);
+    const auto wrong = run("env VSCSI_VC_PASSWORD=Wrong-secret-42 " + vscsi_bin() + " vcenter survey " + vc.address() +
+                           " --vc-user " + VcsimFixture::user() + " --insecure");
+    CHECK(wrong.exit_code == 1);
+    CHECK_THAT(wrong.err, Catch::Contains("login failed for user 'svc-vscsi'"));
+    CHECK_THAT(wrong.err, Catch::Contains("--vc-password-file"));
+    CHECK(wrong.err.find("Wrong-secret-42") == std::string::npos);
+
+    const auto file = s.tmp.path() / "vc-password";
+    write_text(file, VcsimFixture::password() + "\n");
+    const auto from_file = run(vscsi_bin() + " --json vcenter survey " + vc.address() + " --vc-user " + VcsimFixture::user() +
+                               " --insecure --vc-password-file " + shell_quote(file));
+    INFO(from_file.err);
+    CHECK(from_file.exit_code == 0);
+
+    const auto no_password = run("env -u VSCSI_VC_PASSWORD " + vscsi_bin() + " vcenter survey " + vc.address() +
+                                 " --vc-user x --insecure");
+    CHECK(no_password.exit_code == 2);
+    CHECK_THAT(no_password.err, Catch::Contains("no password"));
+    const auto in_url = run(vscsi_bin() + " vcenter survey https://u:p@" + vc.address() + " --insecure");
+    CHECK(in_url.exit_code == 2);
+    CHECK_THAT(in_url.err, Catch::Contains("not in the address"));
+
+    const auto closed = run("env VSCSI_VC_PASSWORD=x " + vscsi_bin() + " vcenter survey 127.0.0.1:" +
+                            std::to_string(free_port()) + " --vc-user x --insecure");
+    CHECK(closed.exit_code == 1);
+    CHECK_THAT(closed.err, Catch::Contains("connect failed"));
+}
+
+TEST_CASE("500 VMs: paged inventory, batched performance queries, every disk listed", "[vcenter]") {
+    Survey s;
+    // -vm 250: 250 VMs on the standalone host and 250 in the cluster; pages of 40 objects.
+    VcsimFixture vc(s.tmp.path(), kMetrics, "-vm 250 -page 40");
+    const auto out = s.survey_json(vc, "--insecure");
+    CHECK(out.at("vms_in_inventory").as_int64() == 500);
+    CHECK(out.at("vms_queried").as_int64() == 500);
+    std::set<std::string> vms;
+    for (const auto& d : out.at("disks").as_array()) vms.insert(std::string(d.at("vm").as_string()));
+    CHECK(vms.size() == 500);
+    // Login, content, view, ceil(513 / 40) = 13 pages, destroy, counters, ceil(500 / 64) = 8 QueryPerf, logout.
+    const auto calls = out.at("calls").as_int64();
+    CHECK(calls >= 13 + 8);
+    CHECK(calls <= 30);
+    CHECK(num(disk(out, "DC0_H0_VM0"), "read_iops") == Approx(120));
+}
+
+TEST_CASE("a session that expires is logged in again; replies that are not vSphere's are named", "[vcenter]") {
+    Survey s;
+    make_certificates(s.tmp.path());
+    const auto fx = fixtures_dir() / "vsphere";
+    const auto port = free_port();
+    const auto log = s.tmp.path() / "requests.log";
+    auto serve = [&](const std::vector<std::string>& script) {
+        std::string cmd = "python3 " + shell_quote(std::filesystem::path(std::getenv("VSCSI_TEST_SCRIPTS")) / "scripted_sdk_server.py") +
+                          " " + std::to_string(port) + " " + shell_quote(s.tmp.path() / "server.pem") + " " +
+                          shell_quote(s.tmp.path() / "server.key") + " " + shell_quote(log);
+        for (const auto& step : script) cmd += " " + step;
+        std::filesystem::remove(log);
+        auto bg = std::make_unique<Background>(cmd, s.tmp.path() / "server.out");
+        const auto out = s.tmp.path() / "server.out";
+        eventually([&] { return std::filesystem::exists(out) && read_text(out).find("ready") != std::string::npos; },
+                   "the scripted server");
+        return bg;
+    };
+    auto step = [&](int status, const char* file) { return std::to_string(status) + ":" + (fx / file).string(); };
+    const auto survey = "env VSCSI_VC_PASSWORD=pw " + vscsi_bin() + " vcenter survey 127.0.0.1:" + std::to_string(port) +
+                        " --vc-user admin --ca-file " + shell_quote(s.tmp.path() / "ca.pem");
+    SECTION("NotAuthenticated mid-survey: Login again, the call repeated once") {
+        auto server = serve({step(200, "service-content.xml"), step(200, "login.xml"), step(500, "not-authenticated.xml"),
+                             step(200, "login.xml"), step(200, "create-container-view.xml"), step(200, "inventory.xml"),
+                             step(200, "login.xml"), step(200, "perf-counters.xml"), step(200, "query-perf.xml"),
+                             step(200, "login.xml")});
+        const auto r = run(survey + " --json");
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(read_text(log) ==
+              "RetrieveServiceContent\nLogin\nCreateContainerView\nLogin\nCreateContainerView\nRetrievePropertiesEx\n"
+              "DestroyView\nRetrievePropertiesEx\nQueryPerf\nLogout\n");
+        const auto out = json::parse(r.out).as_object();
+        CHECK(num(disk(out, "DC0_H0_VM0"), "read_iops") == Approx(120));
+    }
+    SECTION("an HTML page instead of SOAP") {
+        write_text(s.tmp.path() / "page.html", "<html><body>Service Unavailable</body></html>");
+        auto server = serve({"200:" + (s.tmp.path() / "page.html").string()});
+        const auto r = run(survey);
+        CHECK(r.exit_code == 1);
+        CHECK_THAT(r.err, Catch::Contains("RetrieveServiceContent reply"));
+        CHECK_THAT(r.err, Catch::Contains("not a SOAP envelope"));
+    }
+    SECTION("a reply cut short names its line") {
+        const auto cut = read_text(fx / "inventory.xml").substr(0, 3000);
+        write_text(s.tmp.path() / "cut.xml", cut);
+        auto server = serve({step(200, "service-content.xml"), step(200, "login.xml"),
+                             step(200, "create-container-view.xml"), "200:" + (s.tmp.path() / "cut.xml").string()});
+        const auto r = run(survey);
+        CHECK(r.exit_code == 1);
+        CHECK_THAT(r.err, Catch::Contains("RetrievePropertiesEx reply:2"));
+    }
+    SECTION("a fault from the server is reported with its type") {
+        auto server = serve({step(500, "login-fault.xml")});
+        const auto r = run(survey);
+        CHECK(r.exit_code == 1);
+        CHECK_THAT(r.err, Catch::Contains("RetrieveServiceContent failed: InvalidLogin: Login failure"));
+    }
+}
