@@ -89,8 +89,10 @@ int run_survey(const CommandContext& ctx) {
         throw UsageError(fmt::format(
             "--minutes {}: real-time statistics are kept one hour; give 1 to 60", req.minutes));
     if (csv && ctx.json) throw UsageError("give --json or --csv, not both");
-    if (req.vc.perf_batch < 1 || req.vc.perf_batch > 10000) throw UsageError("--batch: give 1 to 10000 VMs per call");
-    if (req.vc.page_objects < 1 || req.vc.page_objects > 100000) throw UsageError("--page: give 1 to 100000 objects");
+    if (req.vc.perf_batch < 1 || req.vc.perf_batch > 10000)
+        throw UsageError("--batch: give 1 to 10000 VMs per call");
+    if (req.vc.page_objects < 1 || req.vc.page_objects > 100000)
+        throw UsageError("--page: give 1 to 100000 objects");
     const auto batch = req.vc.perf_batch;
     const auto page = req.vc.page_objects;
     req.vc = vc.to_params(vc_name);

@@ -6,6 +6,7 @@
 
 #include "analysis/interval_delta.hpp"
 #include "format/vscsistats_csv.hpp"
+#include "format/vscsistats_listing.hpp"
 
 namespace vscsi::collect {
 
@@ -81,9 +82,18 @@ Action CollectorFsm::start(TimePoint now) {
     return persist();
 }
 
+std::size_t CollectorFsm::live_from(std::size_t i) const {
+    while (i < progress_.collections.size() &&
+           progress_.collections[i].state == CollectionStatus::vm_gone)
+        ++i;
+    return i;
+}
+
 Action CollectorFsm::exec_current() {
     const auto& t = config_.collections[index_];
     switch (phase_) {
+        case Phase::checking:
+            return exec(kListingCommand, CommandPurpose::other, index_);
         case Phase::arming:
         case Phase::rearming:
         case Phase::restarting:
@@ -192,10 +202,15 @@ Action CollectorFsm::command_done(TimePoint now, const host::CommandResult& resu
                 if (phase_ == Phase::arming) rec.state = CollectionStatus::failed;
             }
             if (phase_ == Phase::restarting) {
-                if (ok) fresh_start_[index_] = true;
-                return finish_printing(now);
+                if (ok) {
+                    fresh_start_[index_] = true;
+                    return finish_printing(now);
+                }
+                phase_ = Phase::checking;  // gone from this host, or a passing failure?
+                return exec_current();
             }
-            if (++index_ < config_.collections.size()) return exec_current();
+            if ((index_ = live_from(index_ + 1)) < config_.collections.size())
+                return exec_current();
             if (phase_ == Phase::arming) {
                 const bool any =
                     std::any_of(progress_.collections.begin(), progress_.collections.end(),
@@ -211,12 +226,14 @@ Action CollectorFsm::command_done(TimePoint now, const host::CommandResult& resu
                 return exec_current();
             }
             phase_ = Phase::printing;  // re-armed: now the tick's prints
-            index_ = 0;
+            index_ = live_from(0);
             return exec_current();
         }
         case Phase::baseline:
         case Phase::printing:
             return on_print(now, r);
+        case Phase::checking:
+            return on_listing(now, r);
         case Phase::stopping: {
             if (ok) {
                 rec.state = CollectionStatus::stopped;
@@ -226,7 +243,8 @@ Action CollectorFsm::command_done(TimePoint now, const host::CommandResult& resu
                 rec.error = fmt::format("stop failed (exit {}): {}", r.exit_status, why);
                 note_error(fmt::format("{}: {}", rec.target.describe(), rec.error));
             }
-            if (++index_ < config_.collections.size()) return exec_current();
+            if ((index_ = live_from(index_ + 1)) < config_.collections.size())
+                return exec_current();
             phase_ = Phase::final_persist;
             return persist();
         }
@@ -251,7 +269,7 @@ Action CollectorFsm::on_print(TimePoint now, const host::CommandOutput& r) {
     const auto& target = config_.collections[index_];
     auto& rec = progress_.collections[index_];
     // The interval ends when the first print of the tick returned (late after a retry, too).
-    if (index_ == 0) (phase_ == Phase::baseline ? last_print_ : this_print_) = now;
+    if (index_ == live_from(0)) (phase_ == Phase::baseline ? last_print_ : this_print_) = now;
     VscsiStatsOutput cur;
     std::optional<ParseError> perr;  // set: the print could not be read
     if (r.exit_status == 0) {
@@ -296,7 +314,7 @@ Action CollectorFsm::on_print(TimePoint now, const host::CommandOutput& r) {
         }
         previous_[index_] = std::move(cur);
     }
-    if (++index_ < config_.collections.size()) return exec_current();
+    if ((index_ = live_from(index_ + 1)) < config_.collections.size()) return exec_current();
     if (phase_ == Phase::baseline) {
         anchor_ = last_print_;
         return next_tick_wait(now);
@@ -329,6 +347,34 @@ void CollectorFsm::note_first_io_gaps(const VscsiStatsOutput& interval,
                 pending_first_gaps_.push_back({d.disk.world_group_id, d.disk.handle_id, dir});
         }
     }
+}
+
+Action CollectorFsm::on_listing(TimePoint now, const host::CommandOutput& r) {
+    auto& rec = progress_.collections[index_];
+    VscsiStatsListing listing;
+    const bool read = r.exit_status == 0 && parse_vscsistats_listing(r.out, listing).has_value();
+    const auto wgid = rec.target.world_group_id;
+    const bool listed = std::any_of(listing.vms.begin(), listing.vms.end(),
+                                    [&](const auto& vm) { return vm.world_group_id == wgid; });
+    phase_ = Phase::restarting;  // finish_printing goes on with the other restarts
+    if (!read || listed) return finish_printing(now);  // still here: retried next tick
+    rec.state = CollectionStatus::vm_gone;
+    rec.error = fmt::format(
+        "{}: the VM (worldGroupID {}) is no longer on this host: moved by vMotion, powered off or "
+        "unregistered; its collection ended here",
+        format_iso8601(now), wgid);
+    note_error(fmt::format("{}: {}", rec.target.describe(), rec.error));
+    if (live_from(0) == progress_.collections.size()) {
+        note_error(fmt::format(
+            "{}: no VM of the job is on host {} any more: the job ends with {} samples; start a "
+            "job on the VM's new host to go on (vscsi host discover --vcenter finds it)",
+            format_iso8601(now), config_.origin, progress_.samples_written));
+        // Nothing is pending: every collection failed its print this tick.
+        final_status_ = JobStatus::failed;
+        phase_ = Phase::final_persist;
+        return persist();
+    }
+    return finish_printing(now);
 }
 
 Action CollectorFsm::finish_printing(TimePoint now) {
@@ -436,7 +482,7 @@ Action CollectorFsm::timer_fired(TimePoint now) {
         return a;
     }
     if (phase_ != Phase::waiting) return unexpected(now, "timer_fired");
-    index_ = 0;
+    index_ = live_from(0);
     const bool rearm =
         std::any_of(progress_.collections.begin(), progress_.collections.end(), [&](auto& c) {
             return c.state == CollectionStatus::running && c.armed_at &&
@@ -449,7 +495,11 @@ Action CollectorFsm::timer_fired(TimePoint now) {
 Action CollectorFsm::begin_stopping(JobStatus final_status) {
     final_status_ = final_status;
     phase_ = Phase::stopping;
-    index_ = 0;
+    index_ = live_from(0);
+    if (index_ == config_.collections.size()) {
+        phase_ = Phase::final_persist;
+        return persist();
+    }
     return exec_current();
 }
 

@@ -109,6 +109,7 @@ class CollectorFsm {
         rearming,
         printing,
         restarting,
+        checking,  // a restart failed: is the VM still on this host?
         writing,
         progress,
         stopping,
@@ -119,6 +120,9 @@ class CollectorFsm {
     };
 
     Action exec_current();
+    // The first collection at or after i that has not ended for good (vm_gone), or size().
+    std::size_t live_from(std::size_t i) const;
+    Action on_listing(TimePoint now, const host::CommandOutput& r);
     Action begin_stopping(JobStatus final_status);
     Action after_sample(TimePoint now);
     Action next_tick_wait(TimePoint now);

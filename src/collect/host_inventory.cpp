@@ -11,6 +11,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "format/vscsistats_commands.hpp"
+
 namespace vscsi {
 using namespace boost::asio::experimental::awaitable_operators;
 
@@ -44,11 +46,11 @@ boost::asio::awaitable<Result<HostInventory>> fetch_inventory(host::HostShell& l
         co_return Error{ErrorKind::host_failure, c.error().message, ""};
     constexpr auto t = std::chrono::seconds(60);
     auto [l, e, v] =
-        co_await (link.run("vscsiStats -l", t) && link.run("esxcli vm process list", t) &&
+        co_await (link.run(kListingCommand, t) && link.run("esxcli vm process list", t) &&
                   link.run("vim-cmd vmsvc/getallvms", t));
     HostInventory inv;
     inv.fingerprint = link.fingerprint();
-    const auto listing = required(l, "vscsiStats -l");
+    const auto listing = required(l, kListingCommand);
     if (!listing) co_return listing.error();
     if (auto err = parse_vscsistats_listing((*listing)->out, inv.listing); !err)
         co_return unreadable(err.error());

@@ -11,7 +11,8 @@ namespace vscsi::collect {
 std::vector<CollectionTarget> collections_not_stopped(const JobMeta& meta) {
     std::vector<CollectionTarget> pending;
     for (const auto& c : meta.collection.vscsistats)
-        if (c.state != CollectionStatus::stopped) pending.push_back(c.target);
+        if (c.state != CollectionStatus::stopped && c.state != CollectionStatus::vm_gone)
+            pending.push_back(c.target);
     return pending;
 }
 
@@ -38,7 +39,7 @@ boost::asio::awaitable<CleanupResult> cleanup_job(host::HostShell& link, const J
         const auto cmd = stop_command(c.target);
         const bool failed = std::any_of(r.failures.begin(), r.failures.end(),
                                         [&](auto& f) { return f.starts_with(cmd + ":"); });
-        if (!failed) c.state = CollectionStatus::stopped;
+        if (!failed && c.state != CollectionStatus::vm_gone) c.state = CollectionStatus::stopped;
     }
     meta.updated_at = now_ms();
     meta.cleanup.vscsistats_stopped = r.failures.empty();

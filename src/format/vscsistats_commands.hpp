@@ -21,5 +21,6 @@ struct CollectionTarget {
 std::string start_command(const CollectionTarget& t);  // -s also re-arms the 30-minute auto-stop
 std::string print_command(const CollectionTarget& t);  // -p all -c (never -t: tracing is expensive)
 std::string stop_command(const CollectionTarget& t);
+inline constexpr const char* kListingCommand = "vscsiStats -l";  // the VMs and disks it can collect
 
 }  // namespace vscsi

@@ -50,6 +50,8 @@ std::string_view to_string(CollectionStatus s) {
             return "stop_failed";
         case CollectionStatus::failed:
             return "failed";
+        case CollectionStatus::vm_gone:
+            return "vm_gone";
     }
     return "?";
 }
@@ -57,7 +59,8 @@ std::string_view to_string(CollectionStatus s) {
 std::optional<CollectionStatus> collection_status_from_string(std::string_view s) {
     for (auto st :
          {CollectionStatus::planned, CollectionStatus::starting, CollectionStatus::running,
-          CollectionStatus::stopped, CollectionStatus::stop_failed, CollectionStatus::failed})
+          CollectionStatus::stopped, CollectionStatus::stop_failed, CollectionStatus::failed,
+          CollectionStatus::vm_gone})
         if (to_string(st) == s) return st;
     return std::nullopt;
 }

@@ -50,7 +50,9 @@ struct ProfileSpec {
 
 // A vscsiStats collection of the job on its host, recorded before it is
 // started so that a cleanup can always find it.
-enum class CollectionStatus { planned, starting, running, stopped, stop_failed, failed };
+// vm_gone: `vscsiStats -l` no longer lists the VM (vMotion, power-off,
+// unregistered): its collection ended there, with nothing left to stop.
+enum class CollectionStatus { planned, starting, running, stopped, stop_failed, failed, vm_gone };
 std::string_view to_string(CollectionStatus s);
 std::optional<CollectionStatus> collection_status_from_string(std::string_view s);
 

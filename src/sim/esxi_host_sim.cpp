@@ -441,7 +441,9 @@ int vim_cmd(Session& s, const std::vector<std::string>& argv) {
 
 int admin(Session& s, const std::vector<std::string>& argv) {
     const int argc = static_cast<int>(argv.size());
-    if (argc < 2) die("usage: vscsi-esxi-sim admin init HOST_JSON | reboot | fault KIND N | show");
+    if (argc < 2)
+        die("usage: vscsi-esxi-sim admin init HOST_JSON | remove-vm NAME | reboot | fault KIND N | "
+            "show");
     const std::string what = argv[1];
     const auto& dir = s.dir;
     fs::create_directories(dir);
@@ -455,6 +457,22 @@ int admin(Session& s, const std::vector<std::string>& argv) {
         return 0;
     }
     StateLock lock(s.dir);
+    if (what == "remove-vm" && argc > 2) {
+        // The VM leaves this host (vMotion away, unregistered): no longer listed,
+        // its worldGroupID unknown to vscsiStats, its collections gone with it.
+        std::string text;
+        if (read_file(dir / "host.json", text)) die("no host.json: run admin init first");
+        auto host = json::parse(text).as_object();
+        auto& vms = host["vms"].as_array();
+        const auto before = vms.size();
+        vms.erase(std::remove_if(
+                      vms.begin(), vms.end(),
+                      [&](const json::value& v) { return v.at("name").as_string() == argv[2]; }),
+                  vms.end());
+        if (vms.size() == before) die(fmt::format("no VM named {}", argv[2]));
+        save_json(dir / "host.json", host);
+        return 0;
+    }
     if (what == "reboot") {
         lock.state()["collections"] = json::object{};
     } else if (what == "fault" && argc > 3) {
@@ -463,7 +481,8 @@ int admin(Session& s, const std::vector<std::string>& argv) {
         s.print("{}", pretty_json(lock.state()));
         return 0;
     } else {
-        die("usage: vscsi-esxi-sim admin init HOST_JSON | reboot | fault KIND N | show");
+        die("usage: vscsi-esxi-sim admin init HOST_JSON | remove-vm NAME | reboot | fault KIND N | "
+            "show");
     }
     lock.save();
     return 0;

@@ -182,6 +182,35 @@ TEST_CASE("a simulated host reboot is detected and collection restarts", "[e2e]"
     CHECK_THAT(read_text(log), Catch::Contains("after a gap"));
 }
 
+TEST_CASE("a VM that leaves its host (vMotion) ends its collection there, samples kept",
+          "[e2e][vm_gone]") {
+    SshdFixture sshd;
+    World env;
+    const auto log = env.tmp.path() / "job.log";
+    Background job_process(env.vscsi("job start --host 127.0.0.1 --vm 2100417 --samples 50 "
+                                     "--interval 1 --name moved --foreground" +
+                                     ssh_args(sshd)),
+                           log);
+    wait_for_samples(env.data / "jobs/moved", 2);
+    REQUIRE(sshd.admin("remove-vm 'web, app (prod)'") == 0);
+    const int rc = job_process.wait();  // ends by itself: no endless retries
+    INFO(read_text(log));
+    CHECK(rc != 0);
+    const auto meta = load(env.data / "jobs/moved/job.json");
+    CHECK(meta.at("status").as_string() == "failed");
+    const auto& c = meta.at("collection").at("vscsistats").at(0).as_object();
+    CHECK(c.at("state").as_string() == "vm_gone");
+    CHECK_THAT(std::string(c.at("error").as_string()), Catch::Contains("no longer on this host"));
+    const auto kept = meta.at("collection").at("samples_collected").to_number<std::size_t>();
+    CHECK(kept >= 2);
+    CHECK(samples_on_disk(env.data / "jobs/moved") == kept);
+    // The samples before the move analyze as usual.
+    const auto a = run(env.vscsi("analyze moved --filter none"));
+    CHECK(a.exit_code == 0);
+    const auto status = run(env.vscsi("job status moved"));
+    CHECK_THAT(status.out, Catch::Contains("is no longer on this host"));
+}
+
 TEST_CASE("a collector SIGKILLed mid-job leaves only whole files", "[e2e]") {
     SshdFixture sshd;
     World env;

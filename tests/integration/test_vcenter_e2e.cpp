@@ -1,8 +1,7 @@
 // vscsi vcenter survey end to end against govmomi's real simulator (vcsim,
 // tests/vcsim) with injected virtualDisk series, over HTTPS on loopback.
-#include <catch2/catch.hpp>
-
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "vcsim_fixture.hpp"
@@ -31,17 +30,20 @@ const std::string kMetrics = R"({
 struct Survey {
     ScratchDir tmp;
     std::string vc_args(const VcsimFixture& vc, const std::string& trust) const {
-        return "env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " + vscsi_bin() + " vcenter survey " +
-               vc.address() + " --vc-user " + VcsimFixture::user() + " " + trust;
+        return "env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " + vscsi_bin() +
+               " vcenter survey " + vc.address() + " --vc-user " + VcsimFixture::user() + " " +
+               trust;
     }
-    ProcessResult run_survey(const VcsimFixture& vc, const std::string& trust, const std::string& more = "") const {
+    ProcessResult run_survey(const VcsimFixture& vc, const std::string& trust,
+                             const std::string& more = "") const {
         auto r = run(vc_args(vc, trust) + " " + more);
         // The password goes by environment only; nothing prints it.
         CHECK(r.out.find(VcsimFixture::password()) == std::string::npos);
         CHECK(r.err.find(VcsimFixture::password()) == std::string::npos);
         return r;
     }
-    json::object survey_json(const VcsimFixture& vc, const std::string& trust, const std::string& more = "") const {
+    json::object survey_json(const VcsimFixture& vc, const std::string& trust,
+                             const std::string& more = "") const {
         const auto r = run_survey(vc, trust, "--json " + more);
         INFO(r.out << r.err << vc.log());
         REQUIRE(r.exit_code == 0);
@@ -49,14 +51,18 @@ struct Survey {
     }
 };
 
-const json::object& disk(const json::object& survey, const std::string& vm, const std::string& instance = "scsi0:0") {
+const json::object& disk(const json::object& survey, const std::string& vm,
+                         const std::string& instance = "scsi0:0") {
     for (const auto& d : survey.at("disks").as_array())
-        if (d.at("vm").as_string() == vm && d.at("disk").as_string() == instance) return d.as_object();
+        if (d.at("vm").as_string() == vm && d.at("disk").as_string() == instance)
+            return d.as_object();
     FAIL("no disk " << instance << " of " << vm << " in " << json::serialize(survey));
     throw;
 }
 
-double num(const json::object& o, const char* k) { return o.at(k).to_number<double>(); }
+double num(const json::object& o, const char* k) {
+    return o.at(k).to_number<double>();
+}
 
 std::string thumbprint_of(const std::filesystem::path& pem) {
     auto r = run("openssl x509 -in " + shell_quote(pem) + " -noout -fingerprint -sha256");
@@ -66,10 +72,12 @@ std::string thumbprint_of(const std::filesystem::path& pem) {
 
 }  // namespace
 
-TEST_CASE("survey: every simulated VM's disks with the injected figures, ranked, with one-liners", "[vcenter]") {
+TEST_CASE("survey: every simulated VM's disks with the injected figures, ranked, with one-liners",
+          "[vcenter]") {
     Survey s;
     make_certificates(s.tmp.path());
-    const auto certs = "-cert " + shell_quote(s.tmp.path() / "server.pem") + " -key " + shell_quote(s.tmp.path() / "server.key");
+    const auto certs = "-cert " + shell_quote(s.tmp.path() / "server.pem") + " -key " +
+                       shell_quote(s.tmp.path() / "server.key");
     VcsimFixture vc(s.tmp.path(), kMetrics, certs);
     const auto trust = "--ca-file " + shell_quote(s.tmp.path() / "ca.pem");
 
@@ -108,7 +116,8 @@ TEST_CASE("survey: every simulated VM's disks with the injected figures, ranked,
     CHECK(num(vm0, "read_latency_ms") == Approx(0.6));
     CHECK(num(vm0, "write_latency_ms") == Approx(1.0));  // samples with IO only
     CHECK(num(vm0, "random_pct_estimate") == Approx(40));
-    CHECK(vm0.at("peak_iops").is_null());  // a write series shorter than the samples cannot be aligned
+    CHECK(vm0.at("peak_iops")
+              .is_null());  // a write series shorter than the samples cannot be aligned
     CHECK(vm0.at("file").as_string() == "[LocalDS_0] DC0_H0_VM0/disk1.vmdk");
     // A stock VM: vcsim's aggregate series, kept as a row of its own.
     CHECK(num(disk(out, "DC0_H0_VM1", "*"), "write_mbps") > 0);
@@ -120,29 +129,36 @@ TEST_CASE("survey: every simulated VM's disks with the injected figures, ranked,
         CHECK_THAT(text.out, Catch::Contains("IOPS r/w"));
         CHECK_THAT(text.out, Catch::Contains("120.0/40.0"));
         CHECK_THAT(text.out, Catch::Contains("RAND %: an estimate"));
-        CHECK_THAT(text.out, Catch::Contains("  vscsi job start --host DC0_C0_H0 --vm DC0_C0_RP0_VM1 --disk scsi0:0"));
+        CHECK_THAT(text.out,
+                   Catch::Contains(
+                       "  vscsi job start --host DC0_C0_H0 --vm DC0_C0_RP0_VM1 --disk scsi0:0"));
         const auto csv = s.run_survey(vc, trust, "--csv");
         REQUIRE(csv.exit_code == 0);
         CHECK(csv.out.starts_with("rank,vm,disk,host,cluster,folder,file,capacity_kb,samples"));
-        CHECK_THAT(csv.out, Catch::Contains("\n2,DC0_H0_VM0,scsi0:0,DC0_H0,,vm,[LocalDS_0] DC0_H0_VM0/disk1.vmdk,1024,3,20,120,40,"));
+        CHECK_THAT(csv.out, Catch::Contains("\n2,DC0_H0_VM0,scsi0:0,DC0_H0,,vm,[LocalDS_0] "
+                                            "DC0_H0_VM0/disk1.vmdk,1024,3,20,120,40,"));
     }
     SECTION("patterns on VM, cluster and folder") {
         const auto cluster = s.survey_json(vc, trust, "--cluster 'dc0_c0'");
         CHECK(cluster.at("vms_matched").as_int64() == 2);
-        for (const auto& d : cluster.at("disks").as_array()) CHECK(d.at("cluster").as_string() == "DC0_C0");
+        for (const auto& d : cluster.at("disks").as_array())
+            CHECK(d.at("cluster").as_string() == "DC0_C0");
         CHECK(s.survey_json(vc, trust, "--vm 'DC0_H0_*'").at("vms_matched").as_int64() == 2);
-        CHECK(s.survey_json(vc, trust, "--folder vm --vm '*VM1'").at("vms_matched").as_int64() == 2);
+        CHECK(s.survey_json(vc, trust, "--folder vm --vm '*VM1'").at("vms_matched").as_int64() ==
+              2);
         const auto none = s.run_survey(vc, trust, "--vm 'nope*'");
         CHECK(none.exit_code == 3);
         CHECK_THAT(none.err, Catch::Contains("no VM matches (of 4 VMs)"));
     }
 }
 
-TEST_CASE("certificates: unknown refused with its thumbprint, pinned accepted, changed refused", "[vcenter]") {
+TEST_CASE("certificates: unknown refused with its thumbprint, pinned accepted, changed refused",
+          "[vcenter]") {
     Survey s;
     make_certificates(s.tmp.path());
     VcsimFixture vc(s.tmp.path(), kMetrics,
-                    "-cert " + shell_quote(s.tmp.path() / "server.pem") + " -key " + shell_quote(s.tmp.path() / "server.key"));
+                    "-cert " + shell_quote(s.tmp.path() / "server.pem") + " -key " +
+                        shell_quote(s.tmp.path() / "server.key"));
     const auto tp = thumbprint_of(s.tmp.path() / "server.pem");
 
     const auto refused = s.run_survey(vc, "");
@@ -170,11 +186,13 @@ TEST_CASE("certificates: unknown refused with its thumbprint, pinned accepted, c
     CHECK_THAT(bad.err, Catch::Contains("not a SHA-256 thumbprint"));
 }
 
-TEST_CASE("login failure and unreachable servers say what to do; the password is never shown", "[vcenter]") {
+TEST_CASE("login failure and unreachable servers say what to do; the password is never shown",
+          "[vcenter]") {
     Survey s;
     VcsimFixture vc(s.tmp.path(), kMetrics);
-    const auto wrong = run("env VSCSI_VC_PASSWORD=Wrong-secret-42 " + vscsi_bin() + " vcenter survey " + vc.address() +
-                           " --vc-user " + VcsimFixture::user() + " --insecure");
+    const auto wrong =
+        run("env VSCSI_VC_PASSWORD=Wrong-secret-42 " + vscsi_bin() + " vcenter survey " +
+            vc.address() + " --vc-user " + VcsimFixture::user() + " --insecure");
     CHECK(wrong.exit_code == 1);
     CHECK_THAT(wrong.err, Catch::Contains("login failed for user 'svc-vscsi'"));
     CHECK_THAT(wrong.err, Catch::Contains("--vc-password-file"));
@@ -182,21 +200,24 @@ TEST_CASE("login failure and unreachable servers say what to do; the password is
 
     const auto file = s.tmp.path() / "vc-password";
     write_text(file, VcsimFixture::password() + "\n");
-    const auto from_file = run(vscsi_bin() + " --json vcenter survey " + vc.address() + " --vc-user " + VcsimFixture::user() +
-                               " --insecure --vc-password-file " + shell_quote(file));
+    const auto from_file =
+        run(vscsi_bin() + " --json vcenter survey " + vc.address() + " --vc-user " +
+            VcsimFixture::user() + " --insecure --vc-password-file " + shell_quote(file));
     INFO(from_file.err);
     CHECK(from_file.exit_code == 0);
 
-    const auto no_password = run("env -u VSCSI_VC_PASSWORD " + vscsi_bin() + " vcenter survey " + vc.address() +
-                                 " --vc-user x --insecure");
+    const auto no_password = run("env -u VSCSI_VC_PASSWORD " + vscsi_bin() + " vcenter survey " +
+                                 vc.address() + " --vc-user x --insecure");
     CHECK(no_password.exit_code == 2);
     CHECK_THAT(no_password.err, Catch::Contains("no password"));
-    const auto in_url = run(vscsi_bin() + " vcenter survey https://u:p@" + vc.address() + " --insecure");
+    const auto in_url =
+        run(vscsi_bin() + " vcenter survey https://u:p@" + vc.address() + " --insecure");
     CHECK(in_url.exit_code == 2);
     CHECK_THAT(in_url.err, Catch::Contains("not in the address"));
 
-    const auto closed = run("env VSCSI_VC_PASSWORD=x " + vscsi_bin() + " vcenter survey 127.0.0.1:" +
-                            std::to_string(free_port()) + " --vc-user x --insecure");
+    const auto closed =
+        run("env VSCSI_VC_PASSWORD=x " + vscsi_bin() +
+            " vcenter survey 127.0.0.1:" + std::to_string(free_port()) + " --vc-user x --insecure");
     CHECK(closed.exit_code == 1);
     CHECK_THAT(closed.err, Catch::Contains("connect failed"));
 }
@@ -209,46 +230,61 @@ TEST_CASE("500 VMs: paged inventory, batched performance queries, every disk lis
     CHECK(out.at("vms_in_inventory").as_int64() == 500);
     CHECK(out.at("vms_queried").as_int64() == 500);
     std::set<std::string> vms;
-    for (const auto& d : out.at("disks").as_array()) vms.insert(std::string(d.at("vm").as_string()));
+    for (const auto& d : out.at("disks").as_array())
+        vms.insert(std::string(d.at("vm").as_string()));
     CHECK(vms.size() == 500);
-    // Login, content, view, ceil(513 / 40) = 13 pages, destroy, counters, ceil(500 / 64) = 8 QueryPerf, logout.
+    // Login, content, view, ceil(513 / 40) = 13 pages, destroy, counters, ceil(500 / 64) = 8
+    // QueryPerf, logout.
     const auto calls = out.at("calls").as_int64();
     CHECK(calls >= 13 + 8);
     CHECK(calls <= 30);
     CHECK(num(disk(out, "DC0_H0_VM0"), "read_iops") == Approx(120));
 }
 
-TEST_CASE("a session that expires is logged in again; replies that are not vSphere's are named", "[vcenter]") {
+TEST_CASE("a session that expires is logged in again; replies that are not vSphere's are named",
+          "[vcenter]") {
     Survey s;
     make_certificates(s.tmp.path());
     const auto fx = fixtures_dir() / "vsphere";
     const auto port = free_port();
     const auto log = s.tmp.path() / "requests.log";
     auto serve = [&](const std::vector<std::string>& script) {
-        std::string cmd = "python3 " + shell_quote(std::filesystem::path(std::getenv("VSCSI_TEST_SCRIPTS")) / "scripted_sdk_server.py") +
-                          " " + std::to_string(port) + " " + shell_quote(s.tmp.path() / "server.pem") + " " +
+        std::string cmd = "python3 " +
+                          shell_quote(std::filesystem::path(std::getenv("VSCSI_TEST_SCRIPTS")) /
+                                      "scripted_sdk_server.py") +
+                          " " + std::to_string(port) + " " +
+                          shell_quote(s.tmp.path() / "server.pem") + " " +
                           shell_quote(s.tmp.path() / "server.key") + " " + shell_quote(log);
         for (const auto& step : script) cmd += " " + step;
         std::filesystem::remove(log);
         auto bg = std::make_unique<Background>(cmd, s.tmp.path() / "server.out");
         const auto out = s.tmp.path() / "server.out";
-        eventually([&] { return std::filesystem::exists(out) && read_text(out).find("ready") != std::string::npos; },
-                   "the scripted server");
+        eventually(
+            [&] {
+                return std::filesystem::exists(out) &&
+                       read_text(out).find("ready") != std::string::npos;
+            },
+            "the scripted server");
         return bg;
     };
-    auto step = [&](int status, const char* file) { return std::to_string(status) + ":" + (fx / file).string(); };
-    const auto survey = "env VSCSI_VC_PASSWORD=pw " + vscsi_bin() + " vcenter survey 127.0.0.1:" + std::to_string(port) +
+    auto step = [&](int status, const char* file) {
+        return std::to_string(status) + ":" + (fx / file).string();
+    };
+    const auto survey = "env VSCSI_VC_PASSWORD=pw " + vscsi_bin() +
+                        " vcenter survey 127.0.0.1:" + std::to_string(port) +
                         " --vc-user admin --ca-file " + shell_quote(s.tmp.path() / "ca.pem");
     SECTION("NotAuthenticated mid-survey: Login again, the call repeated once") {
-        auto server = serve({step(200, "service-content.xml"), step(200, "login.xml"), step(500, "not-authenticated.xml"),
-                             step(200, "login.xml"), step(200, "create-container-view.xml"), step(200, "inventory.xml"),
-                             step(200, "login.xml"), step(200, "perf-counters.xml"), step(200, "query-perf.xml"),
-                             step(200, "login.xml")});
+        auto server = serve({step(200, "service-content.xml"), step(200, "login.xml"),
+                             step(500, "not-authenticated.xml"), step(200, "login.xml"),
+                             step(200, "create-container-view.xml"), step(200, "inventory.xml"),
+                             step(200, "login.xml"), step(200, "perf-counters.xml"),
+                             step(200, "query-perf.xml"), step(200, "login.xml")});
         const auto r = run(survey + " --json");
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
         CHECK(read_text(log) ==
-              "RetrieveServiceContent\nLogin\nCreateContainerView\nLogin\nCreateContainerView\nRetrievePropertiesEx\n"
+              "RetrieveServiceContent\nLogin\nCreateContainerView\nLogin\nCreateContainerView\nRetr"
+              "ievePropertiesEx\n"
               "DestroyView\nRetrievePropertiesEx\nQueryPerf\nLogout\n");
         const auto out = json::parse(r.out).as_object();
         CHECK(num(disk(out, "DC0_H0_VM0"), "read_iops") == Approx(120));
@@ -265,7 +301,8 @@ TEST_CASE("a session that expires is logged in again; replies that are not vSphe
         const auto cut = read_text(fx / "inventory.xml").substr(0, 3000);
         write_text(s.tmp.path() / "cut.xml", cut);
         auto server = serve({step(200, "service-content.xml"), step(200, "login.xml"),
-                             step(200, "create-container-view.xml"), "200:" + (s.tmp.path() / "cut.xml").string()});
+                             step(200, "create-container-view.xml"),
+                             "200:" + (s.tmp.path() / "cut.xml").string()});
         const auto r = run(survey);
         CHECK(r.exit_code == 1);
         CHECK_THAT(r.err, Catch::Contains("RetrievePropertiesEx reply:2"));
@@ -274,6 +311,7 @@ TEST_CASE("a session that expires is logged in again; replies that are not vSphe
         auto server = serve({step(500, "login-fault.xml")});
         const auto r = run(survey);
         CHECK(r.exit_code == 1);
-        CHECK_THAT(r.err, Catch::Contains("RetrieveServiceContent failed: InvalidLogin: Login failure"));
+        CHECK_THAT(r.err,
+                   Catch::Contains("RetrieveServiceContent failed: InvalidLogin: Login failure"));
     }
 }

@@ -20,24 +20,29 @@ inline std::string vcsim_bin() {
 class VcsimFixture {
   public:
     // args: extra vcsim flags (-vm N, -page N, -move VM=HOST, -cert/-key).
-    VcsimFixture(const std::filesystem::path& dir, const std::string& metrics_json, const std::string& args = "")
+    VcsimFixture(const std::filesystem::path& dir, const std::string& metrics_json,
+                 const std::string& args = "")
         : port_(free_port()) {
         const auto metrics = dir / ("vcsim-metrics-" + std::to_string(port_) + ".json");
         write_text(metrics, metrics_json);
         const auto ready = dir / ("vcsim-ready-" + std::to_string(port_));
         process_ = std::make_unique<Background>(
-            vcsim_bin() + " -l 127.0.0.1:" + std::to_string(port_) + " -username " + user() + " -password " +
-                password() + " -metrics " + shell_quote(metrics) + " -ready " + shell_quote(ready) + " " + args,
+            vcsim_bin() + " -l 127.0.0.1:" + std::to_string(port_) + " -username " + user() +
+                " -password " + password() + " -metrics " + shell_quote(metrics) + " -ready " +
+                shell_quote(ready) + " " + args,
             dir / ("vcsim-" + std::to_string(port_) + ".log"));
         log_ = dir / ("vcsim-" + std::to_string(port_) + ".log");
-        eventually([&] { return std::filesystem::exists(ready) && !read_text(ready).empty(); }, "vcsim to listen");
+        eventually([&] { return std::filesystem::exists(ready) && !read_text(ready).empty(); },
+                   "vcsim to listen");
     }
     unsigned port() const { return port_; }
     std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
     static std::string user() { return "svc-vscsi"; }
     static std::string password() { return "Pw-7c1f-not-in-any-output"; }
     void signal(int sig) const { process_->signal(sig); }
-    std::string log() const { return std::filesystem::exists(log_) ? read_text(log_) : std::string(); }
+    std::string log() const {
+        return std::filesystem::exists(log_) ? read_text(log_) : std::string();
+    }
 
   private:
     unsigned port_;
@@ -48,13 +53,15 @@ class VcsimFixture {
 // A CA (ca.pem) and a 127.0.0.1/localhost certificate it signed (server.pem, server.key).
 inline void make_certificates(const std::filesystem::path& dir) {
     const auto d = shell_quote(dir);
-    const auto r = run("cd " + d +
-                       " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=vscsi-test-ca "
-                       "-keyout ca.key -out ca.pem"
-                       " && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out server.csr"
-                       " && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > san.ext"
-                       " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
-                       "-extfile san.ext -out server.pem");
+    const auto r =
+        run("cd " + d +
+            " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=vscsi-test-ca "
+            "-keyout ca.key -out ca.pem"
+            " && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout server.key -out "
+            "server.csr"
+            " && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > san.ext"
+            " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+            "-extfile san.ext -out server.pem");
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
 }

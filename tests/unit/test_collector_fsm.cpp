@@ -53,9 +53,32 @@ struct FakeHost {
         return format_vscsistats_csv(o);
     }
 
+    std::map<std::int64_t, TimePoint> gone_at;  // the VM leaves the host (vMotion) then
+    bool listing_fails = false;
+    TimePoint start_fails_from = TimePoint::max(), start_fails_until{};
+
+    bool gone(std::int64_t wgid, TimePoint now) const {
+        const auto g = gone_at.find(wgid);
+        return g != gone_at.end() && now >= g->second;
+    }
+
     host::CommandResult exec(const std::string& cmd, TimePoint now) {
         log.push_back(cmd);
         if (now >= down_from && now < down_until) return host::HostError{"connection refused"};
+        if (cmd == "vscsiStats -l") {
+            if (listing_fails) return host::CommandOutput{1, "", "vscsiStats: busy"};
+            std::string out;
+            for (const auto& [id, c] : vms)
+                if (!gone(id, now))
+                    out += "Virtual Machine worldGroupID: " + std::to_string(id) +
+                           ", Virtual Machine Display Name: vm" + std::to_string(id) +
+                           ", Virtual Machine Config File: /vmfs/volumes/ds/vm.vmx, {\n"
+                           " Virtual SCSI Disk handleID: 8194 (scsi0:0)\n}\n";
+            return host::CommandOutput{0, out, ""};
+        }
+        if (const auto at = cmd.find("-w ");
+            at != std::string::npos && gone(std::stoll(cmd.substr(at + 3)), now))
+            return host::CommandOutput{1, "", "vscsiStats: Invalid worldGroupID"};
         std::istringstream in(cmd);
         std::string prog, op;
         in >> prog >> op;
@@ -70,7 +93,8 @@ struct FakeHost {
         auto& c = vms[wgid];
         if (c.running && now - c.armed >= 30min) c.running = false;  // auto-stop
         if (cmd.find(" -s ") != std::string::npos) {
-            if (start_fails) return host::CommandOutput{1, "", "vscsiStats: invalid worldGroupID"};
+            if (start_fails || (now >= start_fails_from && now < start_fails_until))
+                return host::CommandOutput{1, "", "vscsiStats: invalid worldGroupID"};
             if (!c.running) c.started = now;
             c.running = true;
             c.armed = now;
@@ -642,4 +666,67 @@ TEST_CASE(
     CHECK(s.due(p, t0 + 2s, true));
     s.failed();
     CHECK(s.due(p, t0 + 2s, true));
+}
+
+TEST_CASE("a VM that leaves its host ends its collection there: no endless retries, samples kept",
+          "[collect][vm_gone]") {
+    FakeHost host;
+    host.gone_at[2099979] = t0 + 150s;  // after the samples at 60 and 120 s
+    CollectorFsm fsm(config(10, 60s));
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::failed);
+    CHECK(r.samples.size() == 2);
+    const auto& c = fsm.progress().collections[0];
+    CHECK(c.state == CollectionStatus::vm_gone);
+    CHECK_THAT(c.error, Catch::Contains("no longer on this host"));
+    CHECK_THAT(fsm.progress().errors.back(), Catch::Contains("no VM of the job is on host esxi01"));
+    // Found at the first tick after it left: print, start, listing, and nothing more (no stop).
+    const auto listings = std::count(host.log.begin(), host.log.end(), "vscsiStats -l");
+    CHECK(listings == 1);
+    CHECK(host.log.back() == "vscsiStats -l");
+}
+
+TEST_CASE("of two VMs, the one that left is no longer printed; the other completes the job",
+          "[collect][vm_gone]") {
+    FakeHost host;
+    host.gone_at[2099980] = t0 + 150s;
+    auto cfg = config(5, 60s);
+    cfg.collections.push_back({2099980, std::nullopt, {}});
+    CollectorFsm fsm(cfg);
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    REQUIRE(r.samples.size() == 5);
+    CHECK(r.samples[0].data.disks.size() == 2);
+    CHECK(r.samples[4].data.disks.size() == 1);
+    CHECK(fsm.progress().collections[0].state == CollectionStatus::stopped);
+    CHECK(fsm.progress().collections[1].state == CollectionStatus::vm_gone);
+    std::size_t after_gone = 0;
+    for (const auto& cmd : host.log)
+        if (cmd.find("-w 2099980") != std::string::npos) ++after_gone;
+    // probe, -s, baseline, 2 ticks' prints, the failed print and start at 180 s: then never again.
+    CHECK(after_gone == 7);
+}
+
+TEST_CASE("a restart that fails while the VM is still listed is retried, not taken for a move",
+          "[collect][vm_gone]") {
+    FakeHost host;
+    auto c = config(4, 10min);
+    c.rearm_every = 24h;  // vscsiStats stops itself after 30 minutes: a restart at 30 min
+    host.start_fails_from = t0 + 25min;  // which fails at 30 and 40 min, then works
+    host.start_fails_until = t0 + 45min;
+    CollectorFsm fsm(c);
+    const auto r = drive(fsm, host);
+    CHECK(r.status == JobStatus::completed);
+    CHECK(r.samples.size() == 4);
+    CHECK(fsm.progress().collections[0].state == CollectionStatus::stopped);
+    CHECK(std::count(host.log.begin(), host.log.end(), "vscsiStats -l") == 2);
+    SECTION("and when the listing itself fails, too") {
+        FakeHost h2;
+        h2.start_fails_from = t0 + 25min;
+        h2.start_fails_until = t0 + 45min;
+        h2.listing_fails = true;
+        CollectorFsm f2(c);
+        CHECK(drive(f2, h2).status == JobStatus::completed);
+        CHECK(f2.progress().collections[0].state == CollectionStatus::stopped);
+    }
 }
