@@ -1,16 +1,19 @@
 // vscsi host discover HOST: VMs and their virtual disks, no daemon needed.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <iostream>
 
 #include "app/host_connector.hpp"
+#include "app/vcenter_placement.hpp"
 #include "cli/command_context.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/ssh_cli_options.hpp"
 #include "cli/subcommand_options.hpp"
+#include "cli/vcenter_cli_options.hpp"
 #include "collect/host_inventory.hpp"
 #include "host/ssh_config.hpp"
 #include "ssh/ssh_config_files.hpp"
@@ -19,6 +22,7 @@
 namespace vscsi {
 namespace po = boost::program_options;
 namespace asio = boost::asio;
+namespace json = boost::json;
 
 namespace {
 
@@ -117,6 +121,64 @@ int run_host_check(const CommandContext& ctx) {
     return exit_code::ok;
 }
 
+// host discover --vcenter VC: where vCenter says each VM runs, and its disks; no SSH.
+int run_host_discover_vcenter(const CommandContext& ctx) {
+    CommandContext sub = ctx;
+    sub.args.erase(sub.args.begin());
+    VcenterCliOptions vc;
+    std::string server;
+    vsphere::VmFilter filter;
+    po::options_description desc("host discover --vcenter options");
+    vc.add_to(desc);
+    desc.add_options()("vcenter", po::value(&server), "the vCenter to ask")(
+        "vm", po::value(&filter.vm), "only VMs whose name matches this shell pattern")(
+        "cluster", po::value(&filter.cluster),
+        "only VMs on hosts of clusters matching this pattern")(
+        "folder", po::value(&filter.folder), "only VMs in folders matching this pattern");
+    po::variables_map vm;
+    if (!parse_subcommand(
+            sub,
+            "Usage: vscsi host discover --vcenter VC [--vm PATTERN] [options]\n\nLists the VMs "
+            "vCenter knows, the host each runs on now, and their virtual disks (scsiX:Y, file, "
+            "capacity), without SSH: which host to give `vscsi job start --host`, or use "
+            "`job start --vcenter` to have it found (and followed).",
+            desc, {}, vm))
+        return exit_code::ok;
+    auto params = vc.to_params(server);
+    const auto vms = app::find_vms_now(params, filter).value();
+    if (ctx.json) {
+        json::array out;
+        for (const auto& v : vms) {
+            json::array disks;
+            for (const auto& d : v.disks)
+                disks.push_back({{"disk", d.instance},
+                                 {"label", d.label},
+                                 {"file", d.file},
+                                 {"capacity_kb", d.capacity_kb}});
+            out.push_back({{"name", v.vm},
+                           {"host", v.host},
+                           {"cluster", v.cluster},
+                           {"folder", v.folder},
+                           {"power_state", v.power_state},
+                           {"disks", std::move(disks)}});
+        }
+        std::cout << compact_json(
+                         json::object{{"vcenter", params.target.host}, {"vms", std::move(out)}})
+                  << "\n";
+        return exit_code::ok;
+    }
+    std::cout << fmt::format("vCenter {}: {} VM(s)\n", params.target.host, vms.size());
+    for (const auto& v : vms) {
+        std::cout << fmt::format("\nVM {}  (host {}{}, {})\n", v.vm, v.host,
+                                 v.cluster.empty() ? "" : ", cluster " + v.cluster, v.power_state);
+        for (const auto& d : v.disks)
+            std::cout << fmt::format("  {:<8}  {}{}\n", d.instance, d.file,
+                                     capacity_text(d.capacity_kb));
+    }
+    if (vms.empty()) std::cout << "no VM matches (check --vm, --cluster and --folder)\n";
+    return exit_code::ok;
+}
+
 }  // namespace
 
 int run_host(const CommandContext& ctx) {
@@ -129,6 +191,11 @@ int run_host(const CommandContext& ctx) {
 )"))
         return exit_code::ok;
     if (!ctx.args.empty() && ctx.args[0] == "check") return run_host_check(ctx);
+    if (!ctx.args.empty() && ctx.args[0] == "discover" &&
+        std::any_of(ctx.args.begin(), ctx.args.end(), [](const std::string& a) {
+            return a == "--vcenter" || a.starts_with("--vcenter=");
+        }))
+        return run_host_discover_vcenter(ctx);
     if (ctx.args.empty() || ctx.args[0] != "discover")
         throw UsageError(
             "usage: vscsi host discover HOST [--user U] [--port P] [--key FILE] [--json] | vscsi "

@@ -15,12 +15,14 @@
 #include "analysis/workload_metrics.hpp"
 #include "app/host_connector.hpp"
 #include "app/start_job.hpp"
+#include "app/vcenter_placement.hpp"
 #include "cli/command_context.hpp"
 #include "cli/daemon_client.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/job_status_text.hpp"
 #include "cli/ssh_cli_options.hpp"
 #include "cli/subcommand_options.hpp"
+#include "cli/vcenter_cli_options.hpp"
 #include "collect/host_inventory.hpp"
 #include "collect/job_runner.hpp"
 #include "collect/new_job.hpp"
@@ -38,9 +40,14 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kStartUsage =
-    R"(Usage: vscsi job start --host H --vm NAME|WGID [--disk LABEL|HANDLE|all]...
+    R"(Usage: vscsi job start (--host H | --vcenter VC) --vm NAME|WGID [--disk LABEL|HANDLE|all]...
                        (--profile NAME | --samples N --interval S)
                        [--name NAME] [--tag K=V]... [--foreground] [ssh options]
+
+--vcenter VC finds the VM's host through vCenter (one --vm, by name) and
+follows the VM when it moves (vMotion): the job goes on on the new host after a
+gap. The host is reached over SSH by the name vCenter gives it (an
+~/.ssh/config alias can map it).
 
 Starts a collection job in the daemon (started on demand) and returns; follow
 it with `vscsi job status JOB --follow`. Profiles: quick = 10 samples @ 30 s,
@@ -60,7 +67,34 @@ struct StartOptions {
     bool foreground = false;
     bool wait = false;
     SshCliOptions ssh;
+    std::string vcenter;
+    VcenterCliOptions vc;
+    std::optional<vcenter::VcenterParams> vc_params;  // with --vcenter: how to reach it
 };
+
+// --vcenter: the VM's host, from vCenter; the request says how to follow it.
+void place_through_vcenter(StartOptions& o) {
+    if (o.req.vms.size() != 1)
+        throw UsageError(
+            "--vcenter follows one VM: give one --vm (start a job per VM to follow several)");
+    auto params = o.vc.to_params(o.vcenter);
+    const auto all = app::find_vms_now(params, {}).value();  // exits with what vCenter said
+    const auto vm = app::pick_vm(all, o.req.vms.front(), params.target.host).value();
+    if (vm.power_state == "poweredOff" || vm.power_state == "suspended")
+        throw UsageError(fmt::format("VM {} is {} (vCenter {}): vscsiStats sees only running VMs",
+                                     vm.vm, vm.power_state, params.target.host));
+    if (!o.host.empty() && o.host != vm.host)
+        throw UsageError(fmt::format("--host {}: vCenter {} says VM {} runs on {}", o.host,
+                                     params.target.host, vm.vm, vm.host));
+    o.host = vm.host;
+    o.req.vms = {vm.vm};
+    o.req.vcenter =
+        app::vcenter_link(params, o.vc.password_file.empty()
+                                      ? std::string()
+                                      : std::filesystem::absolute(o.vc.password_file).string());
+    o.req.vcenter_password = params.password;
+    o.vc_params = std::move(params);
+}
 
 void print_finished_foreground(const CommandContext& ctx, const collect::JobRunner& runner,
                                const JobDir& dir, JobStatus status) {
@@ -101,6 +135,12 @@ int start_foreground(const CommandContext& ctx, StartOptions& o) {
             auto job = (co_await app::start_job(link, params, ctx.data_dir, o.req)).value();
             collect::JobRunner runner(io.get_executor(), job.dir, job.meta, job.collector, link,
                                       job.command_timeout);
+            if (o.vc_params)
+                runner.locate_vm = app::vm_locator(
+                    io.get_executor(), *o.vc_params, params, [&](const host::SshParams& to) {
+                        return std::shared_ptr<host::HostShell>(
+                            app::connect_host(io.get_executor(), to, ctx.data_dir));
+                    });
             asio::signal_set signals(io.get_executor(), SIGINT, SIGTERM);
             signals.async_wait([&](const boost::system::error_code& ec, int) {
                 if (ec) return;
@@ -197,8 +237,10 @@ int run_job_start(const CommandContext& ctx) {
     std::vector<std::string> tags;
     double samples = 0;
     po::options_description desc("job start options");
-    desc.add_options()("host", po::value(&o.host)->required(),
+    desc.add_options()("host", po::value(&o.host),
                        "ESXi host (name, address or ~/.ssh/config alias), or sim:demo")(
+        "vcenter", po::value(&o.vcenter),
+        "find the VM's host through this vCenter and follow the VM")(
         "vm", po::value(&o.req.vms)->composing()->required(),
         "VM display name or worldGroupID, repeatable")(
         "disk", po::value(&o.req.disks)->composing(),
@@ -220,8 +262,11 @@ int run_job_start(const CommandContext& ctx) {
         "give-up-after", po::value(&o.req.give_up_seconds)->default_value(o.req.give_up_seconds),
         "fail the job when the host (or the daemon) is gone this long (s)");
     o.ssh.add_to(desc);
+    o.vc.add_to(desc);
     po::variables_map vm;
     if (!parse_subcommand(ctx, kStartUsage, desc, {}, vm)) return exit_code::ok;
+    if (o.host.empty() && o.vcenter.empty())
+        throw UsageError("give --host H, or --vcenter VC to find the VM's host");
     if (vm.count("samples"))
         if (auto why = limits::out_of_range(samples, limits::kSamples))
             throw UsageError("--samples " + *why);
@@ -244,6 +289,7 @@ int run_job_start(const CommandContext& ctx) {
         if (auto named = check_job_name(o.req.name); !named)
             throw UsageError(named.error().message());
     o.req.tags = parse_tags(tags);
+    if (!o.vcenter.empty()) place_through_vcenter(o);
     if (o.foreground) return start_foreground(ctx, o);
 
     protocol::StartJob request{o.req, o.ssh.to_daemon_params(o.host)};

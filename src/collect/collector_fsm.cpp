@@ -59,6 +59,7 @@ CollectorFsm::CollectorFsm(CollectorConfig config) : config_(std::move(config)) 
     fresh_start_.assign(config_.collections.size(), false);
     backoff_ = config_.backoff_initial;
     progress_.samples_written = config_.samples_done;
+    progress_.errors = config_.errors_so_far;
     progress_.gaps = config_.gaps_done;
     pending_after_gap_ = config_.resumed;
 }
@@ -365,16 +366,27 @@ Action CollectorFsm::on_listing(TimePoint now, const host::CommandOutput& r) {
         format_iso8601(now), wgid);
     note_error(fmt::format("{}: {}", rec.target.describe(), rec.error));
     if (live_from(0) == progress_.collections.size()) {
-        note_error(fmt::format(
-            "{}: no VM of the job is on host {} any more: the job ends with {} samples; start a "
-            "job on the VM's new host to go on (vscsi host discover --vcenter finds it)",
-            format_iso8601(now), config_.origin, progress_.samples_written));
         // Nothing is pending: every collection failed its print this tick.
-        final_status_ = JobStatus::failed;
-        phase_ = Phase::final_persist;
-        return persist();
+        phase_ = Phase::vm_left;
+        Action a;
+        a.type = ActionType::vm_left;
+        return a;
     }
     return finish_printing(now);
+}
+
+Action CollectorFsm::vm_not_followed(TimePoint now, const std::string& why) {
+    if (phase_ != Phase::vm_left) return unexpected(now, "vm_not_followed");
+    note_error(
+        fmt::format("{}: no VM of the job is on host {} any more: the job ends with {} samples{}",
+                    format_iso8601(now), config_.origin, progress_.samples_written,
+                    why.empty() ? "; start a job on the VM's new host to go on (vscsi host "
+                                  "discover --vcenter finds it), "
+                                  "or start it with --vcenter to follow the VM"
+                                : ": " + why));
+    final_status_ = JobStatus::failed;
+    phase_ = Phase::final_persist;
+    return persist();
 }
 
 Action CollectorFsm::finish_printing(TimePoint now) {

@@ -41,6 +41,8 @@ struct CollectorConfig {
     std::uint64_t samples_done = 0;
     std::uint64_t gaps_done = 0;
     bool resumed = false;
+    std::vector<std::string>
+        errors_so_far;  // a collector that takes over (the VM moved) keeps them
     // Resuming: which collections the job found running when it first started
     // (CollectionRecord::found_running), in the order of `collections`.
     std::vector<bool> found_running;
@@ -49,7 +51,11 @@ struct CollectorConfig {
     bool finish_now = false;
 };
 
-enum class ActionType { exec, wait_until, write_sample, persist, done };
+// vm_left: no VM of the job is on the host any more (each collection vm_gone).
+// A driver that can find where it went starts a new collector there (same job,
+// counts carried over, the first sample marked after a gap); else it calls
+// vm_not_followed and the job ends.
+enum class ActionType { exec, wait_until, write_sample, persist, done, vm_left };
 
 // What an exec is for: the driver keeps collection leases on starts and stops.
 // A probe is a print before the first start: does a collection run already?
@@ -91,6 +97,8 @@ class CollectorFsm {
     // the collection on the host keeps counting, so the next sample covers the
     // pause and no I/O is lost.
     Action sample_not_written_no_space(TimePoint now, const std::string& why, Sample sample);
+    // After vm_left: nowhere to follow the VM (why: from the driver, "" when it cannot look).
+    Action vm_not_followed(TimePoint now, const std::string& why);
     // Takes effect at the next event; a driver waiting on a timer fires it early.
     void request_stop() { progress_.stop_requested = true; }
 
@@ -114,6 +122,7 @@ class CollectorFsm {
         progress,
         stopping,
         final_persist,
+        vm_left,  // waiting for the driver to follow the VM, or not
         backoff,
         disk_full,
         done

@@ -6,7 +6,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 
+#include "collect/host_inventory.hpp"
 #include "collect/job_progress.hpp"
+#include "collect/target_selection.hpp"
 
 namespace vscsi::collect {
 namespace asio = boost::asio;
@@ -16,7 +18,7 @@ JobRunner::JobRunner(asio::any_io_executor ex, JobDir dir, JobMeta meta, Collect
     : dir_(std::move(dir)),
       meta_(std::move(meta)),
       fsm_(std::move(config)),
-      link_(link),
+      link_(&link),
       command_timeout_(command_timeout),
       timer_(ex),
       leases_(dir_.root().parent_path().parent_path(), lease_host(meta_.host)) {}
@@ -36,6 +38,51 @@ void JobRunner::persist(TimePoint now, bool after_sample) {
         return;
     }
     job_json_.written(fsm_.progress(), now);
+}
+
+asio::awaitable<Result<void>> JobRunner::follow_vm() {
+    if (meta_.targets.size() != 1)
+        co_return Error{ErrorKind::failure, "only a job of one VM follows its VM", ""};
+    const auto& target = meta_.targets.front();
+    const auto left = meta_.host.hostname;
+    auto moved = co_await locate_vm(target.vm_name, left);
+    if (!moved) co_return moved.error();
+    auto inv = co_await fetch_inventory(*moved->link);
+    if (!inv) co_return inv.error();
+    std::vector<std::string> labels;
+    for (const auto& d : target.disks) labels.push_back(d.label);
+    // Named, not braced in the call: GCC 12 mishandles initializer lists in coroutines.
+    const std::vector<std::string> vms{target.vm_name};
+    auto picked = select_targets(inv->listing, vms, labels);
+    if (!picked) co_return picked.error();
+    const auto now = now_ms();
+    auto config = fsm_.config();
+    config.collections = picked->collections;
+    config.origin = moved->hostname;
+    config.samples_done = fsm_.progress().samples_written;
+    config.gaps_done = fsm_.progress().gaps;
+    config.resumed = true;  // the first sample there follows the unobserved move
+    config.found_running.clear();
+    config.finish_now = false;
+    config.errors_so_far = fsm_.progress().errors;
+    config.errors_so_far.push_back(
+        fmt::format("{}: {} moved from {} to {} (worldGroupID {} there): collection goes on there",
+                    format_iso8601(now), target.vm_name, left, moved->hostname,
+                    picked->targets.front().world_group_id));
+    fsm_ = CollectorFsm(std::move(config));
+    followed_link_ = std::move(moved->link);
+    link_ = followed_link_.get();
+    meta_.host.hostname = moved->hostname;
+    meta_.host.fingerprint = inv->fingerprint;
+    meta_.targets = picked->targets;
+    if (meta_.plan) {
+        meta_.plan->collections = picked->collections;
+        meta_.plan->ssh.host = moved->hostname;
+    }
+    meta_.hosts.push_back({moved->hostname, now, picked->targets.front().world_group_id});
+    leases_ = CollectionLeases(dir_.root().parent_path().parent_path(), lease_host(meta_.host));
+    job_json_.failed();  // the next persist writes: a new host is more than a count
+    co_return Result<void>{};
 }
 
 asio::awaitable<JobStatus> JobRunner::run() {
@@ -84,8 +131,8 @@ asio::awaitable<JobStatus> JobRunner::run() {
                         break;
                     }
                 }
-                auto outcome = co_await link_.run(action.command, command_timeout_);
-                if (meta_.host.fingerprint.empty()) meta_.host.fingerprint = link_.fingerprint();
+                auto outcome = co_await link_->run(action.command, command_timeout_);
+                if (meta_.host.fingerprint.empty()) meta_.host.fingerprint = link_->fingerprint();
                 action = fsm_.command_done(now_ms(), outcome);
                 break;
             }
@@ -123,6 +170,16 @@ asio::awaitable<JobStatus> JobRunner::run() {
                 persist(now_ms(), action.after_sample);
                 action = fsm_.persisted(now_ms());
                 break;
+            case ActionType::vm_left: {
+                if (!locate_vm) {
+                    action = fsm_.vm_not_followed(now_ms(), "");
+                    break;
+                }
+                auto followed = co_await follow_vm();
+                action = followed ? fsm_.start(now_ms())
+                                  : fsm_.vm_not_followed(now_ms(), followed.error().message());
+                break;
+            }
             case ActionType::done:
                 meta_.status = action.status;
                 meta_.collection.completed_at = now_ms();

@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
+#include <memory>
 
 #include "collect/collection_leases.hpp"
 #include "collect/collector_fsm.hpp"
@@ -14,6 +15,17 @@
 #include "job/job_dir.hpp"
 
 namespace vscsi::collect {
+
+// Where a job's VM went when it left its host: the host vCenter names, and a
+// link to it (shared: the daemon's jobs on one host use one connection).
+struct VmMoved {
+    std::string hostname;
+    std::shared_ptr<host::HostShell> link;
+};
+// Asked with the VM's name and the host it left; an error says why it cannot
+// be followed (powered off, no longer in the inventory, vCenter unreachable).
+using VmLocator = std::function<boost::asio::awaitable<Result<VmMoved>>(
+    const std::string& vm, const std::string& left_host)>;
 
 class JobRunner {
   public:
@@ -25,6 +37,7 @@ class JobRunner {
     void request_stop();
 
     std::function<void(const Sample&)> on_sample;  // after each sample is on disk
+    VmLocator locate_vm;  // set: a VM that leaves its host is followed to the next
     const JobMeta& meta() const { return meta_; }
     // Writes job.json as the job stands (a count that was let wait included):
     // for a daemon that leaves its jobs running to be resumed.
@@ -36,11 +49,14 @@ class JobRunner {
   private:
     // `after_sample`: may wait (job_progress.hpp JobJsonSchedule).
     void persist(TimePoint now, bool after_sample = false);
+    // The VM is on another host now: a collector there takes over the job.
+    boost::asio::awaitable<Result<void>> follow_vm();
 
     JobDir dir_;
     JobMeta meta_;
     CollectorFsm fsm_;
-    host::HostShell& link_;
+    host::HostShell* link_;
+    std::shared_ptr<host::HostShell> followed_link_;  // after a move: the new host's
     std::chrono::milliseconds command_timeout_;
     boost::asio::steady_timer timer_;
     JobJsonSchedule job_json_;

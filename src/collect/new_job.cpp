@@ -57,6 +57,11 @@ Result<NewJob> create_job(const std::filesystem::path& data_dir, const JobReques
                     req.interval_seconds};
     meta.tags = req.tags;
     meta.collection.samples_expected = req.samples;
+    if (req.vcenter) {
+        meta.vcenter = req.vcenter;  // no password: only its file, if one was given
+        meta.hosts.push_back(
+            {ssh.host, now, meta.targets.empty() ? 0 : meta.targets.front().world_group_id});
+    }
     auto& plan = meta.plan.emplace();
     plan.collections = std::move(sel.collections);
     plan.samples = req.samples;

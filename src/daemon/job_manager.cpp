@@ -11,6 +11,7 @@
 #include "app/host_connector.hpp"
 #include "app/resume_job.hpp"
 #include "app/start_job.hpp"
+#include "app/vcenter_placement.hpp"
 #include "collect/job_cleanup.hpp"
 #include "daemon/job_views.hpp"
 #include "daemon/log.hpp"
@@ -59,6 +60,20 @@ std::shared_ptr<host::HostShell> JobManager::link_for(const host::SshParams& par
     auto& link = links_[app::host_link_key(params)];
     if (!link) link = app::connect_host(ex_, params, data_dir_);
     return link;
+}
+
+void JobManager::follow_vm(collect::JobRunner& runner, const std::string& vc_password,
+                           const host::SshParams& ssh) {
+    const auto& meta = runner.meta();
+    if (!meta.vcenter) return;
+    auto vc = app::vcenter_params(*meta.vcenter, vc_password);
+    if (!vc) {
+        log(LogLevel::warning, "job {}: will not follow its VM if it moves: {}", meta.job_id,
+            vc.error().message());
+        return;
+    }
+    runner.locate_vm = app::vm_locator(ex_, std::move(*vc), ssh,
+                                       [this](const host::SshParams& to) { return link_for(to); });
 }
 
 Result<JobDir> JobManager::dir_of(const std::string& job) const {
@@ -160,6 +175,7 @@ void JobManager::relaunch(const JobDir& dir, FileLock lock, JobMeta meta, app::R
         if (r) metrics_.add_sample(meta.job_id, sample);  // unreadable ones: see analyze
     live->runner = std::make_unique<collect::JobRunner>(
         ex_, dir, std::move(meta), std::move(plan.collector), *live->link, plan.command_timeout);
+    follow_vm(*live->runner, "", plan.ssh);
     launch(std::move(live));
 }
 
@@ -223,6 +239,7 @@ asio::awaitable<Result<protocol::JobView>> JobManager::start(const protocol::Sta
     auto live = std::make_unique<Live>(Live{job.dir, std::move(job.lock), link, nullptr});
     live->runner = std::make_unique<collect::JobRunner>(ex_, job.dir, job.meta, job.collector,
                                                         *link, job.command_timeout);
+    follow_vm(*live->runner, req.vcenter_password, request.ssh);
     auto* raw = live.get();
     launch(std::move(live));
     co_return view(raw->runner->meta(), raw);

@@ -57,6 +57,10 @@ class JobManager {
   private:
     struct Live;
     std::shared_ptr<host::HostShell> link_for(const host::SshParams& params);
+    // A job started with --vcenter follows its VM when it moves (password: the
+    // client's, held in memory, or else the recorded password file's).
+    void follow_vm(collect::JobRunner& runner, const std::string& vc_password,
+                   const host::SshParams& ssh);
     void launch(std::unique_ptr<Live> job);
     // Runs a job again from its samples on disk; `lock` is its collector lock.
     void relaunch(const JobDir& dir, FileLock lock, JobMeta meta, app::Resumption plan);

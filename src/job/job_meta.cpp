@@ -219,6 +219,15 @@ json::object to_json(const JobMeta& m) {
                        {"series", m.import->series},
                        {"series_source", m.import->series_source},
                        {"prints", m.import->prints}};
+    if (m.vcenter) o["vcenter"] = to_json(*m.vcenter);
+    if (!m.hosts.empty()) {
+        json::array hosts;
+        for (const auto& h : m.hosts)
+            hosts.push_back({{"hostname", h.hostname},
+                             {"from", format_iso8601(h.from)},
+                             {"world_group_id", h.world_group_id}});
+        o["hosts"] = std::move(hosts);
+    }
     if (m.plan)
         o["plan"] = plan_to_json(*m.plan);
     else if (!m.plan_error.empty())
@@ -303,9 +312,14 @@ JobMeta job_meta_from_json(const json::value& v, const std::string& source) {
         rec.prints = read_count(*i, "prints");
         m.import = std::move(rec);
     }
+    if (const auto vc = f.optional_object("vcenter")) m.vcenter = vcenter_link_from_json(*vc);
+    for (const auto& h : f.objects("hosts"))
+        m.hosts.push_back({h.string("hostname", true), read_time(h, "from").value_or(TimePoint{}),
+                           h.integer("world_group_id", 0)});
     static const std::initializer_list<std::string_view> known = {
-        "schema_version", "job_id",  "created_at", "updated_at", "status", "source", "host",
-        "targets",        "profile", "collection", "cleanup",    "tags",   "import"};
+        "schema_version", "job_id", "created_at", "updated_at", "status",
+        "source",         "host",   "targets",    "profile",    "collection",
+        "cleanup",        "tags",   "import",     "vcenter",    "hosts"};
     for (const auto& kv : f.raw()) {
         bool is_known = false;
         for (auto k : known) is_known = is_known || kv.key() == k;

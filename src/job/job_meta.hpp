@@ -11,6 +11,7 @@
 
 #include "format/vscsistats_commands.hpp"
 #include "host/ssh_params.hpp"
+#include "job/job_request.hpp"
 #include "util/time.hpp"
 
 namespace vscsi {
@@ -106,6 +107,14 @@ struct CleanupState {
     std::vector<std::string> manual_commands;  // what to run by hand if cleanup failed
 };
 
+// A host a job collected on, from when, with the VM's worldGroupID there
+// (a vMotion gives the VM a new one).
+struct HostVisit {
+    std::string hostname;
+    TimePoint from{};
+    std::int64_t world_group_id = 0;
+};
+
 struct JobMeta {
     int schema_version = kJobSchemaVersion;  // as read; always written as kJobSchemaVersion
     std::string job_id;
@@ -121,6 +130,8 @@ struct JobMeta {
     std::map<std::string, std::string> tags;
     std::optional<ImportRecord> import;  // imported jobs
     std::optional<ResumePlan> plan;      // jobs collected over SSH by this version
+    std::optional<VcenterLink> vcenter;  // jobs that follow their VM across hosts
+    std::vector<HostVisit> hosts;        // such a job's hosts, oldest first
     std::string plan_error;              // a plan was found but cannot be read: why
     // Fields written by newer versions are kept and written back unchanged.
     boost::json::object extra;

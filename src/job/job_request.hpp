@@ -2,6 +2,7 @@
 // What a user asks for when starting a collection job: which VMs and disks,
 // how many samples how often, and how patient to be with the host.
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -9,6 +10,22 @@
 #include <vector>
 
 namespace vscsi {
+class JsonFields;
+
+// How a job that follows its VM reaches the vCenter that says where the VM
+// runs (job start --vcenter). The password is never here: only its file.
+struct VcenterLink {
+    std::string server;
+    int port = 443;
+    std::string path = "/sdk";
+    std::string user, password_file;
+    std::string thumbprint, ca_file;  // the trust the job was started with
+    bool insecure = false;
+};
+
+boost::json::object to_json(const VcenterLink& l);
+// Throws DataError naming the field.
+VcenterLink vcenter_link_from_json(const JsonFields& f);
 
 struct JobRequest {
     std::vector<std::string> vms;    // names or worldGroupIDs
@@ -21,6 +38,9 @@ struct JobRequest {
     double rearm_seconds = 20 * 60;
     double command_timeout_seconds = 120;
     double give_up_seconds = 3600;
+    // Find the VM's host through this vCenter and follow the VM when it moves.
+    std::optional<VcenterLink> vcenter;
+    std::string vcenter_password;  // secret: over the daemon's socket only, never in job.json
 };
 
 // A number of the request outside its range (format/value_limits.hpp): the

@@ -69,6 +69,12 @@ void tag_invoke(json::value_from_tag, json::value& v, const StartJob& x) {
                      {"command_timeout", j.command_timeout_seconds},
                      {"give_up_after", j.give_up_seconds},
                      {"ssh", host::ssh_params_to_json(x.ssh, host::Secret::include)}};
+    if (j.vcenter) {
+        auto vc = to_json(*j.vcenter);
+        if (!j.vcenter_password.empty())
+            vc["password"] = j.vcenter_password;  // the socket is the user's own
+        v.as_object()["vcenter"] = std::move(vc);
+    }
 }
 
 StartJob tag_invoke(json::value_to_tag<StartJob>, const json::value& v) {
@@ -88,6 +94,10 @@ StartJob tag_invoke(json::value_to_tag<StartJob>, const json::value& v) {
     j.command_timeout_seconds = f.number("command_timeout", j.command_timeout_seconds);
     j.give_up_seconds = f.number("give_up_after", j.give_up_seconds);
     if (const auto s = f.optional_object("ssh")) x.ssh = host::ssh_params_from_json(*s);
+    if (const auto vc = f.optional_object("vcenter")) {
+        j.vcenter = vcenter_link_from_json(*vc);
+        j.vcenter_password = vc->string("password");
+    }
     x.ssh.host = f.string("host", true);
     if (auto why = limits::out_of_range(samples, limits::kSamples)) f.fail("samples", *why);
     j.samples = static_cast<std::uint64_t>(samples);

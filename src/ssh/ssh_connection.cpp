@@ -206,7 +206,12 @@ SshConnection::connect_hop(asio::any_io_executor ex, SshParams p, int depth) {
 
     // Resolve ~/.ssh/config (aliases, HostName, Port, User, IdentityFile) first,
     // then connect ourselves so that Asio, not libssh, does the blocking parts.
-    ssh_options_set(s, SSH_OPTIONS_HOST, p.host.c_str());
+    if (ssh_options_set(s, SSH_OPTIONS_HOST, p.host.c_str()) != SSH_OK)
+        co_return err(
+            K::config,
+            fmt::format("'{}' is not a host name libssh accepts (letters, digits, '-' and '.'; "
+                        "no '_'): give the host's DNS name or address",
+                        p.host));
     if (p.ssh_config != "none") {
         const auto cfg_file = p.ssh_config.empty() ? home_path(".ssh/config") : p.ssh_config;
         ssh_options_parse_config(s, cfg_file.c_str());

@@ -315,3 +315,148 @@ TEST_CASE("a session that expires is logged in again; replies that are not vSphe
                    Catch::Contains("RetrieveServiceContent failed: InvalidLogin: Login failure"));
     }
 }
+
+namespace {
+
+// One simulated ESXi host holding vcsim's VM DC0_H0_VM0 under worldGroupID `wgid`.
+std::string host_with_vm(const std::filesystem::path& dir, const std::string& name,
+                         std::int64_t wgid) {
+    const auto path = dir / (name + ".json");
+    write_text(path, R"({"autostop_seconds": 1800, "vms": [
+  {"name": "DC0_H0_VM0", "world_group_id": )" +
+                         std::to_string(wgid) + R"(, "vmid": 3,
+   "vmx": "/vmfs/volumes/LocalDS_0/DC0_H0_VM0/DC0_H0_VM0.vmx", "datastore_path": "[LocalDS_0] DC0_H0_VM0/DC0_H0_VM0.vmx",
+   "disks": [{"handle": 8194, "label": "scsi0:0", "backing": "[LocalDS_0] DC0_H0_VM0/disk1.vmdk",
+              "model": {"iops": 200, "read_fraction": 0.5, "read_sizes": [[8192, 1]], "write_sizes": [[8192, 1]]}}]},
+  {"name": "other", "world_group_id": )" +
+                         std::to_string(wgid + 1) + R"(, "vmid": 4,
+   "vmx": "/vmfs/volumes/LocalDS_0/other/other.vmx", "datastore_path": "[LocalDS_0] other/other.vmx",
+   "disks": [{"handle": 8200, "label": "scsi0:0", "backing": "[LocalDS_0] other/other.vmdk",
+              "model": {"iops": 10}}]}]})");
+    return path.string();
+}
+
+}  // namespace
+
+TEST_CASE("a job started with --vcenter finds its VM's host and follows it across a vMotion",
+          "[vcenter][follow]") {
+    World env;
+    const auto& dir = env.tmp.path();
+    SshdFixture host_a(host_with_vm(dir, "a", 3000001));
+    SshdFixture host_b(host_with_vm(dir, "b", 3000777));
+    // vCenter's host names reach the simulated hosts through ssh config aliases.
+    const auto cfg = dir / "ssh_config";
+    auto alias = [](const char* name, const SshdFixture& h) {
+        return std::string("Host ") + name + "\n  HostName 127.0.0.1\n  Port " +
+               std::to_string(h.port()) + "\n  User " + h.user() + "\n  IdentityFile " +
+               h.client_key().string() + "\n";
+    };
+    write_text(cfg, alias("DC0-H0", host_a) + alias("DC0-C0-H2", host_b));
+    // Host names as DNS allows them (libssh refuses vcsim's "DC0_H0").
+    VcsimFixture vc(dir, kMetrics, "-dns-names -move DC0_H0_VM0=DC0-C0-H2");
+    const auto ssh = " --ssh-config " + shell_quote(cfg) + " --known-hosts " +
+                     shell_quote(dir / "known_hosts") + " --accept-new-host-key --no-agent";
+    const auto vcenter =
+        " --vcenter " + vc.address() + " --vc-user " + VcsimFixture::user() + " --insecure";
+
+    SECTION("host discover --vcenter: where each VM runs, no SSH") {
+        const auto r = run("env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " + vscsi_bin() +
+                           " --json host discover" + vcenter + " --vm 'DC0_H0_*'");
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto out = json::parse(r.out).as_object();
+        REQUIRE(out.at("vms").as_array().size() == 2);
+        const auto& vm0 = out.at("vms").at(0).as_object();
+        CHECK(vm0.at("name").as_string() == "DC0_H0_VM0");
+        CHECK(vm0.at("host").as_string() == "DC0-H0");
+        CHECK(vm0.at("disks").at(0).at("disk").as_string() == "scsi0:0");
+    }
+    SECTION("the move: one gap, no sample lost, both hosts in job.json") {
+        const auto log = dir / "job.log";
+        Background job(env.vscsi("job start --vm DC0_H0_VM0 --samples 10 --interval 1 --name "
+                                 "follow --foreground" +
+                                 vcenter + ssh)
+                           .insert(0, "env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " "),
+                       log);
+        eventually(
+            [&] {
+                // A job that ended early says why in its log.
+                if (std::filesystem::exists(log) &&
+                    read_text(log).find("vscsi: ") != std::string::npos)
+                    FAIL(read_text(log));
+                return samples_on_disk(env.job_dir("follow")) >= 3;
+            },
+            "3 samples of the job");
+        vc.signal(SIGUSR1);  // vCenter: the VM is on DC0-C0-H2 now
+        eventually([&] { return vc.log().find("moved DC0_H0_VM0") != std::string::npos; },
+                   "vcsim to move the VM");
+        REQUIRE(host_a.admin("remove-vm DC0_H0_VM0") == 0);  // and host A no longer runs it
+        const int rc = job.wait();
+        INFO(read_text(log));
+        REQUIRE(rc == 0);
+        CHECK(read_text(log).find(VcsimFixture::password()) == std::string::npos);
+        const auto meta = json::parse(read_text(env.job_dir("follow") / "job.json")).as_object();
+        CHECK(meta.at("status").as_string() == "completed");
+        CHECK(meta.at("host").at("hostname").as_string() == "DC0-C0-H2");
+        CHECK(meta.at("targets").at(0).at("world_group_id").as_int64() == 3000777);
+        CHECK(meta.at("plan").at("ssh").at("host").as_string() == "DC0-C0-H2");
+        const auto& hosts = meta.at("hosts").as_array();
+        REQUIRE(hosts.size() == 2);
+        CHECK(hosts[0].at("hostname").as_string() == "DC0-H0");
+        CHECK(hosts[0].at("world_group_id").as_int64() == 3000001);
+        CHECK(hosts[1].at("hostname").as_string() == "DC0-C0-H2");
+        CHECK(hosts[1].at("world_group_id").as_int64() == 3000777);
+        CHECK(meta.at("vcenter").at("server").as_string() == "127.0.0.1");
+        CHECK(meta.at("vcenter").as_object().if_contains("password") == nullptr);
+        CHECK(read_text(env.job_dir("follow") / "job.json").find(VcsimFixture::password()) ==
+              std::string::npos);
+        CHECK(meta.at("collection").at("samples_collected").as_int64() == 10);
+        CHECK(meta.at("collection").at("gaps").as_int64() == 1);
+        CHECK(samples_on_disk(env.job_dir("follow")) == 10);
+        std::string errors;
+        for (const auto& e : meta.at("collection").at("errors").as_array())
+            errors += std::string(e.as_string()) + "\n";
+        CHECK_THAT(errors, Catch::Contains("DC0_H0_VM0 moved from DC0-H0 to DC0-C0-H2"));
+        // The samples of both hosts analyze as one job.
+        const auto a = run(env.vscsi("analyze follow --filter none"));
+        INFO(a.err);
+        CHECK(a.exit_code == 0);
+    }
+    SECTION("through the daemon: the password stays in its memory, the job follows the VM") {
+        const auto r = run(
+            "env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " +
+            env.vscsi("--json job start --vm DC0_H0_VM0 --samples 8 --interval 1 --name dfollow" +
+                      vcenter + ssh));
+        INFO(r.out << r.err << env.log());
+        REQUIRE(r.exit_code == 0);
+        wait_for_collected(env, "dfollow", 2);
+        vc.signal(SIGUSR1);
+        eventually([&] { return vc.log().find("moved DC0_H0_VM0") != std::string::npos; },
+                   "vcsim to move the VM");
+        REQUIRE(host_a.admin("remove-vm DC0_H0_VM0") == 0);
+        wait_finished(env, {"dfollow"}, 120);
+        const auto st = env.status("dfollow");
+        INFO(json::serialize(st) << env.log());
+        CHECK(st.at("status").as_string() == "completed");
+        const auto meta = json::parse(read_text(env.job_dir("dfollow") / "job.json")).as_object();
+        CHECK(meta.at("hosts").as_array().size() == 2);
+        CHECK(meta.at("collection").at("samples_collected").as_int64() == 8);
+        CHECK(meta.at("collection").at("gaps").as_int64() == 1);
+        CHECK(env.log().find(VcsimFixture::password()) == std::string::npos);
+        CHECK(read_text(env.job_dir("dfollow") / "job.json").find(VcsimFixture::password()) ==
+              std::string::npos);
+    }
+    SECTION("start refuses what it cannot follow") {
+        const auto two =
+            run("env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " +
+                env.vscsi("job start --vm DC0_H0_VM0 --vm DC0_H0_VM1 --samples 2 --interval 1" +
+                          vcenter));
+        CHECK(two.exit_code == 2);
+        CHECK_THAT(two.err, Catch::Contains("give one --vm"));
+        const auto none = run(
+            "env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " +
+            env.vscsi("job start --vm NOPE --samples 2 --interval 1 --foreground" + vcenter + ssh));
+        CHECK(none.exit_code == 3);
+        CHECK_THAT(none.err, Catch::Contains("has no VM named 'NOPE'"));
+    }
+}

@@ -127,6 +127,7 @@ struct Run {
     std::vector<Sample> samples;
     std::vector<TimePoint> waits;
     int persists = 0;
+    int vm_left = 0;
     JobStatus status = JobStatus::pending;
     TimePoint end{};
 };
@@ -166,6 +167,10 @@ Run drive(CollectorFsm& fsm, FakeHost& host, Millis command_latency = 0ms,
             case ActionType::persist:
                 ++r.persists;
                 a = fsm.persisted(now);
+                break;
+            case ActionType::vm_left:
+                ++r.vm_left;
+                a = fsm.vm_not_followed(now, "");
                 break;
             case ActionType::done:
                 r.status = a.status;
@@ -629,6 +634,7 @@ TEST_CASE(
                 }
                 a = fsm.persisted(now);
                 break;
+            case ActionType::vm_left:
             case ActionType::done:
                 break;
         }
@@ -675,6 +681,7 @@ TEST_CASE("a VM that leaves its host ends its collection there: no endless retri
     CollectorFsm fsm(config(10, 60s));
     const auto r = drive(fsm, host);
     CHECK(r.status == JobStatus::failed);
+    CHECK(r.vm_left == 1);  // the driver was asked whether it can follow the VM
     CHECK(r.samples.size() == 2);
     const auto& c = fsm.progress().collections[0];
     CHECK(c.state == CollectionStatus::vm_gone);

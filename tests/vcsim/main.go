@@ -222,6 +222,7 @@ func main() {
 	keyFile := flag.String("key", "", "its PEM private key")
 	flag.IntVar(&pageSize, "page", 0, "at most this many objects per RetrievePropertiesEx page (0: as asked)")
 	move := flag.String("move", "", "VM=HOST: move that VM to that host on SIGUSR1")
+	dnsNames := flag.Bool("dns-names", false, "host names as DNS has them: '-' for the simulator's '_' (DC0-H0)")
 	flag.Parse()
 
 	model := simulator.VPX()
@@ -257,6 +258,13 @@ func main() {
 	model.Service.Listen = &url.URL{Host: *listen}
 	if *username != "" {
 		model.Service.Listen.User = url.UserPassword(*username, *password)
+	}
+	if *dnsNames {
+		for _, o := range simulator.Map.All("HostSystem") {
+			h := o.(*simulator.HostSystem)
+			h.Name = strings.ReplaceAll(h.Name, "_", "-")
+			h.Summary.Config.Name = h.Name
+		}
 	}
 	pcRef := simulator.Map.Get(model.ServiceContent.PropertyCollector).Reference()
 	collector := &pagingCollector{}
