@@ -25,12 +25,13 @@ seeds() {  # the fixtures a target starts from, and fuzz/seeds/TARGET
         listing|inventory) ls "$fixtures"/*.txt ;;
         fio_logs) find "$fixtures" -type f \( -name '*.log' -o -name '*iolog*' \) ;;
         job_meta) find "$fixtures" -name 'job.json' ;;
+        vsphere) ls "$fixtures"/vsphere/*.xml ;;
     esac
     [ -d "fuzz/seeds/$1" ] && find "fuzz/seeds/$1" -type f
     return 0
 }
 status=0
-for target in vscsistats_csv listing inventory fio_logs config json_rpc sample_file job_meta; do
+for target in vscsistats_csv listing inventory fio_logs config json_rpc sample_file job_meta vsphere; do
     corpus=$(mktemp -d)
     while read -r f; do [ -n "$f" ] && cp "$f" "$corpus/"; done < <(seeds "$target")
     log=$(mktemp)

@@ -12,6 +12,7 @@ _vscsi() {
     local global="--data-dir --config --socket --no-autostart --json --verbose --help --version"
     local ssh="--user --port --key --known-hosts --accept-new-host-key --ssh-config --jump --password-file --ask-password
                --no-agent --connect-timeout"
+    local vc="--vc-user --vc-password-file --vc-ask-password --thumbprint --ca-file --insecure --vc-timeout"
     local cmd="" sub="" i
     for ((i = 1; i < cword; i++)); do
         case "${words[i]}" in
@@ -22,7 +23,7 @@ _vscsi() {
     done
     case "$prev" in
         --data-dir|--output-dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --config|--key|-k|--known-hosts|--ssh-config|--password-file|--output|-o)
+        --config|--key|-k|--known-hosts|--ssh-config|--password-file|--vc-password-file|--ca-file|--output|-o)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "png svg" -- "$cur")); return ;;
         --profile) COMPREPLY=($(compgen -W "quick standard deep" -- "$cur")); return ;;
@@ -33,7 +34,7 @@ _vscsi() {
         --host) COMPREPLY=($(compgen -W "sim:demo $(compgen -A hostname)" -- "$cur")); return ;;
     esac
     if [ -z "$cmd" ]; then
-        COMPREPLY=($(compgen -W "analyze compare validate import host job daemon serve demo version $global" -- "$cur"))
+        COMPREPLY=($(compgen -W "analyze compare validate import host job vcenter daemon serve demo version $global" -- "$cur"))
         return
     fi
     case "$cmd" in
@@ -43,8 +44,8 @@ _vscsi() {
                 return
             fi
             case "$sub" in
-                start) COMPREPLY=($(compgen -W "--host --vm --disk --profile --samples --interval --name --tag --wait --foreground
-                                               --rearm-every --command-timeout --give-up-after $ssh" -- "$cur")) ;;
+                start) COMPREPLY=($(compgen -W "--host --vcenter --vm --disk --profile --samples --interval --name --tag --wait
+                                               --foreground --rearm-every --command-timeout --give-up-after $ssh $vc" -- "$cur")) ;;
                 status) COMPREPLY=($(compgen -W "--follow $(_vscsi_jobs)" -- "$cur")) ;;
                 list) COMPREPLY=($(compgen -W "--status --host --tag" -- "$cur")) ;;
                 delete) COMPREPLY=($(compgen -W "--force $(_vscsi_jobs)" -- "$cur")) ;;
@@ -62,7 +63,14 @@ _vscsi() {
         host)
             case "$sub" in
                 "") COMPREPLY=($(compgen -W "discover check" -- "$cur")) ;;
-                discover|check) [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$ssh" -- "$cur")) ;;
+                discover) [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$ssh --vcenter --vm --cluster --folder $vc" -- "$cur")) ;;
+                check) [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "$ssh" -- "$cur")) ;;
+            esac ;;
+        vcenter)
+            case "$sub" in
+                "") COMPREPLY=($(compgen -W "survey" -- "$cur")) ;;
+                survey) [[ "$cur" == -* ]] && COMPREPLY=($(compgen -W "--vm --cluster --folder --minutes --top --csv --batch
+                                                                         --page $vc" -- "$cur")) ;;
             esac ;;
         analyze)
             if [[ "$cur" == -* ]]; then

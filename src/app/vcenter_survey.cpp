@@ -78,6 +78,10 @@ asio::awaitable<Result<vsphere::FleetSurvey>> survey(
     out.missing = std::move(surveyed.missing);
     out.vms = surveyed.vms;
     out.vms_without_samples = surveyed.vms_without_samples;
+    out.disks_without_series = surveyed.disks_without_series;
+    out.vcenter = req.vc.target.port == 443
+                      ? req.vc.target.host
+                      : fmt::format("{}:{}", req.vc.target.host, req.vc.target.port);
     co_await session.logout();
     out.calls = session.calls();
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -103,20 +103,34 @@ std::string fleet_survey_text(const FleetSurvey& s, std::size_t top) {
         out += "\nnot on this server (the figures that need them show \"-\"):\n";
         for (const auto& m : s.missing) out += "  " + m + "\n";
     }
+    if (s.disks_without_series > 0)
+        out += fmt::format(
+            "\n{} disk(s) with no series of their own: their VM's aggregate (\"*\") row stands "
+            "for them\n",
+            s.disks_without_series);
     if (const auto gaps = unreturned(s); !gaps.empty()) {
         out +=
             "\nno series returned (level-4 counters such as readIOSize, readLatencyUS and the "
             "seeks are kept in\n"
             "real-time statistics; a VM or disk without IO may have none; historical rollups need "
             "level 4):\n";
-        for (const auto& [name, n] : gaps)
-            out += fmt::format("  {}: {} of {} disks\n", name, n, s.disks.size());
+        std::map<std::size_t, std::string> by_count;  // disks -> the counters' short names
+        for (const auto& [name, n] : gaps) {
+            auto brief = name.substr(name.find('.') + 1);
+            brief.resize(brief.rfind('.'));
+            auto& line = by_count[n];
+            line += (line.empty() ? "" : ", ") + brief;
+        }
+        for (const auto& [n, names] : by_count)
+            out += fmt::format("  {} of {} disks: {}\n", n, s.disks.size(), names);
     }
     if (const auto picks = busiest(s, top); !picks.empty()) {
         out +=
-            "\nDeep-profile the busiest with vscsiStats (SSH to the host, as `vscsi host discover` "
-            "needs):\n";
-        for (const auto* d : picks) out += "  " + vsphere::job_start_command(*d) + "\n";
+            "\nDeep-profile the busiest with vscsiStats (SSH to the host; --vcenter finds it and "
+            "follows the VM):\n";
+        for (const auto* d : picks)
+            out +=
+                "  " + vsphere::job_start_command(*d, s.vcenter) + "    # on " + d->host + " now\n";
     }
     out += fmt::format("\n{} SOAP calls, {:.2f} s\n", s.calls, s.seconds);
     return out;
@@ -177,7 +191,7 @@ boost::json::object fleet_survey_json(const FleetSurvey& s, std::size_t top) {
                               {"peak_iops", json_figure(d.peak_iops)},
                               {"no_series", std::move(no_series)}};
         if (std::find(picks.begin(), picks.end(), &d) != picks.end())
-            o["job_start"] = vsphere::job_start_command(d);
+            o["job_start"] = vsphere::job_start_command(d, s.vcenter);
         disks.emplace_back(std::move(o));
     }
     boost::json::array missing;
@@ -189,6 +203,7 @@ boost::json::object fleet_survey_json(const FleetSurvey& s, std::size_t top) {
                                {"vms_powered_off", s.vms_powered_off},
                                {"vms_queried", s.vms},
                                {"vms_without_samples", s.vms_without_samples},
+                               {"disks_without_series", s.disks_without_series},
                                {"missing_counters", std::move(missing)},
                                {"calls", s.calls},
                                {"seconds", s.seconds},

@@ -173,6 +173,11 @@ FleetSurvey survey_fleet(const Inventory& inv, const CounterPlan& plan,
                     peak = std::max(peak, static_cast<double>((*r)[k] + (*w)[k]));
                 d.peak_iops = peak;
             }
+            const bool nothing = d.samples > 0 && d.no_series.size() == plan.query_ids().size();
+            if (nothing && instances.size() > vm.disks.size()) {
+                ++out.disks_without_series;  // the VM's other row (its aggregate) stands for it
+                continue;
+            }
             out.disks.push_back(std::move(d));
         }
     }
@@ -202,9 +207,11 @@ std::string shell_word(std::string_view text) {
     return out + "'";
 }
 
-std::string job_start_command(const DiskSurvey& d) {
-    return "vscsi job start --host " + shell_word(d.host) + " --vm " + shell_word(d.vm) +
-           " --disk " + shell_word(d.disk) + " --profile standard";
+std::string job_start_command(const DiskSurvey& d, const std::string& vcenter) {
+    const auto where =
+        vcenter.empty() ? "--host " + shell_word(d.host) : "--vcenter " + shell_word(vcenter);
+    return "vscsi job start " + where + " --vm " + shell_word(d.vm) + " --disk " +
+           shell_word(d.disk) + " --profile standard";
 }
 
 }  // namespace vscsi::vsphere

@@ -70,6 +70,10 @@ struct FleetSurvey {
     std::vector<DiskSurvey> disks;     // busiest first
     std::vector<std::string> missing;  // counters the server does not have (CounterPlan::missing)
     std::size_t vms = 0, vms_without_samples = 0;  // queried, and of those with no samples
+    // Disks with no series at all, left out of `disks` where their VM has a row
+    // of another instance (vcsim, and some servers, send the VM's aggregate only).
+    std::size_t disks_without_series = 0;
+    std::string vcenter;  // how the survey reached it ("vc01", "vc01:8443"), for the one-liners
     // Filled by whoever ran it (app/vcenter_survey):
     std::string server;  // "VMware vCenter Server 6.5.0 build-5973321"
     int minutes = 0;
@@ -84,8 +88,9 @@ struct FleetSurvey {
 FleetSurvey survey_fleet(const Inventory& inv, const CounterPlan& plan,
                          const std::vector<EntityMetrics>& metrics);
 
-// The `vscsi job start` command that deep-profiles one surveyed disk.
-std::string job_start_command(const DiskSurvey& d);
+// The `vscsi job start` command that deep-profiles one surveyed disk: through
+// the vCenter (which finds the host and follows the VM) when one is named.
+std::string job_start_command(const DiskSurvey& d, const std::string& vcenter = {});
 // Text as one word for a POSIX shell.
 std::string shell_word(std::string_view text);
 

@@ -100,7 +100,10 @@ TEST_CASE("survey: every simulated VM's disks with the injected figures, ranked,
     CHECK(num(top, "write_latency_ms") == Approx(5));  // totalWriteLatency: no µs counter sent
     CHECK(num(top, "peak_iops") == Approx(310));
     CHECK(top.at("job_start").as_string() ==
-          "vscsi job start --host DC0_C0_H0 --vm DC0_C0_RP0_VM1 --disk scsi0:0 --profile standard");
+          "vscsi job start --vcenter " + vc.address() +
+              " --vm DC0_C0_RP0_VM1 --disk scsi0:0 --profile standard");
+    CHECK(out.at("disks_without_series").as_int64() ==
+          2);  // stock VMs: their "*" rows stand for them
 
     const auto& vm0 = disk(out, "DC0_H0_VM0");
     CHECK(disks[1].as_object().at("vm").as_string() == "DC0_H0_VM0");
@@ -129,9 +132,11 @@ TEST_CASE("survey: every simulated VM's disks with the injected figures, ranked,
         CHECK_THAT(text.out, Catch::Contains("IOPS r/w"));
         CHECK_THAT(text.out, Catch::Contains("120.0/40.0"));
         CHECK_THAT(text.out, Catch::Contains("RAND %: an estimate"));
-        CHECK_THAT(text.out,
-                   Catch::Contains(
-                       "  vscsi job start --host DC0_C0_H0 --vm DC0_C0_RP0_VM1 --disk scsi0:0"));
+        CHECK_THAT(
+            text.out,
+            Catch::Contains(
+                "  vscsi job start --vcenter " + vc.address() +
+                " --vm DC0_C0_RP0_VM1 --disk scsi0:0 --profile standard    # on DC0_C0_H0 now"));
         const auto csv = s.run_survey(vc, trust, "--csv");
         REQUIRE(csv.exit_code == 0);
         CHECK(csv.out.starts_with("rank,vm,disk,host,cluster,folder,file,capacity_kb,samples"));

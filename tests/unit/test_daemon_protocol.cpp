@@ -482,6 +482,17 @@ TEST_CASE("typed requests: JSON written once, bad fields named, secrets only whe
     CHECK(back.job.vms == start.job.vms);
     CHECK(back.job.samples == 12);
     CHECK(back.job.tags.at("site") == "lab");
+    CHECK_FALSE(back.job.vcenter);
+    // A job that follows its VM: the vCenter and its password (in memory only) travel too.
+    start.job.vcenter =
+        VcenterLink{"vc01", 8443, "/sdk", "ro@vsphere.local", "", "AB:CD", "", false};
+    start.job.vcenter_password = "vc-pw-in-memory";
+    const auto with_vc = json::value_to<StartJob>(json::value_from(start));
+    REQUIRE(with_vc.job.vcenter);
+    CHECK(with_vc.job.vcenter->server == "vc01");
+    CHECK(with_vc.job.vcenter->port == 8443);
+    CHECK(with_vc.job.vcenter->thumbprint == "AB:CD");
+    CHECK(with_vc.job.vcenter_password == "vc-pw-in-memory");
     // The resume plan's form of the same settings never holds the password.
     CHECK_FALSE(host::ssh_params_to_json(start.ssh, host::Secret::omit).contains("password"));
 

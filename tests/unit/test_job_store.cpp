@@ -59,6 +59,28 @@ TEST_CASE("job.json round-trips and keeps fields from newer versions", "[job]") 
     CHECK(back.collection.errors.at(0) == "connection lost at 08:40");
 }
 
+TEST_CASE("a job that follows its VM keeps its vCenter (no password) and its hosts", "[job]") {
+    auto m = sample_meta();
+    m.vcenter = VcenterLink{
+        "vc01", 443, "/sdk", "ro@vsphere.local", "/home/u/.vc-pw", "", "/etc/ssl/vc-ca.pem", false};
+    m.hosts = {{"esx01", *parse_iso8601("2026-11-06T08:30:22Z"), 2099979},
+               {"esx02", *parse_iso8601("2026-11-06T09:12:03Z"), 3100021}};
+    const auto text = serialize_job_meta(m);
+    CHECK(text.find("password\"") == std::string::npos);  // only password_file, a path
+    const auto back = parse_job_meta(text, "job.json");
+    CHECK(serialize_job_meta(back) == text);
+    REQUIRE(back.vcenter);
+    CHECK(back.vcenter->ca_file == "/etc/ssl/vc-ca.pem");
+    CHECK(back.vcenter->password_file == "/home/u/.vc-pw");
+    REQUIRE(back.hosts.size() == 2);
+    CHECK(back.hosts[1].hostname == "esx02");
+    CHECK(back.hosts[1].world_group_id == 3100021);
+    CHECK(back.extra.empty());  // known fields, not kept as unknown ones
+    auto bad = text;
+    bad.replace(bad.find("\"port\": 443"), 11, "\"port\": 0");
+    CHECK_THROWS_WITH(parse_job_meta(bad, "job.json"), Catch::Contains("vcenter.port"));
+}
+
 TEST_CASE("bad job.json names the file and the field", "[job]") {
     auto text = serialize_job_meta(sample_meta());
     SECTION("newer schema") {
