@@ -1045,9 +1045,11 @@ TEST_CASE("README's commands: every example runs against sim:demo, every option 
     // Every option that README or the man page names is one some --help lists.
     std::string helps = run(vscsi_bin() + " --help").out;
     for (const char* c :
-         {"analyze", "compare", "validate", "import", "import fio", "host discover", "host check",
-          "job start", "job status", "job list", "job stop", "job resume", "job delete",
-          "job cleanup", "daemon status", "daemon stop", "serve", "demo"})
+         {"analyze",    "compare",       "validate",       "import",
+          "import fio", "host discover", "host check",     "job start",
+          "job status", "job list",      "job stop",       "job resume",
+          "job delete", "job cleanup",   "daemon status",  "daemon stop",
+          "serve",      "demo",          "vcenter survey", "host discover --vcenter VC"})
         helps += run(vscsi_bin() + " " + c + " --help").out;
     auto known = options_in(helps);
     known.insert("--now");  // systemctl's, in the man page
