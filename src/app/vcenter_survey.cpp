@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <filesystem>
 
 namespace vscsi {
 
@@ -79,9 +80,26 @@ asio::awaitable<Result<vsphere::FleetSurvey>> survey(
     out.vms = surveyed.vms;
     out.vms_without_samples = surveyed.vms_without_samples;
     out.disks_without_series = surveyed.disks_without_series;
-    out.vcenter = req.vc.target.port == 443
-                      ? req.vc.target.host
-                      : fmt::format("{}:{}", req.vc.target.host, req.vc.target.port);
+    // What job start needs to reach the same vCenter the same way (never the password).
+    const auto& t = req.vc.target;
+    out.vcenter =
+        vsphere::shell_word(t.port == 443 ? t.host : fmt::format("{}:{}", t.host, t.port));
+    if (t.path != "/sdk") out.vcenter = vsphere::shell_word("https://" + out.vcenter + t.path);
+    out.vcenter += " --vc-user " + vsphere::shell_word(req.vc.user);
+    switch (req.vc.trust.mode) {
+        case vcenter::TlsTrust::Mode::insecure:
+            out.vcenter += " --insecure";
+            break;
+        case vcenter::TlsTrust::Mode::thumbprint:
+            out.vcenter += " --thumbprint " + req.vc.trust.thumbprint;
+            break;
+        case vcenter::TlsTrust::Mode::system_cas:
+            if (!req.vc.trust.ca_file.empty())
+                out.vcenter +=
+                    " --ca-file " +
+                    vsphere::shell_word(std::filesystem::absolute(req.vc.trust.ca_file).string());
+            break;
+    }
     co_await session.logout();
     out.calls = session.calls();
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -208,8 +208,7 @@ std::string shell_word(std::string_view text) {
 }
 
 std::string job_start_command(const DiskSurvey& d, const std::string& vcenter) {
-    const auto where =
-        vcenter.empty() ? "--host " + shell_word(d.host) : "--vcenter " + shell_word(vcenter);
+    const auto where = vcenter.empty() ? "--host " + shell_word(d.host) : "--vcenter " + vcenter;
     return "vscsi job start " + where + " --vm " + shell_word(d.vm) + " --disk " +
            shell_word(d.disk) + " --profile standard";
 }

@@ -73,7 +73,9 @@ struct FleetSurvey {
     // Disks with no series at all, left out of `disks` where their VM has a row
     // of another instance (vcsim, and some servers, send the VM's aggregate only).
     std::size_t disks_without_series = 0;
-    std::string vcenter;  // how the survey reached it ("vc01", "vc01:8443"), for the one-liners
+    // How the survey reached it, as job start's arguments (shell words, no secret):
+    // "vc01 --vc-user ro@vsphere.local --thumbprint AB:..." for the one-liners.
+    std::string vcenter;
     // Filled by whoever ran it (app/vcenter_survey):
     std::string server;  // "VMware vCenter Server 6.5.0 build-5973321"
     int minutes = 0;
@@ -89,7 +91,8 @@ FleetSurvey survey_fleet(const Inventory& inv, const CounterPlan& plan,
                          const std::vector<EntityMetrics>& metrics);
 
 // The `vscsi job start` command that deep-profiles one surveyed disk: through
-// the vCenter (which finds the host and follows the VM) when one is named.
+// the vCenter (which finds the host and follows the VM) when one is named
+// (`vcenter`: shell words, as FleetSurvey::vcenter).
 std::string job_start_command(const DiskSurvey& d, const std::string& vcenter = {});
 // Text as one word for a POSIX shell.
 std::string shell_word(std::string_view text);

@@ -99,8 +99,11 @@ TEST_CASE("survey: every simulated VM's disks with the injected figures, ranked,
     CHECK(num(top, "read_io_bytes") == Approx(4096));
     CHECK(num(top, "write_latency_ms") == Approx(5));  // totalWriteLatency: no µs counter sent
     CHECK(num(top, "peak_iops") == Approx(310));
+    // The one-liner reaches the vCenter as the survey did: user and trust, never the password.
+    const auto vc_args = vc.address() + " --vc-user " + VcsimFixture::user() + " --ca-file " +
+                         (s.tmp.path() / "ca.pem").string();
     CHECK(top.at("job_start").as_string() ==
-          "vscsi job start --vcenter " + vc.address() +
+          "vscsi job start --vcenter " + vc_args +
               " --vm DC0_C0_RP0_VM1 --disk scsi0:0 --profile standard");
     CHECK(out.at("disks_without_series").as_int64() ==
           2);  // stock VMs: their "*" rows stand for them
@@ -135,7 +138,7 @@ TEST_CASE("survey: every simulated VM's disks with the injected figures, ranked,
         CHECK_THAT(
             text.out,
             Catch::Contains(
-                "  vscsi job start --vcenter " + vc.address() +
+                "  vscsi job start --vcenter " + vc_args +
                 " --vm DC0_C0_RP0_VM1 --disk scsi0:0 --profile standard    # on DC0_C0_H0 now"));
         const auto csv = s.run_survey(vc, trust, "--csv");
         REQUIRE(csv.exit_code == 0);
@@ -375,6 +378,27 @@ TEST_CASE("a job started with --vcenter finds its VM's host and follows it acros
         CHECK(vm0.at("name").as_string() == "DC0_H0_VM0");
         CHECK(vm0.at("host").as_string() == "DC0-H0");
         CHECK(vm0.at("disks").at(0).at("disk").as_string() == "scsi0:0");
+    }
+    SECTION("the survey's one-liner starts a job as printed (with SSH options added)") {
+        const auto survey = run("env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " +
+                                vscsi_bin() + " --json vcenter survey " + vc.address() +
+                                " --vc-user " + VcsimFixture::user() + " --insecure");
+        REQUIRE(survey.exit_code == 0);
+        std::string line;
+        const auto surveyed = json::parse(survey.out);
+        for (const auto& d : surveyed.at("disks").as_array())
+            if (d.at("vm").as_string() == "DC0_H0_VM0")
+                line = std::string(d.at("job_start").as_string());
+        REQUIRE(line.starts_with("vscsi job start --vcenter "));
+        const auto started =
+            run("env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " +
+                env.vscsi("--json " + line.substr(6) + " --name from-survey" + ssh));
+        INFO(line << "\n" << started.out << started.err << env.log());
+        REQUIRE(started.exit_code == 0);
+        const auto st = env.status("from-survey");
+        CHECK(st.at("host").as_string() == "DC0-H0");  // found through vCenter
+        CHECK(st.at("status").as_string() == "running");
+        CHECK(run(env.vscsi("job stop from-survey")).exit_code == 0);  // standard: 60 s a sample
     }
     SECTION("the move: one gap, no sample lost, both hosts in job.json") {
         const auto log = dir / "job.log";
