@@ -96,7 +96,10 @@ void JobManager::launch(std::unique_ptr<Live> job) {
     const auto id = job->runner->meta().job_id;
     auto& live = *job;
     metrics_.track(id, live.runner->meta().host.hostname);
-    live.runner->on_sample = [this, id](const Sample& s) { metrics_.add_sample(id, s); };
+    live.runner->on_sample = [this, id, runner = live.runner.get()](const Sample& s) {
+        metrics_.track(id, runner->meta().host.hostname);  // the host a followed VM moved to
+        metrics_.add_sample(id, s);
+    };
     live_[id] = std::move(job);
     if (on_live_jobs_changed) on_live_jobs_changed();
     asio::co_spawn(ex_, live.runner->run(), [this, id](std::exception_ptr e, JobStatus status) {

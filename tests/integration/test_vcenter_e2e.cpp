@@ -452,6 +452,9 @@ TEST_CASE("a job started with --vcenter finds its VM's host and follows it acros
         CHECK(a.exit_code == 0);
     }
     SECTION("through the daemon: the password stays in its memory, the job follows the VM") {
+        const auto metrics_port = free_port();
+        auto daemon =
+            start_daemon(env, "--metrics-listen 127.0.0.1:" + std::to_string(metrics_port));
         const auto r = run(
             "env VSCSI_VC_PASSWORD=" + VcsimFixture::password() + " " +
             env.vscsi("--json job start --vm DC0_H0_VM0 --samples 8 --interval 1 --name dfollow" +
@@ -474,6 +477,10 @@ TEST_CASE("a job started with --vcenter finds its VM's host and follows it acros
         CHECK(env.log().find(VcsimFixture::password()) == std::string::npos);
         CHECK(read_text(env.job_dir("dfollow") / "job.json").find(VcsimFixture::password()) ==
               std::string::npos);
+        // The live metrics name the host the job is on now.
+        const auto scrape =
+            run("curl -s http://127.0.0.1:" + std::to_string(metrics_port) + "/metrics");
+        CHECK_THAT(scrape.out, Catch::Contains("vscsi_job=\"dfollow\",host=\"DC0-C0-H2\""));
     }
     SECTION("start refuses what it cannot follow") {
         const auto two =
