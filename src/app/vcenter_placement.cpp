@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
+
+#include "app/run_to_end.hpp"
 
 namespace vscsi::app {
 
@@ -80,16 +80,8 @@ asio::awaitable<Result<std::vector<VmPlacement>>> find_vms(asio::any_io_executor
 
 Result<std::vector<VmPlacement>> find_vms_now(const vcenter::VcenterParams& vc,
                                               const vsphere::VmFilter& filter) {
-    asio::io_context io;
-    Result<std::vector<VmPlacement>> result =
-        Error{ErrorKind::failure, "vCenter was not asked", ""};
-    asio::co_spawn(io, find_vms(io.get_executor(), vc, filter),
-                   [&](std::exception_ptr e, Result<std::vector<VmPlacement>> r) {
-                       if (e) std::rethrow_exception(e);
-                       result = std::move(r);
-                   });
-    io.run();
-    return result;
+    return run_to_end<Result<std::vector<VmPlacement>>>(
+        [&](asio::any_io_executor ex) { return find_vms(ex, vc, filter); });
 }
 
 Result<VmPlacement> pick_vm(const std::vector<VmPlacement>& vms, const std::string& name,

@@ -2,11 +2,10 @@
 
 #include <fmt/core.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <filesystem>
+
+#include "app/run_to_end.hpp"
 
 namespace vscsi {
 
@@ -110,15 +109,8 @@ asio::awaitable<Result<vsphere::FleetSurvey>> survey(
 
 Result<vsphere::FleetSurvey> run_vcenter_survey(
     const SurveyRequest& request, const std::function<void(const std::string&)>& progress) {
-    asio::io_context io;
-    Result<vsphere::FleetSurvey> result = Error{ErrorKind::failure, "the survey did not run", ""};
-    asio::co_spawn(io, survey(request, progress),
-                   [&](std::exception_ptr e, Result<vsphere::FleetSurvey> r) {
-                       if (e) std::rethrow_exception(e);
-                       result = std::move(r);
-                   });
-    io.run();
-    return result;
+    return app::run_to_end<Result<vsphere::FleetSurvey>>(
+        [&](asio::any_io_executor) { return survey(request, progress); });
 }
 
 }  // namespace vscsi

@@ -2,21 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "format/markup_text.hpp"
+
 namespace vscsi {
-namespace {
-
-// RFC 4180 quoting, only where needed.
-std::string csv_field(std::string_view s) {
-    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-    std::string q = "\"";
-    for (char c : s) {
-        if (c == '"') q += '"';
-        q += c;
-    }
-    return q + "\"";
-}
-
-}  // namespace
 
 CsvExporter::CsvExporter(std::ostream& out, std::string job_id)
     : out_(out), job_id_(std::move(job_id)) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "format/markup_text.hpp"
+
 namespace vscsi {
 
 using vsphere::DiskSurvey;
@@ -23,16 +25,6 @@ std::string pair_text(Figure r, Figure w, int decimals) {
 }
 Figure kib(Figure bytes) {
     return bytes ? Figure(*bytes / 1024) : std::nullopt;
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) {
-        if (c == '"') q += '"';
-        q += c;
-    }
-    return q + "\"";
 }
 
 boost::json::value json_figure(Figure v) {

@@ -51,33 +51,6 @@ footer { color: var(--muted); font-size: 12px; margin-top: 32px; }
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-    std::string o;
-    o.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                o += "&amp;";
-                break;
-            case '<':
-                o += "&lt;";
-                break;
-            case '>':
-                o += "&gt;";
-                break;
-            case '"':
-                o += "&quot;";
-                break;
-            case '\'':
-                o += "&#39;";
-                break;
-            default:
-                o += c;
-        }
-    }
-    return o;
-}
-
 std::string html_page(std::string_view title, std::string_view body) {
     return fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -9,10 +9,13 @@
 
 #include "analysis/recommendation.hpp"
 #include "chart/job_charts.hpp"
+#include "format/markup_text.hpp"
 
 namespace vscsi {
 
-std::string html_escape(std::string_view text);
+inline std::string html_escape(std::string_view text) {
+    return markup_escape(text);
+}
 std::string html_page(std::string_view title, std::string_view body);
 // <figure> with the chart as a data: URI and its caption.
 std::string html_figure(const RenderedChart& chart);

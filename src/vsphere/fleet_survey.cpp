@@ -89,6 +89,7 @@ FleetSurvey survey_fleet(const Inventory& inv, const CounterPlan& plan,
     out.missing = plan.missing;
     std::map<std::string, const EntityMetrics*> by_vm;
     for (const auto& m : metrics) by_vm[m.entity.value] = &m;
+    const auto planned = plan.query_ids().size();
     std::map<std::int32_t, std::size_t> slot;  // counter id -> DiskCounter
     for (std::size_t i = 0; i < kDiskCounters; ++i)
         if (plan.ids[i]) slot[*plan.ids[i]] = i;
@@ -173,7 +174,7 @@ FleetSurvey survey_fleet(const Inventory& inv, const CounterPlan& plan,
                     peak = std::max(peak, static_cast<double>((*r)[k] + (*w)[k]));
                 d.peak_iops = peak;
             }
-            const bool nothing = d.samples > 0 && d.no_series.size() == plan.query_ids().size();
+            const bool nothing = d.samples > 0 && d.no_series.size() == planned;
             if (nothing && instances.size() > vm.disks.size()) {
                 ++out.disks_without_series;  // the VM's other row (its aggregate) stands for it
                 continue;

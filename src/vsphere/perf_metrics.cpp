@@ -1,22 +1,10 @@
 #include "vsphere/perf_metrics.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 namespace vscsi::vsphere {
 
 namespace {
-
-template <class Int>
-bool read_int(std::string_view text, Int& out) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t'))
-        text.remove_suffix(1);
-    const auto* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, out);
-    return ec == std::errc() && ptr == end && !text.empty();
-}
 
 ParseError bad_number(const std::string& source, const XmlElement& e, std::string field) {
     return ParseError{source, e.line, std::move(field),
@@ -35,7 +23,7 @@ Decoded<std::vector<PerfCounterInfo>> decode_perf_counters(const ObjectPage& pag
             if (c.name != "PerfCounterInfo") continue;
             PerfCounterInfo info;
             const auto* key = c.child("key");
-            if (!key || !read_int(key->text, info.key))
+            if (!key || !read_integer(key->text, info.key))
                 return ParseError{source, c.line, "PerfCounterInfo/key",
                                   "missing or not an integer"};
             if (const auto* n = c.child("nameInfo")) info.name = n->child_text("key");
@@ -43,7 +31,7 @@ Decoded<std::vector<PerfCounterInfo>> decode_perf_counters(const ObjectPage& pag
             if (const auto* u = c.child("unitInfo")) info.unit = u->child_text("key");
             info.rollup = c.child_text("rollupType");
             info.stats_type = c.child_text("statsType");
-            if (const auto* l = c.child("level")) read_int(l->text, info.level);
+            if (const auto* l = c.child("level")) read_integer(l->text, info.level);
             out.push_back(std::move(info));
         }
     }
@@ -75,7 +63,7 @@ Decoded<std::vector<EntityMetrics>> decode_query_perf(const XmlElement& response
             if (c.name == "sampleInfo") {
                 ++m.samples;
                 times.emplace_back(c.child_text("timestamp"));
-                if (const auto* i = c.child("interval"); i && !read_int(i->text, m.interval_s))
+                if (const auto* i = c.child("interval"); i && !read_integer(i->text, m.interval_s))
                     return bad_number(source, *i, "sampleInfo/interval");
             } else if (c.name == "value") {
                 // PerfMetricIntSeries carries values; a CSV series (QueryPerfComposite/format csv)
@@ -84,14 +72,14 @@ Decoded<std::vector<EntityMetrics>> decode_query_perf(const XmlElement& response
                 const auto* id = c.child("id");
                 if (!id) return ParseError{source, c.line, "value/id", "missing"};
                 const auto* counter = id->child("counterId");
-                if (!counter || !read_int(counter->text, s.counter))
+                if (!counter || !read_integer(counter->text, s.counter))
                     return ParseError{source, id->line, "id/counterId",
                                       "missing or not an integer"};
                 s.instance = id->child_text("instance");
                 for (const auto& v : c.children) {
                     if (v.name != "value") continue;
                     std::int64_t x = 0;
-                    if (!read_int(v.text, x)) return bad_number(source, v, "value");
+                    if (!read_integer(v.text, x)) return bad_number(source, v, "value");
                     s.values.push_back(x);
                 }
                 m.series.push_back(std::move(s));

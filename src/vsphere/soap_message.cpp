@@ -9,8 +9,12 @@ MoRef moref_of(const XmlElement& e) {
 
 std::string moref_xml(std::string_view element, const MoRef& ref) {
     std::string out;
-    out.append("<").append(element).append(" type=\"").append(xml_escape(ref.type)).append("\">");
-    out.append(xml_escape(ref.value)).append("</").append(element).append(">");
+    out.append("<")
+        .append(element)
+        .append(" type=\"")
+        .append(markup_escape(ref.type))
+        .append("\">");
+    out.append(markup_escape(ref.value)).append("</").append(element).append(">");
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <variant>
 
+#include "format/markup_text.hpp"
 #include "vsphere/xml_tree.hpp"
 
 namespace vscsi::vsphere {

@@ -8,7 +8,7 @@ namespace {
 
 std::string text_xml(std::string_view element, std::string_view value) {
     std::string out;
-    out.append("<").append(element).append(">").append(xml_escape(value));
+    out.append("<").append(element).append(">").append(markup_escape(value));
     out.append("</").append(element).append(">");
     return out;
 }

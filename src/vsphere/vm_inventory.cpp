@@ -1,7 +1,5 @@
 #include "vsphere/vm_inventory.hpp"
 
-#include <charconv>
-
 namespace vscsi::vsphere {
 
 namespace {
@@ -19,11 +17,6 @@ std::string_view bus_of(std::string_view controller_type) {
     return {};
 }
 
-bool read_int(std::string_view text, std::int64_t& out) {
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && ptr == text.data() + text.size() && !text.empty();
-}
-
 ParseStatus read_disks(VmInfo& vm, const XmlElement& devices, const std::string& source) {
     struct Controller {
         std::string_view bus;
@@ -34,7 +27,8 @@ ParseStatus read_disks(VmInfo& vm, const XmlElement& devices, const std::string&
         const auto bus = bus_of(d.xsi_type());
         if (bus.empty()) continue;
         std::int64_t key = 0, number = 0;
-        if (!read_int(d.child_text("key"), key) || !read_int(d.child_text("busNumber"), number))
+        if (!read_integer(d.child_text("key"), key) ||
+            !read_integer(d.child_text("busNumber"), number))
             return ParseError{source, d.line, "config.hardware.device",
                               "VM " + vm.name + ": a controller without key or busNumber"};
         controllers[key] = {bus, number};
@@ -42,8 +36,8 @@ ParseStatus read_disks(VmInfo& vm, const XmlElement& devices, const std::string&
     for (const auto& d : devices.children) {
         if (d.xsi_type() != "VirtualDisk") continue;
         std::int64_t controller = 0, unit = 0;
-        if (!read_int(d.child_text("controllerKey"), controller) ||
-            !read_int(d.child_text("unitNumber"), unit))
+        if (!read_integer(d.child_text("controllerKey"), controller) ||
+            !read_integer(d.child_text("unitNumber"), unit))
             return ParseError{source, d.line, "config.hardware.device",
                               "VM " + vm.name + ": a disk without controllerKey or unitNumber"};
         const auto c = controllers.find(controller);
@@ -54,7 +48,7 @@ ParseStatus read_disks(VmInfo& vm, const XmlElement& devices, const std::string&
                         std::to_string(unit);
         if (const auto* info = d.child("deviceInfo")) disk.label = info->child_text("label");
         if (const auto* backing = d.child("backing")) disk.file = backing->child_text("fileName");
-        read_int(d.child_text("capacityInKB"), disk.capacity_kb);
+        read_integer(d.child_text("capacityInKB"), disk.capacity_kb);
         vm.disks.push_back(std::move(disk));
     }
     return {};

@@ -2,6 +2,7 @@
 
 #include <expat.h>
 
+#include <charconv>
 #include <memory>
 
 namespace vscsi::vsphere {
@@ -133,31 +134,26 @@ boost::system::result<XmlElement, ParseError> parse_xml(std::string_view text,
     return std::move(b.root);
 }
 
-std::string xml_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+namespace {
+
+template <class Int>
+bool read_int(std::string_view text, Int& out) {
+    constexpr std::string_view blanks = " \t\r\n";
+    const auto first = text.find_first_not_of(blanks);
+    if (first == std::string_view::npos) return false;
+    text = text.substr(first, text.find_last_not_of(blanks) - first + 1);
+    const auto* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, out);
+    return ec == std::errc() && ptr == end;
+}
+
+}  // namespace
+
+bool read_integer(std::string_view text, std::int64_t& out) {
+    return read_int(text, out);
+}
+bool read_integer(std::string_view text, std::int32_t& out) {
+    return read_int(text, out);
 }
 
 }  // namespace vscsi::vsphere

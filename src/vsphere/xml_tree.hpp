@@ -6,6 +6,7 @@
 
 #include <boost/system/result.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,7 +52,8 @@ boost::system::result<XmlElement, ParseError> parse_xml(std::string_view text,
                                                         const std::string& source,
                                                         const XmlLimits& limits = {});
 
-// Text escaped for an element's content or a double-quoted attribute.
-std::string xml_escape(std::string_view text);
+// An element's text as an integer (blanks around it allowed); false when it is not one.
+bool read_integer(std::string_view text, std::int64_t& out);
+bool read_integer(std::string_view text, std::int32_t& out);
 
 }  // namespace vscsi::vsphere
